@@ -1,0 +1,35 @@
+#!/usr/bin/env bun
+/**
+ * `agent`: the single binary. Every command lives in `agent/commands/<name>.ts`.
+ */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { doctorCommand } from "./commands/doctor.ts";
+import { generateCommand } from "./commands/generate.ts";
+import { trainCommand } from "./commands/train.ts";
+import { scoreCommand } from "./commands/score.ts";
+import { evalCommand } from "./commands/eval.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+await yargs(hideBin(process.argv))
+  .scriptName("agent")
+  .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: generate data, train and score models on tfjs WASM SIMD.")
+  .option("debug", { type: "boolean", default: false, describe: "Print stack traces on errors", global: true })
+  .command(generateCommand)
+  .command(trainCommand)
+  .command(scoreCommand)
+  .command(evalCommand)
+  .command(doctorCommand)
+  .demandCommand(1, "Name a command; see the list above.")
+  .recommendCommands()
+  .strict()
+  .version(AGENT_VERSION)
+  .alias("h", "help")
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .epilogue("Each command has --help with an example. Docs: README.md")
+  .fail((message, error) => {
+    if (error) throw error;
+    console.error(`agent: error: ${message}\nRun 'agent --help' (or 'agent <command> --help') for usage.`);
+    process.exit(2);
+  })
+  .parseAsync();

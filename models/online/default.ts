@@ -1,0 +1,112 @@
+import { SeriesFeaturizer } from "../features/featurizer.ts";
+import { defaultFeatureSpec, featureWidth, type FeatureSpec } from "../features/spec.ts";
+import { MISSING_SCORE, type ScoringModel, type SeriesState } from "../model.ts";
+import { CALIBRATED_THRESHOLD } from "../calibration.ts";
+import { componentStats, EXPECTED, LIMITS, type Components } from "./components.ts";
+
+/** Options of the online detector. */
+export interface OnlineOptions {
+  /** Samples per window (default 32). */
+  window?: number;
+  /** Half-life, in samples, of the per-series statistics it learns (default 240). */
+  halfLife?: number;
+}
+
+class OnlineState implements SeriesState {
+  readonly featurizer: SeriesFeaturizer;
+  /** Per-series running mean of each component statistic under normal behaviour. */
+  readonly typical = new Float64Array(3);
+  seen = 0;
+  constructor(spec: FeatureSpec) {
+    this.featurizer = new SeriesFeaturizer(spec);
+    this.typical.set(EXPECTED);
+  }
+  get bytes(): number {
+    return 3 * 8 * (this.featurizer.spec.window + 2) + 3 * 8 + 160;
+  }
+}
+
+/**
+ * `online:default` — the day-one detector: no bundle, nothing pre-trained. Each series learns
+ * from its own recent history: its noise scale (EWMA of |Δ|, see {@link SeriesFeaturizer}),
+ * whether it is a counter, and how large its point, level and spread statistics usually are
+ * (exponentially weighted, updated only on points it does not flag, so an anomaly cannot teach
+ * itself in). A point's raw score is the largest of the three statistics divided by its limit,
+ * the limit widened for series whose own history is noisier than Gaussian noise. Scoring at
+ * time t uses data up to t only.
+ */
+export class OnlineDetector implements ScoringModel {
+  readonly kind = "online";
+  readonly version = "1";
+  readonly threshold = CALIBRATED_THRESHOLD;
+  readonly window: number;
+  private readonly spec: FeatureSpec;
+  private readonly alpha: number;
+  private readonly row: Float32Array;
+  private readonly scratch: Float64Array;
+  private readonly comp: Components = { point: 0, level: 0, spread: 0 };
+
+  constructor(
+    readonly name = "online:default",
+    options: OnlineOptions = {},
+  ) {
+    this.spec = { ...defaultFeatureSpec(options.window ?? 32), scale_half_life: options.halfLife ?? 240 };
+    this.window = this.spec.window;
+    this.alpha = 1 - Math.pow(0.5, 1 / (options.halfLife ?? 240));
+    this.row = new Float32Array(featureWidth(this.spec));
+    this.scratch = new Float64Array(this.window);
+  }
+
+  createState(): OnlineState {
+    return new OnlineState(this.spec);
+  }
+
+  /** Scores one sample of one series. */
+  scoreOne(state: OnlineState, value: number): number {
+    const r = state.featurizer.push(value, this.row, 0);
+    if (r === "missing") return MISSING_SCORE;
+    if (r === "warmup") return 0;
+    const c = componentStats(this.row, this.window, this.spec.spread_weight, this.scratch, this.comp);
+    const t = state.typical;
+    const p = c.point / (LIMITS[0] * Math.max(1, t[0] / EXPECTED[0]));
+    const l = c.level / (LIMITS[1] * Math.max(1, t[1] / EXPECTED[1]));
+    const s = c.spread / (LIMITS[2] * Math.max(1, t[2] / EXPECTED[2]));
+    const raw = Math.max(p, l, s);
+    state.seen++;
+    if (raw < 1) {
+      t[0] += this.alpha * (c.point - t[0]);
+      t[1] += this.alpha * (c.level - t[1]);
+      t[2] += this.alpha * (c.spread - t[2]);
+    }
+    return raw / (raw + 1);
+  }
+
+  async scoreSeries(series: readonly Float64Array[]): Promise<Float32Array[]> {
+    return series.map((values) => {
+      const state = this.createState();
+      const out = new Float32Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = this.scoreOne(state, values[i]);
+      return out;
+    });
+  }
+
+  async scoreTick(states: readonly SeriesState[], values: ArrayLike<number>): Promise<Float32Array> {
+    const out = new Float32Array(states.length);
+    for (let i = 0; i < states.length; i++) out[i] = this.scoreOne(states[i] as OnlineState, values[i]);
+    return out;
+  }
+
+  dispose(): void {}
+}
+
+/** Names accepted after `online:`. */
+export const ONLINE_MODELS = ["default"] as const;
+
+/** Creates the online model `online:<name>`; throws on an unknown name. */
+export function createOnlineModel(spec: string): OnlineDetector {
+  const name = spec.replace(/^online:/, "");
+  if (!(ONLINE_MODELS as readonly string[]).includes(name)) {
+    throw new Error(`unknown online model "${spec}" (known: ${ONLINE_MODELS.map((n) => `online:${n}`).join(", ")})`);
+  }
+  return new OnlineDetector(`online:${name}`);
+}
