@@ -11,7 +11,19 @@ import { scoreCommand } from "./commands/score.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { AGENT_VERSION } from "./version.ts";
 
-await yargs(hideBin(process.argv))
+/** `--output -` means stdout; yargs would read a lone "-" as a stray positional, so glue it. */
+function glueDash(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i + 1] === "-" && argv[i].startsWith("--") && !argv[i].includes("=")) {
+      out.push(`${argv[i]}=-`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+await yargs(glueDash(hideBin(process.argv)))
   .scriptName("agent")
   .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: generate data, train and score models on tfjs WASM SIMD.")
   .option("debug", { type: "boolean", default: false, describe: "Print stack traces on errors", global: true })

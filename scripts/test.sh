@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite: starts the real Kafka and OpenSearch the integration tests need
+# (npm run services:up, cached after the first run), runs `bun test`, and ends with the line
+# `N passed, N failed` (read by CI). Extra arguments go to `bun test` (e.g. a path filter).
+#
+#   npm test                  # everything
+#   npm test -- models/       # a subset
+#   AGENT_SERVICES=skip npm test -- models/   # don't start services (their tests will fail)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUN=node_modules/.bin/bun
+[[ -x "$BUN" ]] || { echo "test: $BUN missing: run 'npm ci' first" >&2; exit 2; }
+
+started_services=0
+if [[ "${AGENT_SERVICES:-up}" != "skip" ]]; then
+  if ! bash scripts/services/up.sh; then
+    echo "test: services failed to start (see the log above); integration tests will fail" >&2
+  else
+    started_services=1
+  fi
+fi
+
+mkdir -p .cache
+log=.cache/test-output.log
+export NODE_NO_WARNINGS=1
+"$BUN" test "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+if [[ "$started_services" == 1 && "${AGENT_SERVICES_KEEP:-}" != "1" && "${CI:-}" != "true" ]]; then
+  bash scripts/services/down.sh >/dev/null 2>&1 || true
+fi
+
+# bun prints " 123 pass" / " 4 fail" in its summary; turn them into the CI line.
+passed=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+failed=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+# An error outside any test (e.g. a file that fails to import) is a failure too.
+errors=$(grep -E '^ *[0-9]+ errors?$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+failed=$((failed + errors))
+if [[ "$rc" != 0 && "$failed" == 0 ]]; then failed=1; fi
+echo "${passed:-0} passed, ${failed} failed"
+exit "$rc"
