@@ -4,6 +4,11 @@ import { featureWidth } from "./spec.ts";
 /** E|x_t - x_{t-1}| for i.i.d. N(0, σ²) noise is 2σ/√π; dividing by it turns the scale into σ. */
 const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
 
+/** Largest |Δ| values left out of the window's spread estimate. */
+const TRIM = 4;
+/** Trimmed mean of |Δ| relative to the full mean under Gaussian noise (31 steps, 4 trimmed). */
+const TRIMMED_MEAN_FACTOR = 0.8;
+
 /** What happened to one pushed sample. */
 export type PushResult = "window" | "missing" | "warmup";
 
@@ -103,14 +108,29 @@ export class SeriesFeaturizer {
     const center = median(ordered);
     const sigma = this.sigma;
     const clip = this.spec.clip;
+    // Spread: mean |Δ| over the window without its TRIM largest steps, so a lone spike (two big
+    // steps) does not look like a variance burst for as long as it stays in the window.
     let absDiff = 0;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
     for (let i = 0; i < w; i++) {
       const v = this.ring[(this.ringPos + i) % w];
       const z = (v - center) / sigma;
       out[offset + i] = z > clip ? clip : z < -clip ? -clip : z;
-      if (i > 0) absDiff += Math.abs(v - this.ring[(this.ringPos + i - 1) % w]);
+      if (i === 0) continue;
+      let d = Math.abs(v - this.ring[(this.ringPos + i - 1) % w]);
+      absDiff += d;
+      if (d > t3) {
+        if (d > t0) [d, t0] = [t0, d];
+        if (d > t1) [d, t1] = [t1, d];
+        if (d > t2) [d, t2] = [t2, d];
+        if (d > t3) t3 = d;
+      }
     }
-    const ratio = absDiff / (w - 1) / this.scale;
+    const steps = w - 1 - TRIM;
+    const ratio = (absDiff - t0 - t1 - t2 - t3) / steps / (this.scale * TRIMMED_MEAN_FACTOR);
     out[offset + w] = this.spec.spread_weight * Math.log((ratio + 0.05) / 1.05);
   }
 }

@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * Every counter the agent exposes on `/metrics` (Prometheus text) and pushes to a Pushgateway.
+ * Components are labelled by their config id (`component`) and kind (`component_kind`).
+ */
+export class Telemetry {
+  readonly registry = new Registry();
+  readonly pointsIn: Counter<"component" | "component_kind">;
+  readonly pointsOut: Counter<"component" | "component_kind">;
+  readonly errors: Counter<"component" | "error_type">;
+  readonly dropped: Counter<"component" | "reason">;
+  readonly batchLatency: Histogram<"component">;
+  readonly bufferDepth: Gauge<"component">;
+  readonly anomalies: Counter<"state">;
+  readonly scoringLatency: Histogram;
+  readonly seriesActive: Gauge;
+  readonly modelInfo: Gauge<"name" | "version">;
+  readonly ready: Gauge;
+
+  constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
+    const p = options.prefix ?? "agent_";
+    const r = [this.registry];
+    this.pointsIn = new Counter({ name: `${p}points_in_total`, help: "Points received per component", labelNames: ["component", "component_kind"], registers: r });
+    this.pointsOut = new Counter({ name: `${p}points_out_total`, help: "Records delivered per component", labelNames: ["component", "component_kind"], registers: r });
+    this.errors = new Counter({ name: `${p}component_errors_total`, help: "Errors by component and type", labelNames: ["component", "error_type"], registers: r });
+    this.dropped = new Counter({ name: `${p}dropped_total`, help: "Records dropped, by component and reason", labelNames: ["component", "reason"], registers: r });
+    this.batchLatency = new Histogram({
+      name: `${p}batch_latency_seconds`,
+      help: "Time to deliver one batch, per sink",
+      labelNames: ["component"],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: r,
+    });
+    this.bufferDepth = new Gauge({ name: `${p}buffer_depth`, help: "Records waiting per sink", labelNames: ["component"], registers: r });
+    this.anomalies = new Counter({ name: `${p}anomalies_total`, help: "Anomaly events (open/close)", labelNames: ["state"], registers: r });
+    this.scoringLatency = new Histogram({
+      name: `${p}scoring_latency_seconds`,
+      help: "Time to score one source round (all its series in one batch)",
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    });
+    this.seriesActive = new Gauge({ name: `${p}series_active`, help: "Series with scoring state", registers: r });
+    this.modelInfo = new Gauge({ name: `${p}model_info`, help: "Loaded model (value 1)", labelNames: ["name", "version"], registers: r });
+    this.ready = new Gauge({ name: `${p}ready`, help: "1 when the model is loaded and every sink is reachable", registers: r });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+  }
+
+  /** Counts an error of `type` for `component`. */
+  error(component: string, type: string, n = 1): void {
+    this.errors.inc({ component, error_type: type }, n);
+  }
+}
