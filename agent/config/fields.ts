@@ -36,7 +36,7 @@ export const Duration = z.union(
     z
       .string({ error: durationError })
       .regex(DURATION_PATTERN, { error: durationError })
-      .refine((s) => (parseDuration(s) ?? 0) > 0, { error: (i) => `expected a positive duration, found ${found(i.input)}` }),
+      .refine((s) => !DURATION_PATTERN.test(s) || (parseDuration(s) ?? 0) > 0, { error: (i) => `expected a positive duration, found ${found(i.input)}` }),
   ],
   { error: durationError },
 );

@@ -1,0 +1,35 @@
+import { expect, test } from "bun:test";
+import { exampleConfig } from "./example.ts";
+import { checkConfigText } from "./load.ts";
+
+const ctx = { configDir: "/etc/agent", hostname: "h" };
+
+test("the example parses as printed: synthetic → file + stdout, no services needed", () => {
+  const r = checkConfigText(exampleConfig(), "example.yaml", {}, ctx);
+  expect(r.problems).toEqual([]);
+  expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic"]);
+  expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout"]);
+  expect(r.config!.telemetry.pushgateway).toBeUndefined();
+});
+
+test("with every optional block uncommented, all component types parse", () => {
+  const r = checkConfigText(exampleConfig({ enableAll: true }), "example.yaml", {}, ctx);
+  expect(r.problems).toEqual([]);
+  expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic", "procfs", "prometheus"]);
+  expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout", "kafka", "elasticsearch"]);
+  expect(r.config!.telemetry.pushgateway).toBe("http://127.0.0.1:9091");
+});
+
+test("the commented-out blocks are the enabled ones with '# ' inserted", () => {
+  const on = exampleConfig({ enableAll: true }).split("\n");
+  const off = exampleConfig().split("\n");
+  expect(off.length).toBe(on.length);
+  off.forEach((line, i) => expect(line === on[i] || line.replace("# ", "") === on[i]).toBe(true));
+});
+
+test("every top-level key and component type is explained", () => {
+  const text = exampleConfig();
+  for (const key of ["agent:", "sources:", "model:", "scoring:", "sinks:", "server:", "telemetry:"]) expect(text).toContain(`\n${key}`);
+  for (const type of ["synthetic", "procfs", "prometheus", "kafka", "elasticsearch", "file", "stdout"]) expect(text).toContain(`type: ${type}`);
+  expect(text).toContain("yaml-language-server: $schema=");
+});

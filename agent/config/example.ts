@@ -1,0 +1,138 @@
+/**
+ * The annotated example config printed by `agent config example`. A first run needs no services:
+ * the synthetic source, a file sink and a stdout sink are on; procfs, Prometheus, Kafka and
+ * Elasticsearch are shown commented out (`{ enableAll: true }` renders them on, for tests).
+ */
+
+/** Options of {@link exampleConfig}. */
+export interface ExampleOptions {
+  /** Render the optional components uncommented (every component type active). */
+  enableAll?: boolean;
+}
+
+/** Comments a block out (`# ` at the block's indentation) unless enabled. */
+function optional(text: string, enabled: boolean): string {
+  if (enabled) return text;
+  const lines = text.split("\n");
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => (l.trim() ? `${l.slice(0, indent)}# ${l.slice(indent)}` : l)).join("\n");
+}
+
+/**
+ * Returns the annotated example `agent.yaml`.
+ *
+ * @example
+ * await Bun.write("agent.yaml", exampleConfig());
+ */
+export function exampleConfig(options: ExampleOptions = {}): string {
+  const all = options.enableAll ?? false;
+  return `# agent.yaml — configuration of \`agent run --config agent.yaml\`.
+# Keys are snake_case; unknown keys are errors. Check a file with: agent validate --config agent.yaml
+# Editor support: agent config schema > agent.schema.json, then keep the next line:
+# yaml-language-server: $schema=./agent.schema.json
+#
+# Any string value may use \${VAR} or \${VAR:-default} (environment variables); $$ is a literal $.
+# Durations: 500ms, 10s, 2m, 1h, 1m30s, or a number of seconds.
+# Relative paths are relative to this file's directory.
+
+agent:
+  # Identity on every record (Kafka key, Elasticsearch _id prefix). Default: the host name.
+  id: edge-01
+  # State (sequence numbers, disk buffers, dead letters). Default: ./var
+  data_dir: ./var
+  # host.name on every record. Default: the host name.
+  # host_name: edge-01.example.com
+
+# Where metrics come from (at least one). Every source has a unique id and an interval.
+sources:
+  # Generated series with labelled anomalies: a demo and a smoke test that needs nothing.
+  - type: synthetic
+    id: synth
+    interval: 1s
+    series: 50             # how many series (default 100)
+    anomaly_ratio: 0.3     # share of series that get an injected anomaly (default 0.3)
+    seed: 7                # same seed, same data (default 1)
+${optional(
+  `  # Host metrics from procfs/sysfs (roots can point elsewhere, e.g. a container's /host/proc).
+  - type: procfs
+    id: host
+    interval: 10s
+    root: /proc            # default /proc
+    sys_root: /sys         # default /sys`,
+  all,
+)}
+${optional(
+  `  # Scrape a Prometheus text-format endpoint.
+  - type: prometheus
+    id: app
+    url: http://127.0.0.1:9100/metrics
+    interval: 15s
+    timeout: 5s            # default: the smaller of 10s and interval
+    headers: {}            # e.g. { Authorization: "Bearer \${APP_TOKEN}" }`,
+  all,
+)}
+
+# Which model scores the points: exactly one of
+#   online: default      — learns each series as it goes; nothing to train (the default)
+#   bundle: ./models/ae  — a directory written by \`agent train\`
+model:
+  online: default
+
+# Anomaly events (open/close) from the scores. Optional.
+scoring:
+  # open_threshold: 0.5  # score that opens an event (default: the model's threshold)
+  # close_threshold: 0.4 # score under which it closes (default: 0.8 × open_threshold)
+  min_points: 1          # points above open_threshold before an event opens
+
+# Where records go (at least one). Every sink has a unique id, and optionally:
+#   only: all | points | anomalies   (default all: scored points and anomaly events)
+#   batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }
+sinks:
+  # JSON lines in a local file.
+  - type: file
+    id: local
+    path: ./var/out.jsonl
+  # Anomaly events on standard output.
+  - type: stdout
+    id: console
+    only: anomalies
+${optional(
+  `  # Kafka (key: agent.id). brokers default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092;
+  # topic default: $KAFKA_TOPIC or metrics.
+  - type: kafka
+    id: kafka
+    brokers: ["\${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}"]
+    topic: "\${KAFKA_TOPIC:-metrics}"
+    anomalies_topic: metrics-anomalies   # default <topic>-anomalies
+    # client_id: agent-edge-01           # default agent-<agent.id>
+    compression: gzip                    # gzip | none
+    batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }`,
+  all,
+)}
+${optional(
+  `  # Elasticsearch 8/9 or OpenSearch 2/3 (bulk create; _id = <agent.id>:<seq>).
+  # hosts default: $ELASTICSEARCH_HOST or http://127.0.0.1:9200.
+  - type: elasticsearch
+    id: es
+    hosts: ["http://\${ELASTICSEARCH_HOST:-127.0.0.1:9200}"]
+    index: metrics-edge
+    anomalies_index: metrics-edge-anomalies   # default <index>-anomalies
+    flavor: auto                              # auto | elasticsearch | opensearch
+    # auth: { username: elastic, password: "\${ES_PASSWORD}" }   # or { api_key: "\${ES_API_KEY}" }
+    # dead_letter_path: ./var/dead-letter/es.jsonl               # rejected documents (default shown)`,
+  all,
+)}
+
+# Local HTTP server: /healthz, /readyz, /metrics, /status.
+server:
+  listen: 127.0.0.1:8686
+  enabled: true
+
+# Push the agent's own metrics to a Prometheus Pushgateway. Optional;
+# pushgateway defaults to $PROMETHEUS_PUSHGATEWAY when set (no push otherwise).
+telemetry:
+${optional(`  pushgateway: http://127.0.0.1:9091`, all)}
+  push_interval: 15s
+  job: agent
+`;
+}

@@ -1,0 +1,18 @@
+import { expect, test } from "bun:test";
+import { configJsonSchema } from "./json-schema.ts";
+
+test("the JSON Schema is valid JSON describing sources, sinks and strictness", () => {
+  const schema = JSON.parse(JSON.stringify(configJsonSchema()));
+  expect(schema.$schema).toContain("json-schema.org");
+  expect(schema.type).toBe("object");
+  expect(schema.additionalProperties).toBe(false);
+  expect(schema.required).toEqual(["sources", "sinks"]);
+  expect(schema.properties.sources.type).toBe("array");
+  expect(schema.properties.sources.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(["synthetic", "procfs", "prometheus"]);
+  expect(schema.properties.sinks.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(["kafka", "elasticsearch", "file", "stdout"]);
+  const synthetic = schema.properties.sources.items.oneOf[0];
+  expect(synthetic.properties.series.default).toBe(100);
+  expect(synthetic.properties.interval.anyOf.map((o: any) => o.type)).toEqual(["number", "string"]);
+  const kafka = schema.properties.sinks.items.oneOf[0];
+  expect(kafka.required).toEqual(["type", "id"]);
+});

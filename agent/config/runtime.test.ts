@@ -1,0 +1,62 @@
+import { describe, expect, test } from "bun:test";
+import { modelRef, resolveScoring, toRuntimeConfig } from "./runtime.ts";
+import { ConfigFileSchema } from "./schema.ts";
+
+const ctx = { file: "/cfg/agent.yaml", configDir: "/cfg", hostname: "box" };
+const parse = (doc: unknown) => toRuntimeConfig(ConfigFileSchema.parse(doc), ctx);
+
+describe("toRuntimeConfig", () => {
+  test("defaults: host name as id, ./var, online:default, server, telemetry", () => {
+    const c = parse({ sources: [{ type: "synthetic", id: "s", interval: 2 }], sinks: [{ type: "stdout", id: "o" }] });
+    expect(c.agent).toEqual({ id: "box", dataDir: "/cfg/var", hostName: "box" });
+    expect(c.sources[0]).toEqual({ type: "synthetic", id: "s", intervalMs: 2000, series: 100, anomalyRatio: 0.3, seed: 1 });
+    expect(c.model).toEqual({ online: "default" });
+    expect(c.scoring).toEqual({ minPoints: 1 });
+    expect(c.sinks[0]).toEqual({ type: "stdout", id: "o", only: "all", batch: { maxRecords: 500, maxBytes: 1_000_000, maxWaitMs: 1000 } });
+    expect(c.server).toEqual({ enabled: true, host: "127.0.0.1", port: 8686 });
+    expect(c.telemetry).toEqual({ pushIntervalMs: 15_000, job: "agent" });
+  });
+
+  test("prometheus timeout defaults to min(10s, interval); headers kept", () => {
+    const src = (interval: string, timeout?: string) =>
+      parse({ sources: [{ type: "prometheus", id: "p", url: "http://x/metrics", interval, timeout, headers: { A: "b" } }], sinks: [{ type: "stdout", id: "o" }] })
+        .sources[0];
+    expect(src("5s")).toMatchObject({ timeoutMs: 5000, headers: { A: "b" } });
+    expect(src("1m")).toMatchObject({ timeoutMs: 10_000 });
+    expect(src("1m", "500ms")).toMatchObject({ timeoutMs: 500 });
+  });
+
+  test("sinks: derived names, auth, batch and only", () => {
+    const c = parse({
+      agent: { id: "e1" },
+      sources: [{ type: "synthetic", id: "s", interval: "1s" }],
+      sinks: [
+        { type: "kafka", id: "k", brokers: ["b:9092"], topic: "t", compression: "none", only: "points", batch: { max_records: 10, max_wait: "250ms" } },
+        { type: "elasticsearch", id: "e", hosts: ["https://es:9200"], index: "m", auth: { api_key: "KEY" }, flavor: "opensearch" },
+        { type: "elasticsearch", id: "e2", hosts: ["https://es:9200"], index: "m", anomalies_index: "a", auth: { username: "u", password: "p" } },
+      ],
+    });
+    expect(c.sinks[0]).toEqual({
+      type: "kafka", id: "k", only: "points", batch: { maxRecords: 10, maxBytes: 1_000_000, maxWaitMs: 250 },
+      brokers: ["b:9092"], topic: "t", anomaliesTopic: "t-anomalies", clientId: "agent-e1", compression: "none",
+    });
+    expect(c.sinks[1]).toMatchObject({ auth: { apiKey: "KEY" }, flavor: "opensearch", anomaliesIndex: "m-anomalies", deadLetterPath: "/cfg/var/dead-letter/e.jsonl" });
+    expect(c.sinks[2]).toMatchObject({ auth: { username: "u", password: "p" }, anomaliesIndex: "a" });
+  });
+
+  test("server listen with IPv6 and disabled", () => {
+    const c = parse({ sources: [{ type: "synthetic", id: "s", interval: 1 }], sinks: [{ type: "stdout", id: "o" }], server: { listen: "[::1]:0", enabled: false } });
+    expect(c.server).toEqual({ enabled: false, host: "::1", port: 0 });
+  });
+});
+
+test("modelRef gives what loadModel takes", () => {
+  expect(modelRef({ online: "default" })).toBe("online:default");
+  expect(modelRef({ bundle: "/m/ae" })).toBe("/m/ae");
+});
+
+test("resolveScoring: open follows the model, close is 0.8 × open", () => {
+  expect(resolveScoring({ minPoints: 1 }, 0.5)).toEqual({ openThreshold: 0.5, closeThreshold: 0.4, minPoints: 1 });
+  expect(resolveScoring({ openThreshold: 0.9, closeThreshold: 0.6, minPoints: 3 }, 0.5)).toEqual({ openThreshold: 0.9, closeThreshold: 0.6, minPoints: 3 });
+  expect(resolveScoring({ closeThreshold: 0.7, minPoints: 1 }, 0.5).closeThreshold).toBe(0.5);
+});

@@ -1,0 +1,105 @@
+/**
+ * The config file schema (`agent run --config agent.yaml`): snake_case, strict (unknown keys are
+ * rejected), defaults named. `toRuntimeConfig` (runtime.ts) turns the parsed file into the
+ * camelCase {@link AgentConfig}; this folder is the only place the two spellings meet.
+ */
+import { z } from "zod";
+import { ONLINE_MODELS } from "../../models/online/default.ts";
+import { Duration, HostPortString, HttpUrl, Id } from "./fields.ts";
+import { SinkSchema } from "./sinks-schema.ts";
+import { SourceSchema } from "./sources-schema.ts";
+
+export { SourceSchema, SOURCE_DEFAULTS, type SourceConfigFile } from "./sources-schema.ts";
+export { SinkSchema, SINK_DEFAULTS, type SinkConfigFile } from "./sinks-schema.ts";
+export { BATCH_DEFAULTS } from "./fields.ts";
+
+/** Named defaults of the top-level sections. */
+export const CONFIG_DEFAULTS = {
+  agent: { data_dir: "./var" },
+  model: { online: "default" },
+  scoring: { min_points: 1, close_ratio: 0.8 },
+  server: { listen: "127.0.0.1:8686", enabled: true },
+  telemetry: { push_interval: "15s", job: "agent" },
+} as const;
+
+/** `agent:` — identity and state directory. */
+export const AgentSectionSchema = z
+  .object({
+    /** Default: the host name. Key of every Kafka record and prefix of every document `_id`. */
+    id: Id.optional(),
+    /** Relative to the config file's directory. */
+    data_dir: z.string().min(1).default(CONFIG_DEFAULTS.agent.data_dir),
+    /** Default: the host name. */
+    host_name: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** `model:` — exactly one of `online: <name>` or `bundle: <dir>`. */
+export const ModelSectionSchema = z
+  .object({ online: z.enum(ONLINE_MODELS).optional(), bundle: z.string().min(1).optional() })
+  .strict()
+  .superRefine((m, ctx) => {
+    const keys = Object.keys(m).filter((k) => m[k as keyof typeof m] !== undefined);
+    if (keys.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected exactly one of "online: <name>" or "bundle: <dir>", found ${keys.length === 0 ? "neither" : "both"}`,
+      });
+    }
+  });
+
+/** `scoring:` — hysteresis of anomaly events. */
+export const ScoringSectionSchema = z
+  .object({
+    /** Score at which an anomaly event opens. Default: the model's threshold. */
+    open_threshold: z.number().gt(0).lte(1).optional(),
+    /** Score under which it closes again. Default: 0.8 × open_threshold. */
+    close_threshold: z.number().gt(0).lte(1).optional(),
+    /** Consecutive points above open_threshold before an event opens. */
+    min_points: z.number().int().min(1).default(CONFIG_DEFAULTS.scoring.min_points),
+  })
+  .strict()
+  .refine((s) => s.open_threshold === undefined || s.close_threshold === undefined || s.close_threshold <= s.open_threshold, {
+    error: (i) => {
+      const s = i.input as { open_threshold?: number; close_threshold?: number };
+      return `expected close_threshold ≤ open_threshold (${s.open_threshold}), found ${s.close_threshold}`;
+    },
+    path: ["close_threshold"],
+  });
+
+/** `server:` — the local HTTP server (`/healthz`, `/readyz`, `/metrics`, `/status`). */
+export const ServerSectionSchema = z
+  .object({
+    listen: HostPortString.default(CONFIG_DEFAULTS.server.listen),
+    enabled: z.boolean().default(CONFIG_DEFAULTS.server.enabled),
+  })
+  .strict();
+
+/** `telemetry:` — pushes the agent's own metrics to a Prometheus Pushgateway. */
+export const TelemetrySectionSchema = z
+  .object({
+    /** Default: `PROMETHEUS_PUSHGATEWAY` when set; no push otherwise. */
+    pushgateway: HttpUrl.optional(),
+    push_interval: Duration.default(CONFIG_DEFAULTS.telemetry.push_interval),
+    job: z.string().min(1).default(CONFIG_DEFAULTS.telemetry.job),
+  })
+  .strict();
+
+/** The whole config file. */
+export const ConfigFileSchema = z
+  .object({
+    agent: AgentSectionSchema.default({ data_dir: CONFIG_DEFAULTS.agent.data_dir }),
+    sources: z.array(SourceSchema).min(1, { error: "expected at least one source" }),
+    model: ModelSectionSchema.default({ ...CONFIG_DEFAULTS.model }),
+    scoring: ScoringSectionSchema.default({ min_points: CONFIG_DEFAULTS.scoring.min_points }),
+    sinks: z.array(SinkSchema).min(1, { error: "expected at least one sink" }),
+    server: ServerSectionSchema.default({ ...CONFIG_DEFAULTS.server }),
+    telemetry: TelemetrySectionSchema.default({
+      push_interval: CONFIG_DEFAULTS.telemetry.push_interval,
+      job: CONFIG_DEFAULTS.telemetry.job,
+    }),
+  })
+  .strict();
+
+/** A parsed config file: snake_case, defaults filled, durations as written. */
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -1,0 +1,119 @@
+/**
+ * The runtime config (camelCase): what `agent run` wires components from. Produced only by
+ * `toRuntimeConfig` from the parsed YAML; durations are milliseconds, paths are absolute,
+ * every default is filled.
+ */
+
+/** `type: synthetic` source. */
+export interface SyntheticSourceConfig {
+  type: "synthetic";
+  id: string;
+  intervalMs: number;
+  series: number;
+  anomalyRatio: number;
+  seed: number;
+}
+
+/** `type: procfs` source. */
+export interface ProcfsSourceConfig {
+  type: "procfs";
+  id: string;
+  intervalMs: number;
+  /** Absolute path of the procfs mount (default /proc). */
+  root: string;
+  /** Absolute path of the sysfs mount (default /sys). */
+  sysRoot: string;
+}
+
+/** `type: prometheus` source. */
+export interface PrometheusSourceConfig {
+  type: "prometheus";
+  id: string;
+  url: string;
+  intervalMs: number;
+  timeoutMs: number;
+  headers: Record<string, string>;
+}
+
+/** Any source. */
+export type SourceConfig = SyntheticSourceConfig | ProcfsSourceConfig | PrometheusSourceConfig;
+
+/** Which records a sink receives. */
+export type SinkOnly = "all" | "points" | "anomalies";
+
+/** Flush a batch when any limit is reached. */
+export interface BatchConfig {
+  maxRecords: number;
+  maxBytes: number;
+  maxWaitMs: number;
+}
+
+interface SinkBase {
+  id: string;
+  only: SinkOnly;
+  batch: BatchConfig;
+}
+
+/** `type: kafka` sink. */
+export interface KafkaSinkConfig extends SinkBase {
+  type: "kafka";
+  /** `host:port` bootstrap servers. */
+  brokers: string[];
+  topic: string;
+  anomaliesTopic: string;
+  clientId: string;
+  compression: "gzip" | "none";
+}
+
+/** Credentials of an Elasticsearch/OpenSearch sink. */
+export type ElasticsearchAuth = { username: string; password: string } | { apiKey: string };
+
+/** `type: elasticsearch` sink. */
+export interface ElasticsearchSinkConfig extends SinkBase {
+  type: "elasticsearch";
+  hosts: string[];
+  index: string;
+  anomaliesIndex: string;
+  flavor: "auto" | "elasticsearch" | "opensearch";
+  auth?: ElasticsearchAuth;
+  /** Absolute path of the JSONL file that receives rejected documents. */
+  deadLetterPath: string;
+}
+
+/** `type: file` sink. */
+export interface FileSinkConfig extends SinkBase {
+  type: "file";
+  /** Absolute path. */
+  path: string;
+}
+
+/** `type: stdout` sink. */
+export interface StdoutSinkConfig extends SinkBase {
+  type: "stdout";
+}
+
+/** Any sink. */
+export type SinkConfig = KafkaSinkConfig | ElasticsearchSinkConfig | FileSinkConfig | StdoutSinkConfig;
+
+/** Which model scores: an online detector by name, or a bundle directory (absolute path). */
+export type ModelConfig = { online: string } | { bundle: string };
+
+/** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */
+export interface ScoringConfig {
+  openThreshold?: number;
+  closeThreshold?: number;
+  minPoints: number;
+}
+
+/** The whole runtime config. */
+export interface AgentConfig {
+  /** The config file it came from (`<default>` for the embedded one). */
+  file: string;
+  agent: { id: string; dataDir: string; hostName: string };
+  sources: SourceConfig[];
+  model: ModelConfig;
+  scoring: ScoringConfig;
+  sinks: SinkConfig[];
+  server: { enabled: boolean; host: string; port: number };
+  telemetry: { pushgateway?: string; pushIntervalMs: number; job: string };
+}
