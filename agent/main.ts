@@ -9,6 +9,10 @@ import { generateCommand } from "./commands/generate.ts";
 import { trainCommand } from "./commands/train.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { runCommand_ } from "./commands/run.ts";
+import { validateCommand } from "./commands/validate.ts";
+import { configCommand } from "./commands/config.ts";
+import { ingestCommand } from "./commands/ingest.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 /** `--output -` means stdout; yargs would read a lone "-" as a stray positional, so glue it. */
@@ -25,8 +29,12 @@ function glueDash(argv: string[]): string[] {
 
 await yargs(glueDash(hideBin(process.argv)))
   .scriptName("agent")
-  .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: generate data, train and score models on tfjs WASM SIMD.")
+  .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: collect metrics, score them locally on tfjs WASM SIMD, ship them to Kafka and Elasticsearch.")
   .option("debug", { type: "boolean", default: false, describe: "Print stack traces on errors", global: true })
+  .command(runCommand_)
+  .command(validateCommand)
+  .command(configCommand)
+  .command(ingestCommand)
   .command(generateCommand)
   .command(trainCommand)
   .command(scoreCommand)

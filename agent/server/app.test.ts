@@ -27,7 +27,7 @@ test("readyz is 503 with the reasons when not ready", async () => {
   const app = createApp(view({ readiness: async () => ({ ready: false, reasons: ["sink kafka: unreachable"] }) }));
   const r = await app.request("/readyz");
   expect(r.status).toBe(503);
-  expect((await r.json()).reasons).toEqual(["sink kafka: unreachable"]);
+  expect(((await r.json()) as any).reasons).toEqual(["sink kafka: unreachable"]);
 });
 
 test("POST /v1/score scores a posted series with the loaded model; a spike is flagged", async () => {
@@ -38,7 +38,7 @@ test("POST /v1/score scores a posted series with the loaded model; a spike is fl
   values[160] = null;
   const r = await app.request("/v1/score", { method: "POST", body: JSON.stringify({ values }) });
   expect(r.status).toBe(200);
-  const j = await r.json();
+  const j = (await r.json()) as any;
   expect(j.model.name).toBe("online:default");
   expect(j.scores.length).toBe(200);
   expect(j.is_anomaly[150]).toBe(true);
@@ -50,7 +50,7 @@ test("bad bodies get 400 with a reason; oversized ones 413; no model 503", async
   const app = createApp(view(), { maxPoints: 10, maxBodyBytes: 2000 });
   const bad = await app.request("/v1/score", { method: "POST", body: JSON.stringify({ values: ["x"] }) });
   expect(bad.status).toBe(400);
-  expect((await bad.json()).error).toContain("values.0");
+  expect(((await bad.json()) as any).error).toContain("values.0");
   expect((await app.request("/v1/score", { method: "POST", body: "{" })).status).toBe(400);
   const many = await app.request("/v1/score", { method: "POST", body: JSON.stringify({ values: Array(11).fill(1) }) });
   expect(many.status).toBe(413);

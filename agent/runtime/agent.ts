@@ -1,0 +1,236 @@
+import { hostname } from "node:os";
+import { mkdir, access, constants } from "node:fs/promises";
+import type { Logger } from "pino";
+import type { AgentConfig, SinkConfig } from "../config/types.ts";
+import type { RuntimeView } from "../server/app.ts";
+import type { OutRecord } from "../../core/events.ts";
+import type { Source } from "../../core/sources/source.ts";
+import { SinkDriver } from "../../core/sinks/driver.ts";
+import { Scorer } from "../../core/runtime/scorer.ts";
+import { SeqAllocator } from "../../core/runtime/seq.ts";
+import { every } from "../../core/runtime/every.ts";
+import { RateLimitedLog } from "../../core/telemetry/log.ts";
+import { Telemetry } from "../../core/telemetry/metrics.ts";
+import { loadModel } from "../../models/load.ts";
+import type { ScoringModel } from "../../models/model.ts";
+import { AGENT_VERSION } from "../version.ts";
+import { buildSink, buildSource } from "./components.ts";
+import { pushMetrics } from "./pushgateway.ts";
+
+/** Thrown when the agent cannot start (names the path or component). */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartError";
+  }
+}
+
+interface SinkSlot {
+  config: SinkConfig;
+  driver: SinkDriver;
+  probe?: string;
+}
+
+/** The model reference a config names (`online:<name>` or a bundle path). */
+export function modelRef(config: AgentConfig): string {
+  return "online" in config.model ? `online:${config.model.online}` : config.model.bundle;
+}
+
+/**
+ * The edge runtime: sources on their intervals → one batched scoring call per round → records
+ * (data contract, `agent.seq`) fanned out to every sink driver. Owns the model, the sequence,
+ * the telemetry and the readiness state that the local HTTP API shows.
+ */
+export class AgentRuntime implements RuntimeView {
+  readonly telemetry = new Telemetry();
+  private scorer: Scorer | undefined;
+  private seq: SeqAllocator | undefined;
+  private slots: SinkSlot[] = [];
+  private sources: Source[] = [];
+  private loops: Promise<void>[] = [];
+  private abort = new AbortController();
+  private readonly rl: RateLimitedLog;
+  private readonly startedAt = Date.now();
+  private pointsSeen = 0;
+  private anomaliesSeen = 0;
+
+  constructor(
+    private config: AgentConfig,
+    private readonly log: Logger,
+  ) {
+    this.rl = new RateLimitedLog(log, 10_000);
+  }
+
+  /** Starts everything; throws {@link StartError} when the data dir or model is unusable. */
+  async start(preloaded?: ScoringModel): Promise<void> {
+    const dir = this.config.agent.dataDir;
+    try {
+      await mkdir(dir, { recursive: true });
+      await access(dir, constants.W_OK);
+    } catch (error) {
+      throw new StartError(`data_dir ${dir} is not writable: ${(error as Error).message}`);
+    }
+    this.seq = new SeqAllocator(dir);
+    const model = preloaded ?? (await loadModel(modelRef(this.config)));
+    this.scorer = new Scorer(model, {
+      agentId: this.config.agent.id,
+      hostName: this.config.agent.hostName,
+      seq: this.seq,
+      telemetry: this.telemetry,
+      hysteresis: { open: this.config.scoring.openThreshold, close: this.config.scoring.closeThreshold, minPoints: this.config.scoring.minPoints },
+    });
+    await this.startSinks(this.config.sinks);
+    this.startLoops();
+    this.log.info(
+      { agent_id: this.config.agent.id, model: model.name, model_version: model.version, sources: this.sources.map((s) => s.id), sinks: this.slots.map((s) => s.config.id) },
+      "agent started",
+    );
+  }
+
+  private async startSinks(configs: SinkConfig[], carry = new Map<string, OutRecord[]>()): Promise<void> {
+    for (const c of configs) {
+      const driver = new SinkDriver(buildSink(c, this.log), c.batch, this.telemetry, this.log);
+      await driver.start();
+      const left = carry.get(c.id);
+      if (left?.length) driver.push(left);
+      this.slots.push({ config: c, driver });
+    }
+  }
+
+  private startLoops(): void {
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.sources = this.config.sources.map(buildSource);
+    for (const source of this.sources) {
+      this.loops.push(every(source.intervalMs, (now) => this.round(source, now), signal, (e) => this.log.error({ source: source.id, err: String(e) }, "source round failed")));
+    }
+    this.loops.push(every(5000, () => this.probeSinks(), signal, () => {}));
+    this.loops.push(every(60_000, async (now) => void this.scorer?.sweep(now), signal, () => {}));
+    const pg = this.config.telemetry.pushgateway;
+    if (pg) {
+      this.loops.push(
+        every(this.config.telemetry.pushIntervalMs, async () => {
+          const err = await pushMetrics(pg, this.config.telemetry.job, this.config.agent.id, this.telemetry);
+          if (err) this.rl.warn("pushgateway", {}, err);
+        }, signal, () => {}),
+      );
+    }
+  }
+
+  private async round(source: Source, now: number): Promise<void> {
+    const result = await source.collect(now, AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.max(1000, source.intervalMs))]));
+    for (const e of result.errors) {
+      this.telemetry.error(source.id, e.type);
+      this.rl.warn(`${source.id}:${e.type}`, { source: source.id, error_type: e.type }, e.message);
+    }
+    if (result.samples.length === 0 || !this.scorer) return;
+    this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
+    const records = await this.scorer.score(result.samples, now);
+    this.dispatch(records);
+  }
+
+  /** Hands records to every sink (filtered by its `only`). */
+  private dispatch(records: OutRecord[]): void {
+    let anomalies = 0;
+    for (const r of records) if (r.kind === "anomaly") anomalies++;
+    this.pointsSeen += records.length - anomalies;
+    this.anomaliesSeen += anomalies;
+    for (const slot of this.slots) {
+      const only = slot.config.only;
+      if (only === "all") slot.driver.push(records);
+      else if (only === "points") slot.driver.push(records.filter((r) => r.kind === "point"));
+      else if (anomalies) slot.driver.push(records.filter((r) => r.kind === "anomaly"));
+    }
+  }
+
+  private async probeSinks(): Promise<void> {
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        slot.probe = await slot.driver.sink.probe().catch((e: Error) => e.message);
+      }),
+    );
+    const ready = this.scorer !== undefined && this.slots.every((s) => !s.probe && s.driver.status().state !== "halted");
+    this.telemetry.ready.set(ready ? 1 : 0);
+  }
+
+  /** Stops sources, flushes sinks (up to `flushTimeoutMs`), persists the sequence. */
+  async stop(flushTimeoutMs = 10_000): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.loops);
+    this.loops = [];
+    await Promise.all(this.sources.map((s) => s.close?.()));
+    const left = await Promise.all(this.slots.map((s) => s.driver.stop(flushTimeoutMs)));
+    left.forEach((l, i) => {
+      if (l.length) {
+        this.telemetry.dropped.inc({ component: this.slots[i].config.id, reason: "shutdown" }, l.length);
+        this.log.warn({ sink: this.slots[i].config.id, records: l.length }, "records not delivered before shutdown");
+      }
+    });
+    this.slots = [];
+    this.seq?.close();
+    this.scorer?.current.dispose();
+    this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
+  }
+
+  /**
+   * Applies a new config without losing points: sources pause, every sink drains what it holds
+   * (records it could not deliver move to the sink with the same id in the new config), the model
+   * is reloaded when its reference changed, then sources resume.
+   */
+  async reload(next: AgentConfig): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.loops);
+    this.loops = [];
+    await Promise.all(this.sources.map((s) => s.close?.()));
+    const carry = new Map<string, OutRecord[]>();
+    for (const slot of this.slots) carry.set(slot.config.id, await slot.driver.stop(5000));
+    this.slots = [];
+    if (modelRef(next) !== modelRef(this.config) && this.scorer) {
+      const model = await loadModel(modelRef(next));
+      this.scorer.swapModel(model).dispose();
+    }
+    this.config = next;
+    await this.startSinks(next.sinks, carry);
+    for (const [id, left] of carry) {
+      if (left.length && !next.sinks.some((s) => s.id === id)) this.telemetry.dropped.inc({ component: id, reason: "sink_removed" }, left.length);
+    }
+    this.startLoops();
+    this.log.info({ sinks: next.sinks.map((s) => s.id), sources: next.sources.map((s) => s.id) }, "config reloaded");
+  }
+
+  // ---- RuntimeView -------------------------------------------------------------------------
+
+  model(): ScoringModel | undefined {
+    return this.scorer?.current;
+  }
+
+  status(): Record<string, unknown> {
+    const m = this.scorer?.current;
+    return {
+      agent: { id: this.config.agent.id, version: AGENT_VERSION, host: this.config.agent.hostName || hostname() },
+      uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
+      model: m ? { name: m.name, version: m.version, kind: m.kind, window: m.window, threshold: m.threshold } : null,
+      series: this.scorer?.seriesCount ?? 0,
+      seq_next: this.seq?.peek(),
+      points: this.pointsSeen,
+      anomalies: this.anomaliesSeen,
+      sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
+      sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
+    };
+  }
+
+  async readiness(): Promise<{ ready: boolean; reasons: string[] }> {
+    const reasons: string[] = [];
+    if (!this.scorer) reasons.push("model not loaded");
+    for (const s of this.slots) {
+      if (s.probe) reasons.push(`sink ${s.config.id}: ${s.probe}`);
+      const st = s.driver.status();
+      if (st.state === "halted") reasons.push(`sink ${s.config.id} halted: ${st.halted_reason}`);
+    }
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  async metrics(): Promise<{ text: string; contentType: string }> {
+    return { text: await this.telemetry.registry.metrics(), contentType: this.telemetry.registry.contentType };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Kafka sink against a REAL broker (`npm run services:up`). Fails, not skips, when it is down.
+ * Override the brokers with KAFKA_BROKERS (comma list).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Admin, Kafka } from "kafkajs";
+import type { OutRecord } from "../../events.ts";
+import { deadPort, makeBatch, requireTcp } from "../shared/testing.ts";
+import { createKafka, type KafkaLogRecord } from "./client.ts";
+import { createKafkaSink } from "./sink.ts";
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",").map((s) => s.trim());
+const HINT = `Kafka is not reachable at ${BROKERS.join(",")}: run \`npm run services:up\` (see infra/README.md)`;
+const run = `${Date.now().toString(36)}-${process.pid}`;
+const topic = `it-points-${run}`;
+const anomaliesTopic = `it-anomalies-${run}`;
+const bigTopic = `it-big-${run}`;
+const logs: KafkaLogRecord[] = [];
+const kafka: Kafka = createKafka({ brokers: BROKERS, clientId: "it-kafka-sink", log: (r) => logs.push(r) });
+let admin: Admin | undefined;
+let ready: Promise<void>;
+
+beforeAll(() => {
+  ready = (async () => {
+    await requireTcp(BROKERS[0]!, HINT);
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [topic, anomaliesTopic, bigTopic].map((t) => ({ topic: t, numPartitions: 2 })),
+      waitForLeaders: true,
+    });
+  })();
+  ready.catch(() => {}); // reported by each test
+});
+
+afterAll(async () => {
+  if (!admin) return;
+  await admin.deleteTopics({ topics: [topic, anomaliesTopic, bigTopic], timeout: 5000 }).catch(() => {});
+  await admin.disconnect().catch(() => {});
+});
+
+/** Consumes `topics` from the beginning with a fresh group until `n` messages arrived. */
+async function consume(topics: string[], n: number) {
+  const got: { topic: string; key: string; value: OutRecord["doc"] }[] = [];
+  const consumer = kafka.consumer({ groupId: `it-sink-${run}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`consumed ${got.length}/${n} within 25 s`)), 25_000);
+      void consumer.run({
+        eachMessage: async ({ topic: t, message }) => {
+          got.push({ topic: t, key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
+          if (got.length >= n) resolve();
+        },
+      });
+    });
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+describe("createKafkaSink against a real broker", () => {
+  test("points go to topic, anomalies to anomaliesTopic, key = agent.id, value = the contract doc", async () => {
+    await ready;
+    const sink = createKafkaSink({ id: "k", brokers: BROKERS, topic, anomaliesTopic, clientId: "it-sink", compression: "gzip" });
+    await sink.start();
+    expect(await sink.probe()).toBeUndefined();
+    const batch = makeBatch("agent-k", 200);
+    const r = await sink.send(batch);
+    expect(r).toEqual({ delivered: 200, retry: [], dead: [], errors: {} });
+    await sink.stop();
+
+    const got = await consume([topic, anomaliesTopic], 200);
+    expect(got.length).toBe(200);
+    expect(new Set(got.map((m) => m.key))).toEqual(new Set(["agent-k"]));
+    const seqs = got.map((m) => m.value.agent.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    for (const m of got) {
+      const want = batch[m.value.agent.seq]!;
+      expect(m.topic).toBe(want.kind === "anomaly" ? anomaliesTopic : topic);
+      expect(m.value).toEqual(want.doc);
+    }
+    const a = got.find((m) => m.topic === anomaliesTopic)!.value as Extract<OutRecord, { kind: "anomaly" }>["doc"];
+    expect(a.event.kind).toBe("alert");
+    expect(a.anomaly.state).toBe("open");
+  }, 40_000);
+
+  test("10k records uncompressed exceed message.max.bytes: split in halves, all delivered; throughput", async () => {
+    await ready;
+    for (const compression of ["none", "gzip"] as const) {
+      const sink = createKafkaSink({ id: "k", brokers: BROKERS, topic: bigTopic, anomaliesTopic: bigTopic, clientId: "it-sink", compression });
+      await sink.start();
+      const batch = makeBatch(`agent-${compression}`, 10_000);
+      const t0 = performance.now();
+      const r = await sink.send(batch);
+      const ms = performance.now() - t0;
+      expect(r.delivered).toBe(10_000);
+      expect(r.retry.length + r.dead.length).toBe(0);
+      if (compression === "none") expect(r.errors.kafka_message_too_large).toBeGreaterThan(0);
+      console.log(`kafka sink ${compression}: 10k records in ${ms.toFixed(0)} ms = ${Math.round(10_000 / (ms / 1000))} records/s`, r.errors);
+      await sink.stop();
+    }
+    const offsets = await admin!.fetchTopicOffsets(bigTopic);
+    expect(offsets.reduce((s, o) => s + Number(o.high), 0)).toBe(20_000);
+  }, 60_000);
+});
+
+describe("createKafkaSink when the broker is down", () => {
+  test("start does not throw, send → retry with a kafka_ error type, probe says unreachable fast", async () => {
+    const port = await deadPort();
+    const sink = createKafkaSink({
+      id: "k", brokers: [`127.0.0.1:${port}`], topic: "t", anomaliesTopic: "a", clientId: "it-dead",
+      compression: "gzip", logLevel: "nothing",
+    });
+    let t0 = performance.now();
+    await sink.start();
+    expect(performance.now() - t0).toBeLessThan(5_500);
+    const batch = makeBatch("agent-d", 5);
+    const r = await sink.send(batch);
+    expect(r.delivered).toBe(0);
+    expect(r.retry).toEqual(batch);
+    expect(Object.keys(r.errors)).toHaveLength(1);
+    expect(Object.keys(r.errors)[0]).toStartWith("kafka_KafkaJS");
+    t0 = performance.now();
+    const why = await sink.probe();
+    expect(why).toContain("kafka unreachable");
+    expect(performance.now() - t0).toBeLessThan(2_500);
+    await sink.stop();
+  }, 20_000);
+});

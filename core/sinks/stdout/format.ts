@@ -1,0 +1,33 @@
+/**
+ * Human-readable rendering of records for the stdout sink's `pretty` format.
+ * @module
+ */
+import type { OutRecord } from "../../events.ts";
+
+/** `name{k=v,...}` with labels sorted by key (no braces when there are no labels). */
+export function seriesName(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort();
+  return keys.length ? `${name}{${keys.map((k) => `${k}=${labels[k]}`).join(",")}}` : name;
+}
+
+/** `HH:MM:SS` of an ISO timestamp (UTC, as written in the record). */
+function clock(iso: string): string {
+  const m = /T(\d{2}:\d{2}:\d{2})/.exec(iso);
+  return m ? m[1]! : iso;
+}
+
+/**
+ * One line per record: anomaly records readable, points as their JSON document.
+ *
+ * @example
+ * formatPretty(anomaly);
+ * // "ANOMALY open  synthetic.value{series=series_0003} score=0.93 model=online:default v1 at 12:00:01"
+ */
+export function formatPretty(r: OutRecord): string {
+  if (r.kind === "point") return r.json ?? JSON.stringify(r.doc);
+  const d = r.doc;
+  const series = seriesName(d.metric.name, d.metric.labels);
+  const score = d.anomaly.peak_score.toFixed(2);
+  const extra = d.anomaly.state === "close" ? ` points=${d.anomaly.points}` : "";
+  return `ANOMALY ${d.anomaly.state.padEnd(5)} ${series} score=${score} model=${d.model.name} v${d.model.version} at ${clock(d["@timestamp"])}${extra}`;
+}
