@@ -36,8 +36,8 @@ describe("agent CLI", () => {
   test("--help lists every command, each command's --help has an example", () => {
     const r = agent("--help");
     for (const c of ["generate", "train", "score", "eval", "doctor"]) expect(r.stdout).toContain(c);
-    for (const c of ["generate", "train", "score", "eval", "doctor"]) expect(agent(c, "--help").stdout).toContain("Examples:");
-  });
+    for (const c of ["run", "validate", "ingest", "generate", "train", "score", "eval", "doctor"]) expect(agent(c, "--help").stdout).toContain("Examples:");
+  }, 30_000);
 
   test("generate is byte-identical for the same seed", async () => {
     const again = agent("generate", "--n-series", "20", "--n-points", "600", "--seed", "3", "--output-dir", join(dir, "data2"));

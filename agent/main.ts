@@ -4,15 +4,7 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { doctorCommand } from "./commands/doctor.ts";
-import { generateCommand } from "./commands/generate.ts";
-import { trainCommand } from "./commands/train.ts";
-import { scoreCommand } from "./commands/score.ts";
-import { evalCommand } from "./commands/eval.ts";
-import { runCommand_ } from "./commands/run.ts";
-import { validateCommand } from "./commands/validate.ts";
-import { configCommand } from "./commands/config.ts";
-import { ingestCommand } from "./commands/ingest.ts";
+import { COMMANDS } from "./commands/index.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 /** `--output -` means stdout; yargs would read a lone "-" as a stray positional, so glue it. */
@@ -27,19 +19,12 @@ function glueDash(argv: string[]): string[] {
   return out;
 }
 
-await yargs(glueDash(hideBin(process.argv)))
+const argv = glueDash(hideBin(process.argv));
+const invoked = argv.find((a) => !a.startsWith("-"));
+const parser = yargs(argv)
   .scriptName("agent")
   .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: collect metrics, score them locally on tfjs WASM SIMD, ship them to Kafka and Elasticsearch.")
   .option("debug", { type: "boolean", default: false, describe: "Print stack traces on errors", global: true })
-  .command(runCommand_)
-  .command(validateCommand)
-  .command(configCommand)
-  .command(ingestCommand)
-  .command(generateCommand)
-  .command(trainCommand)
-  .command(scoreCommand)
-  .command(evalCommand)
-  .command(doctorCommand)
   .demandCommand(1, "Name a command; see the list above.")
   .recommendCommands()
   .strict()
@@ -52,4 +37,10 @@ await yargs(glueDash(hideBin(process.argv)))
     console.error(`agent: error: ${message}\nRun 'agent --help' (or 'agent <command> --help') for usage.`);
     process.exit(2);
   })
-  .parseAsync();
+  ;
+for (const c of COMMANDS) {
+  // The invoked command gets its full module (options, examples, handler); the others are listed only.
+  if (c.name === invoked) parser.command(await c.load());
+  else parser.command(c.name, c.describe);
+}
+await parser.parseAsync();

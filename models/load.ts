@@ -1,5 +1,4 @@
 import type { DetectorKind } from "./detector.ts";
-import { loadDetector } from "./detectors/registry.ts";
 import { FeatureSpecSchema } from "./features/spec.ts";
 import { BundleError, readBundle } from "./format/bundle.ts";
 import { BundleModel } from "./bundle-model.ts";
@@ -18,6 +17,8 @@ import { createOnlineModel } from "./online/default.ts";
 export async function loadModel(ref: string): Promise<ScoringModel> {
   if (ref.startsWith("online:")) return createOnlineModel(ref);
   const { manifest, files } = await readBundle(ref);
+  // Loaded lazily: the online detectors need neither tfjs nor the other detectors.
+  const { loadDetector } = await import("./detectors/registry.ts");
   let detector;
   try {
     detector = await loadDetector(manifest.detector.kind as DetectorKind, manifest.detector.params, files);

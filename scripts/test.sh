@@ -24,7 +24,7 @@ fi
 mkdir -p .cache
 log=.cache/test-output.log
 export NODE_NO_WARNINGS=1
-"$BUN" test "$@" 2>&1 | tee "$log"
+"$BUN" test --timeout 60000 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 if [[ "$started_services" == 1 && "${AGENT_SERVICES_KEEP:-}" != "1" && "${CI:-}" != "true" ]]; then
