@@ -164,7 +164,7 @@ export class LstmAutoencoder implements Detector {
     this.width = options.width;
     this.window = options.width - 1;
     this.units = options.units ?? 16;
-    this.scoreBatch = options.scoreBatch ?? 8192;
+    this.scoreBatch = options.scoreBatch ?? 4096;
   }
 
   private build(seed: number): tf.LayersModel {
