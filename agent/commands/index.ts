@@ -22,5 +22,8 @@ export const COMMANDS: CommandEntry[] = [
   { name: "train", describe: "Train a detector on a dataset and write a model bundle", load: async () => (await import("./train.ts")).trainCommand },
   { name: "score", describe: "Score a series CSV into timestamp,value,anomaly_score,is_anomaly", load: async () => (await import("./score.ts")).scoreCommand },
   { name: "eval", describe: "Evaluate models on a labelled dataset (P/R/F1, event-F1, PR-AUC, ROC-AUC, time to detect)", load: async () => (await import("./eval.ts")).evalCommand },
+  { name: "registry", describe: "Model registry: serve it, make a signing key or a token", load: async () => (await import("./registry.ts")).registryCommand },
+  { name: "push-model", describe: "Publish a model bundle to a registry, optionally onto a channel", load: async () => (await import("./push-model.ts")).pushModelCommand },
+  { name: "fleet", describe: "Show a registry's fleet as a terminal table", load: async () => (await import("./fleet.ts")).fleetCommand },
   { name: "doctor", describe: "Check the runtime: one JSON object (version, tfjs_backend, simd); exit 1 if WASM cannot start", load: async () => (await import("./doctor.ts")).doctorCommand },
 ];

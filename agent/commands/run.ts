@@ -86,5 +86,7 @@ export const runCommand_: CommandModule<GlobalArgs, RunArgs> = {
         });
         if (durationMs !== undefined) setTimeout(() => void stop(`--duration ${args.duration}`), durationMs);
       });
+      // Everything is flushed and closed; don't wait for stray library timers (kafkajs, retries).
+      process.exit(process.exitCode ?? 0);
     }),
 };

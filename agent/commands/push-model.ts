@@ -1,0 +1,99 @@
+import type { CommandModule } from "yargs";
+import type { GlobalArgs } from "../args.ts";
+import { runCommand, UsageError } from "../errors.ts";
+import { packBundleDir } from "../../models/registry/envelope.ts";
+import { createRegistryClient, type RegistryClientOptions } from "../../models/registry/client.ts";
+import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry/protocol.ts";
+
+/** Options of {@link pushModel}. */
+export interface PushModelOptions {
+  /** Bundle directory (as `agent train --out` writes it). */
+  bundle: string;
+  /** Registry base URL. */
+  registry: string;
+  /** Publisher token. */
+  token?: string;
+  /** Publish under this name instead of the manifest's. */
+  name?: string;
+  /** Publish as this version instead of the manifest's. */
+  version?: string;
+  /** Point this channel at the version after publishing. */
+  channel?: Channel;
+  /** Rollout percentage for the channel (default 100 for stable, 10 for canary). */
+  rollout?: number;
+  /** Injected for tests. */
+  fetch?: RegistryClientOptions["fetch"];
+}
+
+/** What {@link pushModel} did. */
+export interface PushModelResult {
+  published: PublishResult;
+  files: number;
+  bytes: number;
+  channel?: ChannelState;
+}
+
+/** Default rollout per channel when `--rollout` is not given. */
+export const DEFAULT_ROLLOUT: Record<Channel, number> = { stable: 100, canary: 10 };
+
+/**
+ * Publishes a bundle directory to a registry (files verified locally first) and optionally
+ * points a channel at it. Throws `RegistryError` with the registry's reason on refusal.
+ *
+ * @example
+ * await pushModel({ bundle: "models/ae", registry: "http://registry:8700", token, name: "host-ae", channel: "canary", rollout: 10 });
+ */
+export async function pushModel(o: PushModelOptions): Promise<PushModelResult> {
+  if (o.name !== undefined && !isName(o.name)) throw new UsageError(`--name ${JSON.stringify(o.name)}: expected 1–64 of letters, digits, '.', '_', '-'`);
+  if (o.version !== undefined && !isName(o.version)) throw new UsageError(`--model-version ${JSON.stringify(o.version)}: expected 1–64 of letters, digits, '.', '_', '-'`);
+  if (o.rollout !== undefined && !(o.rollout >= 0 && o.rollout <= 100)) throw new UsageError(`--rollout ${o.rollout}: expected a percentage 0–100`);
+  if (o.rollout !== undefined && !o.channel) throw new UsageError("--rollout needs --channel");
+  const envelope = await packBundleDir(o.bundle, { name: o.name, version: o.version });
+  const client = createRegistryClient({ url: o.registry, token: o.token, fetch: o.fetch, timeoutMs: 300_000 });
+  const published = await client.publish(envelope);
+  const files = Object.keys(envelope.files).length;
+  const bytes = (envelope.manifest.files as { bytes: number }[]).reduce((n, f) => n + f.bytes, 0);
+  const result: PushModelResult = { published, files, bytes };
+  if (o.channel) {
+    result.channel = await client.setChannel(published.model, o.channel, { version: published.version, rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel] });
+  }
+  return result;
+}
+
+interface PushArgs extends GlobalArgs {
+  bundle: string;
+  registry?: string;
+  token?: string;
+  name?: string;
+  "model-version"?: string;
+  channel?: Channel;
+  rollout?: number;
+}
+
+/** `agent push-model BUNDLE --registry URL`: publish a bundle, optionally onto a channel. */
+export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
+  command: "push-model <bundle>",
+  describe: "Publish a model bundle to a registry (validated there: checksums, size, one trial inference) and optionally point a channel at it",
+  builder: (y) =>
+    y
+      .positional("bundle", { type: "string", demandOption: true, describe: "Bundle directory (agent train --out)" })
+      .option("registry", { type: "string", default: process.env.AGENT_REGISTRY_URL, describe: "Registry URL ($AGENT_REGISTRY_URL)" })
+      .option("token", { type: "string", describe: "Publisher token (default $AGENT_REGISTRY_TOKEN)" })
+      .option("name", { type: "string", describe: "Publish under this model name (default: the manifest's)" })
+      .option("model-version", { type: "string", describe: "Publish as this version (default: the manifest's)" })
+      .option("channel", { choices: CHANNELS, describe: "Point this channel at the version" })
+      .option("rollout", { type: "number", describe: "Percentage of agents the channel reaches (default 100 stable, 10 canary)" })
+      .example("$0 push-model models/ae --registry http://registry:8700 --name host-ae --channel canary --rollout 10", "publish and start a 10% canary")
+      .example("AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable", "token from the environment"),
+  handler: (args) =>
+    runCommand("push-model", args.debug, async () => {
+      if (!args.registry) throw new UsageError("--registry URL is required (or set AGENT_REGISTRY_URL)");
+      const token = args.token ?? process.env.AGENT_REGISTRY_TOKEN;
+      if (!token) throw new UsageError("no token: pass --token or set AGENT_REGISTRY_TOKEN (a publisher token)");
+      const r = await pushModel({ bundle: args.bundle, registry: args.registry, token, name: args.name, version: args["model-version"], channel: args.channel, rollout: args.rollout });
+      const p = r.published;
+      const what = p.created ? "published" : "already published (identical content)";
+      console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${p.signed ? ", signed" : ""}`);
+      if (r.channel) console.log(`channel ${r.channel.channel} of ${p.model} → ${r.channel.version} at ${r.channel.rollout}%`);
+    }),
+};

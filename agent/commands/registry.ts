@@ -1,0 +1,120 @@
+import type { Argv, CommandModule } from "yargs";
+import { readFile } from "node:fs/promises";
+import type { GlobalArgs } from "../args.ts";
+import { parseHostPort } from "../config/net.ts";
+import { runCommand, UsageError } from "../errors.ts";
+import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
+import { writeSigningKey } from "../../core/registry/signing/keys.ts";
+import { createRegistryStore } from "../../core/registry/store/index.ts";
+import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
+import { createLogger } from "../../core/telemetry/log.ts";
+
+interface ServeArgs extends GlobalArgs {
+  "data-dir": string;
+  listen: string;
+  "signing-key"?: string;
+  "max-bundle-mb": number;
+  "publisher-token-file"?: string;
+  "agent-token-file"?: string;
+}
+
+async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
+  const text = file ? await readFile(file, "utf8") : (env ?? "");
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+const serve: CommandModule<GlobalArgs, ServeArgs> = {
+  command: "serve",
+  describe: "Serve the model registry and fleet view (Hono on Bun; SQLite + content-addressed files in --data-dir)",
+  builder: (y) =>
+    y
+      .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "Database, bundle files and bootstrap tokens ($AGENT_REGISTRY_DATA_DIR)" })
+      .option("listen", { type: "string", default: process.env.AGENT_REGISTRY_LISTEN ?? `${REGISTRY_SERVER_DEFAULTS.hostname}:${REGISTRY_SERVER_DEFAULTS.port}`, describe: "HOST:PORT ($AGENT_REGISTRY_LISTEN); 0.0.0.0:8700 for a fleet" })
+      .option("signing-key", { type: "string", default: process.env.AGENT_REGISTRY_SIGNING_KEY, describe: "Ed25519 PKCS#8 PEM key: sign every manifest (agent registry keygen)" })
+      .option("max-bundle-mb", { type: "number", default: 64, describe: "Largest accepted bundle (sum of file sizes), MiB" })
+      .option("publisher-token-file", { type: "string", describe: "File of publisher tokens (else $AGENT_REGISTRY_PUBLISHER_TOKEN; else one is generated)" })
+      .option("agent-token-file", { type: "string", describe: "File of agent tokens (else $AGENT_REGISTRY_AGENT_TOKEN; else one is generated)" })
+      .example("$0 registry serve", "zero configuration: ./registry-data, 127.0.0.1:8700, tokens generated on first start")
+      .example("$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key", "for a fleet, signing manifests"),
+  handler: (args) =>
+    runCommand("registry serve", args.debug, async () => {
+      const hp = parseHostPort(args.listen);
+      if (!hp) throw new UsageError(`--listen ${JSON.stringify(args.listen)}: expected HOST:PORT`);
+      if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
+      const log = createLogger();
+      const reg = await startRegistryServer({
+        dataDir: args["data-dir"],
+        hostname: hp.host,
+        port: hp.port,
+        publisherTokens: await tokensFrom(args["publisher-token-file"], process.env.AGENT_REGISTRY_PUBLISHER_TOKEN),
+        agentTokens: await tokensFrom(args["agent-token-file"], process.env.AGENT_REGISTRY_AGENT_TOKEN),
+        signingKeyPem: args["signing-key"] ? await readFile(args["signing-key"], "utf8") : undefined,
+        maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
+        log,
+      });
+      console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
+      for (const t of reg.tokens) {
+        if (t.source === "created") console.error(`agent registry: created a ${t.role} token in ${t.path} (mode 0600)`);
+        else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
+        else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
+      }
+      if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void reg.stop().then(resolve);
+        process.once("SIGTERM", stop);
+        process.once("SIGINT", stop);
+      });
+    }),
+};
+
+const keygen: CommandModule<GlobalArgs, GlobalArgs & { out: string }> = {
+  command: "keygen",
+  describe: "Generate an Ed25519 signing key (PKCS#8 PEM, 0600) and its public key (<out>.pub)",
+  builder: (y) =>
+    y
+      .option("out", { type: "string", default: "registry-signing.key", describe: "Private key file (refuses to overwrite)" })
+      .example("$0 registry keygen --out /etc/agent/registry.key", "then: registry serve --signing-key /etc/agent/registry.key; give agents the .pub"),
+  handler: (args) =>
+    runCommand("registry keygen", args.debug, async () => {
+      const k = await writeSigningKey(args.out).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === "EEXIST" ? new UsageError(`${args.out} exists; not overwriting a key`) : e;
+      });
+      console.log(`wrote ${args.out} (private, 0600) and ${k.publicKeyPath} (public); key id ${k.keyId}`);
+    }),
+};
+
+const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": string; label: string }> = {
+  command: "token",
+  describe: "Create another publisher or agent token (stored hashed; printed once)",
+  builder: (y) =>
+    y
+      .option("role", { choices: ["publisher", "agent"], demandOption: true, describe: "What the token may do" })
+      .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "The registry's data directory" })
+      .option("label", { type: "string", default: "cli", describe: "Note stored with the token's hash" })
+      .example("$0 registry token --role agent --label rack-7", "prints a new agent token; a running registry accepts it at once"),
+  handler: (args) =>
+    runCommand("registry token", args.debug, async () => {
+      const store = createRegistryStore({ dataDir: args["data-dir"] });
+      try {
+        const t = generateToken(args.role as Role);
+        store.tokens.add(t, args.role as Role, args.label);
+        console.log(t);
+      } finally {
+        store.close();
+      }
+    }),
+};
+
+/** `agent registry serve|keygen|token`: the central model registry and fleet view. */
+export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: "registry <action>",
+  describe: "Model registry: serve it (models, channels, fleet), make a signing key or a token",
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .command(serve)
+      .command(keygen)
+      .command(token)
+      .demandCommand(1, "Name a registry command: serve, keygen or token.")
+      .example("$0 registry serve --listen 0.0.0.0:8700", "serve the registry"),
+  handler: () => {},
+};

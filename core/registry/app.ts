@@ -1,0 +1,76 @@
+import { Hono } from "hono";
+import type { Logger } from "pino";
+import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/registry/envelope.ts";
+import type { FleetOptions, RegistryContext } from "./context.ts";
+import { FLEET_DEFAULTS } from "./fleet/view.ts";
+import type { RegistryEnv } from "./http/auth.ts";
+import { ApiError, errorResponse } from "./http/errors.ts";
+import { openApiDocument } from "./openapi/document.ts";
+import { registerChannelRoutes } from "./routes/channels.ts";
+import { registerFleetRoutes } from "./routes/fleet.ts";
+import { registerPageRoute } from "./routes/page.ts";
+import { registerPublishRoute } from "./routes/publish.ts";
+import { registerReadRoutes } from "./routes/read.ts";
+import type { Signer } from "./signing/keys.ts";
+import type { RegistryStore } from "./store/index.ts";
+
+/** Options of {@link createRegistryApp}. */
+export interface RegistryAppOptions {
+  store: RegistryStore;
+  /** Signs every manifest (served with the bundle) when set. */
+  signer?: Signer;
+  /** Largest bundle (sum of file sizes) accepted on publish; default 64 MiB. */
+  maxBundleBytes?: number;
+  /** Clock (ms), injected by tests. */
+  now?: () => number;
+  /** Stale/offline thresholds; defaults {@link FLEET_DEFAULTS}. */
+  fleet?: Partial<FleetOptions>;
+  /** Roll back a canary whose agents report failures (default true). */
+  canaryGuard?: boolean;
+  /** Model check run on publish (default: load it and run one inference). */
+  checkModel?: (bundle: UnpackedBundle) => Promise<unknown>;
+  log?: Logger;
+}
+
+/** Named defaults of {@link RegistryAppOptions}. */
+export const REGISTRY_APP_DEFAULTS = { maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES, canaryGuard: true, fleet: FLEET_DEFAULTS } as const;
+
+/**
+ * The model registry as a Hono app: `/v1` API (models, versions, bundles, channels, resolve,
+ * heartbeat, fleet, events), `/fleet` page, `/openapi.json`, `/healthz`. Serve it with
+ * `Bun.serve({ fetch: app.fetch })` or test it with `app.request()`.
+ *
+ * @example
+ * const store = createRegistryStore();
+ * store.tokens.add("pub_secret", "publisher", "test");
+ * const app = createRegistryApp({ store });
+ * const res = await app.request("/v1/models", { headers: { authorization: "Bearer pub_secret" } });
+ */
+export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv> {
+  const ctx: RegistryContext = {
+    store: options.store,
+    signer: options.signer,
+    maxBundleBytes: options.maxBundleBytes ?? REGISTRY_APP_DEFAULTS.maxBundleBytes,
+    now: options.now ?? Date.now,
+    fleet: { ...REGISTRY_APP_DEFAULTS.fleet, ...options.fleet },
+    canaryGuard: options.canaryGuard ?? REGISTRY_APP_DEFAULTS.canaryGuard,
+    // tfjs loads on the first publish, not at startup.
+    checkModel: options.checkModel ?? (async (b) => (await import("./validate/model.ts")).trialInference(b)),
+    log: options.log,
+  };
+  const app = new Hono<RegistryEnv>();
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/openapi.json", (c) => c.json(openApiDocument));
+  registerReadRoutes(app, ctx);
+  registerPublishRoute(app, ctx);
+  registerChannelRoutes(app, ctx);
+  registerFleetRoutes(app, ctx);
+  registerPageRoute(app, ctx);
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    ctx.log?.error({ err: error, path: c.req.path }, "registry request failed");
+    return errorResponse(c, new ApiError(500, "internal", (error as Error).message));
+  });
+  app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no route ${c.req.method} ${c.req.path}; see /openapi.json`)));
+  return app;
+}

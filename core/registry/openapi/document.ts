@@ -1,0 +1,125 @@
+/**
+ * The OpenAPI 3.1 description of the registry (`GET /openapi.json`), written out by hand over
+ * generated request schemas. `document.test.ts` checks it lists exactly the app's routes.
+ */
+import { schemas } from "./schemas.ts";
+
+type Json = Record<string, unknown>;
+type Role = "publisher" | "agent" | "none";
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description = "OK"): Json => ({ description, content: { "application/json": { schema } } });
+const err = (description: string): Json => json(ref("Error"), description);
+const path = (name: string): Json => ({ name, in: "path", required: true, schema: name === "channel" ? ref("Channel") : ref("Name") });
+const query = (name: string, schema: Json, required = false, description?: string): Json => ({ name, in: "query", required, schema, ...(description ? { description } : {}) });
+const etagHeader = { ETag: { schema: { type: "string" } } };
+
+function op(summary: string, role: Role, extra: Json = {}, responses: Record<string, Json> = {}): Json {
+  const auth: Record<string, Json> =
+    role === "none" ? {} : { 401: err("no or unknown token"), ...(role === "publisher" ? { 403: err("an agent token asked for a publisher action") } : {}) };
+  return {
+    summary,
+    ...(role === "none" ? { security: [] } : { "x-role": role }),
+    ...extra,
+    responses: { ...responses, ...auth },
+  };
+}
+
+const modelPath = [path("name")];
+const versionPath = [path("name"), path("version")];
+const channelPath = [path("name"), path("channel")];
+
+/** The document served at `/openapi.json`. */
+export const openApiDocument: Json = {
+  openapi: "3.1.0",
+  info: {
+    title: "agent model registry",
+    version: "1.0.0",
+    description:
+      "Model bundles, channels with hash-based rollout, and the fleet of agents. Tokens: `Authorization: Bearer <token>`; publisher tokens may do everything, agent tokens may read, resolve, download and send heartbeats. Errors are `{error, reason}`.",
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" }, basic: { type: "http", scheme: "basic", description: "token as the password (browsers, /fleet)" } },
+    schemas,
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/healthz": { get: op("Liveness", "none", {}, { 200: json({ type: "object" }) }) },
+    "/openapi.json": { get: op("This document", "none", {}, { 200: json({ type: "object" }) }) },
+    "/fleet": {
+      get: op("Fleet web page (HTML, refreshes itself from /v1/fleet)", "publisher", { security: [{ basic: [] }, { bearer: [] }] }, {
+        200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
+      }),
+    },
+    "/v1/models": { get: op("List models", "agent", {}, { 200: json({ type: "object", properties: { models: { type: "array", items: ref("ModelSummary") } } }) }) },
+    "/v1/models/{name}/versions": {
+      get: op("List a model's versions, oldest first", "agent", { parameters: modelPath }, {
+        200: json({ type: "object", properties: { model: { type: "string" }, versions: { type: "array", items: ref("VersionInfo") } } }),
+        400: err("invalid name"), 404: err("unknown model"),
+      }),
+      post: op("Publish a version (validated: schema, sha256 of every file, size, one trial inference)", "publisher", {
+        parameters: modelPath,
+        requestBody: { required: true, content: { "application/json": { schema: ref("BundleEnvelope") } } },
+      }, {
+        201: json(ref("PublishResult"), "published"),
+        200: json(ref("PublishResult"), "identical version already published (idempotent)"),
+        400: err("not JSON, not an envelope, invalid manifest, bad base64, invalid name, name mismatch"),
+        409: err("version exists with other content"),
+        413: err("bundle larger than the limit"),
+        422: err("missing/extra file, size or sha256 mismatch, model does not load or infer"),
+      }),
+    },
+    "/v1/models/{name}/versions/{version}": {
+      get: op("A version with its manifest", "agent", { parameters: versionPath }, { 200: json(ref("VersionDetail")), 400: err("invalid name"), 404: err("unknown model or version") }),
+    },
+    "/v1/models/{name}/versions/{version}/bundle": {
+      get: op("Download a bundle (JSON envelope). ETag is the manifest digest; If-None-Match → 304", "agent", {
+        parameters: [...versionPath, { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+      }, {
+        200: { ...json(ref("BundleEnvelope")), headers: etagHeader },
+        304: { description: "not modified", headers: etagHeader },
+        400: err("invalid name"), 404: err("unknown model or version"),
+      }),
+    },
+    "/v1/models/{name}/channels": {
+      get: op("A model's channels", "agent", { parameters: modelPath }, {
+        200: json({ type: "object", properties: { model: { type: "string" }, channels: { type: "array", items: ref("ChannelState") } } }), 404: err("unknown model"),
+      }),
+    },
+    "/v1/models/{name}/channels/{channel}": {
+      put: op("Point a channel at a version with a rollout percentage", "publisher", {
+        parameters: channelPath, requestBody: { required: true, content: { "application/json": { schema: ref("SetChannel") } } },
+      }, { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version") }),
+    },
+    "/v1/models/{name}/channels/{channel}/rollback": {
+      post: op("Roll back: canary → rollout 0; stable → the previous version (or body.version)", "publisher", {
+        parameters: channelPath, requestBody: { required: false, content: { "application/json": { schema: ref("Rollback") } } },
+      }, { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version"), 409: err("nothing to roll back") }),
+    },
+    "/v1/models/{name}/channels/{channel}/resolve": {
+      get: op("The version this agent should run (poll with If-None-Match)", "agent", {
+        parameters: [...channelPath, query("agent_id", ref("Name"), true), { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+      }, {
+        200: { ...json(ref("Resolution")), headers: etagHeader },
+        304: { description: "not modified", headers: etagHeader },
+        400: err("invalid name, agent_id or unknown channel"), 404: err("unknown model, or no version on any channel"),
+      }),
+    },
+    "/v1/signing-key": { get: op("The registry's Ed25519 public key", "agent", {}, { 200: json(ref("SigningKey")), 404: err("registry does not sign") }) },
+    "/v1/heartbeat": {
+      post: op("Report an agent's health (runs the canary guard)", "agent", { requestBody: { required: true, content: { "application/json": { schema: ref("Heartbeat") } } } }, {
+        200: json(ref("HeartbeatAck")), 400: err("invalid heartbeat"), 413: err("larger than 64 KiB"),
+      }),
+    },
+    "/v1/fleet": {
+      get: op("The fleet: agents (filtered), versions, hosts, canary vs stable", "publisher", {
+        parameters: [query("status", { type: "string", enum: ["ok", "stale", "offline"] }), query("model", { type: "string" }), query("model_version", { type: "string" }, false, "`7` or `name@7`")],
+      }, { 200: json(ref("FleetView")), 400: err("invalid filter") }),
+    },
+    "/v1/events": {
+      get: op("Recorded events, newest first", "publisher", {
+        parameters: [query("model", { type: "string" }), query("type", { type: "string" }), query("after_id", { type: "integer" }), query("limit", { type: "integer", maximum: 1000 })],
+      }, { 200: json({ type: "object", properties: { events: { type: "array", items: ref("Event") } } }), 400: err("invalid query") }),
+    },
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * Component schemas of the OpenAPI document. Request bodies are generated from the zod schemas
+ * that validate them (so they cannot drift); response bodies are written out here.
+ */
+import { z } from "zod";
+import { ManifestSchema } from "../../../models/format/manifest.ts";
+import { HeartbeatSchema } from "../../../models/registry/heartbeat.ts";
+import { BundleEnvelopeSchema, CHANNELS, NAME_PATTERN, RollbackSchema, SetChannelSchema } from "../../../models/registry/protocol.ts";
+
+type Json = Record<string, unknown>;
+
+function fromZod(schema: z.ZodType): Json {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+  return rest;
+}
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const str = { type: "string" };
+const num = { type: "number" };
+const int = { type: "integer" };
+const nullable = (t: Json): Json => ({ anyOf: [t, { type: "null" }] });
+const obj = (properties: Record<string, Json>, required = Object.keys(properties)): Json => ({ type: "object", properties, required });
+
+const versionStats = obj({
+  model: str, version: str, agents: int, anomaly_rate_mean: nullable(num), scoring_latency_ms_p99_max: nullable(num), load_failures: int, scoring_failures: int,
+});
+
+/** `components.schemas`. */
+export const schemas: Record<string, Json> = {
+  Error: obj({ error: { ...str, description: "machine code, e.g. sha256_mismatch" }, reason: { ...str, description: "human explanation" } }),
+  Name: { type: "string", pattern: NAME_PATTERN.source },
+  Channel: { type: "string", enum: [...CHANNELS] },
+  Manifest: fromZod(ManifestSchema),
+  BundleEnvelope: {
+    ...fromZod(BundleEnvelopeSchema),
+    description: "A bundle in transit: the manifest, every file base64 under its bundle path, and (downloads from a signing registry) an Ed25519 signature over the canonical manifest JSON.",
+  },
+  Signature: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, value: { ...str, description: "base64 signature" } }),
+  SetChannel: fromZod(SetChannelSchema),
+  Rollback: fromZod(RollbackSchema),
+  Heartbeat: fromZod(HeartbeatSchema),
+  HeartbeatAck: obj({ ok: { type: "boolean", const: true }, server_time: str, interval_s: num }),
+  ChannelState: obj({ model: str, channel: ref("Channel"), version: nullable(str), rollout: num, updated_at: str }),
+  VersionInfo: obj({ model: str, version: str, digest: { ...str, description: "sha256 of the canonical manifest JSON" }, detector: str, bytes: int, published_at: str, signed: { type: "boolean" } }),
+  VersionDetail: {
+    allOf: [ref("VersionInfo"), obj({ manifest: ref("Manifest"), signature: nullable(ref("Signature")) })],
+  },
+  ModelSummary: obj({ name: str, versions: int, latest: nullable(str), channels: { type: "object", additionalProperties: obj({ version: nullable(str), rollout: num }) } }),
+  PublishResult: obj({ model: str, version: str, digest: str, created: { type: "boolean" }, signed: { type: "boolean" } }),
+  Resolution: obj({
+    model: str, channel: ref("Channel"), agent_id: str,
+    bucket: { ...int, description: "sha256(agent_id + '/' + model), first 4 bytes big-endian, mod 100" },
+    version: str, digest: str, cohort: { type: "string", enum: ["canary", "stable", "previous"] }, bundle_url: str,
+  }),
+  Event: obj({
+    id: int, at: str, type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },
+    model: nullable(str), version: nullable(str), channel: nullable(str), actor: str, detail: { type: "object" },
+  }),
+  VersionStats: versionStats,
+  FleetAgent: obj({ agent_id: str, status: { type: "string", enum: ["ok", "stale", "offline"] }, last_seen: str, age_s: num, interval_s: num, heartbeat: ref("Heartbeat") }),
+  FleetView: obj({
+    generated_at: str,
+    counts: obj({ total: int, ok: int, stale: int, offline: int }),
+    agents: { type: "array", items: ref("FleetAgent") },
+    versions: { type: "array", items: ref("VersionStats") },
+    hosts: { type: "array", items: obj({ host: str, agents: int, anomaly_rate_mean: nullable(num) }) },
+    canaries: {
+      type: "array",
+      items: obj({
+        model: str,
+        canary: obj({ version: str, rollout: num, stats: nullable(ref("VersionStats")) }),
+        stable: obj({ version: nullable(str), stats: nullable(ref("VersionStats")) }),
+        verdict: { type: "string", enum: ["ok", "failing", "no_data"] },
+      }),
+    },
+  }),
+  SigningKey: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, public_key_pem: str }),
+};

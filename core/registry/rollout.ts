@@ -1,0 +1,43 @@
+import type { Channel, ChannelState, Resolution } from "../../models/registry/protocol.ts";
+
+/**
+ * The rollout bucket (0–99) of an agent for a model: sha256(`${agentId}/${model}`), first four
+ * bytes big-endian, mod 100. Stable per agent and model, independent across models, so the
+ * same agents stay in a canary as its rollout grows (10 % ⊂ 50 %).
+ *
+ * @example
+ * bucketOf("edge-01", "host-ae"); // e.g. 37 — the agent gets a 40 % canary, not a 30 % one
+ */
+export function bucketOf(agentId: string, model: string): number {
+  const d = new Bun.CryptoHasher("sha256").update(`${agentId}/${model}`).digest();
+  return d.readUInt32BE(0) % 100;
+}
+
+/** What {@link pickVersion} needs to know about a model's channels. */
+export interface ChannelsView {
+  stable?: ChannelState;
+  canary?: ChannelState;
+  /** The stable version before the current one (served beyond a partial stable rollout). */
+  stablePrevious?: string;
+}
+
+/**
+ * Which version an agent in `bucket` following `channel` runs:
+ * 1. a live canary (version set, rollout > 0) reaches agents that follow `canary`, and agents
+ *    following `stable` whose bucket < canary rollout (cohort `canary`);
+ * 2. otherwise stable, when bucket < stable rollout (cohort `stable`);
+ * 3. beyond a partial stable rollout, the previous stable version (cohort `previous`), if any.
+ * Undefined when the model has nothing to run.
+ *
+ * @example
+ * pickVersion("stable", 5, { stable: s7, canary: { ...c8, rollout: 10 } }); // { version: "8", cohort: "canary" }
+ */
+export function pickVersion(channel: Channel, bucket: number, view: ChannelsView): Pick<Resolution, "version" | "cohort"> | undefined {
+  const { stable, canary } = view;
+  if (canary?.version && canary.rollout > 0 && (channel === "canary" || bucket < canary.rollout)) {
+    return { version: canary.version, cohort: "canary" };
+  }
+  if (!stable?.version) return undefined;
+  if (bucket < stable.rollout || !view.stablePrevious) return { version: stable.version, cohort: "stable" };
+  return { version: view.stablePrevious, cohort: "previous" };
+}

@@ -1,0 +1,82 @@
+import type { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { isName, RollbackSchema, SetChannelSchema, type Resolution } from "../../../models/registry/protocol.ts";
+import { requireRole, type RegistryEnv } from "../http/auth.ts";
+import { ApiError, jsonBody } from "../http/errors.ts";
+import { channelParam, etagMatches, nameParam } from "../http/params.ts";
+import type { RegistryContext } from "../context.ts";
+import { bucketOf, pickVersion } from "../rollout.ts";
+
+const small = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, "too_large", "request body larger than 64 KiB"); } });
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, v: unknown): T {
+  const r = schema.safeParse(v);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ApiError(400, "invalid_body", `body invalid at ${i.path.join(".") || "(root)"}: ${i.message}`);
+  }
+  return r.data;
+}
+
+/**
+ * Channel routes: point a channel at a version with a rollout share, roll it back (publisher
+ * token), and resolve — the version one agent should run, with ETag/304 — the call agents poll.
+ */
+export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
+  const { channels, versions, events } = ctx.store;
+
+  app.put("/v1/models/:name/channels/:channel", requireRole(ctx.store.tokens, "publisher"), small, async (c) => {
+    const name = nameParam(c, "name");
+    const channel = channelParam(c);
+    const body = parse(SetChannelSchema, await jsonBody(c));
+    if (!versions.get(name, body.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${body.version}; publish it first`);
+    const state = channels.set(name, channel, body.version, body.rollout, "set");
+    events.record({ type: "channel_set", model: name, version: body.version, channel, actor: c.get("actor"), detail: { rollout: body.rollout } });
+    return c.json(state);
+  });
+
+  app.post("/v1/models/:name/channels/:channel/rollback", requireRole(ctx.store.tokens, "publisher"), small, async (c) => {
+    const name = nameParam(c, "name");
+    const channel = channelParam(c);
+    const body = parse(RollbackSchema, await jsonBody(c, true));
+    const cur = channels.get(name, channel);
+    if (!cur?.version) throw new ApiError(409, "nothing_to_roll_back", `channel ${channel} of ${name} points at no version`);
+    let state;
+    if (channel === "canary") {
+      if (body.version) throw new ApiError(400, "invalid_body", "a canary rollback sets its rollout to 0; it takes no version");
+      state = channels.set(name, channel, cur.version, 0, "rollback");
+    } else {
+      const target = body.version ? { version: body.version, historyId: undefined } : channels.rollbackTarget(name, channel);
+      if (!target) throw new ApiError(409, "nothing_to_roll_back", `channel ${channel} of ${name} has no earlier version`);
+      if (!versions.get(name, target.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${target.version}`);
+      state = channels.set(name, channel, target.version, 100, "rollback", target.historyId);
+    }
+    events.record({ type: "channel_rollback", model: name, version: state.version, channel, actor: c.get("actor"), detail: { from: cur.version, reason: body.reason ?? null } });
+    return c.json(state);
+  });
+
+  app.get("/v1/models/:name/channels/:channel/resolve", requireRole(ctx.store.tokens, "agent"), (c) => {
+    const name = nameParam(c, "name");
+    const channel = channelParam(c);
+    const agentId = c.req.query("agent_id") ?? "";
+    if (!isName(agentId)) throw new ApiError(400, "invalid_agent_id", "query parameter agent_id is required: 1–64 of letters, digits, '.', '_', '-'");
+    const stable = channels.get(name, "stable");
+    const canary = channels.get(name, "canary");
+    const bucket = bucketOf(agentId, name);
+    const stablePrevious = stable && stable.rollout < 100 ? channels.rollbackTarget(name, "stable")?.version : undefined;
+    const pick = pickVersion(channel, bucket, { stable, canary, stablePrevious });
+    if (!pick) {
+      if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
+      throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
+    }
+    const digest = versions.get(name, pick.version)!.digest;
+    const etag = `"${digest.slice(0, 40)}.${pick.cohort}"`;
+    const headers = { etag, "cache-control": "no-cache" };
+    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
+    const body: Resolution = {
+      model: name, channel, agent_id: agentId, bucket, version: pick.version, digest, cohort: pick.cohort,
+      bundle_url: `/v1/models/${name}/versions/${pick.version}/bundle`,
+    };
+    return c.json(body, 200, headers);
+  });
+}

@@ -1,0 +1,78 @@
+import type { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { EnvelopeError, unpackEnvelope } from "../../../models/registry/envelope.ts";
+import type { PublishResult } from "../../../models/registry/protocol.ts";
+import { canonicalJson, manifestDigest } from "../../../models/registry/signature.ts";
+import { requireRole, type RegistryEnv } from "../http/auth.ts";
+import { ApiError, jsonBody } from "../http/errors.ts";
+import { nameParam } from "../http/params.ts";
+import type { RegistryContext } from "../context.ts";
+import { ModelCheckError } from "../validate/errors.ts";
+
+/** Largest request body for a bundle of `maxBytes` file bytes: base64 (4/3) plus 1 MiB of JSON. */
+export function maxUploadBody(maxBytes: number): number {
+  return Math.ceil((maxBytes * 4) / 3) + 1024 * 1024;
+}
+
+/**
+ * `POST /v1/models/{name}/versions` (publisher token): validates the envelope (shape, manifest
+ * schema, size, every file's presence/size/sha256, no extra file), loads the model and runs one
+ * inference, then stores the files content-addressed and the version immutably. 201 created,
+ * 200 when the identical version exists, 409 when the version exists with other content.
+ */
+export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
+  const limit = maxUploadBody(ctx.maxBundleBytes);
+  app.post(
+    "/v1/models/:name/versions",
+    requireRole(ctx.store.tokens, "publisher"),
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw new ApiError(413, "too_large", `request body larger than ${limit} bytes (bundle limit ${ctx.maxBundleBytes} bytes)`);
+      },
+    }),
+    async (c) => {
+      const name = nameParam(c, "name");
+      const body = await jsonBody(c);
+      let bundle;
+      try {
+        bundle = unpackEnvelope(body, { maxBytes: ctx.maxBundleBytes });
+      } catch (error) {
+        if (error instanceof EnvelopeError) throw new ApiError(error.status, error.code, error.reason);
+        throw error;
+      }
+      const { manifest } = bundle;
+      if (manifest.name !== name) {
+        throw new ApiError(400, "name_mismatch", `manifest name ${manifest.name} does not match the URL's model ${name}`);
+      }
+      const digest = manifestDigest(manifest);
+      const answer = (created: boolean): PublishResult => ({ model: name, version: manifest.version, digest, created, signed: !!ctx.signer });
+      const existing = ctx.store.versions.get(name, manifest.version);
+      if (existing) return sameOrConflict(existing.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+      try {
+        await ctx.checkModel(bundle);
+      } catch (error) {
+        if (error instanceof ModelCheckError) throw new ApiError(422, error.code, error.message);
+        throw new ApiError(422, "model_check_failed", (error as Error).message);
+      }
+      for (const f of manifest.files) await ctx.store.blobs.put(f.sha256, bundle.files.get(f.path)!);
+      const signature = ctx.signer ? await ctx.signer.sign(manifest) : undefined;
+      // Re-check after the awaits: a concurrent publish of the same version may have won.
+      const raced = ctx.store.versions.get(name, manifest.version);
+      if (raced) return sameOrConflict(raced.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+      const actor = c.get("actor");
+      ctx.store.versions.insert({
+        model: name, version: manifest.version, digest, manifest: canonicalJson(manifest), detector: manifest.detector.kind,
+        bytes: bundle.bytes, signature: signature ? JSON.stringify(signature) : null, published_at: new Date(ctx.now()).toISOString(), published_by: actor,
+      });
+      ctx.store.events.record({ type: "version_published", model: name, version: manifest.version, actor, detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind } });
+      ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
+      return c.json(answer(true), 201);
+    },
+  );
+}
+
+function sameOrConflict(stored: string, digest: string, name: string, version: string, same: () => Response): Response {
+  if (stored === digest) return same();
+  throw new ApiError(409, "version_exists", `${name}@${version} is already published with other content (digest ${stored.slice(0, 12)}…); versions are immutable, publish a new version`);
+}

@@ -1,0 +1,81 @@
+import type { Server } from "bun";
+import type { Logger } from "pino";
+import { DEFAULT_MAX_BUNDLE_BYTES } from "../../models/registry/envelope.ts";
+import { createRegistryApp, type RegistryAppOptions } from "./app.ts";
+import { maxUploadBody } from "./routes/publish.ts";
+import { ensureTokens, type TokenSource } from "./bootstrap.ts";
+import { loadSigner, type Signer } from "./signing/keys.ts";
+import { createRegistryStore, type RegistryStore } from "./store/index.ts";
+
+/** Options of {@link startRegistryServer}. */
+export interface RegistryServerOptions {
+  /** Holds `registry.db`, `blobs/` and the bootstrap token files; created 0700. */
+  dataDir: string;
+  hostname?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Publisher tokens to accept (none → one is generated on first start). */
+  publisherTokens?: string[];
+  /** Agent tokens to accept (none → one is generated on first start). */
+  agentTokens?: string[];
+  /** PKCS#8 PEM Ed25519 key: sign every manifest. */
+  signingKeyPem?: string;
+  maxBundleBytes?: number;
+  fleet?: RegistryAppOptions["fleet"];
+  canaryGuard?: boolean;
+  log?: Logger;
+}
+
+/** Named defaults of {@link RegistryServerOptions}. */
+export const REGISTRY_SERVER_DEFAULTS = { dataDir: "./registry-data", hostname: "127.0.0.1", port: 8700 } as const;
+
+/** A running registry. */
+export interface RunningRegistry {
+  url: string;
+  server: Server<undefined>;
+  store: RegistryStore;
+  signer?: Signer;
+  tokens: TokenSource[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the data directory, makes sure tokens exist, loads the signing key and serves the
+ * registry app with `Bun.serve`.
+ *
+ * @example
+ * const reg = await startRegistryServer({ dataDir: "registry-data", port: 0 });
+ * console.log(reg.url, reg.tokens); // token files are 0600 in the data dir
+ * await reg.stop();
+ */
+export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningRegistry> {
+  const store = createRegistryStore({ dataDir: options.dataDir });
+  try {
+    const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
+    const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
+    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, log: options.log });
+    const server = Bun.serve({
+      hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
+      port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,
+      fetch: app.fetch,
+      // The app bounds every body (413 with a JSON reason, early on Content-Length); Bun's own
+      // cut-off (a bare 413) only stops what is far beyond it.
+      maxRequestBodySize: 2 * maxUploadBody(options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES) + 16 * 1024 * 1024,
+    });
+    const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+    return {
+      url: `http://${host}:${server.port}`,
+      server,
+      store,
+      signer,
+      tokens,
+      async stop() {
+        await server.stop(true);
+        store.close();
+      },
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Database } from "bun:sqlite";
+import type { Channel, ChannelState } from "../../../models/registry/protocol.ts";
+
+interface Row {
+  model: string;
+  channel: Channel;
+  version: string | null;
+  rollout: number;
+  history_id: number | null;
+  updated_at: string;
+}
+
+/** Why a channel moved: an operator `set`, an operator `rollback`, or the canary `guard`. */
+export type ChannelChange = "set" | "rollback" | "guard";
+
+/**
+ * Where each model's channels point, with their history. Read on every resolve, so the state
+ * is cached in memory; this process is the only writer.
+ *
+ * @example
+ * channels.set("host-ae", "canary", "8", 10, "set");
+ * channels.get("host-ae", "canary"); // { version: "8", rollout: 10, … }
+ */
+export class ChannelStore {
+  private readonly cache = new Map<string, Map<Channel, Row>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private rows(model: string): Map<Channel, Row> {
+    let m = this.cache.get(model);
+    if (!m) {
+      const rows = this.db.query("SELECT * FROM channels WHERE model = $model").all({ model }) as Row[];
+      m = new Map(rows.map((r) => [r.channel, r]));
+      this.cache.set(model, m);
+    }
+    return m;
+  }
+
+  /** A channel's state, or undefined when it was never set. */
+  get(model: string, channel: Channel): ChannelState | undefined {
+    const r = this.rows(model).get(channel);
+    return r && { model: r.model, channel: r.channel, version: r.version, rollout: r.rollout, updated_at: r.updated_at };
+  }
+
+  /** Every channel of a model that was ever set. */
+  all(model: string): ChannelState[] {
+    return [...this.rows(model).keys()].sort().map((c) => this.get(model, c)!);
+  }
+
+  /**
+   * Points a channel at `version` with `rollout` percent and records the change. A `set` becomes
+   * a rollback point; a rollback keeps pointing into the history it walked back to.
+   */
+  set(model: string, channel: Channel, version: string | null, rollout: number, change: ChannelChange, historyId?: number): ChannelState {
+    const at = new Date(this.now()).toISOString();
+    this.db.transaction(() => {
+      const { id } = this.db
+        .query("INSERT INTO channel_history (model, channel, version, rollout, kind, at) VALUES ($model, $channel, $version, $rollout, $kind, $at) RETURNING id")
+        .get({ model, channel, version, rollout, kind: change, at }) as { id: number };
+      const row: Row = { model, channel, version, rollout, history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id), updated_at: at };
+      this.db
+        .query(
+          `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at) VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at)
+           ON CONFLICT (model, channel) DO UPDATE SET version = $version, rollout = $rollout, history_id = $history_id, updated_at = $updated_at`,
+        )
+        .run({ ...row });
+      this.rows(model).set(channel, row);
+    })();
+    return this.get(model, channel)!;
+  }
+
+  /**
+   * The version a rollback of `channel` goes to: the latest earlier `set` of another version,
+   * walking further back with each rollback. Undefined when there is none.
+   */
+  rollbackTarget(model: string, channel: Channel): { version: string; historyId: number } | undefined {
+    const cur = this.rows(model).get(channel);
+    if (!cur) return undefined;
+    const r = this.db
+      .query(
+        `SELECT id, version FROM channel_history WHERE model = $model AND channel = $channel AND kind = 'set' AND version IS NOT NULL
+         AND id < $before AND version IS NOT $current ORDER BY id DESC LIMIT 1`,
+      )
+      .get({ model, channel, before: cur.history_id ?? 0, current: cur.version }) as { id: number; version: string } | null;
+    return r ? { version: r.version, historyId: r.id } : undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createDiskBlobStore, createMemoryBlobStore, type BlobStore } from "./blobs.ts";
+import { ChannelStore } from "./channels.ts";
+import { openRegistryDb } from "./db.ts";
+import { EventLog } from "./events.ts";
+import { FleetStore } from "./fleet.ts";
+import { TokenStore } from "./tokens.ts";
+import { VersionStore } from "./versions.ts";
+
+/** Everything the registry persists. */
+export interface RegistryStore {
+  db: Database;
+  blobs: BlobStore;
+  versions: VersionStore;
+  channels: ChannelStore;
+  tokens: TokenStore;
+  fleet: FleetStore;
+  events: EventLog;
+  close(): void;
+}
+
+/** Options of {@link createRegistryStore}. */
+export interface RegistryStoreOptions {
+  /** Directory for `registry.db` and `blobs/`; omitted → in memory (tests). */
+  dataDir?: string;
+  /** Clock for timestamps (default `Date.now`). */
+  now?: () => number;
+  /** Heartbeats are written to SQLite in one transaction per this many ms (default 1000; 0: each at once). */
+  fleetFlushMs?: number;
+}
+
+/**
+ * Opens the registry's storage: SQLite metadata at `<dataDir>/registry.db` and bundle files
+ * content-addressed under `<dataDir>/blobs/sha256/`.
+ *
+ * @example
+ * const store = createRegistryStore({ dataDir: "registry-data" });
+ * const memory = createRegistryStore();
+ */
+export function createRegistryStore(options: RegistryStoreOptions = {}): RegistryStore {
+  const now = options.now ?? Date.now;
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openRegistryDb(options.dataDir ? join(options.dataDir, "registry.db") : ":memory:");
+  const fleet = new FleetStore(db, options.dataDir ? (options.fleetFlushMs ?? 1000) : 0);
+  return {
+    db,
+    blobs: options.dataDir ? createDiskBlobStore(join(options.dataDir, "blobs")) : createMemoryBlobStore(),
+    versions: new VersionStore(db),
+    channels: new ChannelStore(db, now),
+    tokens: new TokenStore(db),
+    fleet,
+    events: new EventLog(db, now),
+    close: () => {
+      fleet.close();
+      db.close();
+    },
+  };
+}

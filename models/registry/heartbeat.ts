@@ -1,0 +1,105 @@
+/**
+ * The heartbeat an agent posts to `POST /v1/heartbeat` and the fleet view built from them
+ * (`GET /v1/fleet`). Unknown keys are dropped, not refused: a newer agent may report more.
+ */
+import { z } from "zod";
+import { ChannelSchema, NameSchema } from "./protocol.ts";
+
+const ModelRef = z.object({
+  /** Bundle name, or `online:<name>` for an online model. */
+  name: z.string().min(1).max(72),
+  version: z.string().min(1).max(64),
+});
+
+/**
+ * One heartbeat.
+ *
+ * Counters are *per model*: `load_failures` counts failed attempts to load `target` (or
+ * `model` when there is no target) since the agent was told to run it; `scoring_failures`
+ * counts failed scoring ticks of `model` since it was loaded. Both start at 0 again when the
+ * version changes, so the registry can attribute them to a version (the canary guard does).
+ *
+ * @example
+ * const hb: Heartbeat = {
+ *   agent_id: "edge-01", host: "edge-01.example", agent_version: "0.1.0",
+ *   model: { name: "host-ae", version: "7" }, uptime_s: 3600, points_per_s: 120,
+ *   anomaly_rate: 0.002, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null,
+ * };
+ */
+export const HeartbeatSchema = z.object({
+  agent_id: NameSchema,
+  host: z.string().min(1).max(253),
+  agent_version: z.string().min(1).max(64),
+  /** The model the agent is running now. */
+  model: ModelRef,
+  /** The version the registry told it to run, while that differs from `model` (e.g. it failed to load). */
+  target: ModelRef.optional(),
+  /** The channel the agent follows. */
+  channel: ChannelSchema.optional(),
+  uptime_s: z.number().nonnegative(),
+  points_per_s: z.number().nonnegative(),
+  /** Flagged points / scored points over the last interval, 0–1. */
+  anomaly_rate: z.number().min(0).max(1),
+  buffer_depth: z.number().int().nonnegative(),
+  sinks: z.array(z.object({ id: z.string().min(1).max(64), state: z.string().min(1).max(32) })).max(64),
+  last_error: z.string().max(2000).nullable().default(null),
+  scoring_latency_ms_p99: z.number().nonnegative().optional(),
+  load_failures: z.number().int().nonnegative().optional(),
+  scoring_failures: z.number().int().nonnegative().optional(),
+  /** Seconds until the next heartbeat (default: the observed gap, else 10). Drives stale/offline. */
+  interval_s: z.number().positive().max(86_400).optional(),
+});
+export type Heartbeat = z.input<typeof HeartbeatSchema>;
+export type ParsedHeartbeat = z.output<typeof HeartbeatSchema>;
+
+/** How fresh an agent's last heartbeat is: `stale` past 3 intervals, `offline` past 10. */
+export const AGENT_STATUSES = ["ok", "stale", "offline"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+/** Answer of `POST /v1/heartbeat`. */
+export interface HeartbeatAck {
+  ok: true;
+  server_time: string;
+  /** Interval the registry assumes for this agent, seconds. */
+  interval_s: number;
+}
+
+/** One agent in `GET /v1/fleet`. */
+export interface FleetAgent {
+  agent_id: string;
+  status: AgentStatus;
+  last_seen: string;
+  age_s: number;
+  interval_s: number;
+  heartbeat: ParsedHeartbeat;
+}
+
+/** Aggregates over the agents of one model version (offline agents left out). */
+export interface VersionStats {
+  model: string;
+  version: string;
+  agents: number;
+  anomaly_rate_mean: number | null;
+  scoring_latency_ms_p99_max: number | null;
+  load_failures: number;
+  scoring_failures: number;
+}
+
+/** Canary versus stable of one model, as the guard sees it. */
+export interface CanaryComparison {
+  model: string;
+  canary: { version: string; rollout: number; stats: VersionStats | null };
+  stable: { version: string | null; stats: VersionStats | null };
+  /** `failing`: canary agents report load or scoring failures (the guard rolls it back). */
+  verdict: "ok" | "failing" | "no_data";
+}
+
+/** Body of `GET /v1/fleet`. */
+export interface FleetView {
+  generated_at: string;
+  counts: Record<AgentStatus, number> & { total: number };
+  agents: FleetAgent[];
+  versions: VersionStats[];
+  hosts: { host: string; agents: number; anomaly_rate_mean: number | null }[];
+  canaries: CanaryComparison[];
+}

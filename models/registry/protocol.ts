@@ -1,0 +1,152 @@
+/**
+ * The registry wire protocol shared by the server (`core/registry/`) and its clients (the
+ * updater, `agent push-model`, `agent fleet`): names, channels, the bundle transfer envelope
+ * and the JSON bodies of the `/v1` API. snake_case on the wire, as in the manifest.
+ */
+import { z } from "zod";
+
+/** Model names, versions and agent ids: one path segment that cannot escape a directory. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A model name, version or agent id (see {@link NAME_PATTERN}). */
+export const NameSchema = z.string().regex(NAME_PATTERN, "expected 1–64 of letters, digits, '.', '_', '-', starting with a letter or digit");
+
+/** True when `s` is a valid model name, version or agent id. */
+export function isName(s: string): boolean {
+  return NAME_PATTERN.test(s) && s !== "." && s !== "..";
+}
+
+/** The channels a model has. Agents follow `stable`; `canary` reaches a hash-chosen share of them. */
+export const CHANNELS = ["stable", "canary"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const ChannelSchema = z.enum(CHANNELS);
+
+/** `format` of the bundle transfer envelope (JSON, files base64). */
+export const ENVELOPE_FORMAT = "agent-model-bundle+json";
+
+/** Ed25519 signature over the canonical JSON of the manifest (see `signature.ts`). */
+export const SignatureSchema = z
+  .object({
+    alg: z.literal("ed25519"),
+    /** First 16 hex digits of sha256 of the raw 32-byte public key. */
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    /** Base64 of the 64-byte signature. */
+    value: z.string().min(1).max(200),
+  })
+  .strict();
+export type Signature = z.infer<typeof SignatureSchema>;
+
+/**
+ * How a bundle travels (upload body of `POST /v1/models/{name}/versions` and body of
+ * `GET …/bundle`): one JSON object, every file base64-encoded under its bundle path. No native
+ * dependency, streams through any proxy, and the manifest stays readable.
+ *
+ * @example
+ * { "format": "agent-model-bundle+json", "manifest": { …manifest.json… },
+ *   "files": { "model.json": "eyJmb3Jt…", "weights.bin": "AAAA…" },
+ *   "signature": { "alg": "ed25519", "key_id": "0123456789abcdef", "value": "…" } }
+ */
+export const BundleEnvelopeSchema = z
+  .object({
+    format: z.literal(ENVELOPE_FORMAT),
+    manifest: z.record(z.string(), z.unknown()),
+    files: z.record(z.string(), z.string()),
+    signature: SignatureSchema.optional(),
+  })
+  .strict();
+export type BundleEnvelope = z.infer<typeof BundleEnvelopeSchema>;
+
+/** Every error response: a stable machine code and a human reason. */
+export interface ErrorBody {
+  error: string;
+  reason: string;
+}
+
+/** Where a channel points. `rollout` is the share (0–100) of agent buckets it reaches. */
+export interface ChannelState {
+  model: string;
+  channel: Channel;
+  /** null once nothing is published on it. */
+  version: string | null;
+  rollout: number;
+  updated_at: string;
+}
+
+/** Body of `PUT /v1/models/{name}/channels/{channel}`. */
+export const SetChannelSchema = z
+  .object({ version: NameSchema, rollout: z.number().min(0).max(100).default(100) })
+  .strict();
+export type SetChannel = z.input<typeof SetChannelSchema>;
+
+/** Body of `POST /v1/models/{name}/channels/{channel}/rollback` (all optional). */
+export const RollbackSchema = z
+  .object({ version: NameSchema.optional(), reason: z.string().max(500).optional() })
+  .strict();
+export type Rollback = z.infer<typeof RollbackSchema>;
+
+/** A published version (without its manifest) as lists show it. */
+export interface VersionInfo {
+  model: string;
+  version: string;
+  /** sha256 of the canonical manifest JSON: the bundle's content address. */
+  digest: string;
+  detector: string;
+  /** Sum of the bundle's file sizes. */
+  bytes: number;
+  published_at: string;
+  signed: boolean;
+}
+
+/** `GET /v1/models/{name}/versions/{version}`: the info plus the manifest as stored. */
+export interface VersionDetail extends VersionInfo {
+  manifest: Record<string, unknown>;
+  signature: Signature | null;
+}
+
+/** One entry of `GET /v1/models`. */
+export interface ModelSummary {
+  name: string;
+  versions: number;
+  latest: string | null;
+  channels: Partial<Record<Channel, { version: string | null; rollout: number }>>;
+}
+
+/** Answer of `POST /v1/models/{name}/versions`. */
+export interface PublishResult {
+  model: string;
+  version: string;
+  digest: string;
+  /** false when an identical version was already published (idempotent re-push). */
+  created: boolean;
+  signed: boolean;
+}
+
+/**
+ * Answer of `GET /v1/models/{name}/channels/{channel}/resolve?agent_id=…`: the version this
+ * agent should run. `cohort` says why: `canary` (bucket < canary rollout), `stable`, or
+ * `previous` (a stable rollout below 100 has not reached this bucket yet).
+ */
+export interface Resolution {
+  model: string;
+  channel: Channel;
+  agent_id: string;
+  /** sha256(agent_id + "/" + model) → first 4 bytes big-endian mod 100. */
+  bucket: number;
+  version: string;
+  digest: string;
+  cohort: "canary" | "stable" | "previous";
+  /** Path (relative to the registry URL) of the bundle envelope. */
+  bundle_url: string;
+}
+
+/** One recorded registry event (`GET /v1/events`). */
+export interface RegistryEvent {
+  id: number;
+  at: string;
+  type: "version_published" | "channel_set" | "channel_rollback" | "canary_rollback";
+  model: string | null;
+  version: string | null;
+  channel: Channel | null;
+  actor: string;
+  detail: Record<string, unknown>;
+}
