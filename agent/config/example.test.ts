@@ -10,6 +10,7 @@ test("the example parses as printed: synthetic → file + stdout, no services ne
   expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic"]);
   expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout"]);
   expect(r.config!.telemetry.pushgateway).toBeUndefined();
+  expect(r.config!.buffer).toMatchObject({ type: "disk", maxBytes: 256 << 20, whenFull: "block", fsync: "interval", segmentBytes: 8 << 20, dir: "/etc/agent/var/buffer" });
 });
 
 test("with every optional block uncommented, all component types parse", () => {
@@ -29,7 +30,7 @@ test("the commented-out blocks are the enabled ones with '# ' inserted", () => {
 
 test("every top-level key and component type is explained", () => {
   const text = exampleConfig();
-  for (const key of ["agent:", "sources:", "model:", "scoring:", "sinks:", "server:", "telemetry:"]) expect(text).toContain(`\n${key}`);
+  for (const key of ["agent:", "sources:", "model:", "scoring:", "sinks:", "server:", "telemetry:", "buffer:"]) expect(text).toContain(`\n${key}`);
   for (const type of ["synthetic", "procfs", "prometheus", "kafka", "elasticsearch", "file", "stdout"]) expect(text).toContain(`type: ${type}`);
   expect(text).toContain("yaml-language-server: $schema=");
 });

@@ -123,6 +123,31 @@ ${optional(
   all,
 )}
 
+# Where records wait for the sinks. Every sink reads this one buffer through its own cursor and a
+# record is deleted once every sink acknowledged it, so a sink that is down keeps its backlog
+# (up to max_size) without holding the others back. /status and /metrics (agent_buffer_depth)
+# show each sink's backlog. Optional; the defaults are shown.
+buffer:
+  # disk: under <data_dir>/buffer; survives restarts and crashes (what a sink had not
+  #       acknowledged is sent after the restart; duplicates are possible, Elasticsearch
+  #       _ids make them harmless). memory: lost on restart.
+  type: disk
+  # KiB/MiB/GiB (1024) or KB/MB/GB (1000), or bytes. A scored point takes ~370 bytes:
+  # 10k series at 1 Hz ≈ 3.7 MB/s, so 256MiB ≈ 70 s of outage (5 minutes ≈ 1.1 GiB).
+  max_size: 256MiB
+  # When full: block (sources wait; nothing accepted is lost) or drop_newest (new records
+  # are dropped and counted in agent_dropped_total{reason="buffer_full"} and /status).
+  when_full: block
+  # Disk only. A process crash loses nothing in any mode; on power loss:
+  #   always   — fsync every write: nothing lost, slowest
+  #   interval — fsync every fsync_interval: up to that much of the newest records lost
+  #   never    — the OS decides (~30 s on Linux)
+  fsync: interval
+  fsync_interval: 1s
+  segment_size: 8MiB       # disk space is freed a segment at a time; max_size ≥ 2 segments
+  # A sink added to this file starts at the newest record; a sink removed from it loses its
+  # backlog (counted as agent_dropped_total{reason="sink_removed"}).
+
 # Local HTTP server: /healthz, /readyz, /metrics, /status.
 server:
   listen: 127.0.0.1:8686

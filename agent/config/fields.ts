@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { isHttpUrl, parseHostPort } from "./net.ts";
+import { parseSize, SIZE_HINT } from "./size.ts";
 
 /** Describes a config value for an error message: `"abc"`, `42`, `a list`, `nothing`. */
 export function found(value: unknown): string {
@@ -47,6 +48,22 @@ export type DurationInput = z.infer<typeof Duration>;
 /** Milliseconds of a duration the schema accepted. */
 export function durationMs(value: DurationInput): number {
   return parseDuration(value) ?? 0;
+}
+
+const sizeError = (i: { input?: unknown }) => `expected ${SIZE_HINT}, found ${found(i.input)}`;
+
+/** A positive byte size: a string such as `256MiB` or a number of bytes. `toRuntimeConfig` turns it into bytes. */
+export const ByteSize = z.union(
+  [
+    z.number({ error: sizeError }).int({ error: sizeError }).positive({ error: sizeError }),
+    z.string({ error: sizeError }).refine((s) => (parseSize(s) ?? 0) > 0, { error: sizeError }),
+  ],
+  { error: sizeError },
+);
+
+/** Bytes of a size the schema accepted. */
+export function sizeBytes(value: z.infer<typeof ByteSize>): number {
+  return parseSize(value) ?? 0;
 }
 
 /** An absolute http(s) URL. */

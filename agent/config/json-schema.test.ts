@@ -15,4 +15,11 @@ test("the JSON Schema is valid JSON describing sources, sinks and strictness", (
   expect(synthetic.properties.interval.anyOf.map((o: any) => o.type)).toEqual(["number", "string"]);
   const kafka = schema.properties.sinks.items.oneOf[0];
   expect(kafka.required).toEqual(["type", "id"]);
+  const buffer = schema.properties.buffer;
+  expect(buffer.additionalProperties).toBe(false);
+  expect(buffer.properties.type.enum).toEqual(["disk", "memory"]);
+  expect(buffer.properties.type.default).toBe("disk");
+  expect(buffer.properties.when_full.enum).toEqual(["block", "drop_newest"]);
+  expect(buffer.properties.fsync.enum).toEqual(["always", "interval", "never"]);
+  expect(buffer.properties.max_size.default).toBe("256MiB");
 });

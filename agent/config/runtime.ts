@@ -4,7 +4,7 @@
  * directory, derived defaults (topics, indices, client id, timeouts) filled.
  */
 import { join, resolve } from "node:path";
-import { durationMs } from "./fields.ts";
+import { durationMs, sizeBytes } from "./fields.ts";
 import { parseHostPort } from "./net.ts";
 import { CONFIG_DEFAULTS, SINK_DEFAULTS, SOURCE_DEFAULTS, type ConfigFile, type SinkConfigFile, type SourceConfigFile } from "./schema.ts";
 import { parseDuration } from "./duration.ts";
@@ -102,6 +102,15 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
     sinks: parsed.sinks.map((s) => toSink(s, dir, id, dataDir)),
     server: { enabled: parsed.server.enabled, host: listen.host, port: listen.port },
     telemetry,
+    buffer: {
+      type: parsed.buffer.type,
+      maxBytes: sizeBytes(parsed.buffer.max_size),
+      whenFull: parsed.buffer.when_full,
+      fsync: parsed.buffer.fsync,
+      fsyncIntervalMs: durationMs(parsed.buffer.fsync_interval),
+      segmentBytes: sizeBytes(parsed.buffer.segment_size),
+      dir: join(dataDir, "buffer"),
+    },
   };
 }
 

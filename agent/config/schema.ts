@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ONLINE_MODELS } from "../../models/online/default.ts";
-import { Duration, HostPortString, HttpUrl, Id } from "./fields.ts";
+import { ByteSize, Duration, HostPortString, HttpUrl, Id, sizeBytes } from "./fields.ts";
 import { SinkSchema } from "./sinks-schema.ts";
 import { SourceSchema } from "./sources-schema.ts";
 
@@ -20,6 +20,7 @@ export const CONFIG_DEFAULTS = {
   scoring: { min_points: 1, close_ratio: 0.8 },
   server: { listen: "127.0.0.1:8686", enabled: true },
   telemetry: { push_interval: "15s", job: "agent" },
+  buffer: { type: "disk", max_size: "256MiB", when_full: "block", fsync: "interval", fsync_interval: "1s", segment_size: "8MiB" },
 } as const;
 
 /** `agent:` — identity and state directory. */
@@ -85,6 +86,34 @@ export const TelemetrySectionSchema = z
   })
   .strict();
 
+/**
+ * `buffer:` — where records wait for the sinks. Every sink reads the same buffer through its own
+ * cursor; a record is released once every sink acknowledged it.
+ */
+export const BufferSectionSchema = z
+  .object({
+    /** `disk` (default): survives restarts and crashes, under `<data_dir>/buffer`; `memory`: lost on restart. */
+    type: z.enum(["disk", "memory"]).default(CONFIG_DEFAULTS.buffer.type),
+    /** Most the buffer holds; a sink that is down keeps its backlog up to this size. */
+    max_size: ByteSize.default(CONFIG_DEFAULTS.buffer.max_size),
+    /** When full: `block` (sources wait) or `drop_newest` (new records are dropped and counted). */
+    when_full: z.enum(["block", "drop_newest"]).default(CONFIG_DEFAULTS.buffer.when_full),
+    /** Disk only: `always` (every write), `interval` (every fsync_interval) or `never` (the OS decides). */
+    fsync: z.enum(["always", "interval", "never"]).default(CONFIG_DEFAULTS.buffer.fsync),
+    /** Disk only: period of `fsync: interval` and of cursor writes. */
+    fsync_interval: Duration.default(CONFIG_DEFAULTS.buffer.fsync_interval),
+    /** Disk only: size of one segment file (space is freed a segment at a time). */
+    segment_size: ByteSize.default(CONFIG_DEFAULTS.buffer.segment_size),
+  })
+  .strict()
+  .refine((b) => b.type === "memory" || sizeBytes(b.max_size) >= 2 * sizeBytes(b.segment_size), {
+    error: (i) => {
+      const b = i.input as { max_size: string | number; segment_size: string | number };
+      return `expected max_size ≥ 2 × segment_size (${JSON.stringify(b.segment_size)}), found ${JSON.stringify(b.max_size)}`;
+    },
+    path: ["max_size"],
+  });
+
 /** The whole config file. */
 export const ConfigFileSchema = z
   .object({
@@ -98,6 +127,7 @@ export const ConfigFileSchema = z
       push_interval: CONFIG_DEFAULTS.telemetry.push_interval,
       job: CONFIG_DEFAULTS.telemetry.job,
     }),
+    buffer: BufferSectionSchema.default({ ...CONFIG_DEFAULTS.buffer }),
   })
   .strict();
 

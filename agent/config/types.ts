@@ -105,6 +105,18 @@ export interface ScoringConfig {
   minPoints: number;
 }
 
+/** The record buffer between the scorer and the sinks (`buffer:`). */
+export interface BufferConfig {
+  type: "disk" | "memory";
+  maxBytes: number;
+  whenFull: "block" | "drop_newest";
+  fsync: "always" | "interval" | "never";
+  fsyncIntervalMs: number;
+  segmentBytes: number;
+  /** Absolute path: `<data_dir>/buffer`. */
+  dir: string;
+}
+
 /** The whole runtime config. */
 export interface AgentConfig {
   /** The config file it came from (`<default>` for the embedded one). */
@@ -116,4 +128,5 @@ export interface AgentConfig {
   sinks: SinkConfig[];
   server: { enabled: boolean; host: string; port: number };
   telemetry: { pushgateway?: string; pushIntervalMs: number; job: string };
+  buffer: BufferConfig;
 }

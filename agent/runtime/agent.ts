@@ -6,6 +6,7 @@ import type { RuntimeView } from "../server/app.ts";
 import type { OutRecord } from "../../core/events.ts";
 import type { Source } from "../../core/sources/source.ts";
 import { SinkDriver } from "../../core/sinks/driver.ts";
+import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
 import { Scorer } from "../../core/runtime/scorer.ts";
 import { SeqAllocator } from "../../core/runtime/seq.ts";
 import { every } from "../../core/runtime/every.ts";
@@ -16,6 +17,7 @@ import type { ScoringModel } from "../../models/model.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
+import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
 
 /** Thrown when the agent cannot start (names the path or component). */
 export class StartError extends Error {
@@ -38,13 +40,15 @@ export function modelRef(config: AgentConfig): string {
 
 /**
  * The edge runtime: sources on their intervals → one batched scoring call per round → records
- * (data contract, `agent.seq`) fanned out to every sink driver. Owns the model, the sequence,
- * the telemetry and the readiness state that the local HTTP API shows.
+ * (data contract, `agent.seq`) appended to the record buffer (disk or memory) → one driver per
+ * sink reading it through its own cursor. Owns the model, the sequence, the buffer, the
+ * telemetry and the readiness state that the local HTTP API shows.
  */
 export class AgentRuntime implements RuntimeView {
   readonly telemetry = new Telemetry();
   private scorer: Scorer | undefined;
   private seq: SeqAllocator | undefined;
+  private buffer: RecordBuffer | undefined;
   private slots: SinkSlot[] = [];
   private sources: Source[] = [];
   private loops: Promise<void>[] = [];
@@ -61,7 +65,7 @@ export class AgentRuntime implements RuntimeView {
     this.rl = new RateLimitedLog(log, 10_000);
   }
 
-  /** Starts everything; throws {@link StartError} when the data dir or model is unusable. */
+  /** Starts everything; throws {@link StartError} when the data dir, the buffer or the model is unusable. */
   async start(preloaded?: ScoringModel): Promise<void> {
     const dir = this.config.agent.dataDir;
     try {
@@ -71,6 +75,12 @@ export class AgentRuntime implements RuntimeView {
       throw new StartError(`data_dir ${dir} is not writable: ${(error as Error).message}`);
     }
     this.seq = new SeqAllocator(dir);
+    try {
+      this.buffer = await openRuntimeBuffer(this.config.buffer, this.telemetry, this.rl);
+    } catch (error) {
+      if (error instanceof BufferError) throw new StartError(error.message);
+      throw error;
+    }
     const model = preloaded ?? (await loadModel(modelRef(this.config)));
     this.scorer = new Scorer(model, {
       agentId: this.config.agent.id,
@@ -87,14 +97,16 @@ export class AgentRuntime implements RuntimeView {
     );
   }
 
-  private async startSinks(configs: SinkConfig[], carry = new Map<string, OutRecord[]>()): Promise<void> {
+  private async startSinks(configs: SinkConfig[]): Promise<void> {
+    const buffer = this.buffer!;
+    await attachSinks(buffer, configs.map((c) => c.id), this.telemetry, this.log);
     for (const c of configs) {
-      const driver = new SinkDriver(buildSink(c, this.log), c.batch, this.telemetry, this.log);
+      const driver = new SinkDriver(buildSink(c, this.log), buffer, { ...c.batch, only: c.only }, this.telemetry, this.log);
       await driver.start();
-      const left = carry.get(c.id);
-      if (left?.length) driver.push(left);
       this.slots.push({ config: c, driver });
     }
+    const backlog = Object.fromEntries(this.slots.map((s) => [s.config.id, s.driver.depth]).filter(([, n]) => n));
+    if (Object.keys(backlog).length) this.log.info({ backlog }, "replaying buffered records not yet delivered");
   }
 
   private startLoops(): void {
@@ -110,6 +122,7 @@ export class AgentRuntime implements RuntimeView {
     if (pg) {
       this.loops.push(
         every(this.config.telemetry.pushIntervalMs, async () => {
+          refreshBufferGauges(this.buffer, this.slots.map((s) => s.driver), this.telemetry);
           const err = await pushMetrics(pg, this.config.telemetry.job, this.config.agent.id, this.telemetry);
           if (err) this.rl.warn("pushgateway", {}, err);
         }, signal, () => {}),
@@ -126,21 +139,21 @@ export class AgentRuntime implements RuntimeView {
     if (result.samples.length === 0 || !this.scorer) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     const records = await this.scorer.score(result.samples, now);
-    this.dispatch(records);
+    await this.dispatch(records);
   }
 
-  /** Hands records to every sink (filtered by its `only`). */
-  private dispatch(records: OutRecord[]): void {
+  /**
+   * Appends records (their `agent.seq` already taken) to the buffer, which every sink reads
+   * (each driver applies its sink's `only`). With `when_full: block` this waits for space.
+   */
+  private async dispatch(records: OutRecord[]): Promise<void> {
     let anomalies = 0;
     for (const r of records) if (r.kind === "anomaly") anomalies++;
     this.pointsSeen += records.length - anomalies;
     this.anomaliesSeen += anomalies;
-    for (const slot of this.slots) {
-      const only = slot.config.only;
-      if (only === "all") slot.driver.push(records);
-      else if (only === "points") slot.driver.push(records.filter((r) => r.kind === "point"));
-      else if (anomalies) slot.driver.push(records.filter((r) => r.kind === "anomaly"));
-    }
+    if (!this.buffer || records.length === 0) return;
+    const result = await this.buffer.append(records, this.abort.signal);
+    countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
   }
 
   private async probeSinks(): Promise<void> {
@@ -153,47 +166,57 @@ export class AgentRuntime implements RuntimeView {
     this.telemetry.ready.set(ready ? 1 : 0);
   }
 
-  /** Stops sources, flushes sinks (up to `flushTimeoutMs`), persists the sequence. */
+  /**
+   * Stops sources, flushes sinks (up to `flushTimeoutMs`; a failing sink on a disk buffer is not
+   * waited for), closes the buffer (what is left on disk is sent after the next start; what is
+   * left in a memory buffer counts as dropped), persists the sequence.
+   */
   async stop(flushTimeoutMs = 10_000): Promise<void> {
     this.abort.abort();
     await Promise.all(this.loops);
     this.loops = [];
     await Promise.all(this.sources.map((s) => s.close?.()));
     const left = await Promise.all(this.slots.map((s) => s.driver.stop(flushTimeoutMs)));
-    left.forEach((l, i) => {
-      if (l.length) {
-        this.telemetry.dropped.inc({ component: this.slots[i].config.id, reason: "shutdown" }, l.length);
-        this.log.warn({ sink: this.slots[i].config.id, records: l.length }, "records not delivered before shutdown");
-      }
+    const durable = this.buffer?.durable ?? false;
+    left.forEach((n, i) => {
+      if (!n) return;
+      const sink = this.slots[i].config.id;
+      if (durable) return this.log.info({ sink, records: n }, "records kept in the disk buffer; they are sent after the next start");
+      this.telemetry.dropped.inc({ component: sink, reason: "shutdown" }, n);
+      this.log.warn({ sink, records: n }, "records not delivered before shutdown (memory buffer)");
     });
     this.slots = [];
+    await this.buffer?.close();
+    this.buffer = undefined;
     this.seq?.close();
     this.scorer?.current.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
   }
 
   /**
-   * Applies a new config without losing points: sources pause, every sink drains what it holds
-   * (records it could not deliver move to the sink with the same id in the new config), the model
-   * is reloaded when its reference changed, then sources resume.
+   * Applies a new config without losing points: sources pause, every sink driver stops (what it
+   * has not delivered stays in the buffer for the sink with the same id in the new config; a sink
+   * no longer configured loses its backlog, counted as `sink_removed`), the model is reloaded when
+   * its reference changed, then sources resume. `buffer:` changes need a restart.
    */
   async reload(next: AgentConfig): Promise<void> {
     this.abort.abort();
     await Promise.all(this.loops);
     this.loops = [];
     await Promise.all(this.sources.map((s) => s.close?.()));
-    const carry = new Map<string, OutRecord[]>();
-    for (const slot of this.slots) carry.set(slot.config.id, await slot.driver.stop(5000));
+    // No flush: what a sink has not delivered stays in the buffer, for the sink with the same id.
+    await Promise.all(this.slots.map((s) => s.driver.stop(0)));
     this.slots = [];
+    if (JSON.stringify(next.buffer) !== JSON.stringify(this.config.buffer)) {
+      this.log.warn({ running: this.config.buffer, configured: next.buffer }, "buffer settings changed: they take effect at the next start");
+      next = { ...next, buffer: this.config.buffer };
+    }
     if (modelRef(next) !== modelRef(this.config) && this.scorer) {
       const model = await loadModel(modelRef(next));
       this.scorer.swapModel(model).dispose();
     }
     this.config = next;
-    await this.startSinks(next.sinks, carry);
-    for (const [id, left] of carry) {
-      if (left.length && !next.sinks.some((s) => s.id === id)) this.telemetry.dropped.inc({ component: id, reason: "sink_removed" }, left.length);
-    }
+    await this.startSinks(next.sinks);
     this.startLoops();
     this.log.info({ sinks: next.sinks.map((s) => s.id), sources: next.sources.map((s) => s.id) }, "config reloaded");
   }
@@ -215,6 +238,7 @@ export class AgentRuntime implements RuntimeView {
       points: this.pointsSeen,
       anomalies: this.anomaliesSeen,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
+      buffer: bufferStatus(this.buffer, this.config.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
     };
   }
@@ -231,6 +255,7 @@ export class AgentRuntime implements RuntimeView {
   }
 
   async metrics(): Promise<{ text: string; contentType: string }> {
+    refreshBufferGauges(this.buffer, this.slots.map((s) => s.driver), this.telemetry);
     return { text: await this.telemetry.registry.metrics(), contentType: this.telemetry.registry.contentType };
   }
 }

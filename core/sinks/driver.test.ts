@@ -1,8 +1,14 @@
 import { expect, test } from "bun:test";
 import pino from "pino";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryBuffer } from "../buffer/memory.ts";
+import { DiskBuffer } from "../buffer/disk/disk.ts";
+import type { RecordBuffer } from "../buffer/buffer.ts";
 import type { OutRecord } from "../events.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
-import { SinkDriver } from "./driver.ts";
+import { SinkDriver, type DriverOptions } from "./driver.ts";
 import type { SendResult, Sink } from "./sink.ts";
 
 const log = pino({ level: "silent" });
@@ -45,43 +51,107 @@ function fakeSink(script: string[]) {
 
 const fast = { maxWaitMs: 20, backoff: { initialMs: 5, maxMs: 20 } };
 
+/** A driver for `sink` reading from a fresh memory buffer (or `buffer`). */
+async function driverFor(sink: Sink, options: Partial<DriverOptions>, t: Telemetry, buffer: RecordBuffer = new MemoryBuffer()) {
+  await buffer.attach([sink.id]);
+  const d = new SinkDriver(sink, buffer, options, t, log);
+  const push = async (records: OutRecord[]) => {
+    const r = await buffer.append(records);
+    if (r.dropped) d.noteDropped(records.slice(r.accepted), r.reason!);
+  };
+  return { d, buffer, push };
+}
+
 test("retries transient failures and delivers everything once, in order", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const f = fakeSink(["retry", "retry", "ok"]);
-  const d = new SinkDriver(f.sink, { ...fast, maxRecords: 10 }, t, log);
+  const { d, push } = await driverFor(f.sink, { ...fast, maxRecords: 10 }, t);
   await d.start();
-  d.push(Array.from({ length: 25 }, (_, i) => rec(i + 1)));
+  await push(Array.from({ length: 25 }, (_, i) => rec(i + 1)));
   const left = await d.stop(2000);
-  expect(left).toEqual([]);
+  expect(left).toBe(0);
   expect(f.got).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
   expect(d.status()).toMatchObject({ delivered: 25, retries: 20, dropped: 0, state: "stopped" });
   expect(Math.max(...f.batches)).toBeLessThanOrEqual(10);
   expect(await t.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('error_type="http_503"} 2');
 });
 
-test("a halted sink keeps its data and stops sending", async () => {
+test("a halted sink keeps its data (unacknowledged in the buffer) and stops sending", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const f = fakeSink(["halt"]);
-  const d = new SinkDriver(f.sink, fast, t, log);
+  const { d, buffer, push } = await driverFor(f.sink, fast, t);
   await d.start();
-  d.push([rec(1), rec(2)]);
+  await push([rec(1), rec(2)]);
   await Bun.sleep(100);
   expect(d.status().state).toBe("halted");
   expect(f.batches.length).toBe(1);
   const left = await d.stop(200);
-  expect(left.map((r) => r.doc.agent.seq)).toEqual([1, 2]);
+  expect(left).toBe(2);
+  expect(buffer.read("fake", 10, 1 << 20).records.map((r) => r.doc.agent.seq)).toEqual([1, 2]);
 });
 
-test("rejected records are counted as dead, a full queue drops and counts the newest", async () => {
+test("a partial retry re-sends only the failed records, then acknowledges the batch", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const sent: number[][] = [];
+  let first = true;
+  const sink: Sink = {
+    ...fakeSink([]).sink,
+    send: async (batch): Promise<SendResult> => {
+      sent.push(batch.map((r) => r.doc.agent.seq));
+      if (first) {
+        first = false;
+        return { delivered: 2, retry: batch.slice(2), dead: [], errors: { http_429: 1 } };
+      }
+      return { delivered: batch.length, retry: [], dead: [], errors: {} };
+    },
+  };
+  const { d, buffer, push } = await driverFor(sink, { ...fast, maxRecords: 4 }, t);
+  await d.start();
+  await push([rec(1), rec(2), rec(3), rec(4)]);
+  await d.stop(1000);
+  expect(sent).toEqual([[1, 2, 3, 4], [3, 4]]);
+  expect(buffer.depth("fake")).toBe(0);
+});
+
+test("with a durable buffer, stopping a failing sink returns at once and leaves its records in the buffer", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const f = fakeSink(Array(100).fill("retry"));
+  const dir = join(mkdtempSync(join(tmpdir(), "agent-driver-")), "buffer");
+  const buffer = await DiskBuffer.open({ dir, maxBytes: 1 << 20, segmentBytes: 1 << 16, fsync: "never" });
+  const { d, push } = await driverFor(f.sink, { ...fast, backoff: { initialMs: 5_000, maxMs: 5_000 } }, t, buffer);
+  await d.start();
+  await push([rec(1), rec(2), rec(3)]);
+  while (d.status().state !== "retrying") await Bun.sleep(5);
+  const t0 = performance.now();
+  expect(await d.stop(10_000)).toBe(3);
+  expect(performance.now() - t0).toBeLessThan(1000);
+  await buffer.close();
+});
+
+test("only: records the sink does not take are acknowledged without being sent", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const f = fakeSink([]);
+  const { d, buffer, push } = await driverFor(f.sink, { ...fast, only: "anomalies" }, t);
+  await d.start();
+  const anomaly = { ...rec(2), kind: "anomaly" } as unknown as OutRecord;
+  await push([rec(1), anomaly, rec(3)]);
+  await d.stop(1000);
+  expect(f.got).toEqual([2]);
+  expect(buffer.depth("fake")).toBe(0);
+});
+
+test("rejected records are counted as dead, a full buffer drops and counts the newest", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const f = fakeSink(["dead"]);
-  const d = new SinkDriver(f.sink, { ...fast, maxQueue: 3 }, t, log);
+  const size = JSON.stringify(rec(1).doc).length;
+  const buffer = new MemoryBuffer({ maxBytes: size * 3 + 1, whenFull: "drop_newest" });
+  const { d, push } = await driverFor(f.sink, fast, t, buffer);
+  await push([rec(1), rec(2), rec(3), rec(4), rec(5)]);
   await d.start();
-  d.push([rec(1), rec(2), rec(3), rec(4), rec(5)]);
   await d.stop(1000);
   expect(d.status()).toMatchObject({ dead: 1, delivered: 2, dropped: 2 });
   const dropped = await t.registry.getSingleMetricAsString("agent_dropped_total");
-  expect(dropped).toContain('reason="queue_full"} 2');
+  expect(dropped).toContain('reason="buffer_full"} 2');
   expect(dropped).toContain('reason="rejected"} 1');
 });
 
@@ -89,9 +159,9 @@ test("batches by bytes as well as by count", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const f = fakeSink([]);
   const size = JSON.stringify(rec(1).doc).length;
-  const d = new SinkDriver(f.sink, { ...fast, maxRecords: 100, maxBytes: size * 3 + 1 }, t, log);
+  const { d, push } = await driverFor(f.sink, { ...fast, maxRecords: 100, maxBytes: size * 3 + 1 }, t);
   await d.start();
-  d.push(Array.from({ length: 9 }, (_, i) => rec(i + 1)));
+  await push(Array.from({ length: 9 }, (_, i) => rec(i + 1)));
   await d.stop(1000);
   expect(f.batches).toEqual([3, 3, 3]);
 });

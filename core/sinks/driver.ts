@@ -1,10 +1,12 @@
 import type { Logger } from "pino";
+import type { RecordBuffer } from "../buffer/buffer.ts";
 import type { OutRecord } from "../events.ts";
 import { backoffDelay, sleep, type BackoffOptions } from "../runtime/backoff.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
+import { passesOnly, type OnlyFilter } from "./shared/only.ts";
 import type { Sink, SinkState } from "./sink.ts";
 
-/** Batching and queue limits of one sink. */
+/** Batching of one sink. */
 export interface DriverOptions {
   /** Records per batch (default 500). */
   maxRecords: number;
@@ -12,8 +14,8 @@ export interface DriverOptions {
   maxBytes: number;
   /** Longest a record waits for its batch to fill (default 1 s). */
   maxWaitMs: number;
-  /** Records held in memory at most; beyond it new records are dropped and counted (default 1M). */
-  maxQueue: number;
+  /** Which records the sink receives (default all); the others are acknowledged unsent. */
+  only: OnlyFilter;
   backoff: BackoffOptions;
 }
 
@@ -22,7 +24,7 @@ export const DRIVER_DEFAULTS: DriverOptions = {
   maxRecords: 500,
   maxBytes: 1_000_000,
   maxWaitMs: 1000,
-  maxQueue: 1_000_000,
+  only: "all",
   backoff: { initialMs: 200, maxMs: 30_000 },
 };
 
@@ -31,9 +33,11 @@ export interface SinkStatus {
   id: string;
   type: string;
   state: SinkState;
-  queued: number;
+  /** Records in the buffer this sink has not acknowledged. */
+  buffer_depth: number;
   delivered: number;
   dead: number;
+  /** Records meant for this sink that the buffer did not accept (full, I/O error, shutdown of a memory buffer). */
   dropped: number;
   retries: number;
   last_error?: string;
@@ -41,21 +45,23 @@ export interface SinkStatus {
 }
 
 /**
- * Drives one sink: queues records, cuts batches by count, bytes and time, sends them, re-queues
- * what must be retried (exponential backoff with jitter, capped), dead-letters what the
- * destination rejects, and halts (keeping the data) when the sink says so. Every outcome is
+ * Drives one sink from its cursor in the shared {@link RecordBuffer}: waits for a batch to fill
+ * (count, bytes, time), sends it, re-sends what must be retried (exponential backoff with
+ * jitter, capped), counts what the destination rejects as dead, and halts (keeping the data)
+ * when the sink says so. A batch is acknowledged in the buffer only once every record in it is
+ * delivered or dead, so a crash or a stop re-sends it rather than losing it. Every outcome is
  * counted in {@link Telemetry}.
  */
 export class SinkDriver {
-  private queue: OutRecord[] = [];
-  private head = 0;
   private state: SinkState = "starting";
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private firstQueuedAt = 0;
+  /** The batch in flight: what is left to deliver, and the position to acknowledge after it. */
+  private pending: { batch: OutRecord[]; next: number } | undefined;
+  private firstSeen = 0;
   private attempt = 0;
   private readonly abort = new AbortController();
+  private readonly wake = new AbortController();
   private readonly counts = { delivered: 0, dead: 0, dropped: 0, retries: 0 };
   private lastError: string | undefined;
   private haltedReason: string | undefined;
@@ -63,6 +69,7 @@ export class SinkDriver {
 
   constructor(
     readonly sink: Sink,
+    private readonly buffer: RecordBuffer,
     options: Partial<DriverOptions>,
     private readonly telemetry: Telemetry,
     private readonly log: Logger,
@@ -70,25 +77,17 @@ export class SinkDriver {
     this.o = { ...DRIVER_DEFAULTS, ...options };
   }
 
-  /** Records waiting. */
+  /** Records waiting in the buffer for this sink. */
   get depth(): number {
-    return this.queue.length - this.head;
+    return this.buffer.depth(this.sink.id);
   }
 
-  /** Accepts records; drops (and counts) what does not fit under `maxQueue`. */
-  push(records: readonly OutRecord[]): void {
-    const room = this.o.maxQueue - this.depth;
-    const take = Math.min(room, records.length);
-    if (take < records.length) {
-      const n = records.length - take;
-      this.counts.dropped += n;
-      this.telemetry.dropped.inc({ component: this.sink.id, reason: "queue_full" }, n);
-    }
-    if (take <= 0) return;
-    if (this.depth === 0) this.firstQueuedAt = Date.now();
-    for (let i = 0; i < take; i++) this.queue.push(records[i]);
-    this.telemetry.bufferDepth.set({ component: this.sink.id }, this.depth);
-    if (this.depth >= this.o.maxRecords) this.wake?.();
+  /** Counts records meant for this sink (after `only`) that never made it into the buffer. */
+  noteDropped(records: readonly OutRecord[], reason: string): void {
+    const n = this.o.only === "all" ? records.length : records.filter((r) => passesOnly(r, this.o.only)).length;
+    if (n === 0) return;
+    this.counts.dropped += n;
+    this.telemetry.dropped.inc({ component: this.sink.id, reason }, n);
   }
 
   /** Starts the sink and the send loop. */
@@ -99,20 +98,23 @@ export class SinkDriver {
     this.loop = this.run();
   }
 
-  /** Stops accepting time: sends what is queued (up to `timeoutMs`), then stops the sink. Returns records left. */
-  async stop(timeoutMs = 10_000): Promise<OutRecord[]> {
+  /**
+   * Stops: keeps sending what is buffered for up to `timeoutMs` (not at all when it is 0, or when
+   * the buffer is durable and the sink is failing: the records wait on disk), then stops the
+   * sink. A batch in flight is awaited (and acknowledged if delivered). Returns the records left
+   * in the buffer for this sink.
+   */
+  async stop(timeoutMs = 10_000): Promise<number> {
     this.running = false;
-    this.wake?.();
-    const deadline = sleep(timeoutMs).then(() => this.abort.abort());
-    await Promise.race([this.loop, deadline]);
-    this.abort.abort();
+    this.wake.abort();
+    if (timeoutMs <= 0 || (this.buffer.durable && this.state !== "ok")) this.abort.abort();
+    const deadline = new AbortController();
+    void sleep(timeoutMs, deadline.signal).then(() => this.abort.abort());
     await this.loop;
+    deadline.abort();
     await this.sink.stop();
     this.state = "stopped";
-    const left = this.queue.slice(this.head);
-    this.queue = [];
-    this.head = 0;
-    return left;
+    return this.depth;
   }
 
   /** Status for `/status`. */
@@ -121,7 +123,7 @@ export class SinkDriver {
       id: this.sink.id,
       type: this.sink.type,
       state: this.state,
-      queued: this.depth,
+      buffer_depth: this.state === "stopped" ? 0 : this.depth,
       ...this.counts,
       last_error: this.lastError,
       halted_reason: this.haltedReason,
@@ -129,96 +131,89 @@ export class SinkDriver {
   }
 
   private async run(): Promise<void> {
+    const id = this.sink.id;
+    let yielded = performance.now();
     while (!this.abort.signal.aborted) {
-      if (this.depth === 0) {
-        if (!this.running) return;
-        await this.waitFor(this.o.maxWaitMs);
-        continue;
-      }
-      const waited = Date.now() - this.firstQueuedAt;
-      if (this.running && this.depth < this.o.maxRecords && waited < this.o.maxWaitMs) {
-        await this.waitFor(this.o.maxWaitMs - waited);
-        continue;
+      if (performance.now() - yielded > 20) {
+        // A fast sink draining a backlog never waits on anything: let timers and I/O run.
+        await new Promise((resolve) => setImmediate(resolve));
+        yielded = performance.now();
       }
       if (this.state === "halted") {
         if (!this.running) return;
-        await this.waitFor(this.o.maxWaitMs);
+        await sleep(this.o.maxWaitMs, this.wake.signal);
         continue;
       }
-      await this.sendOne();
-    }
-  }
-
-  private waitFor(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const self = this;
-      function done() {
-        clearTimeout(t);
-        self.wake = undefined;
-        resolve();
+      if (this.pending) {
+        await this.deliver();
+        continue;
       }
-      this.wake = done;
-    });
-  }
-
-  private takeBatch(): OutRecord[] {
-    const batch: OutRecord[] = [];
-    let bytes = 0;
-    while (this.head < this.queue.length && batch.length < this.o.maxRecords) {
-      const r = this.queue[this.head];
-      const size = r.json !== undefined ? r.json.length : (r.json = JSON.stringify(r.doc)).length;
-      if (batch.length > 0 && bytes + size > this.o.maxBytes) break;
-      batch.push(r);
-      bytes += size;
-      this.head++;
-    }
-    if (this.head > 65_536 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return batch;
-  }
-
-  private async sendOne(): Promise<void> {
-    const batch = this.takeBatch();
-    const started = performance.now();
-    const result = await this.sink.send(batch);
-    this.telemetry.batchLatency.observe({ component: this.sink.id }, (performance.now() - started) / 1000);
-    for (const [type, n] of Object.entries(result.errors)) this.telemetry.error(this.sink.id, type, n);
-    if (result.delivered) {
-      this.counts.delivered += result.delivered;
-      this.telemetry.pointsOut.inc({ component: this.sink.id, component_kind: this.sink.type }, result.delivered);
-    }
-    if (result.dead.length) {
-      this.counts.dead += result.dead.length;
-      this.telemetry.dropped.inc({ component: this.sink.id, reason: "rejected" }, result.dead.length);
-      this.lastError = result.dead[0].reason;
-    }
-    if (result.retry.length) {
-      // Put them back at the head, in order.
-      this.queue.splice(this.head, 0, ...result.retry);
-      this.counts.retries += result.retry.length;
-      this.lastError = Object.keys(result.errors).join(",") || this.lastError;
-    }
-    if (result.halt) {
-      this.state = "halted";
-      this.haltedReason = result.halt;
-      this.lastError = result.halt;
-      this.log.error({ sink: this.sink.id, reason: result.halt }, "sink halted; its records are kept");
-    } else if (result.retry.length) {
-      this.state = "retrying";
-      this.attempt++;
-      const delay = backoffDelay(this.attempt, this.o.backoff);
-      if (this.attempt === 1 || this.attempt % 10 === 0) {
-        this.log.warn({ sink: this.sink.id, retry_in_ms: delay, attempt: this.attempt, errors: result.errors }, "sink delivery failed; retrying");
+      const depth = this.buffer.depth(id);
+      if (depth === 0) {
+        this.firstSeen = 0;
+        if (!this.running) return;
+        await this.buffer.waitForDepth(id, 1, this.o.maxWaitMs, this.wake.signal);
+        continue;
       }
-      await sleep(delay, this.abort.signal);
-    } else {
-      if (this.state === "retrying") this.log.info({ sink: this.sink.id }, "sink recovered");
-      this.state = "ok";
-      this.attempt = 0;
+      const now = Date.now();
+      if (!this.firstSeen) this.firstSeen = now;
+      const waited = now - this.firstSeen;
+      if (this.running && depth < this.o.maxRecords && waited < this.o.maxWaitMs) {
+        await this.buffer.waitForDepth(id, this.o.maxRecords, this.o.maxWaitMs - waited, this.wake.signal);
+        continue;
+      }
+      const read = this.buffer.read(id, this.o.maxRecords, this.o.maxBytes);
+      const batch = this.o.only === "all" ? read.records : read.records.filter((r) => passesOnly(r, this.o.only));
+      this.pending = { batch, next: read.next };
+      await this.deliver();
     }
+  }
+
+  /** Sends the pending batch once; acknowledges it when nothing is left to retry. */
+  private async deliver(): Promise<void> {
+    const p = this.pending!;
+    if (p.batch.length > 0) {
+      const started = performance.now();
+      const result = await this.sink.send(p.batch);
+      this.telemetry.batchLatency.observe({ component: this.sink.id }, (performance.now() - started) / 1000);
+      for (const [type, n] of Object.entries(result.errors)) this.telemetry.error(this.sink.id, type, n);
+      if (result.delivered) {
+        this.counts.delivered += result.delivered;
+        this.telemetry.pointsOut.inc({ component: this.sink.id, component_kind: this.sink.type }, result.delivered);
+      }
+      if (result.dead.length) {
+        this.counts.dead += result.dead.length;
+        this.telemetry.dropped.inc({ component: this.sink.id, reason: "rejected" }, result.dead.length);
+        this.lastError = result.dead[0].reason;
+      }
+      p.batch = result.retry;
+      if (result.retry.length) {
+        this.counts.retries += result.retry.length;
+        this.lastError = Object.keys(result.errors).join(",") || this.lastError;
+      }
+      if (result.halt) {
+        this.state = "halted";
+        this.haltedReason = result.halt;
+        this.lastError = result.halt;
+        this.log.error({ sink: this.sink.id, reason: result.halt }, "sink halted; its records are kept");
+        return;
+      }
+      if (result.retry.length) {
+        this.state = "retrying";
+        this.attempt++;
+        const delay = backoffDelay(this.attempt, this.o.backoff);
+        if (this.attempt === 1 || this.attempt % 10 === 0) {
+          this.log.warn({ sink: this.sink.id, retry_in_ms: delay, attempt: this.attempt, errors: result.errors }, "sink delivery failed; retrying");
+        }
+        await sleep(delay, this.abort.signal);
+        return;
+      }
+    }
+    this.buffer.ack(this.sink.id, p.next);
+    this.pending = undefined;
+    if (this.state === "retrying") this.log.info({ sink: this.sink.id }, "sink recovered");
+    this.state = "ok";
+    this.attempt = 0;
     this.telemetry.bufferDepth.set({ component: this.sink.id }, this.depth);
   }
 }

@@ -12,6 +12,7 @@ export class Telemetry {
   readonly dropped: Counter<"component" | "reason">;
   readonly batchLatency: Histogram<"component">;
   readonly bufferDepth: Gauge<"component">;
+  readonly bufferBytes: Gauge;
   readonly anomalies: Counter<"state">;
   readonly scoringLatency: Histogram;
   readonly seriesActive: Gauge;
@@ -32,7 +33,8 @@ export class Telemetry {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     });
-    this.bufferDepth = new Gauge({ name: `${p}buffer_depth`, help: "Records waiting per sink", labelNames: ["component"], registers: r });
+    this.bufferDepth = new Gauge({ name: `${p}buffer_depth`, help: "Records in the buffer not yet acknowledged, per sink", labelNames: ["component"], registers: r });
+    this.bufferBytes = new Gauge({ name: `${p}buffer_bytes`, help: "Bytes held by the record buffer (segment files on disk, JSON in memory)", registers: r });
     this.anomalies = new Counter({ name: `${p}anomalies_total`, help: "Anomaly events (open/close)", labelNames: ["state"], registers: r });
     this.scoringLatency = new Histogram({
       name: `${p}scoring_latency_seconds`,
