@@ -2,6 +2,10 @@ import { tf, initTf } from "../tfjs/backend.ts";
 import { loadLayersModel, saveLayersModel } from "../tfjs/layers-io.ts";
 import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../detector.ts";
 import { fitAutoencoder } from "./fit-autoencoder.ts";
+import { denseReconstructionError, type DenseLayer } from "./dense-forward.ts";
+
+/** Batches smaller than this are scored in plain TypeScript (tfjs call overhead dominates). */
+export const SMALL_BATCH = 48;
 
 /** Options of the dense autoencoder. */
 export interface AutoencoderOptions {
@@ -24,6 +28,7 @@ export class DenseAutoencoder implements Detector {
   readonly hidden: number[];
   private model: tf.LayersModel | undefined;
   private weights: tf.Tensor[] = [];
+  private plain: DenseLayer[] = [];
   private readonly scoreBatch: number;
 
   constructor(options: AutoencoderOptions) {
@@ -52,6 +57,14 @@ export class DenseAutoencoder implements Detector {
   }
 
   async scoreRaw(batch: WindowBatch): Promise<Float32Array> {
+    assertBatch(batch, this.width, "autoencoder");
+    if (!this.model) throw new Error("autoencoder: not fitted");
+    if (batch.n < SMALL_BATCH) return denseReconstructionError(this.plain, batch.data, batch.n, this.width);
+    return this.scoreTf(batch);
+  }
+
+  /** Scores with tfjs fused kernels whatever the batch size (the path for large batches). */
+  scoreTf(batch: WindowBatch): Float32Array {
     assertBatch(batch, this.width, "autoencoder");
     if (!this.model) throw new Error("autoencoder: not fitted");
     const out = new Float32Array(batch.n);
@@ -101,6 +114,16 @@ export class DenseAutoencoder implements Detector {
 
   private setModel(model: tf.LayersModel): void {
     this.weights = model.getWeights();
+    this.plain = [];
+    for (let l = 0; l < this.weights.length / 2; l++) {
+      const [inputs, units] = this.weights[2 * l].shape;
+      this.plain.push({
+        kernel: this.weights[2 * l].dataSync() as Float32Array,
+        bias: this.weights[2 * l + 1].dataSync() as Float32Array,
+        inputs,
+        units,
+      });
+    }
     this.model = model;
   }
 
