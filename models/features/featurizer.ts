@@ -1,5 +1,6 @@
 import type { FeatureSpec } from "./spec.ts";
 import { featureWidth } from "./spec.ts";
+import { median as medianOf } from "../detectors/scale.ts";
 
 /** E|x_t - x_{t-1}| for i.i.d. N(0, σ²) noise is 2σ/√π; dividing by it turns the scale into σ. */
 const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
@@ -135,38 +136,7 @@ export class SeriesFeaturizer {
   }
 }
 
-/** Median of `a` (reorders `a`). Quickselect, O(n) expected. */
+/** Median of `a` (reorders `a`): the shared quickselect of `models/detectors/scale.ts`. */
 export function median(a: Float64Array): number {
-  const n = a.length;
-  const k = n >> 1;
-  const hi = select(a, k);
-  if (n % 2 === 1) return hi;
-  let lo = -Infinity;
-  for (let i = 0; i < k; i++) if (a[i] > lo) lo = a[i];
-  return (lo + hi) / 2;
-}
-
-function select(a: Float64Array, k: number): number {
-  let left = 0;
-  let right = a.length - 1;
-  while (right > left) {
-    const pivot = a[(left + right) >> 1];
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else break;
-  }
-  return a[k];
+  return medianOf(a, a.length);
 }
