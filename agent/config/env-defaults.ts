@@ -2,7 +2,8 @@
  * Fills keys the YAML leaves out from the prototype's environment variables, before validation
  * (so a bad variable is reported like a bad YAML value, naming the variable):
  * kafka `brokers` ← `KAFKA_BOOTSTRAP_SERVERS`, kafka `topic` ← `KAFKA_TOPIC`,
- * elasticsearch `hosts` ← `ELASTICSEARCH_HOST`, `telemetry.pushgateway` ← `PROMETHEUS_PUSHGATEWAY`.
+ * elasticsearch `hosts` ← `ELASTICSEARCH_HOST`, `telemetry.pushgateway` ← `PROMETHEUS_PUSHGATEWAY`,
+ * `model.registry.token` ← `AGENT_REGISTRY_TOKEN`.
  */
 import { envDefaults, type Env } from "./env.ts";
 
@@ -46,6 +47,12 @@ export function applyEnvDefaults(tree: unknown, env: Env): { value: unknown; ori
       }
       return s;
     });
+  }
+  const model = root.model;
+  if (isObj(model) && isObj(model.registry) && env.AGENT_REGISTRY_TOKEN) {
+    const registry: Obj = { ...model.registry };
+    fill(registry, "token", env.AGENT_REGISTRY_TOKEN, ["model", "registry"], "AGENT_REGISTRY_TOKEN", true);
+    root.model = { ...model, registry };
   }
   if (d.pushgateway !== undefined && (root.telemetry === undefined || isObj(root.telemetry))) {
     const t: Obj = { ...((root.telemetry as Obj | undefined) ?? {}) };

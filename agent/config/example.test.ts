@@ -14,9 +14,13 @@ test("the example parses as printed: synthetic → file + stdout, no services ne
 });
 
 test("with every optional block uncommented, all component types parse", () => {
-  const r = checkConfigText(exampleConfig({ enableAll: true }), "example.yaml", {}, ctx);
+  const r = checkConfigText(exampleConfig({ enableAll: true }), "example.yaml", { AGENT_REGISTRY_TOKEN: "agt_x" }, ctx);
   expect(r.problems).toEqual([]);
   expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic", "procfs", "prometheus"]);
+  expect(r.config!.model).toEqual({
+    online: "default",
+    registry: { url: "http://127.0.0.1:8700", name: "host-ae", channel: "stable", token: "agt_x", publicKey: "/etc/agent/registry-signing.key.pub", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000 },
+  });
   expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout", "kafka", "elasticsearch"]);
   expect(r.config!.telemetry.pushgateway).toBe("http://127.0.0.1:9091");
 });

@@ -75,8 +75,27 @@ ${optional(
 # Which model scores the points: exactly one of
 #   online: default      — learns each series as it goes; nothing to train (the default)
 #   bundle: ./models/ae  — a directory written by \`agent train\`
+# and optionally registry: a model published with \`agent push-model\`, followed on a channel.
+# With registry:, the key above runs until the first registry model is accepted (and when none
+# can be). Accepted versions live under <data_dir>/models/<name>/<version>/; the last good one
+# (<data_dir>/models/state.json) is used at the next start, even when the registry is down.
 model:
   online: default
+${optional(
+  `  registry:
+    url: http://127.0.0.1:8700
+    name: host-ae
+    # stable: the stable version, or a live canary when this agent's bucket (a hash of
+    # agent.id) is inside the canary's rollout; canary: always the canary.
+    channel: stable
+    token: "\${AGENT_REGISTRY_TOKEN}"   # an agent token (default $AGENT_REGISTRY_TOKEN)
+    # Ed25519 public key (agent registry keygen writes <key>.pub): when set, unsigned or badly
+    # signed bundles are refused.
+    public_key: ./registry-signing.key.pub
+    poll_interval: 30s                 # ±20 % jitter; ETags make an unchanged answer a 304
+    heartbeat_interval: 10s            # health report to the registry (its /fleet page)`,
+  all,
+)}
 
 # Anomaly events (open/close) from the scores. Optional.
 scoring:

@@ -138,7 +138,7 @@ server: { listen: "8686" }
     expect(problemsOf("sources: {}\n")).toEqual(["sources: expected a list, found a mapping", "sinks: missing (expected a list)"]);
     expect(problemsOf(minimal().replace("[{ type: stdout, id: o }]", "[]"))).toEqual(["sinks: expected at least one sink"]);
     expect(problemsOf(minimal("model: { online: default, bundle: ./m }\n"))).toEqual([
-      'model: expected exactly one of "online: <name>" or "bundle: <dir>", found both',
+      'model: expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found both online and bundle',
     ]);
     expect(problemsOf(minimal("model: { online: fancy }\n"))).toEqual(['model.online: expected "default", found "fancy"']);
     expect(problemsOf(minimal("scoring: { open_threshold: 1.5, min_points: 0 }\n"))).toEqual([

@@ -9,7 +9,7 @@ import { parseHostPort } from "./net.ts";
 import { CONFIG_DEFAULTS, SINK_DEFAULTS, SOURCE_DEFAULTS, type ConfigFile, type SinkConfigFile, type SourceConfigFile } from "./schema.ts";
 import { parseDuration } from "./duration.ts";
 import { ENV_FALLBACKS } from "./env.ts";
-import type { AgentConfig, BatchConfig, ModelConfig, ScoringConfig, SinkConfig, SourceConfig } from "./types.ts";
+import type { AgentConfig, BatchConfig, ModelConfig, RegistryModelConfig, ScoringConfig, SinkConfig, SourceConfig } from "./types.ts";
 
 /** What `toRuntimeConfig` needs besides the file: where it lives and the machine's name. */
 export interface RuntimeContext {
@@ -72,6 +72,19 @@ function toSink(s: SinkConfigFile, dir: string, agentId: string, dataDir: string
   }
 }
 
+function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string): RegistryModelConfig {
+  const out: RegistryModelConfig = {
+    url: r.url.replace(/\/+$/, ""),
+    name: r.name,
+    channel: r.channel,
+    token: r.token,
+    pollIntervalMs: durationMs(r.poll_interval),
+    heartbeatIntervalMs: durationMs(r.heartbeat_interval),
+  };
+  if (r.public_key !== undefined) out.publicKey = resolve(dir, r.public_key);
+  return out;
+}
+
 /**
  * Turns a parsed config file into the runtime config.
  *
@@ -86,6 +99,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const dataDir = resolve(dir, parsed.agent.data_dir);
   const model: ModelConfig =
     parsed.model.bundle !== undefined ? { bundle: resolve(dir, parsed.model.bundle) } : { online: parsed.model.online ?? CONFIG_DEFAULTS.model.online };
+  if (parsed.model.registry) model.registry = toRegistry(parsed.model.registry, dir);
   const { open_threshold: open, close_threshold: close, min_points: minPoints } = parsed.scoring;
   const scoring: ScoringConfig = { minPoints };
   if (open !== undefined) scoring.openThreshold = open;

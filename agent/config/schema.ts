@@ -8,10 +8,12 @@ import { ONLINE_MODELS } from "../../models/online/default.ts";
 import { ByteSize, Duration, HostPortString, HttpUrl, Id, sizeBytes } from "./fields.ts";
 import { SinkSchema } from "./sinks-schema.ts";
 import { SourceSchema } from "./sources-schema.ts";
+import { RegistrySectionSchema } from "./registry-schema.ts";
 
 export { SourceSchema, SOURCE_DEFAULTS, type SourceConfigFile } from "./sources-schema.ts";
 export { SinkSchema, SINK_DEFAULTS, type SinkConfigFile } from "./sinks-schema.ts";
 export { BATCH_DEFAULTS } from "./fields.ts";
+export { REGISTRY_DEFAULTS, RegistrySectionSchema, type RegistrySectionFile } from "./registry-schema.ts";
 
 /** Named defaults of the top-level sections. */
 export const CONFIG_DEFAULTS = {
@@ -35,16 +37,19 @@ export const AgentSectionSchema = z
   })
   .strict();
 
-/** `model:` — exactly one of `online: <name>` or `bundle: <dir>`. */
+/**
+ * `model:` — exactly one of `online: <name>` or `bundle: <dir>`; or `registry: {…}`, with at most
+ * one of them as what runs until the first registry model is accepted (default `online: default`).
+ */
 export const ModelSectionSchema = z
-  .object({ online: z.enum(ONLINE_MODELS).optional(), bundle: z.string().min(1).optional() })
+  .object({ online: z.enum(ONLINE_MODELS).optional(), bundle: z.string().min(1).optional(), registry: RegistrySectionSchema.optional() })
   .strict()
   .superRefine((m, ctx) => {
-    const keys = Object.keys(m).filter((k) => m[k as keyof typeof m] !== undefined);
-    if (keys.length !== 1) {
+    const n = (m.online !== undefined ? 1 : 0) + (m.bundle !== undefined ? 1 : 0);
+    if (n === 2 || (n === 0 && m.registry === undefined)) {
       ctx.addIssue({
         code: "custom",
-        message: `expected exactly one of "online: <name>" or "bundle: <dir>", found ${keys.length === 0 ? "neither" : "both"}`,
+        message: `expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found ${n === 0 ? "none" : "both online and bundle"}`,
       });
     }
   });

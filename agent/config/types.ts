@@ -95,8 +95,25 @@ export interface StdoutSinkConfig extends SinkBase {
 /** Any sink. */
 export type SinkConfig = KafkaSinkConfig | ElasticsearchSinkConfig | FileSinkConfig | StdoutSinkConfig;
 
-/** Which model scores: an online detector by name, or a bundle directory (absolute path). */
-export type ModelConfig = { online: string } | { bundle: string };
+/** `model.registry`: follow a model published on a registry (see `agent/updater/`). */
+export interface RegistryModelConfig {
+  url: string;
+  /** Model name on the registry. */
+  name: string;
+  channel: "stable" | "canary";
+  /** Agent token. */
+  token: string;
+  /** Absolute path of the Ed25519 public key (SPKI PEM); when set, only validly signed bundles are accepted. */
+  publicKey?: string;
+  pollIntervalMs: number;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * Which model scores: an online detector by name, or a bundle directory (absolute path). With
+ * `registry`, that one runs only until a registry model is accepted (and when none can be).
+ */
+export type ModelConfig = ({ online: string } | { bundle: string }) & { registry?: RegistryModelConfig };
 
 /** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */
 export interface ScoringConfig {

@@ -23,6 +23,14 @@ describe("validateAll", () => {
     trained.model.dispose();
   });
 
+  test("model.registry.public_key must be an Ed25519 public key file", async () => {
+    write("reg.pub", "not a key");
+    const file = write("reg.yaml", `sources: [{ type: synthetic, id: s, interval: 1s }]\nmodel:\n  registry: { url: http://r:8700, name: m, token: t, public_key: reg.pub }\n${SINKS}`);
+    const r = await validateAll(file, {});
+    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([`model.registry.public_key: cannot use ${join(dir, "reg.pub")}: expected a PEM "PUBLIC KEY" block`]);
+    expect(r.model).toMatchObject({ name: "online:default" });
+  });
+
   test("online model: OK with warm-up per source", async () => {
     const file = write("ok.yaml", `sources:\n  - { type: synthetic, id: s, interval: 1s }\n  - { type: procfs, id: h, interval: 10s }\n${SINKS}`);
     const r = await validateAll(file, {});

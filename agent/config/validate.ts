@@ -3,11 +3,12 @@
  * the config file (every problem) plus the configured model (loads, fits the features this
  * agent builds), reported together.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
+import { importPublicKey } from "../../models/registry/signature.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";
@@ -95,6 +96,14 @@ export async function validateAll(path: string, env: Env, options: ValidateOptio
       if (options.keepModel && problems.length === 0) result.loaded = m;
       else m.dispose();
     }
+  }
+  const keyFile = checked.config?.model.registry?.publicKey;
+  if (keyFile) {
+    const problem = await readFile(keyFile, "utf8").then(importPublicKey).then(
+      () => undefined,
+      (e: Error) => `cannot use ${keyFile}: ${e.message.split("\n")[0]}`,
+    );
+    if (problem) problems.push({ path: "model.registry.public_key", message: problem, line: checked.lineOf?.(["model", "registry", "public_key"]) });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   return result;

@@ -18,6 +18,7 @@ import { AGENT_VERSION } from "../version.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
+import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
 /** Thrown when the agent cannot start (names the path or component). */
 export class StartError extends Error {
@@ -57,6 +58,7 @@ export class AgentRuntime implements RuntimeView {
   private readonly startedAt = Date.now();
   private pointsSeen = 0;
   private anomaliesSeen = 0;
+  private updater: ModelUpdater | undefined;
 
   constructor(
     private config: AgentConfig,
@@ -81,20 +83,46 @@ export class AgentRuntime implements RuntimeView {
       if (error instanceof BufferError) throw new StartError(error.message);
       throw error;
     }
-    const model = preloaded ?? (await loadModel(modelRef(this.config)));
+    const model = await this.initialModel(preloaded);
+    const up = this.updater;
     this.scorer = new Scorer(model, {
       agentId: this.config.agent.id,
       hostName: this.config.agent.hostName,
       seq: this.seq,
       telemetry: this.telemetry,
       hysteresis: { open: this.config.scoring.openThreshold, close: this.config.scoring.closeThreshold, minPoints: this.config.scoring.minPoints },
+      onRound: up && ((r) => up.onRound(r)),
+      onModelFailure: up && ((f) => up.onModelFailure(f)),
     });
+    up?.attach(this.updaterHost());
     await this.startSinks(this.config.sinks);
     this.startLoops();
     this.log.info(
       { agent_id: this.config.agent.id, model: model.name, model_version: model.version, sources: this.sources.map((s) => s.id), sinks: this.slots.map((s) => s.config.id) },
       "agent started",
     );
+  }
+
+  /** The configured model; with `model.registry`, the updater's choice (last good registry model, else the configured one). */
+  private async initialModel(preloaded?: ScoringModel): Promise<ScoringModel> {
+    const registry = this.config.model.registry;
+    if (!registry) return preloaded ?? (await loadModel(modelRef(this.config)));
+    const { id: agentId, hostName, dataDir } = this.config.agent;
+    this.updater = new ModelUpdater({ registry, agentId, hostName: hostName || hostname(), dataDir, fallbackRef: modelRef(this.config), log: this.log, telemetry: this.telemetry });
+    return this.updater.init(preloaded).catch((e: Error) => {
+      throw e instanceof UpdaterConfigError ? new StartError(e.message) : e;
+    });
+  }
+
+  private updaterHost(): UpdaterHost {
+    return {
+      current: () => this.scorer?.current,
+      swap: (model, options) => this.scorer!.swapBetweenRounds(model, options),
+      facts: () => {
+        const sinks = this.slots.map((s) => s.driver.status());
+        return { bufferDepth: Math.max(0, ...this.slots.map((s) => s.driver.depth)), sinks };
+      },
+    };
   }
 
   private async startSinks(configs: SinkConfig[]): Promise<void> {
@@ -117,6 +145,7 @@ export class AgentRuntime implements RuntimeView {
       this.loops.push(every(source.intervalMs, (now) => this.round(source, now), signal, (e) => this.log.error({ source: source.id, err: String(e) }, "source round failed")));
     }
     this.loops.push(every(5000, () => this.probeSinks(), signal, () => {}));
+    if (this.updater) this.loops.push(runUpdater(this.updater, signal));
     this.loops.push(every(60_000, async (now) => void this.scorer?.sweep(now), signal, () => {}));
     const pg = this.config.telemetry.pushgateway;
     if (pg) {
@@ -189,6 +218,7 @@ export class AgentRuntime implements RuntimeView {
     await this.buffer?.close();
     this.buffer = undefined;
     this.seq?.close();
+    this.updater?.dispose();
     this.scorer?.current.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
   }
@@ -211,7 +241,11 @@ export class AgentRuntime implements RuntimeView {
       this.log.warn({ running: this.config.buffer, configured: next.buffer }, "buffer settings changed: they take effect at the next start");
       next = { ...next, buffer: this.config.buffer };
     }
-    if (modelRef(next) !== modelRef(this.config) && this.scorer) {
+    if (JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry)) {
+      this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
+      next = { ...next, model: this.config.model };
+    }
+    if (modelRef(next) !== modelRef(this.config) && this.scorer && !this.updater) {
       const model = await loadModel(modelRef(next));
       this.scorer.swapModel(model).dispose();
     }
@@ -232,7 +266,10 @@ export class AgentRuntime implements RuntimeView {
     return {
       agent: { id: this.config.agent.id, version: AGENT_VERSION, host: this.config.agent.hostName || hostname() },
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
-      model: m ? { name: m.name, version: m.version, kind: m.kind, window: m.window, threshold: m.threshold } : null,
+      model: m
+        ? { name: m.name, version: m.version, kind: m.kind, window: m.window, threshold: m.threshold, ...(this.updater ? modelSourceStatus(this.updater) : { source: "bundle" in this.config.model ? "bundle" : "online", previous: null }) }
+        : null,
+      registry: this.updater ? updaterStatus(this.updater) : null,
       series: this.scorer?.seriesCount ?? 0,
       seq_next: this.seq?.peek(),
       points: this.pointsSeen,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ChannelState } from "../../models/registry/protocol.ts";
-import { bucketOf, pickVersion } from "./rollout.ts";
+import { bucketOf, declaredRollback, pickVersion } from "./rollout.ts";
 
 const ch = (channel: "stable" | "canary", version: string | null, rollout: number): ChannelState => ({ model: "m", channel, version, rollout, updated_at: "" });
 
@@ -38,5 +38,22 @@ describe("pickVersion", () => {
   });
   test("nothing to run → undefined", () => {
     expect(pickVersion("stable", 1, {})).toBeUndefined();
+  });
+});
+
+describe("declaredRollback", () => {
+  const live = ch("canary", "8", 10);
+  const withdrawn = ch("canary", "8", 0);
+  test("true for the previous cohort, stable on a rollback, and a canary withdrawn by a rollback or the guard", () => {
+    expect(declaredRollback("previous", { stable: "set", canary: "set" })).toBe(true);
+    expect(declaredRollback("stable", { stable: "rollback", canary: "set" })).toBe(true);
+    expect(declaredRollback("stable", { stable: "set", canary: "rollback", canaryState: withdrawn })).toBe(true);
+    expect(declaredRollback("stable", { stable: "set", canary: "guard", canaryState: withdrawn })).toBe(true);
+  });
+  test("false for the canary cohort, a plain set, and a canary merely set to 0 %", () => {
+    expect(declaredRollback("canary", { stable: "rollback", canary: "set", canaryState: live })).toBe(false);
+    expect(declaredRollback("stable", { stable: "set", canary: "set" })).toBe(false);
+    expect(declaredRollback("stable", { stable: "set", canary: "set", canaryState: withdrawn })).toBe(false);
+    expect(declaredRollback("stable", { stable: "set", canary: "rollback", canaryState: ch("canary", "8", 20) })).toBe(false);
   });
 });

@@ -41,3 +41,28 @@ export function pickVersion(channel: Channel, bucket: number, view: ChannelsView
   if (bucket < stable.rollout || !view.stablePrevious) return { version: stable.version, cohort: "stable" };
   return { version: view.stablePrevious, cohort: "previous" };
 }
+
+/** How the channels last moved, as {@link declaredRollback} reads them. */
+export interface ChannelMoves {
+  stable: "set" | "rollback" | "guard";
+  canary: "set" | "rollback" | "guard";
+  /** The canary channel's state (a withdrawn canary has a version and rollout 0). */
+  canaryState?: ChannelState;
+}
+
+/**
+ * Whether the registry deliberately serves an earlier version than before — the `rollback` flag
+ * of a resolution, which lets agents accept a version older than one they already run:
+ * a partial stable rollout serving the previous version (cohort `previous`); stable sitting on
+ * a rollback; or a canary withdrawn by a rollback (operator or guard), sending its agents back
+ * to stable. Never for cohort `canary`.
+ *
+ * @example
+ * declaredRollback("stable", { stable: "set", canary: "guard", canaryState: { ...c8, rollout: 0 } }); // true
+ */
+export function declaredRollback(cohort: Resolution["cohort"], moves: ChannelMoves): boolean {
+  if (cohort === "canary") return false;
+  if (cohort === "previous" || moves.stable === "rollback") return true;
+  const c = moves.canaryState;
+  return !!c?.version && c.rollout === 0 && moves.canary !== "set";
+}

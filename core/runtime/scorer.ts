@@ -1,21 +1,10 @@
 import type { MetricSample, OutRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
-import type { Telemetry } from "../telemetry/metrics.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
+import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { seriesKey } from "./series-key.ts";
-import type { SeqAllocator } from "./seq.ts";
 
-/** Options of {@link Scorer}. */
-export interface ScorerOptions {
-  agentId: string;
-  hostName: string;
-  seq: SeqAllocator;
-  telemetry: Telemetry;
-  /** Event thresholds; `open` defaults to the model's threshold, `close` to 0.8 × open. */
-  hysteresis?: Partial<HysteresisOptions>;
-  /** A series unseen for this long loses its state (counted as `series_stale`). */
-  staleAfterMs?: number;
-}
+export type { ModelFailure, RoundInfo, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 
 interface SeriesEntry {
   name: string;
@@ -34,6 +23,8 @@ export class Scorer {
   private model: ScoringModel;
   private readonly series = new Map<string, SeriesEntry>();
   private hyst: HysteresisOptions;
+  private rounds = 0;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     model: ScoringModel,
@@ -54,18 +45,37 @@ export class Scorer {
     return this.series.size;
   }
 
-  /** Swaps the model between rounds; series states restart (warm-up) on the new model. */
-  swapModel(model: ScoringModel): ScoringModel {
+  /**
+   * Swaps the model now (call it between rounds, or use {@link swapBetweenRounds}); series
+   * states restart (warm-up) on the new model unless `keepState`. Returns the previous model.
+   */
+  swapModel(model: ScoringModel, options: SwapOptions = {}): ScoringModel {
     const old = this.model;
     this.o.telemetry.modelInfo.reset();
     this.o.telemetry.modelInfo.set({ name: model.name, version: model.version }, 1);
+    const hyst = this.thresholds(model);
+    const sameHyst = hyst.open === this.hyst.open && hyst.close === this.hyst.close && hyst.minPoints === this.hyst.minPoints;
+    const keep = typeof options.keepState === "function" ? options.keepState(old) : (options.keepState ?? false);
     this.model = model;
-    this.hyst = this.thresholds(model);
+    this.hyst = hyst;
+    this.rounds = 0;
     for (const e of this.series.values()) {
-      e.state = model.createState();
-      e.tracker = new HysteresisTracker(this.hyst);
+      if (!keep) e.state = model.createState();
+      if (!keep || !sameHyst) e.tracker = new HysteresisTracker(this.hyst);
     }
     return old;
+  }
+
+  /** Swaps the model once the round being scored (if any) is done: no round sees two models. */
+  swapBetweenRounds(model: ScoringModel, options: SwapOptions = {}): Promise<ScoringModel> {
+    return this.exclusive(() => this.swapModel(model, options));
+  }
+
+  /** Runs `fn` after every earlier round or swap finished. */
+  private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private thresholds(model: ScoringModel): HysteresisOptions {
@@ -74,9 +84,38 @@ export class Scorer {
   }
 
   /** Scores one round of samples and returns the records to ship (points, then events). */
-  async score(samples: readonly MetricSample[], now = Date.now()): Promise<OutRecord[]> {
-    if (samples.length === 0) return [];
+  score(samples: readonly MetricSample[], now = Date.now()): Promise<OutRecord[]> {
+    if (samples.length === 0) return Promise.resolve([]);
+    return this.exclusive(() => this.scoreRound(samples, now));
+  }
+
+  /** The model's scores for a round; on failure, the fallback's (see `onModelFailure`). */
+  private async tick(states: SeriesState[], entries: SeriesEntry[], values: Float64Array): Promise<Float32Array> {
     const model = this.model;
+    let kind: ModelFailure["kind"] = "exception";
+    let scores: Float32Array | undefined;
+    let error: Error;
+    try {
+      scores = await model.scoreTick(states, values);
+      const bad = scores.findIndex((x) => !Number.isFinite(x));
+      if (bad < 0) return scores;
+      kind = "non_finite";
+      error = new Error(`model ${model.name}@${model.version} gave score ${scores[bad]} for series ${bad}`);
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e));
+    }
+    this.o.telemetry.error("scorer", kind === "exception" ? "model_exception" : "non_finite_score");
+    const fallback = this.o.onModelFailure?.({ model, kind, error, roundsSinceSwap: this.rounds });
+    if (!fallback) {
+      if (scores) return scores;
+      throw error;
+    }
+    this.swapModel(fallback);
+    entries.forEach((e, i) => (states[i] = e.state));
+    return this.model.scoreTick(states, values);
+  }
+
+  private async scoreRound(samples: readonly MetricSample[], now: number): Promise<OutRecord[]> {
     const entries = new Array<SeriesEntry>(samples.length);
     const states = new Array<SeriesState>(samples.length);
     const values = new Float64Array(samples.length);
@@ -85,7 +124,7 @@ export class Scorer {
       const key = seriesKey(s.name, s.labels);
       let e = this.series.get(key);
       if (!e) {
-        e = { name: s.name, labels: s.labels, state: model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now };
+        e = { name: s.name, labels: s.labels, state: this.model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now };
         this.series.set(key, e);
       }
       e.lastSeen = now;
@@ -94,8 +133,10 @@ export class Scorer {
       values[i] = s.value;
     }
     const started = performance.now();
-    const scores = await model.scoreTick(states, values);
-    this.o.telemetry.scoringLatency.observe((performance.now() - started) / 1000);
+    const scores = await this.tick(states, entries, values);
+    const model = this.model;
+    const latencyMs = performance.now() - started;
+    this.o.telemetry.scoringLatency.observe(latencyMs / 1000);
     this.o.telemetry.seriesActive.set(this.series.size);
     const out: OutRecord[] = [];
     const events: OutRecord[] = [];
@@ -145,6 +186,12 @@ export class Scorer {
       }
     }
     for (const ev of events) ev.doc.agent.seq = this.o.seq.take();
+    this.rounds++;
+    if (this.o.onRound) {
+      let flagged = 0;
+      for (let i = 0; i < scores.length; i++) if (scores[i] >= this.hyst.open) flagged++;
+      this.o.onRound({ model, roundsSinceSwap: this.rounds, points: samples.length, flagged, latencyMs });
+    }
     return events.length ? out.concat(events) : out;
   }
 

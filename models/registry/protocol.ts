@@ -135,6 +135,14 @@ export interface Resolution {
   version: string;
   digest: string;
   cohort: "canary" | "stable" | "previous";
+  /** When `version` was published: agents refuse a version published before one they accepted… */
+  published_at?: string;
+  /**
+   * …unless this is true: the registry deliberately serves an earlier version (stable rolled
+   * back, a canary withdrawn by a rollback or the guard, or a partial stable rollout's previous
+   * version). Optional on the wire: registries before this flag do not send it.
+   */
+  rollback?: boolean;
   /** Path (relative to the registry URL) of the bundle envelope. */
   bundle_url: string;
 }

@@ -4,7 +4,7 @@ import { renderFleetBody } from "./render.ts";
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.ok{color:#1a7f37}.stale{color:#b08800}.offline{color:#cf222e;font-weight:600}.muted{color:#888}
-.err{color:#cf222e;font-size:.9em}.bar{display:inline-block;width:120px;height:.8em;background:#eee;vertical-align:middle}
+.err{color:#cf222e;font-size:.9em;overflow-wrap:anywhere}.nw{white-space:nowrap}.wrap{overflow-wrap:anywhere;font-size:.9em}.bar{display:inline-block;width:120px;height:.8em;background:#eee;vertical-align:middle}
 .bar i{display:block;height:100%;background:#4a7bd0}`;
 
 /**

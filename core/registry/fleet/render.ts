@@ -51,6 +51,7 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
     }),
   );
   html += "<h2>Events</h2>" + table(["time", "type", "model", "version", "channel", "by", "detail"],
-    events.map((e) => [esc(e.at), esc(e.type), esc(e.model), esc(e.version), esc(e.channel), esc(e.actor), esc(JSON.stringify(e.detail))]));
+    events.map((e) => ['<span class="nw">' + esc(e.at) + "</span>", esc(e.type), '<span class="nw">' + esc(e.model) + "</span>", esc(e.version), esc(e.channel), esc(e.actor),
+      '<span class="wrap">' + esc(JSON.stringify(e.detail)) + "</span>"]));
   return html;
 }

@@ -97,7 +97,7 @@ export const openApiDocument: Json = {
       }, { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version"), 409: err("nothing to roll back") }),
     },
     "/v1/models/{name}/channels/{channel}/resolve": {
-      get: op("The version this agent should run (poll with If-None-Match)", "agent", {
+      get: op("The version this agent should run (poll with If-None-Match); `rollback` says when an earlier version is served on purpose", "agent", {
         parameters: [...channelPath, query("agent_id", ref("Name"), true), { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
       }, {
         200: { ...json(ref("Resolution")), headers: etagHeader },

@@ -50,7 +50,10 @@ export const schemas: Record<string, Json> = {
   Resolution: obj({
     model: str, channel: ref("Channel"), agent_id: str,
     bucket: { ...int, description: "sha256(agent_id + '/' + model), first 4 bytes big-endian, mod 100" },
-    version: str, digest: str, cohort: { type: "string", enum: ["canary", "stable", "previous"] }, bundle_url: str,
+    version: str, digest: str, cohort: { type: "string", enum: ["canary", "stable", "previous"] },
+    published_at: { ...str, description: "when the version was published; agents refuse one published before a version they accepted, unless rollback is true" },
+    rollback: { type: "boolean", description: "the registry deliberately serves an earlier version: stable rolled back, a canary withdrawn by a rollback or the guard, or the previous version beyond a partial stable rollout" },
+    bundle_url: str,
   }),
   Event: obj({
     id: int, at: str, type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },

@@ -60,6 +60,31 @@ describe("channels and resolve", () => {
     expect(events[1].detail.reason).toBe("bad latency");
   });
 
+  test("resolve says when an earlier version is served on purpose: published_at and the rollback flag", async () => {
+    const { req } = await withVersions("1", "2");
+    const resolve = async (agent: string) => (await (await req("GET", resolvePath(agent), { token: AGT })).json()) as Resolution;
+    const inCanary = Array.from({ length: 100 }, (_, i) => `a${i}`).find((a) => bucketOf(a, "m") < 50)!;
+    await req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
+    const v1 = await resolve(inCanary);
+    expect(v1).toMatchObject({ version: "1", rollback: false });
+    expect(Date.parse(v1.published_at!)).toBeGreaterThan(0);
+    await req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 50 } });
+    const v2 = await resolve(inCanary);
+    expect(v2).toMatchObject({ version: "2", cohort: "canary", rollback: false });
+    expect(v2.published_at! >= v1.published_at!).toBe(true);
+    const before = (await req("GET", resolvePath(inCanary), { token: AGT })).headers.get("etag")!;
+    await req("POST", "/v1/models/m/channels/canary/rollback");
+    const back = await req("GET", resolvePath(inCanary), { token: AGT, headers: { "if-none-match": before } });
+    expect(back.status).toBe(200);
+    expect(back.headers.get("etag")).toContain(".rollback");
+    expect(await back.json()).toMatchObject({ version: "1", cohort: "stable", rollback: true });
+    await req("PUT", "/v1/models/m/channels/stable", { body: { version: "2" } });
+    await req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 0 } });
+    expect(await resolve(inCanary)).toMatchObject({ version: "2", rollback: false });
+    await req("POST", "/v1/models/m/channels/stable/rollback");
+    expect(await resolve(inCanary)).toMatchObject({ version: "1", rollback: true });
+  });
+
   test("bad input: unknown channel, unknown version, bad body, bad agent id, unknown model; agent tokens cannot move channels", async () => {
     const { req } = await withVersions("1");
     const code = async (r: Promise<Response>) => {

@@ -5,7 +5,7 @@ import { requireRole, type RegistryEnv } from "../http/auth.ts";
 import { ApiError, jsonBody } from "../http/errors.ts";
 import { channelParam, etagMatches, nameParam } from "../http/params.ts";
 import type { RegistryContext } from "../context.ts";
-import { bucketOf, pickVersion } from "../rollout.ts";
+import { bucketOf, declaredRollback, pickVersion } from "../rollout.ts";
 
 const small = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, "too_large", "request body larger than 64 KiB"); } });
 
@@ -69,12 +69,13 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
-    const digest = versions.get(name, pick.version)!.digest;
-    const etag = `"${digest.slice(0, 40)}.${pick.cohort}"`;
+    const { digest, published_at } = versions.get(name, pick.version)!;
+    const rollback = declaredRollback(pick.cohort, { stable: channels.lastChange(name, "stable"), canary: channels.lastChange(name, "canary"), canaryState: canary });
+    const etag = `"${digest.slice(0, 40)}.${pick.cohort}${rollback ? ".rollback" : ""}"`;
     const headers = { etag, "cache-control": "no-cache" };
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
     const body: Resolution = {
-      model: name, channel, agent_id: agentId, bucket, version: pick.version, digest, cohort: pick.cohort,
+      model: name, channel, agent_id: agentId, bucket, version: pick.version, digest, cohort: pick.cohort, published_at, rollback,
       bundle_url: `/v1/models/${name}/versions/${pick.version}/bundle`,
     };
     return c.json(body, 200, headers);

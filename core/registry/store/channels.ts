@@ -8,6 +8,7 @@ interface Row {
   rollout: number;
   history_id: number | null;
   updated_at: string;
+  change: ChannelChange;
 }
 
 /** Why a channel moved: an operator `set`, an operator `rollback`, or the canary `guard`. */
@@ -60,16 +61,21 @@ export class ChannelStore {
       const { id } = this.db
         .query("INSERT INTO channel_history (model, channel, version, rollout, kind, at) VALUES ($model, $channel, $version, $rollout, $kind, $at) RETURNING id")
         .get({ model, channel, version, rollout, kind: change, at }) as { id: number };
-      const row: Row = { model, channel, version, rollout, history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id), updated_at: at };
+      const row: Row = { model, channel, version, rollout, history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id), updated_at: at, change };
       this.db
         .query(
-          `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at) VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at)
-           ON CONFLICT (model, channel) DO UPDATE SET version = $version, rollout = $rollout, history_id = $history_id, updated_at = $updated_at`,
+          `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at, change) VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at, $change)
+           ON CONFLICT (model, channel) DO UPDATE SET version = $version, rollout = $rollout, history_id = $history_id, updated_at = $updated_at, change = $change`,
         )
         .run({ ...row });
       this.rows(model).set(channel, row);
     })();
     return this.get(model, channel)!;
+  }
+
+  /** Why the channel last moved (`set` when it never did). */
+  lastChange(model: string, channel: Channel): ChannelChange {
+    return this.rows(model).get(channel)?.change ?? "set";
   }
 
   /**

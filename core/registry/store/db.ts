@@ -23,6 +23,8 @@ const MIGRATIONS: string[] = [
      id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, type TEXT NOT NULL, model TEXT,
      version TEXT, channel TEXT, actor TEXT NOT NULL, detail TEXT NOT NULL);
    CREATE INDEX events_model ON events(model, id);`,
+  // Why each channel last moved (set | rollback | guard): resolve tells agents about rollbacks.
+  `ALTER TABLE channels ADD COLUMN change TEXT NOT NULL DEFAULT 'set';`,
 ];
 
 /**

@@ -1,0 +1,38 @@
+import { describe, expect, test } from "bun:test";
+import { checkConfigText } from "./load.ts";
+
+const ctx = { configDir: "/cfg", hostname: "box" };
+const base = "sources: [{ type: synthetic, id: s, interval: 1s }]\nsinks: [{ type: stdout, id: o }]\n";
+const check = (model: string, env: Record<string, string> = {}) => checkConfigText(`${base}model: ${model}\n`, "agent.yaml", env, ctx);
+
+describe("model.registry", () => {
+  test("defaults: channel stable, 30 s polls, 10 s heartbeats, online:default until a registry model is accepted", () => {
+    const r = check('{ registry: { url: "http://reg:8700/", name: host-ae, token: agt_1 } }');
+    expect(r.problems).toEqual([]);
+    expect(r.config!.model).toEqual({
+      online: "default",
+      registry: { url: "http://reg:8700", name: "host-ae", channel: "stable", token: "agt_1", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000 },
+    });
+  });
+
+  test("token from AGENT_REGISTRY_TOKEN; public_key resolved against the config directory; a bundle as the fallback", () => {
+    const r = check("{ bundle: ./m, registry: { url: http://reg:8700, name: m, channel: canary, public_key: keys/reg.pub, poll_interval: 500ms } }", { AGENT_REGISTRY_TOKEN: "agt_env" });
+    expect(r.problems).toEqual([]);
+    expect(r.config!.model).toMatchObject({ bundle: "/cfg/m", registry: { token: "agt_env", channel: "canary", publicKey: "/cfg/keys/reg.pub", pollIntervalMs: 500 } });
+  });
+
+  test("strict: every problem with its path (no token, bad url, unknown channel, unknown key)", () => {
+    const r = check("{ registry: { url: ftp://x, name: m, channel: beta, poll: 1s } }");
+    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'model.registry.url: expected an http:// or https:// URL, found "ftp://x"',
+      'model.registry.channel: expected one of "stable", "canary", found "beta"',
+      "model.registry.token: missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)",
+      'model.registry: unknown key "poll"; allowed: url, name, channel, token, public_key, poll_interval, heartbeat_interval',
+    ]);
+  });
+
+  test("online and bundle together are still refused next to a registry", () => {
+    const r = check("{ online: default, bundle: ./m, registry: { url: http://reg, name: m, token: t } }");
+    expect(r.problems.map((p) => p.message)).toEqual(['expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found both online and bundle']);
+  });
+});

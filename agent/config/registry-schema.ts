@@ -1,0 +1,40 @@
+/**
+ * Config schema of `model.registry:` — where the model updater pulls models from and sends
+ * heartbeats to. snake_case as written in YAML; `toRuntimeConfig` makes it camelCase.
+ */
+import { z } from "zod";
+import { CHANNELS } from "../../models/registry/protocol.ts";
+import { Duration, HttpUrl, Id } from "./fields.ts";
+
+/** Named defaults of the registry settings. */
+export const REGISTRY_DEFAULTS = { channel: "stable", poll_interval: "30s", heartbeat_interval: "10s", token_env: "AGENT_REGISTRY_TOKEN" } as const;
+
+/**
+ * `model.registry:` — follow a model on a registry channel. The `online`/`bundle` key next to it
+ * (default `online: default`) is what runs until the first registry model is accepted.
+ *
+ * @example
+ * model:
+ *   registry: { url: "http://registry:8700", name: host-ae, channel: stable, token: "${AGENT_REGISTRY_TOKEN}" }
+ */
+export const RegistrySectionSchema = z
+  .object({
+    /** Base URL of `agent registry serve`. */
+    url: HttpUrl,
+    /** The model to follow (as published with `agent push-model --name`). */
+    name: Id,
+    /** `stable` (default; a hash-chosen share of agents gets a live canary) or `canary` (always the canary). */
+    channel: z.enum(CHANNELS).default(REGISTRY_DEFAULTS.channel),
+    /** An agent token. Default: `$AGENT_REGISTRY_TOKEN`. */
+    token: z.string({ error: (i) => (i.input === undefined ? "missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)" : undefined) }).min(1),
+    /** Ed25519 public key file (`agent registry keygen` writes `<key>.pub`): unsigned or badly signed bundles are refused. */
+    public_key: z.string().min(1).optional(),
+    /** Time between resolve polls (±20 % jitter). */
+    poll_interval: Duration.default(REGISTRY_DEFAULTS.poll_interval),
+    /** Time between heartbeats to the registry. */
+    heartbeat_interval: Duration.default(REGISTRY_DEFAULTS.heartbeat_interval),
+  })
+  .strict();
+
+/** A parsed `model.registry:` section. */
+export type RegistrySectionFile = z.infer<typeof RegistrySectionSchema>;

@@ -1,0 +1,132 @@
+/**
+ * One poll of the registry and what follows from its answer: resolve (with the last ETag) →
+ * {@link decide} → install (from disk, or downloaded and verified) → load and warm up → swap.
+ * Network trouble leaves the ETag unset, so the same answer is tried again at the next poll; a
+ * deliberate outcome (kept, refused, failed to load) keeps the ETag, so it is not retried while
+ * the registry's answer stays the same.
+ */
+import { rm } from "node:fs/promises";
+import { RegistryError } from "../../models/registry/errors.ts";
+import type { ScoringModel } from "../../models/model.ts";
+import type { Resolution } from "../../models/registry/protocol.ts";
+import { decide } from "./decide.ts";
+import { downloadVersion } from "./install.ts";
+import { loadReadyModel, ModelLoadError } from "./load.ts";
+import { versionDir } from "./state.ts";
+import type { PollResult } from "./types.ts";
+import type { ModelUpdater } from "./updater.ts";
+
+/**
+ * Polls once and acts on the answer; never throws. Returns (and records for `/status`) the result.
+ *
+ * @example
+ * const r = await pollOnce(updater); // { result: "switched", version: "8", at: "…" }
+ */
+export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
+  const { registry: cfg, agentId, log } = up.o;
+  const u = up.u;
+  const done = (r: Omit<PollResult, "at">): PollResult => (u.lastPoll = { at: new Date(up.now()).toISOString(), ...r });
+  let answer;
+  try {
+    answer = await up.client.resolve(cfg.name, cfg.channel, agentId, u.etag);
+  } catch (error) {
+    return failed(up, "resolve_failed", error, done);
+  }
+  u.pollErrors = 0;
+  if (answer.status === "not_modified") return done({ result: "not_modified", version: u.lastResolution?.version });
+  const res = answer.value;
+  u.lastResolution = res;
+  const d = decide(res, { state: u.state, running: u.running, rejected: u.rejected });
+  if (d.action === "keep") {
+    u.etag = answer.etag ?? undefined;
+    return done({ result: "up_to_date", version: res.version });
+  }
+  if (d.action !== "install") {
+    u.etag = answer.etag ?? undefined;
+    if (d.action === "refuse") {
+      up.error("refused_older", d.reason);
+      log.warn({ model: res.model, version: res.version, published_at: res.published_at, newest_accepted: u.state.newest_published_at }, `refused: ${d.reason}`);
+    }
+    return done({ result: d.action === "refuse" ? "refused" : "skipped", version: res.version, detail: d.reason });
+  }
+  const dir = versionDir(up.o.dataDir, res.model, res.version);
+  let model: ScoringModel | undefined;
+  u.installing = res.version;
+  try {
+    if (d.from === "disk") model = await loadReadyModel(dir).catch(() => undefined);
+    if (!model) {
+      const got = await downloadVersion(up.client, res, dir);
+      log.info({ model: res.model, version: res.version, bytes: got.bytes, signed: got.signed, cohort: res.cohort }, "model version downloaded and verified");
+      model = await loadReadyModel(dir);
+    }
+  } catch (error) {
+    if (error instanceof RegistryError && error.retryable && !REFUSALS.includes(error.code)) return failed(up, "download_failed", error, done);
+    const reason = error instanceof ModelLoadError ? `${error.stage === "warmup" ? "warm-up" : "load"} failed: ${error.message}` : (error as Error).message;
+    u.etag = answer.etag ?? undefined;
+    u.rejected.set(res.version, { digest: res.digest, reason });
+    up.countLoadFailure(res.version);
+    const type = error instanceof RegistryError ? error.code : "model_load_failed";
+    up.error(type, `${res.model}@${res.version}: ${reason}`);
+    log.error({ model: res.model, version: res.version, reason }, "new model version refused; keeping the running model");
+    if (!isKept(up, res)) await rm(dir, { recursive: true, force: true }).catch(() => {});
+    return done({ result: "load_failed", version: res.version, detail: reason });
+  } finally {
+    u.installing = undefined;
+  }
+  await up.switchTo(model, res);
+  u.etag = answer.etag ?? undefined;
+  return done({ result: "switched", version: res.version, detail: `cohort ${res.cohort}${res.rollback ? ", rollback" : ""}` });
+}
+
+/** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
+const REFUSALS = ["bad_bundle", "bad_signature", "digest_mismatch"];
+
+function isKept(up: ModelUpdater, res: Resolution): boolean {
+  const s = up.u.state;
+  return s.current?.version === res.version || s.previous?.version === res.version;
+}
+
+function failed(up: ModelUpdater, type: string, error: unknown, done: (r: Omit<PollResult, "at">) => PollResult): PollResult {
+  const u = up.u;
+  if (up.signal?.aborted) return done({ result: "error", detail: "stopped" });
+  u.pollErrors++;
+  const message = (error as Error).message;
+  up.error(type, message);
+  const running = up.host?.current();
+  if (u.pollErrors === 1 || u.pollErrors % 20 === 0) {
+    up.o.log.warn(
+      { registry: up.o.registry.url, err: message, failures: u.pollErrors, model: running?.name, version: running?.version, source: u.source, started_from: u.startedFrom },
+      `registry poll failed; running ${running?.name}@${running?.version} (${u.source === "registry" ? "last good registry model" : `configured ${u.source} model`})`,
+    );
+  }
+  return done({ result: "error", detail: message });
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Polls until `signal` aborts: every `poll_interval` × a jitter in [0.8, 1.2); after failures the
+ * interval doubles per failure up to 8× (at most 5 minutes unless the interval is longer).
+ */
+export async function pollLoop(up: ModelUpdater, signal: AbortSignal): Promise<void> {
+  const interval = up.o.registry.pollIntervalMs;
+  const random = up.o.random ?? Math.random;
+  while (!signal.aborted) {
+    await pollOnce(up);
+    const factor = up.u.pollErrors ? Math.min(2 ** (up.u.pollErrors - 1), 8) : 1;
+    const base = Math.min(interval * factor, Math.max(interval, 300_000));
+    await sleep(base * (0.8 + 0.4 * random()), signal);
+  }
+}

@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { MetricSample, PointRecord } from "../events.ts";
+import type { ScoringModel, SeriesState } from "../../models/model.ts";
+import { Telemetry } from "../telemetry/metrics.ts";
+import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";
+import { SeqAllocator } from "./seq.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "scorer-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A model whose state counts samples; scores 0 for the first `warmup` samples, then `score(n)`. */
+function fake(version: string, o: { warmup?: number; score?: (n: number) => number; delayMs?: number; fail?: () => boolean } = {}): ScoringModel {
+  return {
+    name: "m", version, kind: "fake", window: 2, threshold: 0.5,
+    scoreSeries: async () => [],
+    createState: () => ({ bytes: 8, n: 0 }) as SeriesState & { n: number },
+    async scoreTick(states, values) {
+      if (o.delayMs) await Bun.sleep(o.delayMs);
+      if (o.fail?.()) throw new Error(`model ${version} broke`);
+      return Float32Array.from(states, (s, i) => {
+        const st = s as SeriesState & { n: number };
+        st.n++;
+        void values[i];
+        return st.n <= (o.warmup ?? 0) ? 0 : (o.score?.(st.n) ?? 0.1);
+      });
+    },
+    dispose() {},
+  };
+}
+
+let seqDir = 0;
+function scorer(model: ScoringModel, extra: { onModelFailure?: (f: ModelFailure) => ScoringModel | undefined } = {}) {
+  const telemetry = new Telemetry({ defaultMetrics: false });
+  const rounds: RoundInfo[] = [];
+  const s = new Scorer(model, { agentId: "a", hostName: "h", seq: new SeqAllocator(join(dir, String(seqDir++))), telemetry, onRound: (r) => rounds.push(r), ...extra });
+  return { s, telemetry, rounds };
+}
+const round = (t: number, n = 3): MetricSample[] => Array.from({ length: n }, (_, i) => ({ name: `s${i}`, labels: {}, value: t + i, timestamp: t * 1000 }));
+const points = async (s: Scorer, t: number) => (await s.score(round(t), t * 1000)).filter((r) => r.kind === "point").map((r) => r.doc as PointRecord);
+
+describe("Scorer model swaps", () => {
+  test("swapBetweenRounds waits for the round in flight: no round mixes two models", async () => {
+    const { s } = scorer(fake("1", { delayMs: 50 }));
+    const inFlight = s.score(round(1), 1000);
+    const swapped = s.swapBetweenRounds(fake("2"));
+    const first = await inFlight;
+    expect(first.every((r) => r.doc.model.version === "1")).toBe(true);
+    expect((await swapped).version).toBe("1");
+    expect((await points(s, 2)).map((p) => p.model.version)).toEqual(["2", "2", "2"]);
+  });
+
+  test("series state restarts on a swap unless keepState (same features: no second warm-up)", async () => {
+    const { s } = scorer(fake("1", { warmup: 2 }));
+    for (let t = 1; t <= 3; t++) await points(s, t);
+    s.swapModel(fake("2", { warmup: 2 }), { keepState: true });
+    expect((await points(s, 4)).map((p) => p.anomaly.score)).toEqual([0.1, 0.1, 0.1].map(Math.fround));
+    s.swapModel(fake("3", { warmup: 2 }));
+    expect((await points(s, 5)).map((p) => p.anomaly.score)).toEqual([0, 0, 0]);
+  });
+
+  test("a model that throws: the fallback takes over and scores the same round, every point kept", async () => {
+    const failures: ModelFailure[] = [];
+    const old = fake("1");
+    const { s, telemetry, rounds } = scorer(fake("2", { fail: () => true }), { onModelFailure: (f) => (failures.push(f), old) });
+    const recs = await points(s, 1);
+    expect(recs.map((p) => [p.model.version, p.agent.seq])).toEqual([["1", 1], ["1", 2], ["1", 3]]);
+    expect(failures.map((f) => [f.kind, f.model.version, f.roundsSinceSwap, f.error.message])).toEqual([["exception", "2", 0, "model 2 broke"]]);
+    expect(s.current.version).toBe("1");
+    expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points])).toEqual([["1", 1, 3]]);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="model_exception"} 1');
+  });
+
+  test("non-finite scores count as a failure; without a fallback an exception propagates and NaN scores stay", async () => {
+    const { s } = scorer(fake("2", { score: () => Number.NaN }), { onModelFailure: (f) => (f.kind === "non_finite" ? fake("1") : undefined) });
+    expect((await points(s, 1)).map((p) => p.model.version)).toEqual(["1", "1", "1"]);
+    const bare = scorer(fake("3", { fail: () => true })).s;
+    await expect(bare.score(round(1), 1000)).rejects.toThrow("model 3 broke");
+    const nan = scorer(fake("4", { score: () => Number.NaN })).s;
+    expect((await points(nan, 1)).every((p) => Number.isNaN(p.anomaly.score))).toBe(true);
+  });
+
+  test("rounds report points, flagged points and rounds since the swap", async () => {
+    const { s, rounds } = scorer(fake("1", { score: (n) => (n % 2 ? 0.9 : 0.1) }));
+    await points(s, 1);
+    await points(s, 2);
+    s.swapModel(fake("2"));
+    await points(s, 3);
+    expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points, r.flagged])).toEqual([["1", 1, 3, 3], ["1", 2, 3, 0], ["2", 1, 3, 0]]);
+  });
+});
