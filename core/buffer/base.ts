@@ -12,13 +12,23 @@ interface DataWaiter {
   done: () => void;
 }
 
-/** Thrown by a subclass's `store` when the records could not be written (disk full, I/O error). */
+/**
+ * Thrown by a subclass's `store` when the records could not be written. `full` (the file system
+ * is out of space: ENOSPC, EDQUOT) means the buffer is full and `when_full` applies; otherwise it
+ * is an I/O error and the records are dropped as `buffer_io_error`.
+ */
 export class StoreError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly full = false,
+  ) {
     super(message);
     this.name = "StoreError";
   }
 }
+
+/** While blocked on a full file system, how often a blocked append tries again (space may be freed by others). */
+const DISK_FULL_RETRY_MS = 1000;
 
 /**
  * Positions: every appended record gets the next integer position (`tail`); records from `head`
@@ -89,8 +99,15 @@ export abstract class BaseBuffer implements RecordBuffer {
           await this.store(records.slice(i, i + take), sizes.slice(i, i + take));
         } catch (error) {
           if (!(error instanceof StoreError)) throw error;
-          this.o.onError?.("io_error", error.message, 1);
-          return this.drop(records.length, i, "buffer_io_error");
+          if (!error.full) {
+            this.o.onError?.("io_error", error.message, 1);
+            return this.drop(records.length, i, "buffer_io_error");
+          }
+          // The file system is full: the buffer is full, whatever max_size says.
+          this.o.onError?.("disk_full", error.message, 1);
+          if (this.o.whenFull === "drop_newest" || signal?.aborted) return this.drop(records.length, i, "buffer_full");
+          await this.waitForSpace(signal, DISK_FULL_RETRY_MS);
+          continue;
         }
         this.tail += take;
         i += take;
@@ -191,12 +208,15 @@ export abstract class BaseBuffer implements RecordBuffer {
     for (const w of waiters) w();
   }
 
-  private waitForSpace(signal?: AbortSignal): Promise<void> {
+  /** Resolves when space was released, when `signal` aborts, or after `timeoutMs` (if given). */
+  private waitForSpace(signal?: AbortSignal, timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
         signal?.removeEventListener("abort", done);
         resolve();
-      };
+      }
       signal?.addEventListener("abort", done, { once: true });
       this.spaceWaiters.push(done);
     });

@@ -6,7 +6,7 @@
  */
 import type { OutRecord } from "../events.ts";
 
-/** What `append` does when the buffer holds `maxBytes`: wait for space, or reject the newest records. */
+/** What `append` does when the buffer holds `maxBytes` (or its file system is full): wait for space, or reject the newest records. */
 export type WhenFull = "block" | "drop_newest";
 
 /** Why records were not accepted by `append`. */
@@ -54,7 +54,7 @@ export interface BufferStats {
 }
 
 /**
- * Reports a problem the buffer survived (`corrupt_record`, `corrupt_segment`, `io_error`): `count`
+ * Reports a problem the buffer survived (`corrupt_record`, `corrupt_segment`, `io_error`, `disk_full`, `corrupt_cursor`): `count`
  * occurrences, one human-readable message. The runtime turns it into
  * `agent_component_errors_total{component="buffer",error_type}` and one log line.
  */

@@ -165,3 +165,57 @@ test("batches by bytes as well as by count", async () => {
   await d.stop(1000);
   expect(f.batches).toEqual([3, 3, 3]);
 });
+
+test("after an outage the batch is retried as soon as a probe succeeds again, not after the whole backoff", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  let down = true;
+  let probes = 0;
+  const got: number[] = [];
+  const sink: Sink = {
+    id: "fake",
+    type: "file",
+    start: async () => {},
+    stop: async () => {},
+    probe: async () => (probes++, down ? "connection refused" : undefined),
+    send: async (batch): Promise<SendResult> => {
+      if (down) return { delivered: 0, retry: batch, dead: [], errors: { connection_error: 1 } };
+      got.push(...batch.map((r) => r.doc.agent.seq));
+      return { delivered: batch.length, retry: [], dead: [], errors: {} };
+    },
+  };
+  // A first retry waits 5-10 s: without the probe the batch would wait that long.
+  const { d, push } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 10_000, maxMs: 10_000 }, probeEveryMs: 50 }, t);
+  await d.start();
+  await push([rec(1), rec(2)]);
+  await Bun.sleep(200);
+  expect(d.status().state).toBe("retrying");
+  const upAt = performance.now();
+  down = false;
+  while (got.length < 2 && performance.now() - upAt < 3000) await Bun.sleep(10);
+  expect(got).toEqual([1, 2]);
+  expect(performance.now() - upAt).toBeLessThan(1000);
+  expect(probes).toBeGreaterThan(1);
+  await d.stop(100);
+});
+
+test("a sink that stays reachable (429: its probe succeeds) keeps the full backoff", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const sends: number[] = [];
+  const sink: Sink = {
+    id: "fake",
+    type: "file",
+    start: async () => {},
+    stop: async () => {},
+    probe: async () => undefined,
+    send: async (batch): Promise<SendResult> => {
+      sends.push(performance.now());
+      return sends.length === 1 ? { delivered: 0, retry: batch, dead: [], errors: { http_429: 1 } } : { delivered: batch.length, retry: [], dead: [], errors: {} };
+    },
+  };
+  const { d, push } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 600, maxMs: 600 }, probeEveryMs: 50 }, t);
+  await d.start();
+  await push([rec(1)]);
+  while (sends.length < 2) await Bun.sleep(10);
+  expect(sends[1] - sends[0]).toBeGreaterThanOrEqual(290); // backoff is uniform in [300, 600] ms
+  await d.stop(100);
+});

@@ -17,6 +17,13 @@ export interface DriverOptions {
   /** Which records the sink receives (default all); the others are acknowledged unsent. */
   only: OnlyFilter;
   backoff: BackoffOptions;
+  /**
+   * While waiting out a backoff longer than this, the sink is probed this often; when a probe
+   * that failed succeeds again (the destination is back after an outage), the batch is retried
+   * at once instead of after the rest of the backoff (default 1 s). A sink that stays reachable
+   * (429, a rejected batch) keeps the full backoff.
+   */
+  probeEveryMs: number;
 }
 
 /** Defaults of {@link DriverOptions}. */
@@ -26,6 +33,7 @@ export const DRIVER_DEFAULTS: DriverOptions = {
   maxWaitMs: 1000,
   only: "all",
   backoff: { initialMs: 200, maxMs: 30_000 },
+  probeEveryMs: 1000,
 };
 
 /** What `/status` shows for one sink. */
@@ -205,7 +213,7 @@ export class SinkDriver {
         if (this.attempt === 1 || this.attempt % 10 === 0) {
           this.log.warn({ sink: this.sink.id, retry_in_ms: delay, attempt: this.attempt, errors: result.errors }, "sink delivery failed; retrying");
         }
-        await sleep(delay, this.abort.signal);
+        await this.backoff(delay);
         return;
       }
     }
@@ -215,5 +223,30 @@ export class SinkDriver {
     this.state = "ok";
     this.attempt = 0;
     this.telemetry.bufferDepth.set({ component: this.sink.id }, this.depth);
+  }
+
+  /**
+   * Waits `delay` ms before a retry. Longer waits probe the sink every `probeEveryMs` and end
+   * early when the destination answers again after a failed probe (and the backoff starts over
+   * from `initialMs`): after an outage the backlog starts draining within about a second of the
+   * recovery, not up to `backoff.maxMs` later.
+   */
+  private async backoff(delay: number): Promise<void> {
+    const signal = this.abort.signal;
+    const until = performance.now() + delay;
+    let sawDown = false;
+    while (!signal.aborted) {
+      const left = until - performance.now();
+      if (left <= this.o.probeEveryMs) return sleep(Math.max(0, left), signal);
+      await sleep(this.o.probeEveryMs, signal);
+      if (signal.aborted) return;
+      const down = await this.sink.probe().catch((e: Error) => e.message || "probe failed");
+      if (down) sawDown = true;
+      else if (sawDown) {
+        this.log.info({ sink: this.sink.id, waited_ms: Math.round(delay - (until - performance.now())) }, "sink reachable again; retrying now");
+        this.attempt = 0; // a destination that just came back may still refuse briefly: short backoffs again
+        return;
+      }
+    }
   }
 }

@@ -20,7 +20,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 : "${OPENSEARCH_HEAP:=1g}"
 
 DIST_DIR="$AGENT_SERVICES_HOME/dist"       # resolved jars + compiled launcher (the cache)
-RUN_DIR="$AGENT_SERVICES_HOME/run"         # pid files, logs, data
+# pid files, logs, data. AGENT_SERVICES_RUN_DIR runs a second, independent instance (other ports)
+# that shares the jar cache, e.g. the fault tests in agent/e2e/faults-*.test.ts.
+RUN_DIR="${AGENT_SERVICES_RUN_DIR:-$AGENT_SERVICES_HOME/run}"
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }

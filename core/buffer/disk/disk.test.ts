@@ -134,9 +134,36 @@ test("a segment with a garbage header is set aside as *.corrupt and reported; th
   expect(got[0]).toBe(1);
   expect(got[got.length - 1]).toBe(300);
   expect(got.length).toBeLessThan(300);
-  expect(c.errors).toHaveLength(1);
-  expect(c.errors[0]).toMatchObject({ type: "corrupt_segment" });
+  expect(c.errors.map((e) => e.type)).toEqual(["corrupt_segment", "corrupt_record"]);
+  // Positions are contiguous: the records the set-aside segment held are counted exactly.
+  expect(c.errors[1].count).toBe(300 - got.length);
+  expect(c.errors[1].message).toContain("segment-000002.log.corrupt set aside");
+  expect(b.stats().corrupt).toBe(300 - got.length);
   expect(readdirSync(dir)).toContain("segment-000002.log.corrupt");
+  await b.close();
+});
+
+test("an impossible length field in a middle segment: the rest of that segment is skipped, its records counted exactly", async () => {
+  const dir = tempDir();
+  const a = await DiskBuffer.open({ dir, ...small });
+  await a.attach(["s"]);
+  for (let i = 0; i < 6; i++) await a.append(testRecords(i * 50 + 1, 50));
+  await a.close();
+  const seg = join(dir, "segment-000002.log");
+  const bytes = readFileSync(seg);
+  let off = 16;
+  for (let i = 0; i < 5; i++) off += 8 + bytes.readUInt32LE(off); // the 6th frame's length field
+  bytes.writeUInt32LE(0xfffffff0, off);
+  writeFileSync(seg, bytes);
+  const c = collect();
+  const b = await DiskBuffer.open({ dir, ...small, onError: c.onError });
+  await b.attach(["s"]);
+  const got = readAll(b, "s");
+  expect(c.errors.map((e) => e.type)).toEqual(["corrupt_record"]);
+  expect(c.errors[0].count).toBe(300 - got.length);
+  expect(c.errors[0].message).toContain("segment-000002.log: torn or corrupt record");
+  expect(got.length).toBeLessThan(295);
+  expect(got[got.length - 1]).toBe(300);
   await b.close();
 });
 

@@ -38,6 +38,12 @@ export interface DiskBufferOptions extends BufferOptions {
   freeBytes?: (dir: string) => number;
 }
 
+/** True for "no space left" errors (ENOSPC, EDQUOT): the buffer is full, not broken. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
 /** Defaults of {@link DiskBufferOptions}. */
 export const DISK_BUFFER_DEFAULTS = {
   ...BUFFER_DEFAULTS,
@@ -75,7 +81,8 @@ export class DiskBuffer extends BaseBuffer {
     super(d);
     this.d = d;
     if (d.segmentBytes * 2 > d.maxBytes) throw new BufferError(`buffer max size (${d.maxBytes} bytes) must hold at least two segments (${d.segmentBytes} bytes each)`);
-    prepareDir(d.dir, d.segmentBytes, d.freeBytes ?? freeBytes);
+    const { diskFull } = prepareDir(d.dir, d.segmentBytes, d.freeBytes ?? freeBytes);
+    if (diskFull) this.o.onError?.("disk_full", diskFull, 1);
     const report = this.reportCorrupt.bind(this);
     ({ segments: this.segments, nextId: this.nextId } = scanSegments(d.dir, report));
     this.cursorFiles = new CursorStore(join(d.dir, "cursors"), (message) => this.o.onError?.("io_error", message, 1));
@@ -91,7 +98,13 @@ export class DiskBuffer extends BaseBuffer {
     for (const [id, pos] of cursors) this.cursors.set(id, Math.min(this.tail, Math.max(this.head, pos)));
     this.bytes = this.segments.reduce((n, s) => n + s.size, 0);
     this.cache = new RecordQueue(this.tail);
-    this.segments.push(this.newSegment());
+    try {
+      this.segments.push(this.newSegment());
+    } catch (error) {
+      // Full of its own backlog: the first append opens the new segment once there is room.
+      if (!isDiskFull(error) || this.segments.length === 0) throw error;
+      this.rotate = true;
+    }
     if (d.fsync !== "always") {
       this.timer = setInterval(() => void this.tick(), d.fsyncIntervalMs);
       this.timer.unref?.();
@@ -131,17 +144,20 @@ export class DiskBuffer extends BaseBuffer {
       }
       active.append(frames, sizes);
     } catch (error) {
-      this.rotate = true;
-      throw new StoreError(`${active.path}: ${(error as Error).message}`);
+      // Out of space: the segment was truncated back to its last whole frame; append to it again
+      // later. Any other error: start a new segment next time.
+      const full = isDiskFull(error);
+      if (!full) this.rotate = true;
+      throw new StoreError(`${active.path}: ${full ? "disk full: " : ""}${(error as Error).message}`, full);
     }
     this.bytes += frames.length;
     this.cache.push(records, sizes);
     this.cache.trimTo(this.d.cacheBytes);
     this.dataDirty = true;
     if (this.d.fsync === "always") {
-      await active.sync().catch((e) => {
-        throw new StoreError(`${active.path}: fsync: ${(e as Error).message}`);
-      });
+      // The records are written (readable, in the cache, positions taken): a failed fsync must
+      // not report them as dropped (the buffer's positions would no longer match the segment).
+      await active.sync().catch((e) => this.o.onError?.("io_error", `${active.path}: fsync: ${(e as Error).message}; records written but not known to be on disk`, 1));
     }
   }
 

@@ -3,7 +3,7 @@
  * agent, room for a segment), then every segment is scanned.
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { BufferError } from "../buffer.ts";
 import { Segment, segmentId, type CorruptReport } from "./segment.ts";
@@ -18,28 +18,63 @@ export function freeBytes(dir: string): number {
  * Checks that `dir` can hold the buffer: creates it, proves it writable, takes the lock file
  * (refusing a directory held by another live process), and requires room for one segment.
  * Throws {@link BufferError} naming the path.
+ *
+ * A file system filled by the buffer's own backlog is not an error (refusing to start would
+ * keep the backlog from ever draining: a crash loop): the buffer opens, `when_full` applies to
+ * new records until the sinks free space. Returns a description of that case.
  */
-export function prepareDir(dir: string, segmentBytes: number, free: (dir: string) => number = freeBytes): void {
+export function prepareDir(dir: string, segmentBytes: number, free: (dir: string) => number = freeBytes): { diskFull?: string } {
+  let full: string | undefined;
   try {
     mkdirSync(dir, { recursive: true });
     const probe = join(dir, `.probe-${process.pid}`);
-    writeFileSync(probe, "ok\n");
-    rmSync(probe, { force: true });
+    try {
+      writeFileSync(probe, "ok\n");
+    } finally {
+      rmSync(probe, { force: true });
+    }
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    if (e.code === "ENOSPC") throw new BufferError(`buffer directory ${dir}: disk full (${e.message})`);
-    throw new BufferError(`buffer directory ${dir} is not writable: ${e.message}`);
+    if (e.code !== "ENOSPC") throw new BufferError(`buffer directory ${dir} is not writable: ${e.message}`);
+    full = `disk full (${e.message})`;
   }
   const available = free(dir);
-  if (available < segmentBytes) {
-    throw new BufferError(`buffer directory ${dir}: disk full: ${available} bytes free, the buffer needs at least one segment (${segmentBytes} bytes)`);
-  }
+  if (available < segmentBytes) full ??= `disk full: ${available} bytes free, the buffer needs at least one segment (${segmentBytes} bytes)`;
+  const backlog = readdirSync(dir).some((n) => segmentId(n) !== undefined);
+  if (full && !backlog) throw new BufferError(`buffer directory ${dir}: ${full}`);
   const lock = join(dir, "lock");
   const holder = readLock(lock);
   if (holder && holder.pid !== process.pid && alive(holder.pid, holder.start)) {
     throw new BufferError(`buffer directory ${dir} is in use by another process (pid ${holder.pid}, ${lock}); give each agent its own data_dir`);
   }
-  writeFileSync(lock, `${JSON.stringify({ pid: process.pid, start: startTime(process.pid) })}\n`);
+  try {
+    writeInPlace(lock, `${JSON.stringify({ pid: process.pid, start: startTime(process.pid) })}\n`);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new BufferError(`buffer directory ${dir}: cannot write ${lock}: ${e.code === "ENOSPC" ? "disk full: " : ""}${e.message}`);
+  }
+  return full ? { diskFull: `buffer directory ${dir}: ${full}; starting with the backlog on disk, new records wait for space (when_full) until the sinks drain it` } : {};
+}
+
+/**
+ * Replaces the content of a small file without giving its disk block back first (an existing
+ * file is overwritten in place, then cut to length), so it works on a full file system.
+ */
+function writeInPlace(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r+");
+  } catch {
+    writeFileSync(path, text);
+    return;
+  }
+  try {
+    const b = Buffer.from(text);
+    writeSync(fd, b, 0, b.length, 0);
+    ftruncateSync(fd, b.length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readLock(path: string): { pid: number; start?: string } | undefined {
@@ -61,11 +96,14 @@ function startTime(pid: number): string | undefined {
   }
 }
 
-/** Removes the lock file taken by {@link prepareDir} (only when this process holds it). */
+/**
+ * Releases the lock file taken by {@link prepareDir} (only when this process holds it). The file
+ * is blanked in place rather than deleted, so the next start can take it even on a full disk.
+ */
 export function releaseDir(dir: string): void {
   const lock = join(dir, "lock");
   try {
-    if (readLock(lock)?.pid === process.pid) rmSync(lock, { force: true });
+    if (readLock(lock)?.pid === process.pid) writeInPlace(lock, "released\n");
   } catch {
     // already gone
   }
@@ -92,11 +130,13 @@ export function scanSegments(dir: string, report: CorruptReport): { segments: Se
     .filter((f): f is { name: string; id: number } => f.id !== undefined)
     .sort((a, b) => a.id - b.id);
   const segments: Segment[] = [];
+  let setAside: string[] = []; // unusable segments since the last good one
   for (const f of found) {
     const path = join(dir, f.name);
     const s = Segment.scan(path, f.id, report);
     if (!s) {
       renameSync(path, `${path}.corrupt`);
+      setAside.push(`${path}.corrupt`);
       continue;
     }
     const prev = segments[segments.length - 1];
@@ -107,10 +147,29 @@ export function scanSegments(dir: string, report: CorruptReport): { segments: Se
       prev.dataEnd = prev.offsets[keep] ?? prev.dataEnd;
       prev.offsets.length = keep;
     }
+    if (prev) reportLost(prev, s.base, setAside, report);
+    setAside = [];
     segments.push(s);
   }
+  const last = segments[segments.length - 1];
+  if (last?.torn) report("corrupt_record", `${last.path}: torn or corrupt record at byte ${last.torn.at}; the last ${last.torn.bytes} bytes of the segment are skipped`);
   const nextId = found.length ? found[found.length - 1].id + 1 : 1;
   return { segments, nextId };
+}
+
+/**
+ * Counts the records lost between a good segment and the next one (`nextBase`): a torn or
+ * unreadable tail of `prev` and the segments set aside in between. Positions are contiguous, so
+ * the gap is exactly the number of records lost.
+ */
+function reportLost(prev: Segment, nextBase: number, setAside: string[], report: CorruptReport): void {
+  const lost = nextBase - prev.end;
+  if (!prev.torn && (lost <= 0 || setAside.length === 0)) return;
+  const where = [
+    ...(prev.torn ? [`${prev.path}: torn or corrupt record at byte ${prev.torn.at}; the last ${prev.torn.bytes} bytes of the segment are skipped`] : []),
+    ...setAside.map((p) => `${p} set aside`),
+  ].join("; ");
+  report("corrupt_record", `${where}: ${Math.max(0, lost)} records (positions ${prev.end}–${nextBase - 1}) lost`, Math.max(0, lost));
 }
 
 /** fsync of a directory (new or renamed entries), best effort. */

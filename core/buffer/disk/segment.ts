@@ -29,6 +29,8 @@ export class Segment {
   readonly bad = new Set<number>();
   /** End of the last whole frame. */
   dataEnd: number;
+  /** Set by {@link Segment.scan} when the segment ends in a torn or unreadable frame: where, and how many bytes were skipped. */
+  torn: { at: number; bytes: number } | undefined;
   private fd: number | undefined;
 
   private constructor(
@@ -71,8 +73,9 @@ export class Segment {
   }
 
   /**
-   * Scans an existing segment: undefined when its header is unusable (reported). Throws
-   * `SegmentVersionError` for a segment of a newer format.
+   * Scans an existing segment: undefined when its header is unusable (reported). A torn or
+   * unreadable tail is noted in `torn`, not reported (the caller knows how many records it held).
+   * Throws `SegmentVersionError` for a segment of a newer format.
    */
   static scan(path: string, id: number, report: CorruptReport): Segment | undefined {
     const b = readFileSync(path);
@@ -87,7 +90,7 @@ export class Segment {
     while (off < b.length) {
       const len = b.length - off >= FRAME_OVERHEAD ? readU32(u8, off) : -1;
       if (len < 1 || off + FRAME_OVERHEAD + len > b.length) {
-        report("corrupt_record", `${path}: torn or corrupt record at byte ${off}; the last ${b.length - off} bytes of the segment are skipped`);
+        s.torn = { at: off, bytes: b.length - off }; // reported by scanSegments, which can tell how many records it held
         break;
       }
       if (!decodeFrame(u8, off)) {
