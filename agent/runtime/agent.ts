@@ -167,7 +167,16 @@ export class AgentRuntime implements RuntimeView {
     }
     if (result.samples.length === 0 || !this.scorer) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
-    const records = await this.scorer.score(result.samples, now);
+    let records: OutRecord[];
+    try {
+      records = await this.scorer.score(result.samples, now);
+    } catch (error) {
+      // e.g. seq.json cannot be written (disk full): the round is lost — count it, never crash.
+      this.telemetry.dropped.inc({ component: source.id, reason: "scoring_error" }, result.samples.length);
+      this.telemetry.error("scorer", (error as Error).name === "SeqError" ? "seq_io_error" : "scoring_error");
+      this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);
+      return;
+    }
     await this.dispatch(records);
   }
 
