@@ -6,7 +6,7 @@
  * default, so they never mix with the agent's stdout. Pass `logLevel: "nothing"` to silence it.
  *
  * Tested against Apache Kafka 4.4.0 and 4.1.1 (KRaft) started by `npm run services:up`: produce
- * (acks -1, gzip), consumer groups, the idempotent producer and a transaction all work.
+ * (acks -1, gzip and zstd — see codecs.ts), consumer groups, the idempotent producer and a transaction all work.
  *
  * Notes for callers:
  * - An idempotent producer (`kafka.producer({ idempotent: true })`) logs a kafkajs warning when
@@ -20,6 +20,7 @@
  * @module
  */
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry, type logCreator } from "kafkajs";
+import { registerKafkaCodecs } from "./codecs.ts";
 
 /** kafkajs log levels by name. */
 export type KafkaLogLevelName = "nothing" | "error" | "warn" | "info" | "debug";
@@ -107,6 +108,7 @@ function makeLogCreator(sink: (record: KafkaLogRecord) => void): logCreator {
 export function createKafka(opts: CreateKafkaOptions): Kafka {
   if (!opts.brokers || opts.brokers.length === 0) throw new Error("createKafka: at least one broker is required");
   if (!opts.clientId) throw new Error("createKafka: clientId is required");
+  registerKafkaCodecs(); // zstd, for producers and consumers
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,

@@ -105,6 +105,50 @@ describe("createKafkaSink (fake kafkajs)", () => {
     expect(r.errors).toEqual({ kafka_message_too_large: 1, kafka_KafkaJSError: 1 });
   });
 
+  test("a big batch → requests of maxRecordsPerRequest / maxBytesPerRequest, in order, a few in flight", async () => {
+    const seen: number[][] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const kafka = fakeKafka(() => {}).kafka;
+    const make = kafka.producer;
+    (kafka as { producer: unknown }).producer = () => {
+      const p = make.call(kafka) as { sendBatch: (b: ProducerBatch) => Promise<unknown> };
+      p.sendBatch = async (b) => {
+        seen.push(b.topicMessages!.flatMap((t) => t.messages.map((m) => JSON.parse(String(m.value)).agent.seq as number)));
+        peak = Math.max(peak, ++inFlight);
+        await Bun.sleep(1);
+        inFlight--;
+        return [];
+      };
+      return p;
+    };
+    const sink = createKafkaSink({ ...base, kafka, maxRecordsPerRequest: 100, inFlight: 3 });
+    const batch = makeBatch("ag", 1_050);
+    expect(await sink.send(batch)).toEqual({ delivered: 1_050, retry: [], dead: [], errors: {} });
+    expect(seen.map((s) => s.length)).toEqual([...Array(10).fill(100), 50]);
+    expect(seen.map((s) => s[0])).toEqual(Array.from({ length: 11 }, (_, i) => i * 100));
+    expect(peak).toBe(3);
+    seen.length = 0;
+    const bytesSink = createKafkaSink({ ...base, kafka, maxBytesPerRequest: 10 * JSON.stringify(batch[0]!.doc).length });
+    expect((await bytesSink.send(batch.slice(0, 40))).delivered).toBe(40);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...seen.map((s) => s.length))).toBeLessThanOrEqual(10);
+  });
+
+  test("a request failing with a non-size error → it and the requests not yet started in retry, in batch order", async () => {
+    let calls = 0;
+    const { kafka } = fakeKafka(() => {
+      if (++calls === 2) throw new KafkaJSError("connection closed");
+    });
+    const sink = createKafkaSink({ ...base, kafka, maxRecordsPerRequest: 10, inFlight: 1 });
+    const batch = makeBatch("ag", 50);
+    const r = await sink.send(batch);
+    expect(calls).toBe(2);
+    expect(r.delivered).toBe(10);
+    expect(r.retry).toEqual(batch.slice(10));
+    expect(r.errors).toEqual({ kafka_KafkaJSError: 1 });
+  });
+
   test("a connect that fails → every record in retry", async () => {
     const kafka = {
       producer: () => ({

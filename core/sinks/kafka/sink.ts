@@ -10,18 +10,23 @@
  * - `MESSAGE_TOO_LARGE` / `RECORD_LIST_TOO_LARGE` (a batch bigger than the broker's
  *   `message.max.bytes`: all records of one agent share a key, hence a partition) → the batch is
  *   split in halves and each half sent; a single record still too large → `dead`.
+ * - A batch is sent as produce requests of at most `maxRecordsPerRequest` records /
+ *   `maxBytesPerRequest` bytes, one at a time by default (kafkajs is O(n²) in the records of
+ *   one partition per request; see send.ts). Throughput: scripts/bench/pipeline.ts.
  *
  * Delivery is at least once: a batch retried after a partial write is written again; consumers
  * de-duplicate on `agent.id` + `agent.seq`.
  * @module
  */
-import { CompressionTypes, Partitioners, type Kafka, type KafkaConfig, type Producer } from "kafkajs";
+import type { Kafka, KafkaConfig, Producer } from "kafkajs";
 import type { Sink } from "../sink.ts";
 import { countError, emptyResult } from "../shared/result.ts";
 import { withTimeout } from "../shared/timeout.ts";
 import { createKafka, type KafkaLogLevelName, type KafkaLogRecord } from "./client.ts";
+import { compressionType, type KafkaCompression } from "./codecs.ts";
 import { describeKafkaError, kafkaErrorType } from "./errors.ts";
-import { sendSplitting, type KafkaTarget } from "./send.ts";
+import { CachingDefaultPartitioner } from "./partitioner.ts";
+import { KAFKA_REQUEST_DEFAULTS, sendSplitting, type KafkaTarget } from "./send.ts";
 
 /** Options of {@link createKafkaSink}. */
 export interface KafkaSinkOptions {
@@ -35,8 +40,18 @@ export interface KafkaSinkOptions {
   anomaliesTopic: string;
   /** Client id sent to the broker. */
   clientId: string;
-  /** Record batch compression (default {@link KAFKA_SINK_DEFAULTS}.compression, `"gzip"`). */
-  compression?: "gzip" | "none";
+  /**
+   * Record batch compression (default {@link KAFKA_SINK_DEFAULTS}.compression, `"gzip"`).
+   * `"zstd"` (Kafka ≥ 2.1) costs less CPU than gzip and compresses better; consumers need a
+   * zstd codec (kafkajs: `registerKafkaCodecs()` from codecs.ts, which `createKafka` calls).
+   */
+  compression?: KafkaCompression;
+  /** Records per produce request (default 500). */
+  maxRecordsPerRequest?: number;
+  /** JSON bytes per produce request before compression (default 512 KiB; keep under `message.max.bytes`). */
+  maxBytesPerRequest?: number;
+  /** Produce requests in flight at once per batch (default 1; above 1 records may be reordered, see send.ts). */
+  inFlight?: number;
   /** Max time `start()` waits for the first connect, ms (default 5000). */
   startTimeoutMs?: number;
   /** Max time of a `probe()`, ms (default 2000). */
@@ -67,6 +82,7 @@ export const KAFKA_SINK_DEFAULTS = {
   requestTimeoutMs: 30_000,
   retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
   allowAutoTopicCreation: true,
+  ...KAFKA_REQUEST_DEFAULTS,
 } as const;
 
 /**
@@ -99,7 +115,10 @@ export function createKafkaSink(opts: KafkaSinkOptions): Sink {
   const target: KafkaTarget = {
     topic: opts.topic,
     anomaliesTopic: opts.anomaliesTopic,
-    compression: (opts.compression ?? d.compression) === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
+    compression: compressionType(opts.compression ?? d.compression),
+    maxRecordsPerRequest: opts.maxRecordsPerRequest ?? d.maxRecordsPerRequest,
+    maxBytesPerRequest: opts.maxBytesPerRequest ?? d.maxBytesPerRequest,
+    inFlight: opts.inFlight ?? d.inFlight,
   };
   const probeTimeoutMs = opts.probeTimeoutMs ?? d.probeTimeoutMs;
   let producer: Producer | undefined;
@@ -115,7 +134,7 @@ export function createKafkaSink(opts: KafkaSinkOptions): Sink {
     connecting ??= (async () => {
       const p = kafka.producer({
         allowAutoTopicCreation: opts.allowAutoTopicCreation ?? d.allowAutoTopicCreation,
-        createPartitioner: Partitioners.DefaultPartitioner, // Java-compatible murmur2 on the key
+        createPartitioner: CachingDefaultPartitioner, // Java-compatible murmur2 on the key, cached per key
       });
       p.on(p.events.DISCONNECT, () => {
         if (producer === p) producer = undefined;
