@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 const outfile = process.argv[2] ?? "dist/agent";
 await mkdir("dist", { recursive: true });
 const started = performance.now();
-const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--minify-syntax", "--minify-whitespace", "agent/main.ts", "--outfile", outfile], {
+const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--format=esm", "--bytecode", "--minify-syntax", "--minify-whitespace", "agent/main.ts", "--outfile", outfile], {
   stdout: "inherit",
   stderr: "inherit",
 });

@@ -101,7 +101,7 @@ sources:
   - { type: prometheus, id: s, url: "localhost:9100", interval: 5s }
   - { type: carrier-pigeon, id: p }
 sinks:
-  - { type: kafka, id: k, brokers: ["\${KAFKA_HOST}"], compression: zstd }
+  - { type: kafka, id: k, brokers: ["\${KAFKA_HOST}"], compression: brotli }
   - { type: file, id: f }
 server: { listen: "8686" }
 `;
@@ -115,7 +115,7 @@ server: { listen: "8686" }
       'sources[2].type: unknown type "carrier-pigeon": expected one of "synthetic", "procfs", "prometheus"',
       "sinks[0].brokers[0]: environment variable KAFKA_HOST is not set (use ${KAFKA_HOST:-default} to give a default)",
       'sinks[0].brokers[0]: expected host:port (port 0-65535), found ""',
-      'sinks[0].compression: expected one of "gzip", "none", found "zstd"',
+      'sinks[0].compression: expected one of "gzip", "zstd", "none", found "brotli"',
       "sinks[1].path: missing (expected a string)",
       'server.listen: expected host:port (port 0-65535), found "8686"',
     ]);

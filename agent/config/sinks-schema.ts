@@ -31,7 +31,7 @@ export const KafkaSinkSchema = z
     anomalies_topic: Topic.optional(),
     /** Default: `agent-<agent.id>`. */
     client_id: z.string().min(1).optional(),
-    compression: z.enum(["gzip", "none"]).default(SINK_DEFAULTS.kafka.compression),
+    compression: z.enum(["gzip", "zstd", "none"]).default(SINK_DEFAULTS.kafka.compression),
   })
   .strict();
 

@@ -62,7 +62,7 @@ export interface KafkaSinkConfig extends SinkBase {
   topic: string;
   anomaliesTopic: string;
   clientId: string;
-  compression: "gzip" | "none";
+  compression: "gzip" | "zstd" | "none";
 }
 
 /** Credentials of an Elasticsearch/OpenSearch sink. */

@@ -138,6 +138,8 @@ export class SinkDriver {
     };
   }
 
+  private firstBatchSent = false;
+
   private async run(): Promise<void> {
     const id = this.sink.id;
     let yielded = performance.now();
@@ -166,13 +168,15 @@ export class SinkDriver {
       const now = Date.now();
       if (!this.firstSeen) this.firstSeen = now;
       const waited = now - this.firstSeen;
-      if (this.running && depth < this.o.maxRecords && waited < this.o.maxWaitMs) {
+      // The very first batch goes out at once (time to first record); later ones fill up.
+      if (this.running && this.firstBatchSent && depth < this.o.maxRecords && waited < this.o.maxWaitMs) {
         await this.buffer.waitForDepth(id, this.o.maxRecords, this.o.maxWaitMs - waited, this.wake.signal);
         continue;
       }
       const read = this.buffer.read(id, this.o.maxRecords, this.o.maxBytes);
       const batch = this.o.only === "all" ? read.records : read.records.filter((r) => passesOnly(r, this.o.only));
       this.pending = { batch, next: read.next };
+      this.firstBatchSent = true;
       await this.deliver();
     }
   }
