@@ -4,6 +4,17 @@ import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { seriesKey } from "./series-key.ts";
 
+/** Series keys per label object: sources reuse their (frozen) label objects round after round. */
+const keyCache = new WeakMap<Record<string, string>, Map<string, string>>();
+
+function cachedKey(name: string, labels: Record<string, string>): string {
+  let byName = keyCache.get(labels);
+  if (!byName) keyCache.set(labels, (byName = new Map()));
+  let key = byName.get(name);
+  if (key === undefined) byName.set(name, (key = seriesKey(name, labels)));
+  return key;
+}
+
 export type { ModelFailure, RoundInfo, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 
 interface SeriesEntry {
@@ -121,7 +132,7 @@ export class Scorer {
     const values = new Float64Array(samples.length);
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
-      const key = seriesKey(s.name, s.labels);
+      const key = cachedKey(s.name, s.labels);
       let e = this.series.get(key);
       if (!e) {
         e = { name: s.name, labels: s.labels, state: this.model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now };
@@ -143,11 +154,18 @@ export class Scorer {
     const agentId = this.o.agentId;
     const host = { name: this.o.hostName };
     const modelRef = { name: model.name, version: model.version };
+    // Samples of one round share a timestamp: format it once.
+    let lastTs = Number.NaN;
+    let lastIso = "";
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
       const e = entries[i];
       const score = scores[i];
-      const ts = new Date(s.timestamp).toISOString();
+      if (s.timestamp !== lastTs) {
+        lastTs = s.timestamp;
+        lastIso = new Date(lastTs).toISOString();
+      }
+      const ts = lastIso;
       out.push({
         kind: "point",
         doc: {
