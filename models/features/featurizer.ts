@@ -35,15 +35,56 @@ export class SeriesFeaturizer {
   private lastRaw = Number.NaN;
   private scale = 0;
   private readonly alpha: number;
-  private readonly scratch: Float64Array;
+  /** The ring's values in ascending order (valid once warmed up), kept incrementally. */
+  private readonly sorted: Float64Array;
+  /** Index in {@link sorted} of the newest sample. */
+  private newestRank = 0;
+  /**
+   * Optional second sorted window: the oldest `w - lag` samples (everything but the newest
+   * `lag`), for consumers that need order statistics of the older part (see {@link olderStat}).
+   */
+  private readonly older: Float64Array | undefined;
+  private readonly lag: number;
 
-  constructor(readonly spec: FeatureSpec) {
+  /**
+   * @param olderLag when > 0, also keep the oldest `window - olderLag` samples sorted so
+   *   {@link olderStat} is O(1).
+   */
+  constructor(
+    readonly spec: FeatureSpec,
+    olderLag = 0,
+  ) {
     this.w = spec.window;
     this.width = featureWidth(spec);
     this.ring = new Float64Array(this.w);
-    this.scratch = new Float64Array(this.w);
+    this.sorted = new Float64Array(this.w);
+    this.lag = olderLag > 0 && olderLag < this.w ? olderLag : 0;
+    this.older = this.lag > 0 ? new Float64Array(this.w - this.lag) : undefined;
     this.alpha = 1 - Math.pow(0.5, 1 / spec.scale_half_life);
   }
+
+  /**
+   * The k-th smallest (0-based) raw signal value of the current window without its newest
+   * sample (valid after a "window" push).
+   */
+  restStat(k: number): number {
+    return k < this.newestRank ? this.sorted[k] : this.sorted[k + 1];
+  }
+
+  /** The k-th smallest raw signal value of the oldest `window - olderLag` samples. */
+  olderStat(k: number): number {
+    return (this.older as Float64Array)[k];
+  }
+
+  /** The row value (z, clipped, float32) the last row holds for raw signal value `v`. */
+  zOf(v: number): number {
+    const clip = this.spec.clip;
+    const z = (v - this.center) / this.rowSigma;
+    return Math.fround(z > clip ? clip : z < -clip ? -clip : z);
+  }
+  /** Median and σ the last row was built with. */
+  private center = 0;
+  private rowSigma = 1;
 
   /** Current noise scale σ of the signal (0 while warming up). */
   get sigma(): number {
@@ -59,8 +100,17 @@ export class SeriesFeaturizer {
     if (this.mode === undefined) return this.warmup(value);
     const signal = this.mode === "counter" ? value - this.lastRaw : value;
     this.lastRaw = value;
-    const prev = this.ring[(this.ringPos + this.w - 1) % this.w];
+    const w = this.w;
+    const prev = this.ring[this.ringPos === 0 ? w - 1 : this.ringPos - 1];
+    const leaving = this.ring[this.ringPos];
+    this.newestRank = replaceSorted(this.sorted, w, leaving, signal);
     this.append(signal);
+    if (this.older !== undefined) {
+      // the sample that just moved from the recent part into the older part
+      let j = this.ringPos + w - this.lag - 1;
+      if (j >= w) j -= w;
+      replaceSorted(this.older, w - this.lag, leaving, this.ring[j]);
+    }
     this.writeRow(out, offset);
     const d = Math.min(Math.abs(signal - prev), 4 * this.scale);
     this.scale += this.alpha * (d - this.scale);
@@ -86,6 +136,13 @@ export class SeriesFeaturizer {
     for (const s of signal.slice(-this.w)) this.append(s);
     this.scale = Math.max(sum / (signal.length - 1), this.floor());
     this.lastRaw = raw[raw.length - 1];
+    this.sorted.set(this.ring);
+    this.sorted.sort();
+    if (this.older !== undefined) {
+      const n = this.w - this.lag;
+      for (let i = 0; i < n; i++) this.older[i] = this.ring[(this.ringPos + i) % this.w];
+      this.older.sort();
+    }
     this.warm = [];
     return "warmup";
   }
@@ -98,16 +155,20 @@ export class SeriesFeaturizer {
 
   private append(signal: number): void {
     this.ring[this.ringPos] = signal;
-    this.ringPos = (this.ringPos + 1) % this.w;
+    this.ringPos = this.ringPos + 1 === this.w ? 0 : this.ringPos + 1;
     if (this.filled < this.w) this.filled++;
   }
 
   private writeRow(out: Float32Array, offset: number): void {
     const w = this.w;
-    const ordered = this.scratch;
-    for (let i = 0; i < w; i++) ordered[i] = this.ring[(this.ringPos + i) % w];
-    const center = median(ordered);
+    const ring = this.ring;
+    const sorted = this.sorted;
+    const h = w >>> 1;
+    // Median of the window (mean of the two middle values when w is even), from the sorted copy.
+    const center = w & 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
     const sigma = this.sigma;
+    this.center = center;
+    this.rowSigma = sigma;
     const clip = this.spec.clip;
     // Spread: mean |Δ| over the window without its TRIM largest steps, so a lone spike (two big
     // steps) does not look like a variance burst for as long as it stays in the window.
@@ -116,24 +177,76 @@ export class SeriesFeaturizer {
     let t1 = 0;
     let t2 = 0;
     let t3 = 0;
-    for (let i = 0; i < w; i++) {
-      const v = this.ring[(this.ringPos + i) % w];
-      const z = (v - center) / sigma;
-      out[offset + i] = z > clip ? clip : z < -clip ? -clip : z;
-      if (i === 0) continue;
-      let d = Math.abs(v - this.ring[(this.ringPos + i - 1) % w]);
-      absDiff += d;
-      if (d > t3) {
-        if (d > t0) [d, t0] = [t0, d];
-        if (d > t1) [d, t1] = [t1, d];
-        if (d > t2) [d, t2] = [t2, d];
-        if (d > t3) t3 = d;
+    const pos = this.ringPos;
+    let o = offset;
+    let last = ring[pos];
+    let z = (last - center) / sigma;
+    out[o++] = z > clip ? clip : z < -clip ? -clip : z;
+    // walk the ring oldest → newest without modulo: [pos+1, w) then [0, pos)
+    for (let seg = 0; seg < 2; seg++) {
+      const from = seg === 0 ? pos + 1 : 0;
+      const to = seg === 0 ? w : pos;
+      for (let j = from; j < to; j++) {
+        const v = ring[j];
+        z = (v - center) / sigma;
+        out[o++] = z > clip ? clip : z < -clip ? -clip : z;
+        let d = Math.abs(v - last);
+        last = v;
+        absDiff += d;
+        if (d > t3) {
+          let t: number;
+          if (d > t0) {
+            t = t0;
+            t0 = d;
+            d = t;
+          }
+          if (d > t1) {
+            t = t1;
+            t1 = d;
+            d = t;
+          }
+          if (d > t2) {
+            t = t2;
+            t2 = d;
+            d = t;
+          }
+          if (d > t3) t3 = d;
+        }
       }
     }
     const steps = w - 1 - TRIM;
     const ratio = (absDiff - t0 - t1 - t2 - t3) / steps / (this.scale * TRIMMED_MEAN_FACTOR);
     out[offset + w] = this.spec.spread_weight * Math.log((ratio + 0.05) / 1.05);
   }
+}
+
+/**
+ * Replaces one occurrence of `leaving` in the ascending `a[0..n)` by `entering`, keeping it
+ * sorted; returns the index where `entering` landed.
+ */
+function replaceSorted(a: Float64Array, n: number, leaving: number, entering: number): number {
+  // binary search for an index holding `leaving`
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < leaving) lo = mid + 1;
+    else hi = mid;
+  }
+  let i = lo;
+  if (entering >= leaving) {
+    while (i + 1 < n && a[i + 1] < entering) {
+      a[i] = a[i + 1];
+      i++;
+    }
+  } else {
+    while (i > 0 && a[i - 1] > entering) {
+      a[i] = a[i - 1];
+      i--;
+    }
+  }
+  a[i] = entering;
+  return i;
 }
 
 /** Median of `a` (reorders `a`): the shared quickselect of `models/detectors/scale.ts`. */

@@ -2,7 +2,7 @@ import { SeriesFeaturizer } from "../features/featurizer.ts";
 import { defaultFeatureSpec, featureWidth, type FeatureSpec } from "../features/spec.ts";
 import { MISSING_SCORE, type ScoringModel, type SeriesState } from "../model.ts";
 import { CALIBRATED_THRESHOLD } from "../calibration.ts";
-import { componentStats, EXPECTED, LIMITS, type Components } from "./components.ts";
+import { EXPECTED, LEVEL_K, LIMITS } from "./components.ts";
 
 /** Options of the online detector. */
 export interface OnlineOptions {
@@ -18,11 +18,12 @@ class OnlineState implements SeriesState {
   readonly typical = new Float64Array(3);
   seen = 0;
   constructor(spec: FeatureSpec) {
-    this.featurizer = new SeriesFeaturizer(spec);
+    this.featurizer = new SeriesFeaturizer(spec, LEVEL_K);
     this.typical.set(EXPECTED);
   }
   get bytes(): number {
-    return 3 * 8 * (this.featurizer.spec.window + 2) + 3 * 8 + 160;
+    const w = this.featurizer.spec.window;
+    return 3 * 8 * (w + 2) + 8 * (2 * w - LEVEL_K) + 3 * 8 + 160;
   }
 }
 
@@ -43,8 +44,7 @@ export class OnlineDetector implements ScoringModel {
   private readonly spec: FeatureSpec;
   private readonly alpha: number;
   private readonly row: Float32Array;
-  private readonly scratch: Float64Array;
-  private readonly comp: Components = { point: 0, level: 0, spread: 0 };
+  private readonly limits: Float64Array;
 
   constructor(
     readonly name = "online:default",
@@ -54,29 +54,53 @@ export class OnlineDetector implements ScoringModel {
     this.window = this.spec.window;
     this.alpha = 1 - Math.pow(0.5, 1 / (options.halfLife ?? 240));
     this.row = new Float32Array(featureWidth(this.spec));
-    this.scratch = new Float64Array(this.window);
+    this.limits = LIMITS;
   }
 
   createState(): OnlineState {
     return new OnlineState(this.spec);
   }
 
-  /** Scores one sample of one series. */
+  /**
+   * Scores one sample of one series. Same statistics as {@link componentStats} on the row, but
+   * the medians come from the featurizer's sorted windows: the row's z-map is monotone, so the
+   * median of z-values is the z of the raw median (the mean of two z's for an even count).
+   */
   scoreOne(state: OnlineState, value: number): number {
-    const r = state.featurizer.push(value, this.row, 0);
+    const f = state.featurizer;
+    const r = f.push(value, this.row, 0);
     if (r === "missing") return MISSING_SCORE;
     if (r === "warmup") return 0;
-    const c = componentStats(this.row, this.window, this.spec.spread_weight, this.scratch, this.comp);
+    const row = this.row;
+    const w = this.window;
+    const older = w - LEVEL_K;
+    // point: |newest − median of the other w−1|
+    const n1 = w - 1;
+    const k1 = n1 >>> 1;
+    const restMedian = n1 & 1 ? f.zOf(f.restStat(k1)) : (f.zOf(f.restStat(k1 - 1)) + f.zOf(f.restStat(k1))) / 2;
+    const point = Math.abs(row[w - 1] - restMedian);
+    // level: |mean of the newest k − median of the older part|
+    const k2 = older >>> 1;
+    const olderMedian = older & 1 ? f.zOf(f.olderStat(k2)) : (f.zOf(f.olderStat(k2 - 1)) + f.zOf(f.olderStat(k2))) / 2;
+    let recent = 0;
+    for (let i = older; i < w; i++) recent += row[i];
+    const level = Math.abs(recent / LEVEL_K - olderMedian);
+    const sw = this.spec.spread_weight;
+    const spread = sw > 0 ? Math.abs(row[w] / sw) : 0;
     const t = state.typical;
-    const p = c.point / (LIMITS[0] * Math.max(1, t[0] / EXPECTED[0]));
-    const l = c.level / (LIMITS[1] * Math.max(1, t[1] / EXPECTED[1]));
-    const s = c.spread / (LIMITS[2] * Math.max(1, t[2] / EXPECTED[2]));
-    const raw = Math.max(p, l, s);
+    const L = this.limits;
+    const t0 = t[0] / EXPECTED[0];
+    const t1 = t[1] / EXPECTED[1];
+    const t2 = t[2] / EXPECTED[2];
+    const p = point / (L[0] * (t0 > 1 ? t0 : 1));
+    const l = level / (L[1] * (t1 > 1 ? t1 : 1));
+    const s = spread / (L[2] * (t2 > 1 ? t2 : 1));
+    const raw = p > l ? (p > s ? p : s) : l > s ? l : s;
     state.seen++;
     if (raw < 1) {
-      t[0] += this.alpha * (c.point - t[0]);
-      t[1] += this.alpha * (c.level - t[1]);
-      t[2] += this.alpha * (c.spread - t[2]);
+      t[0] += this.alpha * (point - t[0]);
+      t[1] += this.alpha * (level - t[1]);
+      t[2] += this.alpha * (spread - t[2]);
     }
     return raw / (raw + 1);
   }
