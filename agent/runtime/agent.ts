@@ -15,29 +15,13 @@ import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { AGENT_VERSION } from "../version.ts";
+import { modelRef, readinessReasons, StartError, type SinkSlot } from "./slots.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
-/** Thrown when the agent cannot start (names the path or component). */
-export class StartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "StartError";
-  }
-}
-
-interface SinkSlot {
-  config: SinkConfig;
-  driver: SinkDriver;
-  probe?: string;
-}
-
-/** The model reference a config names (`online:<name>` or a bundle path). */
-export function modelRef(config: AgentConfig): string {
-  return "online" in config.model ? `online:${config.model.online}` : config.model.bundle;
-}
+export { StartError, modelRef } from "./slots.ts";
 
 /**
  * The edge runtime: sources on their intervals → one batched scoring call per round → records
@@ -290,13 +274,7 @@ export class AgentRuntime implements RuntimeView {
   }
 
   async readiness(): Promise<{ ready: boolean; reasons: string[] }> {
-    const reasons: string[] = [];
-    if (!this.scorer) reasons.push("model not loaded");
-    for (const s of this.slots) {
-      if (s.probe) reasons.push(`sink ${s.config.id}: ${s.probe}`);
-      const st = s.driver.status();
-      if (st.state === "halted") reasons.push(`sink ${s.config.id} halted: ${st.halted_reason}`);
-    }
+    const reasons = readinessReasons(this.scorer !== undefined, this.slots);
     return { ready: reasons.length === 0, reasons };
   }
 

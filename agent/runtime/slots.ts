@@ -1,0 +1,35 @@
+import type { AgentConfig, SinkConfig } from "../config/types.ts";
+import type { SinkDriver } from "../../core/sinks/driver.ts";
+
+/** Thrown when the agent cannot start (names the path or component). */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StartError";
+  }
+}
+
+/** One configured sink in the running agent: its config, its driver and its last probe result. */
+export interface SinkSlot {
+  config: SinkConfig;
+  driver: SinkDriver;
+  /** Why the last reachability probe failed (undefined when reachable). */
+  probe?: string;
+}
+
+/** The model reference a config names (`online:<name>` or a bundle path). */
+export function modelRef(config: AgentConfig): string {
+  return "online" in config.model ? `online:${config.model.online}` : config.model.bundle;
+}
+
+/** Why the agent is not ready (`/readyz`): no model, an unreachable sink, a halted sink. Empty when ready. */
+export function readinessReasons(modelLoaded: boolean, slots: readonly SinkSlot[]): string[] {
+  const reasons: string[] = [];
+  if (!modelLoaded) reasons.push("model not loaded");
+  for (const s of slots) {
+    if (s.probe) reasons.push(`sink ${s.config.id}: ${s.probe}`);
+    const st = s.driver.status();
+    if (st.state === "halted") reasons.push(`sink ${s.config.id} halted: ${st.halted_reason}`);
+  }
+  return reasons;
+}
