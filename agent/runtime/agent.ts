@@ -15,13 +15,14 @@ import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { AGENT_VERSION } from "../version.ts";
-import { modelRef, readinessReasons, StartError, type SinkSlot } from "./slots.ts";
+import { readinessReasons, StartError, type SinkSlot } from "./slots.ts";
+import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
-export { StartError, modelRef } from "./slots.ts";
+export { StartError } from "./slots.ts";
 
 /**
  * The edge runtime: sources on their intervals → one batched scoring call per round → records
@@ -90,9 +91,9 @@ export class AgentRuntime implements RuntimeView {
   /** The configured model; with `model.registry`, the updater's choice (last good registry model, else the configured one). */
   private async initialModel(preloaded?: ScoringModel): Promise<ScoringModel> {
     const registry = this.config.model.registry;
-    if (!registry) return preloaded ?? (await loadModel(modelRef(this.config)));
+    if (!registry) return preloaded ?? (await loadModel(modelRef(this.config.model)));
     const { id: agentId, hostName, dataDir } = this.config.agent;
-    this.updater = new ModelUpdater({ registry, agentId, hostName: hostName || hostname(), dataDir, fallbackRef: modelRef(this.config), log: this.log, telemetry: this.telemetry });
+    this.updater = new ModelUpdater({ registry, agentId, hostName: hostName || hostname(), dataDir, fallbackRef: modelRef(this.config.model), log: this.log, telemetry: this.telemetry });
     return this.updater.init(preloaded).catch((e: Error) => {
       throw e instanceof UpdaterConfigError ? new StartError(e.message) : e;
     });
@@ -238,8 +239,8 @@ export class AgentRuntime implements RuntimeView {
       this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
       next = { ...next, model: this.config.model };
     }
-    if (modelRef(next) !== modelRef(this.config) && this.scorer && !this.updater) {
-      const model = await loadModel(modelRef(next));
+    if (modelRef(next.model) !== modelRef(this.config.model) && this.scorer && !this.updater) {
+      const model = await loadModel(modelRef(next.model));
       this.scorer.swapModel(model).dispose();
     }
     this.config = next;

@@ -1,4 +1,4 @@
-import type { AgentConfig, SinkConfig } from "../config/types.ts";
+import type { SinkConfig } from "../config/types.ts";
 import type { SinkDriver } from "../../core/sinks/driver.ts";
 
 /** Thrown when the agent cannot start (names the path or component). */
@@ -15,11 +15,6 @@ export interface SinkSlot {
   driver: SinkDriver;
   /** Why the last reachability probe failed (undefined when reachable). */
   probe?: string;
-}
-
-/** The model reference a config names (`online:<name>` or a bundle path). */
-export function modelRef(config: AgentConfig): string {
-  return "online" in config.model ? `online:${config.model.online}` : config.model.bundle;
 }
 
 /** Why the agent is not ready (`/readyz`): no model, an unreachable sink, a halted sink. Empty when ready. */
