@@ -1,3 +1,5 @@
+import { sleep } from "./backoff.ts";
+
 /**
  * Runs `fn` every `intervalMs` until `signal` aborts. Runs never overlap: a slow run delays the
  * next one (the schedule skips missed slots rather than bursting). Errors thrown by `fn` are
@@ -21,15 +23,6 @@ export async function every(
     const t = now();
     if (next < t) next = t + ((intervalMs - ((t - next) % intervalMs)) % intervalMs);
     const wait = Math.max(0, next - t);
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const timer = setTimeout(done, wait);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-      signal.addEventListener("abort", done, { once: true });
-    });
+    await sleep(wait, signal);
   }
 }
