@@ -31,6 +31,21 @@ if [[ "$started_services" == 1 && "${AGENT_SERVICES_KEEP:-}" != "1" && "${CI:-}"
   bash scripts/services/down.sh >/dev/null 2>&1 || true
 fi
 
+# Bun prints a failing test's error above its "(fail)" line, somewhere in a long log; repeat each
+# failure's block (what was printed since the test before it, at most 80 lines) at the end, so a
+# log that only keeps its tail still says why.
+awk '
+  /^ *[0-9]+ tests? failed:$/ { exit }
+  /^\(pass\)|^\(skip\)|^\(todo\)|^[^ ].*\.test\.ts:$/ { n = 0; next }
+  /^\(fail\)/ {
+    if (!shown++) print "\n=== failed tests, with what they printed ==="
+    start = n > 80 ? n - 80 : 0
+    for (i = start; i < n; i++) print buf[i % 80]
+    print $0 "\n"; n = 0; next
+  }
+  { buf[n % 80] = $0; n++ }
+' "$log" | head -400
+
 # bun prints " 123 pass" / " 4 fail" in its summary; turn them into the CI line.
 passed=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
