@@ -219,3 +219,30 @@ test("a sink that stays reachable (429: its probe succeeds) keeps the full backo
   expect(sends[1] - sends[0]).toBeGreaterThanOrEqual(290); // backoff is uniform in [300, 600] ms
   await d.stop(100);
 });
+
+test("a destination still starting (503 while its probe succeeds) is retried at the next probe, not after the whole backoff", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const sends: number[] = [];
+  const sink: Sink = {
+    id: "fake",
+    type: "file",
+    start: async () => {},
+    stop: async () => {},
+    probe: async () => undefined,
+    send: async (batch): Promise<SendResult> => {
+      sends.push(performance.now());
+      if (sends.length <= 2) return { delivered: 0, retry: batch, dead: [], errors: { http_503: batch.length }, unavailable: true };
+      return { delivered: batch.length, retry: [], dead: [], errors: {} };
+    },
+  };
+  // Without the probe, each retry would wait 5-10 s.
+  const { d, push } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 10_000, maxMs: 10_000 }, probeEveryMs: 50 }, t);
+  await d.start();
+  const t0 = performance.now();
+  await push([rec(1)]);
+  while (sends.length < 3 && performance.now() - t0 < 5000) await Bun.sleep(10);
+  expect(sends.length).toBe(3);
+  expect(sends[2] - sends[0]).toBeLessThan(1000);
+  expect(d.status().delivered).toBe(1);
+  await d.stop(100);
+});

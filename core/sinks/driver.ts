@@ -217,7 +217,7 @@ export class SinkDriver {
         if (this.attempt === 1 || this.attempt % 10 === 0) {
           this.log.warn({ sink: this.sink.id, retry_in_ms: delay, attempt: this.attempt, errors: result.errors }, "sink delivery failed; retrying");
         }
-        await this.backoff(delay);
+        await this.backoff(delay, result.unavailable === true);
         return;
       }
     }
@@ -231,14 +231,17 @@ export class SinkDriver {
 
   /**
    * Waits `delay` ms before a retry. Longer waits probe the sink every `probeEveryMs` and end
-   * early when the destination answers again after a failed probe (and the backoff starts over
-   * from `initialMs`): after an outage the backlog starts draining within about a second of the
-   * recovery, not up to `backoff.maxMs` later.
+   * early when the destination answers a probe after being down: after a failed probe, or from
+   * the start when the batch failed because the destination was unavailable (`unavailable`: a
+   * node still starting answers 503 while its probe already succeeds). The backoff then starts
+   * over from `initialMs`: after an outage the backlog starts draining within about a second of
+   * the recovery, not up to `backoff.maxMs` later. A destination that refused the batch while
+   * reachable (429, 500) gets the full backoff.
    */
-  private async backoff(delay: number): Promise<void> {
+  private async backoff(delay: number, unavailable: boolean): Promise<void> {
     const signal = this.abort.signal;
     const until = performance.now() + delay;
-    let sawDown = false;
+    let sawDown = unavailable;
     while (!signal.aborted) {
       const left = until - performance.now();
       if (left <= this.o.probeEveryMs) return sleep(Math.max(0, left), signal);

@@ -15,6 +15,13 @@ export interface SendResult {
   halt?: string;
   /** Error type counts for this batch (`http_429`, `timeout`, `mapping_error`...). */
   errors: Record<string, number>;
+  /**
+   * Set when records are in `retry` because the destination was unreachable or not serving yet
+   * (connection refused, timeout, 502/503/504, a Kafka broker error), as opposed to refusing
+   * this batch (429, 500). While it waits out the backoff, the driver retries as soon as a probe
+   * succeeds, so a service that just came back is not left idle for the rest of a long backoff.
+   */
+  unavailable?: boolean;
 }
 
 /**

@@ -82,6 +82,14 @@ function isClosedIndex(status: number, item: BulkItem): boolean {
   return status === 400 && item.error?.type === "index_closed_exception";
 }
 
+/** Error types meaning "the node could not be reached or is not serving yet" (see {@link SendResult.unavailable}). */
+export const UNAVAILABLE_TYPES: ReadonlySet<string> = new Set(["connection_error", "timeout", "http_502", "http_503", "http_504"]);
+
+/** True when some of the counted errors of `out` say the node was unavailable. */
+export function sawUnavailable(errors: Record<string, number>): boolean {
+  return Object.keys(errors).some((t) => UNAVAILABLE_TYPES.has(t) || UNAVAILABLE_TYPES.has(t.replace(/^template_/, "")));
+}
+
 /** What to do with a batch whose whole bulk request failed. */
 export type RequestVerdict =
   | { action: "split"; type: string; status: number; reason: string }

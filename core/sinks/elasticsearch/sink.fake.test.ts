@@ -127,6 +127,16 @@ describe("createElasticsearchSink classification (fake server)", () => {
     }
   });
 
+  test("503 (a node still starting), whole request or per item → retry, marked unavailable", async () => {
+    const batch = makeBatch("ag", 3);
+    script = () => errorBody(503, "cluster_block_exception");
+    expect(await sinkFor().send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { http_503: 1 }, unavailable: true });
+    script = (docs) => docs.map((_, i) => (i === 0 ? 201 : 503));
+    const r = await sinkFor().send(batch);
+    expect(r).toMatchObject({ delivered: 1, errors: { http_503: 2 }, unavailable: true });
+    expect(r.retry).toEqual(batch.slice(1));
+  });
+
   test("whole-request 401 → halt with the reason, everything kept in retry", async () => {
     script = () => errorBody(401, "security_exception");
     const batch = makeBatch("ag", 5);
@@ -184,7 +194,7 @@ describe("createElasticsearchSink classification (fake server)", () => {
   test("timeout → retry everything as `timeout`", async () => {
     script = () => new Promise<Response>((res) => setTimeout(() => res(Response.json({ items: [] })), 500));
     const batch = makeBatch("ag", 2);
-    expect(await sinkFor({ requestTimeoutMs: 100 }).send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { timeout: 1 } });
+    expect(await sinkFor({ requestTimeoutMs: 100 }).send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { timeout: 1 }, unavailable: true });
   });
 
   test("dead-letter file not writable → the dead records go back to retry", async () => {
@@ -209,7 +219,7 @@ describe("createElasticsearchSink classification (fake server)", () => {
     const port = await deadPort();
     const sink = sinkFor({ hosts: `http://127.0.0.1:${port}`, installTemplate: false });
     const batch = makeBatch("ag", 3);
-    expect(await sink.send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { connection_error: 1 } });
+    expect(await sink.send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { connection_error: 1 }, unavailable: true });
     const back = Bun.serve({
       port,
       hostname: "127.0.0.1",

@@ -134,7 +134,7 @@ describe("createElasticsearchSink when the node is down", () => {
     await sink.start();
     const batch = makeBatch("agent-down", 3);
     const r = await sink.send(batch);
-    expect(r).toEqual({ delivered: 0, retry: batch, dead: [], errors: { template_connection_error: 1 } });
+    expect(r).toEqual({ delivered: 0, retry: batch, dead: [], errors: { template_connection_error: 1 }, unavailable: true });
     const t0 = performance.now();
     expect(await sink.probe()).toContain("connection_error");
     expect(performance.now() - t0).toBeLessThan(2_500);

@@ -13,7 +13,7 @@ import type { SendResult, Sink } from "../sink.ts";
 import { countError, emptyResult, errorMessage } from "../shared/result.ts";
 import { createSearchClient, type SearchAuth, type SearchClientOptions, type SearchFlavor } from "./client.ts";
 import { bulkSend, type BulkTarget } from "./bulk.ts";
-import { classifyRequestError, type BulkOutcome } from "./classify.ts";
+import { classifyRequestError, sawUnavailable, type BulkOutcome } from "./classify.ts";
 import { appendDeadLetters } from "./dead-letter.ts";
 import { buildIndexTemplate, defaultTemplateName, installIndexTemplate } from "./template.ts";
 
@@ -127,6 +127,7 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
     }
     const result: SendResult = { ...out, dead: out.dead.map(({ record, reason }) => ({ record, reason })) };
     if (result.halt === undefined) delete result.halt;
+    if (result.retry.length && sawUnavailable(result.errors)) result.unavailable = true;
     return result;
   }
 
@@ -145,6 +146,7 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
         countError(result, `template_${v.type}`);
         result.retry.push(...batch);
         if (v.action === "halt") result.halt = `installing index template ${templateName}: ${v.reason}`;
+        else if (sawUnavailable(result.errors)) result.unavailable = true;
         return result;
       }
       return finish(await bulkSend(client, batch, target));

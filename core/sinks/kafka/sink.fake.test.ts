@@ -67,7 +67,7 @@ describe("createKafkaSink (fake kafkajs)", () => {
     await sink.start();
     const batch = makeBatch("ag", 4);
     const r1 = await sink.send(batch);
-    expect(r1).toEqual({ delivered: 0, retry: batch, dead: [], errors: { kafka_KafkaJSNonRetriableError: 1 } });
+    expect(r1).toEqual({ delivered: 0, retry: batch, dead: [], errors: { kafka_KafkaJSNonRetriableError: 1 }, unavailable: true });
     expect(made[0]!.disconnects).toBe(1);
     fail = false;
     expect((await sink.send(batch)).delivered).toBe(4);
@@ -163,6 +163,6 @@ describe("createKafkaSink (fake kafkajs)", () => {
     const sink = createKafkaSink({ ...base, kafka });
     await sink.start();
     const batch = makeBatch("ag", 3);
-    expect(await sink.send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { kafka_KafkaJSNonRetriableError: 1 } });
+    expect(await sink.send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { kafka_KafkaJSNonRetriableError: 1 }, unavailable: true });
   });
 });

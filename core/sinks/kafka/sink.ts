@@ -184,12 +184,16 @@ export function createKafkaSink(opts: KafkaSinkOptions): Sink {
         const result = emptyResult();
         countError(result, kafkaErrorType(err));
         result.retry.push(...batch);
+        result.unavailable = true;
         return result;
       }
       const { result, failure } = await sendSplitting(p, batch, target);
       if (failure !== undefined) {
         if (producer === p) producer = undefined; // kafkajs gave up or the producer is broken: recreate
         drop(p);
+        // kafkajs has already retried retriable broker errors itself: what is left is a broker
+        // (or the cluster) not serving; retry as soon as it answers a probe.
+        result.unavailable = true;
       }
       return result;
     },
