@@ -159,7 +159,7 @@ for (const f of BUFFER_FACTORIES) {
       await b.append(testRecords(3, 1));
       const t1 = performance.now();
       await waiting;
-      expect(performance.now() - t1).toBeLessThan(100);
+      expect(performance.now() - t1).toBeLessThan(1000); // long before the 5 s timeout
       await b.close();
     });
 
