@@ -30,7 +30,8 @@ die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 has_service() { [[ ",$SERVICES," == *",$1,"* ]]; }
 
 # java/javac to use: SERVICES_JAVA_HOME, else a Java 17 under /usr/lib/jvm, else JAVA_HOME, else PATH.
-# Java 17 is what Kafka 4.x and OpenSearch 2.19 are tested with here; OpenSearch 3.x needs 21+.
+# Java 17 is what Kafka 4.x and OpenSearch 2.19 are tested with here; OpenSearch 3.x needs 21+
+# (see pick_opensearch_java).
 pick_java() {
   local home="${SERVICES_JAVA_HOME:-}"
   if [[ -z "$home" ]]; then
@@ -44,6 +45,64 @@ pick_java() {
   else
     JAVA="$(command -v java || true)"; JAVAC="$(command -v javac || true)"
   fi
+}
+
+# java_major JAVA_BIN -> the feature version (17, 21, 25, ...) of that java, or nothing.
+# Reads the JDK's `release` file when there is one (no JVM start), else `java -version`.
+java_major() {
+  local bin="$1" home v
+  [[ -x "$bin" ]] || return 0
+  home="$(cd "$(dirname "$(readlink -f "$bin")")/.." && pwd)"
+  if [[ -f "$home/release" ]]; then
+    v="$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")"
+  fi
+  [[ -n "${v:-}" ]] || v="$("$bin" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)"
+  v="${v#1.}"                                    # 1.8.0_x -> 8.0_x
+  v="${v%%[.+-]*}"
+  [[ "$v" =~ ^[0-9]+$ ]] && echo "$v"
+  return 0
+}
+
+opensearch_major() { echo "${OPENSEARCH_VERSION%%.*}"; }
+
+# OS_JAVA/OS_JAVAC: the JDK that runs OpenSearch. 2.x: the one pick_java chose (Java 17).
+# 3.x needs Java 21+: SERVICES_JAVA_HOME if set (must be 21+), else the java pick_java chose if it
+# is 21+, else the newest JDK 21+ under /usr/lib/jvm (e.g. temurin-25-jdk-amd64), else JAVA_HOME
+# or PATH if 21+. Dies with a clear message when there is none.
+pick_opensearch_java() {
+  OS_JAVA="$JAVA"; OS_JAVAC="$JAVAC"
+  local major; major="$(opensearch_major)"
+  [[ "$major" =~ ^[0-9]+$ ]] || die "OPENSEARCH_VERSION=$OPENSEARCH_VERSION is not a version"
+  (( major >= 3 )) || return 0
+  local need=21 home="" best="" best_v=0 v cand
+  if [[ -n "${SERVICES_JAVA_HOME:-}" ]]; then
+    v="$(java_major "$SERVICES_JAVA_HOME/bin/java")"
+    [[ -x "$SERVICES_JAVA_HOME/bin/javac" ]] || die "SERVICES_JAVA_HOME=$SERVICES_JAVA_HOME has no bin/javac"
+    (( ${v:-0} >= need )) || die "opensearch $OPENSEARCH_VERSION needs Java $need+, but SERVICES_JAVA_HOME=$SERVICES_JAVA_HOME is Java ${v:-unknown}; unset it or point it at a JDK $need+"
+    home="$SERVICES_JAVA_HOME"
+  else
+    v="$(java_major "$JAVA")"
+    if (( ${v:-0} >= need )) && [[ -x "$JAVAC" ]]; then
+      OS_JAVA="$JAVA"; OS_JAVAC="$JAVAC"; return 0
+    fi
+    for cand in /usr/lib/jvm/*/ "${JAVA_HOME:-}"; do
+      cand="${cand%/}"
+      [[ -n "$cand" && -x "$cand/bin/javac" && -x "$cand/bin/java" ]] || continue
+      v="$(java_major "$cand/bin/java")"
+      if (( ${v:-0} >= need && ${v:-0} > best_v )); then best="$cand"; best_v="$v"; fi
+    done
+    home="$best"
+    if [[ -z "$home" ]]; then
+      cand="$(command -v javac || true)"
+      if [[ -n "$cand" ]]; then
+        cand="$(cd "$(dirname "$(readlink -f "$cand")")/.." && pwd)"
+        v="$(java_major "$cand/bin/java")"
+        (( ${v:-0} >= need )) && home="$cand"
+      fi
+    fi
+  fi
+  [[ -n "$home" ]] || die "opensearch $OPENSEARCH_VERSION needs a JDK $need+ and none was found (looked in /usr/lib/jvm/*, JAVA_HOME, PATH; Java 17 runs only OpenSearch <= 2.19.x). Install a JDK $need+ or set SERVICES_JAVA_HOME to one."
+  OS_JAVA="$home/bin/java"; OS_JAVAC="$home/bin/javac"
 }
 
 # Installs a JDK / Maven / curl with apt-get when missing (root on Debian only).

@@ -135,11 +135,20 @@ start_opensearch() {
   if [[ -n "$pid" ]]; then log "opensearch: already running (pid $pid)"; return; fi
   check_ports_free opensearch "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT"
 
-  local src="$REPO_ROOT/infra/opensearch/src/Launcher.java" dist
+  # 2.x: Launcher.java on Java 17. 3.x: Launcher3.java (renamed module plugins, PluginInfo-based
+  # Node constructor) on Java 21+ (pick_opensearch_java), compiled for 21 so any JDK 21+ runs it.
+  local main=Launcher javac_args=() jvm_args=(-Djava.locale.providers=SPI,COMPAT)
+  if (( $(opensearch_major) >= 3 )); then
+    main=Launcher3 javac_args=(--release 21)
+    # COMPAT locale data is gone since Java 23 (OpenSearch 3's own jvm.options use SPI,CLDR);
+    # Lucene 10 calls the FFM API from the classpath.
+    jvm_args=(-Djava.locale.providers=SPI,CLDR --enable-native-access=ALL-UNNAMED)
+  fi
+  local src="$REPO_ROOT/infra/opensearch/src/$main.java" dist
   dist="$(resolve_jars opensearch "$REPO_ROOT/infra/opensearch/pom.xml" opensearch.version "$OPENSEARCH_VERSION" "$src")"
-  if [[ ! -f "$dist/classes/Launcher.class" ]]; then
+  if [[ ! -f "$dist/classes/$main.class" ]]; then
     mkdir -p "$dist/classes"
-    "$JAVAC" -nowarn -d "$dist/classes" -cp "$dist/libs/*" "$src" >&2 || die "opensearch: javac Launcher.java failed"
+    "$OS_JAVAC" -nowarn "${javac_args[@]}" -d "$dist/classes" -cp "$dist/libs/*" "$src" >&2 || die "opensearch: javac $main.java failed"
   fi
   if [[ -d "$d/home/data" && "$(cat "$d/data.version" 2>/dev/null)" != "$OPENSEARCH_VERSION" ]]; then
     log "opensearch: data dir is from another version, wiping $d/home/data"
@@ -149,16 +158,16 @@ start_opensearch() {
   echo "$OPENSEARCH_VERSION" >"$d/data.version"
   rotate_log "$(log_file opensearch)"
   # JVM flags follow OpenSearch's own jvm.options where they matter without a distribution.
-  setsid "$JAVA" -Dagent.service=opensearch "-Xms256m" "-Xmx$OPENSEARCH_HEAP" -XX:+UseG1GC \
+  setsid "$OS_JAVA" -Dagent.service=opensearch "-Xms256m" "-Xmx$OPENSEARCH_HEAP" -XX:+UseG1GC \
     -XX:+ExitOnOutOfMemoryError -XX:-OmitStackTraceInFastThrow -Djava.awt.headless=true \
-    -Dfile.encoding=UTF-8 -Djna.nosys=true -Djava.locale.providers=SPI,COMPAT \
+    -Dfile.encoding=UTF-8 -Djna.nosys=true "${jvm_args[@]}" \
     -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0 \
     -Dlog4j2.shutdownHookEnabled=false -Dlog4j2.disable.jmx=true \
     "-Dlog4j2.configurationFile=$REPO_ROOT/infra/opensearch/log4j2.properties" \
-    -cp "$dist/libs/*:$dist/classes" Launcher "$d/home" "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" \
+    -cp "$dist/libs/*:$dist/classes" "$main" "$d/home" "$OPENSEARCH_PORT" "$OPENSEARCH_TRANSPORT_PORT" \
     >"$(log_file opensearch)" 2>&1 </dev/null &
   echo $! >"$(pid_file opensearch)"
-  log "opensearch: $OPENSEARCH_VERSION starting (pid $!) on 127.0.0.1:$OPENSEARCH_PORT, log $(log_file opensearch)"
+  log "opensearch: $OPENSEARCH_VERSION starting (pid $!, java $(java_major "$OS_JAVA")) on 127.0.0.1:$OPENSEARCH_PORT, log $(log_file opensearch)"
 }
 
 wait_opensearch() {
@@ -178,6 +187,7 @@ wait_opensearch() {
 
 # ---------------------------------------------------------------- main
 ensure_tools
+has_service opensearch && pick_opensearch_java   # before anything starts: dies early if 3.x finds no Java 21+
 mkdir -p "$DIST_DIR" "$RUN_DIR"
 has_service kafka && start_kafka
 has_service opensearch && start_opensearch

@@ -3,7 +3,8 @@
  * `scripts/services/up.sh` / `down.sh` on free ports with its own run dir
  * (`AGENT_SERVICES_RUN_DIR`), sharing the jar cache of `~/.cache/agent-services/dist`. The
  * shared services on 9092/9200 are never touched; one service of the instance can be stopped
- * and started again (`SERVICES=kafka`).
+ * and started again (`SERVICES=kafka`). Also used by core/sinks/elasticsearch/opensearch3.test.ts
+ * with `{ opensearchVersion: "3.x.y" }` (up.sh then picks a Java 21+ by itself).
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -22,12 +23,23 @@ export function freePorts(count: number): number[] {
   return ports;
 }
 
+/** Optional settings of a {@link ServiceInstance}; without them it runs the scripts' defaults. */
+export interface ServiceInstanceOptions {
+  /** `OPENSEARCH_VERSION` for up.sh (default: the script's, 2.19.6); 3.x makes it pick Java 21+. */
+  opensearchVersion?: string;
+  /** Extra environment for up.sh / down.sh (e.g. `SERVICES_TIMEOUT`), applied last. */
+  env?: Record<string, string>;
+}
+
 /** One private instance: `up()` in beforeAll, `destroy()` in afterAll. */
 export class ServiceInstance {
   readonly runDir = mkdtempSync(join(tmpdir(), "agent-faults-services-"));
   readonly ports: { kafka: number; controller: number; http: number; transport: number };
 
-  constructor(readonly services: ServiceName[]) {
+  constructor(
+    readonly services: ServiceName[],
+    readonly options: ServiceInstanceOptions = {},
+  ) {
     const [kafka, controller, http, transport] = freePorts(4);
     this.ports = { kafka, controller, http, transport };
   }
@@ -52,6 +64,8 @@ export class ServiceInstance {
       KAFKA_HEAP: "512m",
       OPENSEARCH_HEAP: "512m",
       SERVICES_STOP_TIMEOUT: "20",
+      ...(this.options.opensearchVersion ? { OPENSEARCH_VERSION: this.options.opensearchVersion } : {}),
+      ...this.options.env,
     };
   }
 
