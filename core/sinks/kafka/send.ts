@@ -3,11 +3,13 @@
  * records / `maxBytesPerRequest` JSON bytes, up to `inFlight` of them at once on the producer's
  * connection, each split in halves while the broker says "too large".
  *
- * Why requests are small: kafkajs groups a request's messages per partition by copying the
- * partition's array for every message (`[...current, message]`), so a request costs O(n²) in
- * the records of one partition — and all records of an agent share a key, hence a partition.
- * 10k records in one request spent ~80% of the CPU there (≈20k records/s); 500 per request
- * makes it a small share.
+ * Request size: kafkajs 2.2.4 groups a request's messages per partition by copying the
+ * partition's array for every message (`[...current, message]`), O(n²) in the records of one
+ * partition — and all records of an agent share a key, hence a partition: 10k records in one
+ * request spent ~80% of the CPU there, and still ~17% at 500 per request. patches/ (applied
+ * by patch-package on `npm ci`) makes that grouping linear; kafkajs-patch.test.ts checks the
+ * patch is in place. Requests stay bounded (1500 records / 512 KiB of JSON, measured best in
+ * scripts/bench/pipeline.ts) to keep under the broker's `message.max.bytes` uncompressed.
  *
  * `inFlight` defaults to 1, which keeps the records of a batch in order in their partition.
  * Above 1, requests overlap with the broker's round trip (useful on a slow link) but kafkajs
@@ -36,7 +38,7 @@ export interface KafkaTarget {
 }
 
 /** Request sizing defaults (measured: see scripts/bench/pipeline.ts). */
-export const KAFKA_REQUEST_DEFAULTS = { maxRecordsPerRequest: 500, maxBytesPerRequest: 512 * 1024, inFlight: 1 } as const;
+export const KAFKA_REQUEST_DEFAULTS = { maxRecordsPerRequest: 1500, maxBytesPerRequest: 512 * 1024, inFlight: 1 } as const;
 
 /** The JSON value of a record, cached on it (`json`) so sizing and sending serialise once. */
 function jsonOf(r: OutRecord): string {

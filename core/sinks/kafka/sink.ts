@@ -11,8 +11,8 @@
  *   `message.max.bytes`: all records of one agent share a key, hence a partition) → the batch is
  *   split in halves and each half sent; a single record still too large → `dead`.
  * - A batch is sent as produce requests of at most `maxRecordsPerRequest` records /
- *   `maxBytesPerRequest` bytes, one at a time by default (kafkajs is O(n²) in the records of
- *   one partition per request; see send.ts). Throughput: scripts/bench/pipeline.ts.
+ *   `maxBytesPerRequest` bytes, one at a time by default (see send.ts). Throughput:
+ *   scripts/bench/pipeline.ts.
  *
  * Delivery is at least once: a batch retried after a partial write is written again; consumers
  * de-duplicate on `agent.id` + `agent.seq`.
@@ -46,7 +46,7 @@ export interface KafkaSinkOptions {
    * zstd codec (kafkajs: `registerKafkaCodecs()` from codecs.ts, which `createKafka` calls).
    */
   compression?: KafkaCompression;
-  /** Records per produce request (default 500). */
+  /** Records per produce request (default 1500). */
   maxRecordsPerRequest?: number;
   /** JSON bytes per produce request before compression (default 512 KiB; keep under `message.max.bytes`). */
   maxBytesPerRequest?: number;
