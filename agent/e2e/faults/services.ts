@@ -3,7 +3,7 @@
  * `scripts/services/up.sh` / `down.sh` on free ports with its own run dir
  * (`AGENT_SERVICES_RUN_DIR`), sharing the jar cache of `~/.cache/agent-services/dist`. The
  * shared services on 9092/9200 are never touched; one service of the instance can be stopped
- * and started again (`SERVICES=kafka`). Also used by core/sinks/elasticsearch/opensearch3.test.ts
+ * and started again (`SERVICES=kafka`). Also used by agent/e2e/opensearch3.test.ts
  * with `{ opensearchVersion: "3.x.y" }` (up.sh then picks a Java 21+ by itself).
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The Elasticsearch sink's checks against a REAL node, shared by `sink.test.ts` (the shared
- * OpenSearch 2.19 on :9200) and `opensearch3.test.ts` (a private OpenSearch 3.x): template
+ * OpenSearch 2.19 on :9200) and `agent/e2e/opensearch3.test.ts` (a private OpenSearch 3.x): template
  * installed and mappings per the data contract, probe, delivery of points and anomalies, the same
  * batch twice delivered exactly once by `_id`, a 400 mapping error → dead + one dead-letter line,
  * one 10k-record batch. Not a test file itself: `describeSinkAgainst` registers a `describe`

@@ -1,7 +1,7 @@
 /**
  * Elasticsearch sink against a REAL OpenSearch node (`npm run services:up`, OpenSearch 2.19).
  * Fails, not skips, when it is down. Override the URL with OPENSEARCH_URL. The checks themselves
- * are in sink.checks.ts, shared with opensearch3.test.ts (a private OpenSearch 3.x node).
+ * are in sink.checks.ts, shared with agent/e2e/opensearch3.test.ts (a private OpenSearch 3.x node).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";

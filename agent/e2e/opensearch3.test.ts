@@ -10,9 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { ServiceInstance } from "../../../agent/e2e/faults/services.ts";
-import { createSearchClient, detectSearchFlavor } from "./client.ts";
-import { describeSinkAgainst } from "./sink.checks.ts";
+import { ServiceInstance } from "./faults/services.ts";
+import { createSearchClient, detectSearchFlavor } from "../../core/sinks/elasticsearch/client.ts";
+import { describeSinkAgainst } from "../../core/sinks/elasticsearch/sink.checks.ts";
 
 const VERSION = process.env.OPENSEARCH3_VERSION ?? "3.9.0";
 const services = new ServiceInstance(["opensearch"], { opensearchVersion: VERSION });
@@ -20,7 +20,7 @@ let started: Promise<void>;
 
 /** The java up.sh would run OpenSearch `VERSION` with (its own choice, scripts/services/common.sh), or undefined. */
 function java21(): string | undefined {
-  const common = join(import.meta.dir, "../../../scripts/services/common.sh");
+  const common = join(import.meta.dir, "../../scripts/services/common.sh");
   const r = Bun.spawnSync(["bash", "-c", `source "$1" && pick_java && OPENSEARCH_VERSION="$2" && pick_opensearch_java && echo "$OS_JAVA"`, "java21", common, VERSION], {
     stdout: "pipe",
     stderr: "pipe",
