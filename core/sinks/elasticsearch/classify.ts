@@ -97,8 +97,9 @@ export type RequestVerdict =
   | { action: "retry"; type: string; reason: string };
 
 /**
- * Classifies an error thrown by the client for a whole request: 413 → split, 401/403 → halt,
- * anything else (429, 5xx, other statuses, timeouts, connection errors) → retry.
+ * Classifies an error thrown by the client for a whole request: 413 → split, 401/403 and a
+ * server that fails the product check (flavor `elasticsearch` on OpenSearch) → halt, anything
+ * else (429, 5xx, other statuses, timeouts, connection errors) → retry.
  */
 export function classifyRequestError(err: unknown): RequestVerdict {
   if (err instanceof errors.ResponseError) {
@@ -110,6 +111,10 @@ export function classifyRequestError(err: unknown): RequestVerdict {
       return { action: "halt", type: `http_${status}`, reason: `elasticsearch refused the credentials: ${detail}` };
     }
     return { action: "retry", type: `http_${status}`, reason: detail };
+  }
+  if (err instanceof errors.ProductNotSupportedError) {
+    // flavor "elasticsearch" and the server is not Elasticsearch: a configuration error, like 401/403.
+    return { action: "halt", type: "product_not_supported", reason: `the server is not Elasticsearch (flavor "elasticsearch" requires it): ${err.message}` };
   }
   if (err instanceof errors.TimeoutError) return { action: "retry", type: "timeout", reason: err.message };
   if (err instanceof errors.ConnectionError || err instanceof errors.NoLivingConnectionsError) {

@@ -161,6 +161,7 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
       } catch (err) {
         const v = classifyRequestError(err);
         if (v.type === "http_403") return undefined; // reachable, authenticated; GET / needs `monitor`
+        if (v.type === "product_not_supported") return `${[opts.hosts].flat().join(",")}: ${v.reason}`;
         return `elasticsearch unreachable at ${[opts.hosts].flat().join(",")}: ${v.type} ${errorMessage(err)}`.trim();
       }
     },
