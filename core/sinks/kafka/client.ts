@@ -14,8 +14,8 @@
  *   you rely on it (kafkajs marks it experimental: de-duplicate on `agent.id` + `seq` anyway).
  * - On a fresh broker the first group/transaction call logs ERROR lines such as "The group
  *   coordinator is not available": kafkajs retries them; they are not failures.
- * - Under Bun, kafkajs triggers a harmless `TimeoutNegativeWarning` (it calls setTimeout with a
- *   negative delay); `NODE_NO_WARNINGS=1` hides it.
+ * - kafkajs 2.2.4 calls setTimeout with a negative delay, which prints a `TimeoutNegativeWarning`;
+ *   patches/kafkajs+2.2.4.patch (applied on `npm ci`) clamps it at 0.
  *
  * @module
  */

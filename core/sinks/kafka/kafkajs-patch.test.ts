@@ -1,6 +1,7 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by patch-package on `npm ci`, see package.json
- * `postinstall`) makes kafkajs' per-partition grouping linear. These tests fail when the patch is
+ * `postinstall`) makes kafkajs' per-partition grouping linear and clamps a negative timer delay
+ * (Bun's TimeoutNegativeWarning on stderr). These tests fail when the patch is
  * missing (e.g. kafkajs upgraded without re-checking it) and check the grouping still does what
  * kafkajs' producer expects of it.
  */
@@ -17,6 +18,11 @@ test("the installed kafkajs carries the grouping patch (no array copy per messag
   expect(src).not.toContain("Object.assign(result"); // the original: a copy of the array per message
   expect(src).toContain("patches/kafkajs+2.2.4.patch");
   expect((require("kafkajs/package.json") as { version: string }).version).toBe("2.2.4");
+});
+
+test("the installed kafkajs never schedules a negative timeout (TimeoutNegativeWarning)", () => {
+  const src = readFileSync(require.resolve("kafkajs/src/network/requestQueue/index.js"), "utf8");
+  expect(src).toContain("}, Math.max(0, scheduleAt))");
 });
 
 test("grouping keeps every message once, in order, under its partition", () => {
