@@ -238,3 +238,21 @@ test("a corrupt cursor file replays the whole buffer for that sink (duplicates, 
   expect(readAll(b, "s")).toEqual([1, 2, 3, 4, 5]);
   await b.close();
 });
+
+test("the in-memory cache keeps only what some sink has not acknowledged; reads before it come from the segments", async () => {
+  const dir = tempDir();
+  const b = await DiskBuffer.open({ dir, ...small });
+  await b.attach(["fast", "slow"]);
+  const cached = () => (b as unknown as { cache: { length: number; base: number } }).cache;
+  await b.append(testRecords(1, 200));
+  expect(cached().length).toBe(200);
+  b.ack("fast", b.read("fast", 200, 1 << 20).next);
+  expect(cached().length).toBe(200); // "slow" still needs them
+  const half = b.read("slow", 120, 1 << 20);
+  b.ack("slow", half.next);
+  expect(cached().length).toBe(80);
+  expect(cached().base).toBe(half.next);
+  expect(readAll(b, "slow")).toEqual(Array.from({ length: 80 }, (_, i) => 121 + i));
+  expect(cached().length).toBe(0);
+  await b.close();
+});
