@@ -198,8 +198,8 @@ test("after an outage the batch is retried as soon as a probe succeeds again, no
   await d.stop(100);
 });
 
-test("a sink that stays reachable (429: its probe succeeds) keeps the full backoff", async () => {
-  const t = new Telemetry({ defaultMetrics: false });
+/** A sink whose probe always succeeds; send number n (from 1) answers `failure(batch, n)`, or delivers when that is undefined. Send times in `sends`. */
+function reachableSink(failure: (batch: OutRecord[], n: number) => SendResult | undefined): { sink: Sink; sends: number[] } {
   const sends: number[] = [];
   const sink: Sink = {
     id: "fake",
@@ -207,11 +207,17 @@ test("a sink that stays reachable (429: its probe succeeds) keeps the full backo
     start: async () => {},
     stop: async () => {},
     probe: async () => undefined,
-    send: async (batch): Promise<SendResult> => {
+    send: async (batch) => {
       sends.push(performance.now());
-      return sends.length === 1 ? { delivered: 0, retry: batch, dead: [], errors: { http_429: 1 } } : { delivered: batch.length, retry: [], dead: [], errors: {} };
+      return failure(batch, sends.length) ?? { delivered: batch.length, retry: [], dead: [], errors: {} };
     },
   };
+  return { sink, sends };
+}
+
+test("a sink that stays reachable (429: its probe succeeds) keeps the full backoff", async () => {
+  const t = new Telemetry({ defaultMetrics: false });
+  const { sink, sends } = reachableSink((batch, n) => (n === 1 ? { delivered: 0, retry: batch, dead: [], errors: { http_429: 1 } } : undefined));
   const { d, push } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 600, maxMs: 600 }, probeEveryMs: 50 }, t);
   await d.start();
   await push([rec(1)]);
@@ -222,19 +228,7 @@ test("a sink that stays reachable (429: its probe succeeds) keeps the full backo
 
 test("a destination still starting (503 while its probe succeeds) is retried at the next probe, not after the whole backoff", async () => {
   const t = new Telemetry({ defaultMetrics: false });
-  const sends: number[] = [];
-  const sink: Sink = {
-    id: "fake",
-    type: "file",
-    start: async () => {},
-    stop: async () => {},
-    probe: async () => undefined,
-    send: async (batch): Promise<SendResult> => {
-      sends.push(performance.now());
-      if (sends.length <= 2) return { delivered: 0, retry: batch, dead: [], errors: { http_503: batch.length }, unavailable: true };
-      return { delivered: batch.length, retry: [], dead: [], errors: {} };
-    },
-  };
+  const { sink, sends } = reachableSink((batch, n) => (n <= 2 ? { delivered: 0, retry: batch, dead: [], errors: { http_503: batch.length }, unavailable: true } : undefined));
   // Without the probe, each retry would wait 5-10 s.
   const { d, push } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 10_000, maxMs: 10_000 }, probeEveryMs: 50 }, t);
   await d.start();
