@@ -1,4 +1,4 @@
-import type { MetricSample, OutRecord } from "../events.ts";
+import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
@@ -16,6 +16,9 @@ function cachedKey(name: string, labels: Record<string, string>): string {
 }
 
 export type { ModelFailure, RoundInfo, ScorerOptions, SwapOptions } from "./scorer-types.ts";
+
+/** The `event` of every point record: one shared, frozen object (one allocation less per point). */
+const EVENT_METRIC: PointRecord["event"] = Object.freeze({ kind: "metric" });
 
 interface SeriesEntry {
   name: string;
@@ -176,7 +179,7 @@ export class Scorer {
           value: Number.isFinite(s.value) ? s.value : null,
           anomaly: { score, threshold: this.hyst.open, is_anomaly: score >= this.hyst.open },
           model: modelRef,
-          event: { kind: "metric" },
+          event: EVENT_METRIC,
         },
       });
       const tr = e.tracker.update(score, s.timestamp);

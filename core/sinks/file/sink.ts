@@ -56,7 +56,8 @@ export function createFileSink(opts: FileSinkOptions): Sink {
     result.delivered = batch.length - keep.length;
     if (keep.length === 0) return result;
     try {
-      const text = keep.map((r) => `${r.json ?? JSON.stringify(r.doc)}\n`).join("");
+      // One join over the cached JSON: no per-record "json + newline" string to allocate.
+      const text = `${keep.map((r) => r.json ?? JSON.stringify(r.doc)).join("\n")}\n`;
       const h = await getHandle();
       await h.appendFile(text);
       if (fsyncEveryBatch) await h.sync();

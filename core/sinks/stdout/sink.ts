@@ -53,7 +53,7 @@ export function createStdoutSink(opts: StdoutSinkOptions): Sink {
       result.delivered = batch.length - keep.length;
       if (keep.length === 0) return result;
       try {
-        const text = keep.map((r) => `${pretty ? formatPretty(r) : (r.json ?? JSON.stringify(r.doc))}\n`).join("");
+        const text = `${keep.map((r) => (pretty ? formatPretty(r) : (r.json ?? JSON.stringify(r.doc)))).join("\n")}\n`;
         if (out.write(text) === false && out.once) await new Promise<void>((resolve) => out.once!("drain", resolve));
         result.delivered += keep.length;
       } catch {
