@@ -1,6 +1,6 @@
 /**
  * Elasticsearch 8.x / 9.x wire compatibility of the sink, against the in-process emulator of
- * `testing/es-emulator.ts` (real Elasticsearch cannot run here). The emulator enforces what real
+ * `testing/es-emulator/` (real Elasticsearch cannot run here). The emulator enforces what real
  * ES does on the wire: the `X-elastic-product` header, the media-type rules of
  * `RestCompatibleVersionHelper` (ES 8 takes compatible-with=7|8, ES 9 takes 8|9, both take plain
  * `application/json` / `application/x-ndjson`), the 406 for unsupported body types, and the shapes
@@ -20,7 +20,7 @@ import { Client, HttpConnection, errors } from "@elastic/elasticsearch";
 import { makeBatch, makePoint } from "../shared/testing.ts";
 import { createSearchClient, detectSearchFlavor } from "./client.ts";
 import { createElasticsearchSink, type ElasticsearchSinkOptions } from "./sink.ts";
-import { startEsEmulator, type EsEmulator } from "./testing/es-emulator.ts";
+import { startEsEmulator, type EsEmulator } from "./testing/es-emulator/index.ts";
 
 /** What ES 8 answers a 9.x client (seen in user reports of the 9.x clients against 8.x servers). */
 const ES8_REFUSES_V9 =
