@@ -1,36 +1,48 @@
 import { sleep } from "./backoff.ts";
 
-/** Options of {@link startupGcHints}. */
-export interface GcHintOptions {
-  /** Time between hints, ms (default 5000). */
-  everyMs: number;
-  /** How long after the start hints are given, ms (default 60 000). */
-  forMs: number;
-  /** The hint (default: `Bun.gc(true)`, a full collection now: 20–40 ms at 10k series). */
+/** Options of {@link governHeap}. */
+export interface HeapGovernorOptions {
+  /** How often RSS is looked at, ms (default 1000). */
+  checkEveryMs: number;
+  /** RSS growth since the last collection that triggers a full one, bytes (default 64 MiB). */
+  growthBytes: number;
+  /** The collection (default `Bun.gc(true)`: a full collection now, 20–40 ms at 10k series). */
   gc: () => void;
+  /** Resident set size now, bytes (default `process.memoryUsage.rss()`). */
+  rss: () => number;
 }
 
-/** Defaults of {@link GcHintOptions}. */
-export const GC_HINT_DEFAULTS: GcHintOptions = { everyMs: 5000, forMs: 60_000, gc: () => void Bun.gc(true) };
+/** Defaults of {@link HeapGovernorOptions}. */
+export const HEAP_GOVERNOR_DEFAULTS: HeapGovernorOptions = {
+  checkEveryMs: 1000,
+  growthBytes: 64 * 1024 * 1024,
+  gc: () => void Bun.gc(true),
+  rss: () => process.memoryUsage.rss(),
+};
 
 /**
- * Runs a full garbage collection every `everyMs` during the first `forMs` of a run.
+ * Runs a full garbage collection whenever RSS has grown by `growthBytes` since the last one (or
+ * since the start); returns when `signal` aborts.
  *
- * Why: JavaScriptCore sizes its heap from a near-empty start, so its first full collection
- * comes late. A round of 10k series allocates its 10k records at once; the young-generation
- * collections that run meanwhile promote them, so records already delivered pile up in the old
- * generation until that first full collection: RSS climbed to ~360 MB about 30 s after start
- * before dropping to ~165 MB. With a collection every 5 s in the first minute RSS stays within
- * 150–230 MB from the start (peak 206–231 MB), and JSC's own schedule keeps it there afterwards
- * (scripts/bench/steady.ts, 10k series × 1 Hz). `Bun.gc(false)` (non-blocking) was tried and
- * did not reliably collect. Each collection blocks for 20–40 ms at 10k series: a source with a
- * shorter interval skips a slot then (`every` does not burst). Resolves when the time is up or
- * `signal` aborts.
+ * Why: a round of 10k series allocates its 10k records at once, so the young-generation
+ * collections that run meanwhile promote them, and records already delivered pile up in the
+ * old generation until JavaScriptCore's next full collection. Left to itself, JSC let RSS climb
+ * to 345–375 MB between full collections at 10k series × 1 Hz (its schedule is tied to
+ * event-loop activity, and a quiet agent has little). With this governor RSS stays at about
+ * 165–235 MB (scripts/bench/steady.ts); a full collection costs 20–40 ms and comes every
+ * ~10 s at that rate. An agent whose RSS does not grow never collects here. A source with an
+ * interval shorter than a collection skips a slot then (`every` does not burst).
  */
-export async function startupGcHints(signal: AbortSignal, options: Partial<GcHintOptions> = {}): Promise<void> {
-  const o = { ...GC_HINT_DEFAULTS, ...options };
-  for (let n = Math.floor(o.forMs / o.everyMs); n > 0 && !signal.aborted; n--) {
-    await sleep(o.everyMs, signal);
-    if (!signal.aborted) o.gc();
+export async function governHeap(signal: AbortSignal, options: Partial<HeapGovernorOptions> = {}): Promise<void> {
+  const o = { ...HEAP_GOVERNOR_DEFAULTS, ...options };
+  let base = o.rss();
+  while (!signal.aborted) {
+    await sleep(o.checkEveryMs, signal);
+    if (signal.aborted) return;
+    const now = o.rss();
+    if (now - base > o.growthBytes) {
+      o.gc();
+      base = o.rss();
+    } else if (now < base) base = now; // collected (or returned memory) by itself
   }
 }
