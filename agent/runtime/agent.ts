@@ -10,7 +10,7 @@ import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
 import { Scorer } from "../../core/runtime/scorer.ts";
 import { SeqAllocator } from "../../core/runtime/seq.ts";
 import { every } from "../../core/runtime/every.ts";
-import { governHeap } from "../../core/runtime/gc-hints.ts";
+import { governHeap } from "../../core/runtime/heap-governor.ts";
 import { RateLimitedLog } from "../../core/telemetry/log.ts";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { loadModel } from "../../models/load.ts";
@@ -133,7 +133,7 @@ export class AgentRuntime implements RuntimeView {
     this.loops.push(every(5000, () => this.probeSinks(), signal, () => {}));
     if (this.updater) this.loops.push(runUpdater(this.updater, signal));
     this.loops.push(every(60_000, async (now) => void this.scorer?.sweep(now), signal, () => {}));
-    this.loops.push(governHeap(signal)); // RSS between full collections: see gc-hints.ts
+    this.loops.push(governHeap(signal)); // RSS between full collections: see heap-governor.ts
     const pg = this.config.telemetry.pushgateway;
     if (pg) {
       this.loops.push(

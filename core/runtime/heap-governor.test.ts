@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { governHeap } from "./gc-hints.ts";
+import { governHeap } from "./heap-governor.ts";
 
 /**
  * Runs the governor over a scripted RSS series, one value per check (the first is the start),
