@@ -26,26 +26,36 @@ const rec = (seq: number): OutRecord => ({
   },
 });
 
-/** A scripted sink: each send consumes the next behaviour ("ok" | "retry" | "halt" | "dead"). */
-function fakeSink(script: string[]) {
-  const got: number[] = [];
-  const batches: number[] = [];
+/** A sink whose probe always succeeds; send number n (from 1) answers `failure(batch, n)`, or delivers when that is undefined. Send times in `sends`. */
+function reachableSink(failure: (batch: OutRecord[], n: number) => SendResult | undefined): { sink: Sink; sends: number[] } {
+  const sends: number[] = [];
   const sink: Sink = {
     id: "fake",
     type: "file",
     start: async () => {},
     stop: async () => {},
     probe: async () => undefined,
-    send: async (batch): Promise<SendResult> => {
-      const what = script.shift() ?? "ok";
-      batches.push(batch.length);
-      if (what === "retry") return { delivered: 0, retry: batch, dead: [], errors: { http_503: 1 } };
-      if (what === "halt") return { delivered: 0, retry: batch, dead: [], halt: "401 unauthorized", errors: { http_401: 1 } };
-      if (what === "dead") return { delivered: batch.length - 1, retry: [], dead: [{ record: batch[0], reason: "400 mapping" }], errors: { mapping_error: 1 } };
-      for (const r of batch) got.push(r.doc.agent.seq);
-      return { delivered: batch.length, retry: [], dead: [], errors: {} };
+    send: async (batch) => {
+      sends.push(performance.now());
+      return failure(batch, sends.length) ?? { delivered: batch.length, retry: [], dead: [], errors: {} };
     },
   };
+  return { sink, sends };
+}
+
+/** A scripted sink: each send consumes the next behaviour ("ok" | "retry" | "halt" | "dead"). */
+function fakeSink(script: string[]) {
+  const got: number[] = [];
+  const batches: number[] = [];
+  const { sink } = reachableSink((batch): SendResult | undefined => {
+    const what = script.shift() ?? "ok";
+    batches.push(batch.length);
+    if (what === "retry") return { delivered: 0, retry: batch, dead: [], errors: { http_503: 1 } };
+    if (what === "halt") return { delivered: 0, retry: batch, dead: [], halt: "401 unauthorized", errors: { http_401: 1 } };
+    if (what === "dead") return { delivered: batch.length - 1, retry: [], dead: [{ record: batch[0], reason: "400 mapping" }], errors: { mapping_error: 1 } };
+    for (const r of batch) got.push(r.doc.agent.seq);
+    return undefined;
+  });
   return { sink, got, batches };
 }
 
@@ -198,22 +208,6 @@ test("after an outage the batch is retried as soon as a probe succeeds again, no
   await d.stop(100);
 });
 
-/** A sink whose probe always succeeds; send number n (from 1) answers `failure(batch, n)`, or delivers when that is undefined. Send times in `sends`. */
-function reachableSink(failure: (batch: OutRecord[], n: number) => SendResult | undefined): { sink: Sink; sends: number[] } {
-  const sends: number[] = [];
-  const sink: Sink = {
-    id: "fake",
-    type: "file",
-    start: async () => {},
-    stop: async () => {},
-    probe: async () => undefined,
-    send: async (batch) => {
-      sends.push(performance.now());
-      return failure(batch, sends.length) ?? { delivered: batch.length, retry: [], dead: [], errors: {} };
-    },
-  };
-  return { sink, sends };
-}
 
 test("a sink that stays reachable (429: its probe succeeds) keeps the full backoff", async () => {
   const t = new Telemetry({ defaultMetrics: false });
