@@ -1,7 +1,8 @@
 /**
  * Core series types shared by every layer.
  *
- * A series is stored column-wise: `timestamps` (ms since the Unix epoch, strictly increasing),
+ * A series is stored column-wise: `timestamps` (ms since the Unix epoch, in file order: usually
+ * increasing, but real exports repeat an hour at a daylight-saving change or jump back),
  * `values` (NaN marks a missing sample: a gap in the data) and optional `labels`
  * (1 = inside a labelled anomaly window).
  */
@@ -24,12 +25,30 @@ export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 export interface Series {
   /** Series name, e.g. the CSV file name without extension (`series_0001`). */
   name: string;
-  /** Milliseconds since the Unix epoch, strictly increasing. */
+  /** Milliseconds since the Unix epoch, in file order (see {@link ReadNotes} for repeats). */
   timestamps: Float64Array;
   /** Sample values; `NaN` marks a missing sample. */
   values: Float64Array;
   /** Optional ground truth: 1 inside a labelled anomaly window, else 0. */
   labels?: Uint8Array;
+  /** What the reader tolerated in the file (absent when it was clean). */
+  notes?: ReadNotes;
+}
+
+/** Counts of the quirks a reader tolerated in one file (rows are kept in file order). */
+export interface ReadNotes {
+  /** Rows whose timestamp equals the latest one before them. */
+  repeated: number;
+  /** Rows whose timestamp is earlier than one before them. */
+  outOfOrder: number;
+  /** Malformed rows left out (unparseable timestamp, missing column). */
+  skipped: number;
+  /** Non-numeric or non-finite values read as gaps. */
+  badValues: number;
+  firstTimeLine?: number;
+  firstSkippedLine?: number;
+  firstSkippedReason?: string;
+  firstBadValueLine?: number;
 }
 
 /** One injected anomaly, as written to `metadata.json` by the generator. */

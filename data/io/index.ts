@@ -7,7 +7,8 @@
  * const ds = await readDataset("out/ds");
  */
 export { DataError } from "./errors.ts";
-export { readSeriesCsv, parseSeriesCsv } from "./csv.ts";
+export { readSeriesCsv, parseSeriesCsv, csvRecords } from "./csv.ts";
+export { describeNotes, type ReadOptions } from "./rows.ts";
 export { readSeriesJsonl, parseSeriesJsonl } from "./jsonl.ts";
 export { readSeries, readDataset } from "./read.ts";
 export { writeDataset, type WriteOptions, type WriteResult, type SeriesFormat } from "./write.ts";

@@ -6,7 +6,7 @@ const F = "d/s.jsonl";
 function expectError(text: string, pattern: RegExp, line?: number): void {
   let err: unknown;
   try {
-    parseSeriesJsonl(text, F);
+    parseSeriesJsonl(text, F, { strictTime: true, strictRows: true });
   } catch (e) {
     err = e;
   }
@@ -31,7 +31,14 @@ describe("parseSeriesJsonl", () => {
     expect(parseSeriesJsonl('{"timestamp":"2026-01-01T00:00:00Z","value":2}', F).labels).toBeUndefined();
   });
 
-  test("error cases", () => {
+  test("lenient by default: bad rows skipped, bad values gaps, counted", () => {
+    const s = parseSeriesJsonl('{"timestamp":"x","value":1}\n{"timestamp":"2026-01-01T00:00:00Z","value":"NaN"}\n{"timestamp":"2026-01-01T00:00:00Z","value":2}\n', F);
+    expect(s.values.length).toBe(2);
+    expect(s.values[0]).toBeNaN();
+    expect(s.notes).toMatchObject({ skipped: 1, badValues: 1, repeated: 1 });
+  });
+
+  test("error cases (strict)", () => {
     const ok = '{"timestamp":"2026-01-01T00:00:00Z","value":1}\n';
     expectError("", /empty file/);
     expectError("{nope\n", /invalid JSON/, 1);

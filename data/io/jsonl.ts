@@ -6,7 +6,7 @@ import { parseTimestamp } from "../time.ts";
 import type { Series } from "../types.ts";
 import { DataError, quote } from "./errors.ts";
 import { readText, seriesName } from "./file.ts";
-import { checkLabel, SeriesBuilder } from "./rows.ts";
+import { checkLabel, SeriesBuilder, type ReadOptions } from "./rows.ts";
 
 function timestampOf(raw: unknown, file: string, line: number): number {
   if (raw === undefined) throw new DataError(file, 'missing "timestamp"', line);
@@ -39,7 +39,7 @@ function valueOf(raw: unknown, file: string, line: number): number {
  * @example
  * parseSeriesJsonl('{"timestamp":"2026-01-01T00:00:00Z","value":null,"label":1}\n', "a.jsonl").values; // [NaN]
  */
-export function parseSeriesJsonl(text: string, file: string): Series {
+export function parseSeriesJsonl(text: string, file: string, options: ReadOptions = {}): Series {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") throw new DataError(file, "empty file");
   const lines = text.split("\n");
@@ -61,10 +61,22 @@ export function parseSeriesJsonl(text: string, file: string): Series {
     const r = rec as Record<string, unknown>;
     if (!out) {
       hasLabel = r.label !== undefined;
-      out = new SeriesBuilder(file, lines.length, hasLabel);
+      out = new SeriesBuilder(file, lines.length, hasLabel, options);
     }
-    const t = timestampOf(r.timestamp, file, lineNo);
-    const v = valueOf(r.value, file, lineNo);
+    let t: number;
+    try {
+      t = timestampOf(r.timestamp, file, lineNo);
+    } catch (err) {
+      out.skip((err as DataError).reason, lineNo);
+      continue;
+    }
+    let v: number;
+    try {
+      v = valueOf(r.value, file, lineNo);
+    } catch (err) {
+      if (options.strictRows) throw err;
+      v = out.value("nan", lineNo);
+    }
     if ((r.label !== undefined) !== hasLabel) {
       throw new DataError(file, hasLabel ? 'missing "label"' : 'unexpected "label" (the first record has none)', lineNo);
     }
@@ -80,6 +92,6 @@ export function parseSeriesJsonl(text: string, file: string): Series {
  * @example
  * const s = await readSeriesJsonl("out/ds/series/series_0000.jsonl");
  */
-export async function readSeriesJsonl(path: string): Promise<Series> {
-  return parseSeriesJsonl(await readText(path), path);
+export async function readSeriesJsonl(path: string, options: ReadOptions = {}): Promise<Series> {
+  return parseSeriesJsonl(await readText(path), path, options);
 }

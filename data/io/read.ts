@@ -13,6 +13,7 @@ import { readSeriesCsv } from "./csv.ts";
 import { DataError, quote } from "./errors.ts";
 import { exists, isDirectory, readText } from "./file.ts";
 import { readSeriesJsonl } from "./jsonl.ts";
+import type { ReadOptions } from "./rows.ts";
 import { anomaliesFromMetadata, labelsJsonSchema, metadataJsonSchema } from "./metadata.ts";
 
 const SERIES_EXT = new Set([".csv", ".jsonl"]);
@@ -23,10 +24,10 @@ const SERIES_EXT = new Set([".csv", ".jsonl"]);
  * @example
  * const s = await readSeries("out/ds/series/series_0000.csv");
  */
-export async function readSeries(path: string): Promise<Series> {
+export async function readSeries(path: string, options: ReadOptions = {}): Promise<Series> {
   const ext = extname(path).toLowerCase();
-  if (ext === ".csv") return readSeriesCsv(path);
-  if (ext === ".jsonl") return readSeriesJsonl(path);
+  if (ext === ".csv") return readSeriesCsv(path, options);
+  if (ext === ".jsonl") return readSeriesJsonl(path, options);
   throw new DataError(path, `unsupported series file extension ${quote(ext)}: expected .csv or .jsonl`);
 }
 
@@ -90,9 +91,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R
  * const ds = await readDataset("out/ds");
  * ds.series.length; // 1000
  */
-export async function readDataset(dir: string): Promise<Dataset> {
+export async function readDataset(dir: string, options: ReadOptions = {}): Promise<Dataset> {
   const files = await listSeriesFiles(dir);
-  const series = await mapLimit(files, 16, readSeries);
+  const series = await mapLimit(files, 16, (f) => readSeries(f, options));
 
   const labelsPath = join(dir, "labels.json");
   if (await exists(labelsPath)) {
