@@ -72,6 +72,7 @@ describe("readDataset", () => {
     await expect(readDataset(badLabels)).rejects.toThrow(/metadata\.json: series\.0\.anomalies\.0\.type/);
     await writeFile(join(badLabels, "y.csv"), "timestamp,value\n2020-01-01T00:00:00Z,oops\n");
     await expect(readDataset(badLabels, { strictRows: true })).rejects.toThrow(`${join(badLabels, "y.csv")}:2: non-numeric value`);
+    await writeFile(join(badLabels, "metadata.json"), '{"series":[]}');
     expect((await readDataset(badLabels)).series[1].notes?.badValues).toBe(1);
   });
 });
