@@ -224,7 +224,7 @@ export class SeriesFeaturizer {
  * Replaces one occurrence of `leaving` in the ascending `a[0..n)` by `entering`, keeping it
  * sorted; returns the index where `entering` landed.
  */
-function replaceSorted(a: Float64Array, n: number, leaving: number, entering: number): number {
+export function replaceSorted(a: Float64Array, n: number, leaving: number, entering: number): number {
   // binary search for an index holding `leaving`
   let lo = 0;
   let hi = n - 1;
