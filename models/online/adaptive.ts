@@ -25,6 +25,16 @@ export interface AdaptiveOptions {
   /** Consecutive calm samples that end an incident (default 8). */
   calm?: number;
   tail?: Partial<TailParams>;
+  /** Samples until the alarm bar is at its final level; before that a series needs stronger evidence (default 1000). */
+  maturity?: number;
+  /** A step counts at most this many noise scales in the noise scale's average (default 4). */
+  scaleCap?: number;
+  /** Half-life, in samples, of the slowly decaying maximum of the noise scale (default 2000). */
+  scaleMemory?: number;
+  /** Half-life, in samples, of the envelope of values seen (the novelty statistic; default 2000). */
+  novelHalfLife?: number;
+  /** How fast the event memory stops explaining a value as its magnitude departs from past events' (per e-fold; default 2). */
+  eventSlope?: number;
 }
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
@@ -38,14 +48,20 @@ const P_POINT = 0;
 const P_LEVEL = 1;
 const P_SPREAD = 2;
 const P_DRIFT = 3;
-const P_SEASON = 4;
-const STATS = 5;
+const P_NOVEL = 4;
+const P_DIP = 5;
+const P_DROP = 6;
+const P_SEASON = 7;
+const STATS = 8;
 /** Priors (u, β) of each statistic's tail, about what Gaussian noise gives. */
 const PRIORS: [number, number][] = [
   [1.7, 0.5],
   [0.8, 0.25],
   [0.6, 0.3],
   [1.7, 0.5],
+  [0.5, 0.5],
+  [1.7, 0.5],
+  [0.8, 0.25],
   [1.7, 0.5],
 ];
 
@@ -60,10 +76,14 @@ class AdaptiveState implements SeriesState {
   lastRaw = Number.NaN;
   recentSum = 0;
   scale = 0;
+  /** Slowly decaying maximum of {@link scale}: the noise scale the statistics are measured in. */
+  scaleMax = 0;
   short = 0;
   fast = 0;
   slow = 0;
   driftDev = 0;
+  hi = 0;
+  lo = 0;
   scored = 0;
   incident = false;
   calm = 0;
@@ -120,10 +140,15 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly alphaShort: number;
   private readonly alphaFast: number;
   private readonly alphaSlow: number;
+  private readonly alphaNovel: number;
+  private readonly alphaMax: number;
+  private readonly scaleCap: number;
+  private readonly maturity: number;
   private readonly seasonal: boolean;
   private readonly learn: number;
   private readonly calmN: number;
   private readonly tail: TailParams;
+  private readonly eventSlope: number;
 
   constructor(
     readonly name = "online:default",
@@ -132,14 +157,19 @@ export class AdaptiveDetector implements ScoringModel {
     this.window = options.window ?? 32;
     this.alarmsPerDay = options.alarmsPerDay ?? 0.1;
     this.eventHalfLife = (options.eventHalfLifeDays ?? 3) * 86_400_000;
-    this.alpha = 1 - Math.pow(0.5, 1 / (options.halfLife ?? 240));
+    this.alpha = 1 - Math.pow(0.5, 1 / (options.halfLife ?? 2400));
     this.alphaShort = 1 - Math.pow(0.5, 1 / 4);
     this.alphaFast = 1 - Math.pow(0.5, 1 / (this.window / 4));
     this.alphaSlow = 1 - Math.pow(0.5, 1 / (this.window * 8));
     this.seasonal = options.seasonal ?? true;
+    this.scaleCap = options.scaleCap ?? Number.POSITIVE_INFINITY;
+    this.maturity = options.maturity ?? 1000;
+    this.alphaMax = 1 - Math.pow(0.5, 1 / (options.scaleMemory ?? 500));
+    this.alphaNovel = 1 - Math.pow(0.5, 1 / (options.novelHalfLife ?? 8000));
     this.learn = options.learn ?? this.window;
     this.calmN = options.calm ?? 8;
     this.tail = { ...DEFAULT_TAIL, ...options.tail };
+    this.eventSlope = options.eventSlope ?? 2;
   }
 
   createState(): AdaptiveState {
@@ -168,10 +198,13 @@ export class AdaptiveDetector implements ScoringModel {
     for (let i = 1; i < signal.length; i++) sum += Math.abs(signal[i] - signal[i - 1]);
     s.scale = Math.max(sum / (signal.length - 1), floorOf(s.sorted));
     s.short = s.scale;
+    s.scaleMax = s.scale;
     const med = medianOf(s.sorted);
     s.fast = med;
     s.slow = med;
     s.driftDev = s.scale;
+    s.hi = s.sorted[w - 1];
+    s.lo = s.sorted[0];
     s.lastRaw = raw[raw.length - 1];
     s.warm = undefined;
   }
@@ -217,9 +250,9 @@ export class AdaptiveDetector implements ScoringModel {
     const med = medianOf(sorted);
     const floor = floorOf(sorted);
     const scale = s.scale > floor ? s.scale : floor;
-    const sigma = scale / ABS_DIFF_TO_SIGMA;
+    const sigma = (s.scaleMax > scale ? s.scaleMax : scale) / ABS_DIFF_TO_SIGMA;
     const prev = ring[s.pos === 0 ? w - 1 : s.pos - 1];
-    const point = Math.abs(signal - med) / sigma;
+    const pointSigned = (signal - med) / sigma;
     // slide the window
     const leaving = ring[s.pos];
     replaceSorted(sorted, w, leaving, signal);
@@ -232,7 +265,7 @@ export class AdaptiveDetector implements ScoringModel {
     s.pos = s.pos + 1 === w ? 0 : s.pos + 1;
     const no = w - LEVEL_K;
     const olderMed = no & 1 ? s.older[no >> 1] : (s.older[(no >> 1) - 1] + s.older[no >> 1]) / 2;
-    const level = Math.abs(s.recentSum / LEVEL_K - olderMed) / sigma;
+    const levelSigned = (s.recentSum / LEVEL_K - olderMed) / sigma;
     const d = Math.abs(signal - prev);
     s.short += this.alphaShort * (Math.min(d, 10 * scale) - s.short);
     const spread = Math.abs(Math.log((s.short + floor) / (scale + floor)));
@@ -242,6 +275,12 @@ export class AdaptiveDetector implements ScoringModel {
     const gapFS = Math.abs(s.fast - s.slow);
     const drift = gapFS / (s.driftDev + floor);
     s.driftDev += this.alphaSlow * (Math.min(gapFS, 4 * s.driftDev + sigma) - s.driftDev);
+    const novel = (signal > s.hi ? signal - s.hi : signal < s.lo ? s.lo - signal : 0) / sigma;
+    {
+      const mid = (s.hi + s.lo) / 2;
+      s.hi = signal > s.hi ? signal : s.hi - this.alphaNovel * (s.hi - mid);
+      s.lo = signal < s.lo ? signal : s.lo + this.alphaNovel * (mid - s.lo);
+    }
     let season = Number.NaN;
     if (this.seasonal && Number.isFinite(t) && s.step > 0) {
       if (s.step * 4 <= DAILY.periodMs / DAILY.bins || s.daily) {
@@ -252,15 +291,19 @@ export class AdaptiveDetector implements ScoringModel {
         season = Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
       }
     }
-    s.scale += this.alpha * (Math.min(d, 4 * scale) - s.scale);
+    s.scale += this.alpha * (Math.min(d, this.scaleCap * scale) - s.scale);
     if (s.scale < floor) s.scale = floor;
+    s.scaleMax = s.scale > s.scaleMax ? s.scale : s.scaleMax + this.alphaMax * (s.scale - s.scaleMax);
 
     if ((s.scored & 63) === 0) this.refresh(s);
     const st = s.stat;
-    st[P_POINT] = point;
-    st[P_LEVEL] = level;
+    st[P_POINT] = pointSigned > 0 ? pointSigned : 0;
+    st[P_DIP] = pointSigned < 0 ? -pointSigned : 0;
+    st[P_LEVEL] = levelSigned > 0 ? levelSigned : 0;
+    st[P_DROP] = levelSigned < 0 ? -levelSigned : 0;
     st[P_SPREAD] = spread;
     st[P_DRIFT] = drift;
+    st[P_NOVEL] = novel;
     st[P_SEASON] = season;
     const useSeason = !Number.isNaN(season) && s.seasonScored++ >= this.learn * 4;
     const active = useSeason ? STATS : STATS - 1;
@@ -272,14 +315,16 @@ export class AdaptiveDetector implements ScoringModel {
       const o = c * TAIL_SIZE;
       let l = tailLogP(tails, o, st[c]);
       if (l < lnP0 * 0.5) {
-        const e = eventLogP(tails, o, st[c]);
+        const e = eventLogP(tails, o, st[c], this.eventSlope);
         if (e > l) l = e;
       }
       s.lnc[c] = l;
       if (l < lnp) lnp = l;
     }
     lnp += Math.log(active);
-    const r = lnp < 0 ? lnp / lnP0 : 0;
+    // young models need stronger evidence: the bar relaxes as √(experience / maturity)
+    const young = s.scored < this.maturity ? Math.sqrt(this.maturity / (s.scored + 1)) : 1;
+    const r = lnp < 0 ? lnp / (lnP0 * young) : 0;
     const score = r / (1 + r);
 
     let out = score;

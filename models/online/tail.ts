@@ -49,7 +49,7 @@ export interface TailParams {
 export const DEFAULT_TAIL: TailParams = {
   level: 0.9,
   quantileStep: 0.05,
-  betaAlpha: 0.02,
+  betaAlpha: 0.005,
   rateAlpha: 1 / 1000,
   fitCount: 20,
   cap: 4,
@@ -74,11 +74,11 @@ export function tailInit(t: Float64Array, o: number, u: number, beta: number, pa
  * that. −∞ before any event. This is what makes a recurring event (a nightly job's spike, the
  * edges of a square wave) stop alarming once it has happened a few times.
  */
-export function eventLogP(t: Float64Array, o: number, s: number): number {
+export function eventLogP(t: Float64Array, o: number, s: number, slope = 2): number {
   const rho = t[o + RHO];
   if (!(rho > 0) || !(s > 0)) return Number.NEGATIVE_INFINITY;
   const over = Math.log(s) - t[o + MLOG];
-  return Math.log(rho) - 2 * Math.abs(over);
+  return Math.log(rho) - slope * Math.abs(over);
 }
 
 /** Decays the event rate by one sample (`keep` = 1 − per-sample weight). */
