@@ -46,7 +46,7 @@ function referenceScores(series: Float64Array): Float32Array {
 
 describe("online:default equivalence with the former implementation", () => {
   test("scores match the golden scores (≤ 1e-5)", async () => {
-    const scores = await createOnlineModel("online:default").scoreSeries(values);
+    const scores = await createOnlineModel("online:window").scoreSeries(values);
     let worst = 0;
     for (const [k, golden] of Object.entries(goldenScores.series as Record<string, number[]>)) {
       const s = scores[Number(k)];
@@ -57,7 +57,7 @@ describe("online:default equivalence with the former implementation", () => {
   });
 
   test("scoreTick matches scoreSeries", async () => {
-    const m = createOnlineModel("online:default");
+    const m = createOnlineModel("online:window");
     const series = values.slice(0, 5);
     const offline = await m.scoreSeries(series);
     const states = series.map(() => m.createState());
@@ -77,7 +77,7 @@ describe("online:default equivalence with the former implementation", () => {
       Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? 1e6 : (i * 48271) % 7)), // spikes
       ...values.slice(0, 3),
     ];
-    const scores = await createOnlineModel("online:default").scoreSeries(awkward);
+    const scores = await createOnlineModel("online:window").scoreSeries(awkward);
     awkward.forEach((v, s) => {
       const ref = referenceScores(v);
       for (let i = 0; i < v.length; i++) expect(Math.abs(scores[s][i] - ref[i])).toBeLessThanOrEqual(1e-6);
