@@ -69,6 +69,7 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
+    if (pick.cohort === "canary") ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
     const rollback = declaredRollback(pick.cohort, { stable: channels.lastChange(name, "stable"), canary: channels.lastChange(name, "canary"), canaryState: canary });
     const etag = `"${digest.slice(0, 40)}.${pick.cohort}${rollback ? ".rollback" : ""}"`;
