@@ -58,8 +58,8 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
       port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,
       fetch: app.fetch,
-      // The app bounds every body (413 with a JSON reason, early on Content-Length); Bun's own
-      // cut-off (a bare 413) only stops what is far beyond it.
+      // The app bounds every body as it streams in (413 with a JSON reason and Connection: close);
+      // Bun's own cut-off (a bare 413) is only a backstop far beyond it.
       maxRequestBodySize: 2 * maxUploadBody(options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES) + 16 * 1024 * 1024,
     });
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;

@@ -1,6 +1,5 @@
-import { z } from "zod";
 import { HeartbeatSchema, type ParsedHeartbeat } from "../../../models/registry/heartbeat.ts";
-import { oneLine } from "../http/body.ts";
+import { oneLine, zodLine } from "../http/one-line.ts";
 
 /** Largest heartbeat body accepted (bytes). */
 export const MAX_HEARTBEAT_BYTES = 64 * 1024;
@@ -15,18 +14,6 @@ export class HeartbeatError extends Error {
     super(reason);
     this.name = "HeartbeatError";
   }
-}
-
-/**
- * Zod issues as one line: `path: problem; path: problem` (at most `max` issues, then `(+N more)`).
- *
- * @example
- * zodLine(r.error); // "anomaly_rate: Too big: expected number to be <=1; host: Too big: …"
- */
-export function zodLine(error: z.ZodError, max = 5): string {
-  const parts = error.issues.slice(0, max).map((i) => `${i.path.map(String).join(".") || "(root)"}: ${oneLine(i.message, 200)}`);
-  if (error.issues.length > max) parts.push(`(+${error.issues.length - max} more)`);
-  return oneLine(parts.join("; "), 1000);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ApiError } from "./errors.ts";
+import { oneLine } from "./one-line.ts";
 
 /**
  * Reads a request body of at most `maxBytes`: a `Content-Length` above it is refused before a
@@ -56,11 +57,4 @@ export function parseJsonBytes(bytes: Uint8Array, optional = false): unknown {
   } catch (error) {
     throw new ApiError(400, "bad_json", `request body is not valid JSON (truncated?): ${oneLine((error as Error).message)}`);
   }
-}
-
-/** One line, at most `max` characters: control characters and line breaks become spaces. */
-export function oneLine(s: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/ {2,}/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
