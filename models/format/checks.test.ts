@@ -24,7 +24,7 @@ describe("bundle manifest checks (agent load and registry upload)", () => {
   });
 
   test("paths an agent cannot install to exactly one file are refused, each with a one-line reason", () => {
-    const bad = ["./manifest.json", "manifest.json", "MANIFEST.JSON", "a\u0000b", "dir/", "/etc/passwd", "../x", "a//b", "a/./b", ".hidden", "-rf", "a\nb", "a\u001b[2Jb",
+    const bad = ["./manifest.json", "manifest.json", "MANIFEST.JSON", "manifest.json/a", "a\u0000b", "dir/", "/etc/passwd", "../x", "a//b", "a/./b", ".hidden", "-rf", "a\nb", "a\u001b[2Jb",
       Array.from({ length: 2000 }, () => "d").join("/"), "x".repeat(300), `${"y".repeat(101)}/z`];
     for (const p of bad) {
       const problems = manifestProblems(withPaths(p));

@@ -61,7 +61,7 @@ export function manifestProblems(manifest: Manifest): string[] {
       continue;
     }
     const folded = f.path.toLowerCase();
-    if (folded === MANIFEST_FILE) problems.push(`file ${showPath(f.path)} would overwrite the bundle's ${MANIFEST_FILE}`);
+    if (folded.split("/")[0] === MANIFEST_FILE) problems.push(`file ${showPath(f.path)} would overwrite the bundle's ${MANIFEST_FILE}`);
     const twin = seen.get(folded);
     if (twin !== undefined) problems.push(`files ${showPath(twin)} and ${showPath(f.path)} collide (same path, or differ only in case)`);
     seen.set(folded, f.path);
