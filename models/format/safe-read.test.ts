@@ -42,6 +42,6 @@ describe("readRegularFile: bundle files are regular files, never anything that b
     expect(e?.message).toBe(`${dir}: stats.json: is a FIFO; bundles hold regular files only`);
     await rm(join(dir, "manifest.json"));
     mkfifo(join(dir, "manifest.json"));
-    expect((await readBundle(dir).catch((x: Error) => x))?.message).toContain("manifest.json: is a FIFO");
+    expect((await readBundle(dir).then(() => undefined, (x: Error) => x))?.message).toContain("manifest.json: is a FIFO");
   });
 });
