@@ -5,7 +5,7 @@ import { parseHostPort } from "../config/net.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
-import { createRegistryStore } from "../../core/registry/store/index.ts";
+import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
 
@@ -83,7 +83,7 @@ const keygen: CommandModule<GlobalArgs, GlobalArgs & { out: string }> = {
     }),
 };
 
-const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": string; label: string }> = {
+const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": string; label: string; init: boolean }> = {
   command: "token",
   describe: "Create another publisher or agent token (stored hashed; printed once)",
   builder: (y) =>
@@ -91,10 +91,17 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
       .option("role", { choices: ["publisher", "agent"], demandOption: true, describe: "What the token may do" })
       .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "The registry's data directory" })
       .option("label", { type: "string", default: "cli", describe: "Note stored with the token's hash" })
+      .option("init", { type: "boolean", default: false, describe: "Create the registry data directory if it holds none (else a typo is refused)" })
       .example("$0 registry token --role agent --label rack-7", "prints a new agent token; a running registry accepts it at once"),
   handler: (args) =>
     runCommand("registry token", args.debug, async () => {
-      const store = createRegistryStore({ dataDir: args["data-dir"] });
+      let store;
+      try {
+        store = createRegistryStore({ dataDir: args["data-dir"], existing: !args.init });
+      } catch (error) {
+        if (error instanceof NotARegistryError) throw new UsageError(`--data-dir ${error.message}; check the path (registry serve creates one), or pass --init to create one here`);
+        throw error;
+      }
       try {
         const t = generateToken(args.role as Role);
         store.tokens.add(t, args.role as Role, args.label);
