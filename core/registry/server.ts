@@ -23,6 +23,8 @@ export interface RegistryServerOptions {
   maxBundleBytes?: number;
   fleet?: RegistryAppOptions["fleet"];
   canaryGuard?: boolean;
+  /** Distinct in-cohort agents whose failure reports roll a canary back (default 2). */
+  canaryQuorum?: number;
   log?: Logger;
 }
 
@@ -53,7 +55,7 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   try {
     const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
-    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, log: options.log });
+    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, canaryQuorum: options.canaryQuorum, log: options.log });
     const server = Bun.serve({
       hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
       port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,
