@@ -21,7 +21,7 @@ const ids = (inside: boolean, n: number, prefix = "a") => {
   return out;
 };
 
-export async function canaryRegistry(options: Parameters<typeof testRegistry>[0] = {}) {
+async function canaryRegistry(options: Parameters<typeof testRegistry>[0] = {}) {
   let now = Date.parse("2026-05-01T00:00:00Z");
   const r = testRegistry({ now: () => now, ...options });
   for (const v of ["1", "2"]) await r.req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", v) });
@@ -86,5 +86,74 @@ describe("SEVERE: one agent cannot rewrite another's fleet entry or stay ok for 
     r.advance(4 * 3600);
     const view = (await (await r.req("GET", "/v1/fleet")).json()) as FleetView;
     expect(view.agents[0].status).toBe("stale");
+  });
+});
+
+describe("giant and control-character fields", () => {
+  test("giant fields are refused (422 naming the field, 413 past 64 KiB) with one-line reasons; the fleet stays empty", async () => {
+    const r = await canaryRegistry();
+    const cases: [Partial<Heartbeat>, number, string][] = [
+      [{ host: "h".repeat(10_000) }, 422, "host"],
+      [{ agent_id: "a".repeat(65) }, 422, "agent_id"],
+      [{ last_error: "e".repeat(2001) }, 422, "last_error"],
+      [{ sinks: Array.from({ length: 65 }, (_, i) => ({ id: `s${i}`, state: "ok" })) }, 422, "sinks"],
+      [{ model: { name: "m", version: "v".repeat(65) } }, 422, "model.version"],
+      [{ last_error: "e".repeat(1_000_000) }, 413, "larger than"],
+    ];
+    for (const [over, status, field] of cases) {
+      const res = await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: "giant", ...over }), token: AGT });
+      const body = (await res.json()) as { reason: string };
+      expect([res.status, body.reason]).toEqual([status, expect.stringContaining(field)]);
+      expect(body.reason).not.toContain("\n");
+    }
+    const view = (await (await r.req("GET", "/v1/fleet")).json()) as FleetView;
+    expect(view.counts.total).toBe(0);
+    expect(view.refused).toMatchObject({ invalid_heartbeat: 5, too_large: 1 });
+  });
+});
+
+describe("fleet flood: 20 000 made-up agent ids", () => {
+  test("entries stay at the cap (newcomers 429 while all are live), /v1/fleet stays one bounded page; stale entries make room", async () => {
+    const r = await canaryRegistry({ fleet: { maxAgents: 5000 } });
+    const before = process.memoryUsage().rss;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const res = await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `flood-${i}`, host: `flood-${i}.example`, last_error: "x".repeat(500) }), token: AGT });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 5000, 429: 15_000 });
+    expect(r.store.fleet.size).toBe(5000);
+    const res = await r.req("GET", "/v1/fleet");
+    const bytes = (await res.clone().arrayBuffer()).byteLength;
+    const view = (await res.json()) as FleetView;
+    expect([view.counts.total, view.agents.length, view.next_cursor]).toEqual([5000, 100, view.agents[99].agent_id]);
+    expect(bytes).toBeLessThan(200_000);
+    const page = await (await r.req("GET", "/fleet")).text();
+    expect(page.length).toBeLessThan(400_000);
+    const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+    console.log(`flood: 20000 ids → ${r.store.fleet.size} entries, /v1/fleet ${bytes} bytes, /fleet page ${page.length} chars, RSS +${grownMiB.toFixed(0)} MiB`);
+    expect(grownMiB).toBeLessThan(400); // generous: bounded, not the 1.7 GB of the unbounded fleet
+    // A real agent already in the fleet keeps reporting; once the flood goes stale, newcomers get in.
+    expect((await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: "flood-1", host: "flood-1.example" }), token: AGT })).status).toBe(200);
+    r.advance(31);
+    expect((await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: "real-new", host: "real" }), token: AGT })).status).toBe(200);
+    expect(r.store.fleet.size).toBe(5000);
+  }, 120_000);
+
+  test("paging: limit/cursor walk every agent exactly once", async () => {
+    const r = await canaryRegistry();
+    for (let i = 0; i < 250; i++) await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `p-${String(i).padStart(3, "0")}`, host: `p${i}` }), token: AGT });
+    const seen: string[] = [];
+    let cursor: string | null | undefined = undefined;
+    do {
+      const q: string = `/v1/fleet?limit=60${cursor ? `&cursor=${cursor}` : ""}`;
+      const v = (await (await r.req("GET", q)).json()) as FleetView;
+      seen.push(...v.agents.map((a) => a.agent_id));
+      cursor = v.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(250);
+    expect(new Set(seen).size).toBe(250);
+    expect((await r.req("GET", "/v1/fleet?limit=5000")).status).toBe(400);
+    expect((await r.req("GET", "/v1/fleet?cursor=../x")).status).toBe(400);
   });
 });
