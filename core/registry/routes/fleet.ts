@@ -28,6 +28,7 @@ export function fleetFromQuery(ctx: RegistryContext, query: (k: string) => strin
   const cursor = query("cursor");
   if (cursor !== undefined && !isName(cursor)) throw new ApiError(400, "invalid_query", "cursor must be an agent id (the previous page's next_cursor)");
   const limit = intQuery(query, "limit", FLEET_PAGE.maxLimit);
+  if (limit === 0) throw new ApiError(400, "invalid_query", `limit must be an integer 1–${FLEET_PAGE.maxLimit}`);
   const filter: FleetFilter = { status: status as AgentStatus | undefined, model: query("model"), model_version: query("model_version"), limit, cursor };
   const { store } = ctx;
   const now = ctx.now();
