@@ -66,6 +66,11 @@ describe("SEVERE: forged failure reports do not roll a canary back", () => {
     expect(await r.canary()).toBe(0);
     const v = await r.resolve(a);
     expect([v.version, v.rollback]).toEqual(["1", true]);
+    // The operator sets the canary again: the old reports are forgotten, a fresh quorum is needed.
+    await r.req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 50 } });
+    for (const id of [a, b]) await r.resolve(id);
+    await r.req("POST", "/v1/heartbeat", { body: failing(a), token: AGT });
+    expect(await r.canary()).toBe(50);
   });
 });
 

@@ -80,6 +80,11 @@ export class CanaryCohorts {
     return c.failing.size;
   }
 
+  /** Forgets the failure reports of `model@version` (an operator set the canary again: a fresh quorum is needed). */
+  clearFailures(model: string, version: string): void {
+    this.cohorts.get(key(model, version))?.failing.clear();
+  }
+
   /** The in-cohort agents that reported failures of `model@version`. */
   failingAgents(model: string, version: string): string[] {
     return [...(this.cohorts.get(key(model, version))?.failing ?? [])];

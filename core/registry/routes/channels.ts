@@ -31,6 +31,7 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
     const body = parse(SetChannelSchema, await jsonBody(c));
     if (!versions.get(name, body.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${body.version}; publish it first`);
     const state = channels.set(name, channel, body.version, body.rollout, "set");
+    if (channel === "canary") ctx.cohorts.clearFailures(name, body.version);
     events.record({ type: "channel_set", model: name, version: body.version, channel, actor: c.get("actor"), detail: { rollout: body.rollout } });
     return c.json(state);
   });
