@@ -47,3 +47,17 @@ test("pushModel surfaces the registry's refusals: 409 other content, 401 no toke
   const down = await e(pushModel({ bundle: bundleDir, registry: "http://127.0.0.1:9", token: "pub_t" }));
   expect(down?.status).toBe(0);
 });
+
+test("a FIFO (or symlink) in the bundle directory is refused at once with a clear error, never a hang", async () => {
+  const { cp, rm, symlink, readdir } = await import("node:fs/promises");
+  const dir = `${bundleDir}-fifo`;
+  await cp(bundleDir, dir, { recursive: true });
+  const file = (await readdir(dir)).find((f) => f !== "manifest.json")!;
+  await rm(join(dir, file));
+  expect(Bun.spawnSync(["mkfifo", join(dir, file)]).exitCode).toBe(0);
+  const e = (await pushModel({ bundle: dir, registry: reg.url, token: "pub_t", name: "fifo", version: "1" }).catch((x: Error) => x)) as Error;
+  expect(e.message).toBe(`${dir}: ${file}: is a FIFO; bundles hold regular files only`);
+  await rm(join(dir, file));
+  await symlink(join(bundleDir, file), join(dir, file));
+  expect(((await pushModel({ bundle: dir, registry: reg.url, token: "pub_t", name: "fifo", version: "1" }).catch((x: Error) => x)) as Error).message).toContain("symbolic link");
+});

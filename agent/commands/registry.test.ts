@@ -68,3 +68,18 @@ test.skipIf(!wired)("registry keygen writes a 0600 PKCS#8 key and its public key
   const again = agent(["registry", "keygen", "--out", out]);
   expect([again.code, again.stderr]).toEqual([2, expect.stringContaining("exists")]);
 });
+
+test.skipIf(!wired)("registry token refuses a --data-dir that holds no registry (a typo), creating nothing; --init creates one", async () => {
+  const root = await mkdtemp(join(tmpdir(), "token-"));
+  const typo = join(root, "registry-dta");
+  const r = agent(["registry", "token", "--role", "agent", "--data-dir", typo]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).toContain(`${typo}: not a registry data directory (no registry.db in it)`);
+  expect(await stat(typo).then(() => "exists", () => "absent")).toBe("absent");
+  const init = agent(["registry", "token", "--role", "agent", "--data-dir", typo, "--init"]);
+  expect([init.code, init.stdout.trim()]).toEqual([0, expect.stringMatching(/^agt_/)]);
+  const again = agent(["registry", "token", "--role", "publisher", "--data-dir", typo]);
+  expect([again.code, again.stdout.trim()]).toEqual([0, expect.stringMatching(/^pub_/)]);
+});

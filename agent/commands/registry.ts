@@ -3,9 +3,11 @@ import { readFile } from "node:fs/promises";
 import type { GlobalArgs } from "../args.ts";
 import { parseHostPort } from "../config/net.ts";
 import { runCommand, UsageError } from "../errors.ts";
+import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
+import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
-import { createRegistryStore } from "../../core/registry/store/index.ts";
+import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
 
@@ -16,6 +18,9 @@ interface ServeArgs extends GlobalArgs {
   "max-bundle-mb": number;
   "publisher-token-file"?: string;
   "agent-token-file"?: string;
+  "canary-quorum": number;
+  "max-agents": number;
+  "max-heartbeat-interval": number;
 }
 
 async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
@@ -34,6 +39,9 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       .option("max-bundle-mb", { type: "number", default: 64, describe: "Largest accepted bundle (sum of file sizes), MiB" })
       .option("publisher-token-file", { type: "string", describe: "File of publisher tokens (else $AGENT_REGISTRY_PUBLISHER_TOKEN; else one is generated)" })
       .option("agent-token-file", { type: "string", describe: "File of agent tokens (else $AGENT_REGISTRY_AGENT_TOKEN; else one is generated)" })
+      .option("canary-quorum", { type: "number", default: REGISTRY_APP_DEFAULTS.canaryQuorum, describe: "Distinct agents that resolved a canary and report failures of it before the guard rolls it back" })
+      .option("max-agents", { type: "number", default: FLEET_DEFAULTS.maxAgents, describe: "Most agents the fleet keeps (a newcomer evicts a stale entry, else gets 429)" })
+      .option("max-heartbeat-interval", { type: "number", default: FLEET_DEFAULTS.maxIntervalS, describe: "Largest heartbeat interval an agent may claim, seconds (longer claims are clamped)" })
       .example("$0 registry serve", "zero configuration: ./registry-data, 127.0.0.1:8700, tokens generated on first start")
       .example("$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key", "for a fleet, signing manifests"),
   handler: (args) =>
@@ -41,6 +49,9 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       const hp = parseHostPort(args.listen);
       if (!hp) throw new UsageError(`--listen ${JSON.stringify(args.listen)}: expected HOST:PORT`);
       if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
+      for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval"] as const) {
+        if (!(Number.isInteger(args[k]) && args[k] >= 1)) throw new UsageError(`--${k} must be a positive integer`);
+      }
       const log = createLogger();
       const reg = await startRegistryServer({
         dataDir: args["data-dir"],
@@ -50,6 +61,8 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         agentTokens: await tokensFrom(args["agent-token-file"], process.env.AGENT_REGISTRY_AGENT_TOKEN),
         signingKeyPem: args["signing-key"] ? await readFile(args["signing-key"], "utf8") : undefined,
         maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
+        canaryQuorum: args["canary-quorum"],
+        fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });
       console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
@@ -58,6 +71,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
         else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
       }
+      console.error(`agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`);
       if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
       await new Promise<void>((resolve) => {
         const stop = () => void reg.stop().then(resolve);
@@ -83,7 +97,7 @@ const keygen: CommandModule<GlobalArgs, GlobalArgs & { out: string }> = {
     }),
 };
 
-const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": string; label: string }> = {
+const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": string; label: string; init: boolean }> = {
   command: "token",
   describe: "Create another publisher or agent token (stored hashed; printed once)",
   builder: (y) =>
@@ -91,10 +105,17 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
       .option("role", { choices: ["publisher", "agent"], demandOption: true, describe: "What the token may do" })
       .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "The registry's data directory" })
       .option("label", { type: "string", default: "cli", describe: "Note stored with the token's hash" })
+      .option("init", { type: "boolean", default: false, describe: "Create the registry data directory if it holds none (else a typo is refused)" })
       .example("$0 registry token --role agent --label rack-7", "prints a new agent token; a running registry accepts it at once"),
   handler: (args) =>
     runCommand("registry token", args.debug, async () => {
-      const store = createRegistryStore({ dataDir: args["data-dir"] });
+      let store;
+      try {
+        store = createRegistryStore({ dataDir: args["data-dir"], existing: !args.init });
+      } catch (error) {
+        if (error instanceof NotARegistryError) throw new UsageError(`--data-dir ${error.message}; check the path (registry serve creates one), or pass --init to create one here`);
+        throw error;
+      }
       try {
         const t = generateToken(args.role as Role);
         store.tokens.add(t, args.role as Role, args.label);

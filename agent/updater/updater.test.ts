@@ -100,7 +100,7 @@ describe("ModelUpdater against an in-process registry", () => {
   });
 
   test("a model failing in its first rounds: back to the previous model, reported as a load failure of the target, never retried", async () => {
-    const r = await registryWith(["1", "2"]);
+    const r = await registryWith(["1", "2"], { canaryQuorum: 1 }); // one agent's report rolls the canary back
     await r.req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
     const t = await testUpdater(r.app, inCanary);
     await pollOnce(t.up);

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Logger } from "pino";
 import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/registry/envelope.ts";
 import type { FleetOptions, RegistryContext } from "./context.ts";
+import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
 import { FLEET_DEFAULTS } from "./fleet/view.ts";
 import type { RegistryEnv } from "./http/auth.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
@@ -23,17 +24,19 @@ export interface RegistryAppOptions {
   maxBundleBytes?: number;
   /** Clock (ms), injected by tests. */
   now?: () => number;
-  /** Stale/offline thresholds; defaults {@link FLEET_DEFAULTS}. */
+  /** Stale/offline thresholds and fleet bounds; defaults {@link FLEET_DEFAULTS}. */
   fleet?: Partial<FleetOptions>;
   /** Roll back a canary whose agents report failures (default true). */
   canaryGuard?: boolean;
+  /** Distinct agents of a canary's cohort whose failure reports roll it back (default 2). */
+  canaryQuorum?: number;
   /** Model check run on publish (default: load it and run one inference). */
   checkModel?: (bundle: UnpackedBundle) => Promise<unknown>;
   log?: Logger;
 }
 
 /** Named defaults of {@link RegistryAppOptions}. */
-export const REGISTRY_APP_DEFAULTS = { maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES, canaryGuard: true, fleet: FLEET_DEFAULTS } as const;
+export const REGISTRY_APP_DEFAULTS = { maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES, canaryGuard: true, canaryQuorum: 2, fleet: FLEET_DEFAULTS } as const;
 
 /**
  * The model registry as a Hono app: `/v1` API (models, versions, bundles, channels, resolve,
@@ -54,6 +57,9 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
     now: options.now ?? Date.now,
     fleet: { ...REGISTRY_APP_DEFAULTS.fleet, ...options.fleet },
     canaryGuard: options.canaryGuard ?? REGISTRY_APP_DEFAULTS.canaryGuard,
+    canaryQuorum: Math.max(1, Math.floor(options.canaryQuorum ?? REGISTRY_APP_DEFAULTS.canaryQuorum)),
+    cohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
+    refused: {},
     // tfjs loads on the first publish, not at startup.
     checkModel: options.checkModel ?? (async (b) => (await import("./validate/model.ts")).trialInference(b)),
     log: options.log,

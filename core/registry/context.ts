@@ -2,16 +2,15 @@ import type { Logger } from "pino";
 import type { UnpackedBundle } from "../../models/registry/envelope.ts";
 import type { Signer } from "./signing/keys.ts";
 import type { RegistryStore } from "./store/index.ts";
+import type { FleetLimits } from "./store/fleet.ts";
+import type { CanaryCohorts } from "./fleet/cohort.ts";
 
-/** When agents count as stale or offline. */
-export interface FleetOptions {
-  /** Heartbeat interval assumed until an agent reports or shows one (seconds). */
-  defaultIntervalS: number;
-  /** Stale after this many intervals without a heartbeat. */
-  staleFactor: number;
-  /** Offline after this many intervals without a heartbeat. */
-  offlineFactor: number;
-}
+/**
+ * When agents count as stale or offline, and how the fleet is bounded: `defaultIntervalS`,
+ * `staleFactor`, `offlineFactor` (stale/offline after that many intervals without a
+ * heartbeat), `maxIntervalS` (claimed intervals are clamped), `maxAgents`, `retentionS`.
+ */
+export type FleetOptions = FleetLimits;
 
 /** What every registry route shares. */
 export interface RegistryContext {
@@ -22,6 +21,12 @@ export interface RegistryContext {
   fleet: FleetOptions;
   /** Roll a canary back when its agents report load or scoring failures. */
   canaryGuard: boolean;
+  /** Distinct in-cohort agents whose failure reports roll a canary back. */
+  canaryQuorum: number;
+  /** Which agents resolved which canary version (the guard counts only them). */
+  cohorts: CanaryCohorts;
+  /** Refused or ignored agent input since start, by reason (shown in `GET /v1/fleet`). */
+  refused: Record<string, number>;
   /** Loads the model and runs one inference; throws to refuse the upload. */
   checkModel: (bundle: UnpackedBundle) => Promise<unknown>;
   log?: Logger;

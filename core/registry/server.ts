@@ -23,6 +23,8 @@ export interface RegistryServerOptions {
   maxBundleBytes?: number;
   fleet?: RegistryAppOptions["fleet"];
   canaryGuard?: boolean;
+  /** Distinct in-cohort agents whose failure reports roll a canary back (default 2). */
+  canaryQuorum?: number;
   log?: Logger;
 }
 
@@ -53,13 +55,13 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   try {
     const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
-    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, log: options.log });
+    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, canaryQuorum: options.canaryQuorum, log: options.log });
     const server = Bun.serve({
       hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
       port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,
       fetch: app.fetch,
-      // The app bounds every body (413 with a JSON reason, early on Content-Length); Bun's own
-      // cut-off (a bare 413) only stops what is far beyond it.
+      // The app bounds every body as it streams in (413 with a JSON reason and Connection: close);
+      // Bun's own cut-off (a bare 413) is only a backstop far beyond it.
       maxRequestBodySize: 2 * maxUploadBody(options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES) + 16 * 1024 * 1024,
     });
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;

@@ -1,6 +1,11 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { manifestProblems } from "./checks.ts";
 import { MANIFEST_FILE, MANIFEST_VERSION, ManifestSchema, type Manifest } from "./manifest.ts";
+import { readRegularFile, UnsafeFileError } from "./safe-read.ts";
+
+/** Largest `manifest.json` read (bytes). */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 import type { BundleFile } from "../detector.ts";
 
 /** Thrown when a bundle cannot be read: names the bundle path and the problem in one line. */
@@ -29,6 +34,8 @@ export async function writeBundle(dir: string, manifest: Omit<Manifest, "files">
     files: files.map((f) => ({ path: f.path, sha256: sha256Hex(f.data), bytes: f.data.byteLength })),
   };
   ManifestSchema.parse(full);
+  const problems = manifestProblems(full);
+  if (problems.length > 0) throw new BundleError(dir, `${MANIFEST_FILE}: ${problems.join("; ")}`);
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
   for (const f of files) {
@@ -57,8 +64,9 @@ export interface LoadedBundle {
 export async function readBundle(dir: string): Promise<LoadedBundle> {
   let text: string;
   try {
-    text = await readFile(join(dir, MANIFEST_FILE), "utf8");
-  } catch {
+    text = new TextDecoder().decode(await readRegularFile(dir, MANIFEST_FILE, MAX_MANIFEST_BYTES));
+  } catch (error) {
+    if (error instanceof UnsafeFileError) throw new BundleError(dir, error.message);
     throw new BundleError(dir, `no ${MANIFEST_FILE} (not a model bundle directory)`);
   }
   let json: unknown;
@@ -76,12 +84,15 @@ export async function readBundle(dir: string): Promise<LoadedBundle> {
     const issue = parsed.error.issues[0];
     throw new BundleError(dir, `${MANIFEST_FILE} invalid at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
+  const problems = manifestProblems(parsed.data);
+  if (problems.length > 0) throw new BundleError(dir, `${MANIFEST_FILE}: ${problems.join("; ")}`);
   const files = new Map<string, Uint8Array>();
   for (const entry of parsed.data.files) {
     let data: Uint8Array;
     try {
-      data = new Uint8Array(await readFile(join(dir, entry.path)));
-    } catch {
+      data = await readRegularFile(dir, entry.path, entry.bytes);
+    } catch (error) {
+      if (error instanceof UnsafeFileError) throw new BundleError(dir, error.message);
       throw new BundleError(dir, `missing file ${entry.path} listed in the manifest`);
     }
     const actual = sha256Hex(data);

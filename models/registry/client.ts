@@ -36,6 +36,10 @@ export interface FleetQuery {
   status?: "ok" | "stale" | "offline";
   model?: string;
   model_version?: string;
+  /** Agents per page (the registry's default 100, at most 1000). */
+  limit?: number;
+  /** The previous page's `next_cursor`. */
+  cursor?: string;
 }
 
 interface Req {
@@ -155,7 +159,7 @@ export class RegistryClient {
 
   /** The fleet view (publisher token). */
   fleet(query: FleetQuery = {}): Promise<FleetView> {
-    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined) as [string, string][]);
+    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
     return this.json("GET", `/v1/fleet${q.size ? `?${q}` : ""}`);
   }
 

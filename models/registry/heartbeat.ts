@@ -98,7 +98,16 @@ export interface CanaryComparison {
 export interface FleetView {
   generated_at: string;
   counts: Record<AgentStatus, number> & { total: number };
+  /** One page of the (filtered) agents, by id. */
   agents: FleetAgent[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  next_cursor?: string | null;
+  /** Agents per page. */
+  limit?: number;
+  /** Versions and hosts left out of the lists (only the largest groups are listed). */
+  omitted?: { versions: number; hosts: number };
+  /** Heartbeats refused or failure reports ignored since the registry started, by reason. */
+  refused?: Record<string, number>;
   versions: VersionStats[];
   hosts: { host: string; agents: number; anomaly_rate_mean: number | null }[];
   canaries: CanaryComparison[];

@@ -50,6 +50,11 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
         num(h.scoring_latency_ms_p99, 1), '<span class="err">' + esc(h.last_error ?? "") + "</span>", esc(a.age_s + " s ago")];
     }),
   );
+  if (view.agents.length < c.total) {
+    html += '<p class="muted">Showing ' + view.agents.length + " of " + c.total + " agents (first page, by id); <code>agent fleet</code> or <code>/v1/fleet?cursor=</code> pages through the rest.</p>";
+  }
+  const refused = Object.entries(view.refused ?? {});
+  if (refused.length) html += '<p class="muted">Refused or ignored since start: ' + refused.map(([k, n]) => esc(k) + " " + esc(n)).join(", ") + "</p>";
   html += "<h2>Events</h2>" + table(["time", "type", "model", "version", "channel", "by", "detail"],
     events.map((e) => ['<span class="nw">' + esc(e.at) + "</span>", esc(e.type), '<span class="nw">' + esc(e.model) + "</span>", esc(e.version), esc(e.channel), esc(e.actor),
       '<span class="wrap">' + esc(JSON.stringify(e.detail)) + "</span>"]));

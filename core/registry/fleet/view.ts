@@ -4,7 +4,7 @@ import type { FleetOptions } from "../context.ts";
 import type { AgentRecord } from "../store/fleet.ts";
 
 /** Named defaults of {@link FleetOptions}. */
-export const FLEET_DEFAULTS: FleetOptions = { defaultIntervalS: 10, staleFactor: 3, offlineFactor: 10 };
+export const FLEET_DEFAULTS: FleetOptions = { defaultIntervalS: 10, staleFactor: 3, offlineFactor: 10, maxIntervalS: 3600, maxAgents: 10_000, retentionS: 7 * 86_400 };
 
 /** `ok`, `stale` past `staleFactor` intervals without a heartbeat, `offline` past `offlineFactor`. */
 export function agentStatus(rec: AgentRecord, nowMs: number, o: FleetOptions = FLEET_DEFAULTS): AgentStatus {
@@ -20,6 +20,20 @@ export interface FleetFilter {
   model?: string;
   /** `7` or `host-ae@7`. */
   model_version?: string;
+  /** Agents per page (default {@link FLEET_PAGE.limit}, at most {@link FLEET_PAGE.maxLimit}). */
+  limit?: number;
+  /** Start after this agent id (the previous page's `next_cursor`). */
+  cursor?: string;
+}
+
+/** Paging of `GET /v1/fleet`: agents per page, and the most versions/hosts listed. */
+export const FLEET_PAGE = { limit: 100, maxLimit: 1000, maxGroups: 100 } as const;
+
+/** The `max` groups with the most agents, in their original order; and how many were left out. */
+function top<T extends { agents: number }>(groups: T[], max: number): { kept: T[]; omitted: number } {
+  if (groups.length <= max) return { kept: groups, omitted: 0 };
+  const keep = new Set([...groups].sort((a, b) => b.agents - a.agents).slice(0, max));
+  return { kept: groups.filter((g) => keep.has(g)), omitted: groups.length - max };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
@@ -81,6 +95,10 @@ export function buildFleetView(records: AgentRecord[], nowMs: number, o: FleetOp
     (!mv || a.heartbeat.model.version === mv || `${a.heartbeat.model.name}@${a.heartbeat.model.version}` === mv));
   const counts = { total: agents.length, ok: 0, stale: 0, offline: 0 };
   for (const a of agents) counts[a.status]++;
+  const limit = Math.min(FLEET_PAGE.maxLimit, Math.max(1, filter.limit ?? FLEET_PAGE.limit));
+  const from = filter.cursor === undefined ? 0 : agents.findIndex((a) => a.agent_id > filter.cursor!);
+  const page = from < 0 ? [] : agents.slice(from, from + limit);
+  const next_cursor = from >= 0 && from + limit < agents.length ? page[page.length - 1].agent_id : null;
   const versions = versionStats(all);
   const hostMap = new Map<string, number[]>();
   for (const a of all) {
@@ -96,5 +114,10 @@ export function buildFleetView(records: AgentRecord[], nowMs: number, o: FleetOp
     const canary = chans.find((s) => s.channel === "canary");
     if (canary?.version) canaries.push(compareCanary(m, chans.find((s) => s.channel === "stable"), canary, versions, all));
   }
-  return { generated_at: new Date(nowMs).toISOString(), counts, agents, versions, hosts, canaries };
+  const v = top(versions, FLEET_PAGE.maxGroups);
+  const h = top(hosts, FLEET_PAGE.maxGroups);
+  return {
+    generated_at: new Date(nowMs).toISOString(), counts, agents: page, next_cursor, limit,
+    versions: v.kept, hosts: h.kept, omitted: { versions: v.omitted, hosts: h.omitted }, canaries,
+  };
 }

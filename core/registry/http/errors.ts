@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorBody } from "../../../models/registry/protocol.ts";
+import { oneLine } from "./one-line.ts";
 
 /** A refused request: thrown by handlers, answered as `{error, reason}` with `status`. */
 export class ApiError extends Error {
@@ -15,9 +16,9 @@ export class ApiError extends Error {
   }
 }
 
-/** The JSON error response of an {@link ApiError}. */
+/** The JSON error response of an {@link ApiError}; the reason always one line. */
 export function errorResponse(c: Context, e: ApiError): Response {
-  const body: ErrorBody = { error: e.code, reason: e.reason };
+  const body: ErrorBody = { error: e.code, reason: oneLine(e.reason, 2000) };
   return c.json(body, e.status, e.headers);
 }
 

@@ -52,3 +52,11 @@ test("every error status a route can answer is declared (401/403 on protected ro
   expect(Object.keys(paths["/v1/models/{name}/channels/{channel}/resolve"].get.responses)).toEqual(expect.arrayContaining(["200", "304", "400", "401", "404"]));
   for (const item of Object.values(paths)) for (const op of Object.values(item)) if (op["x-role"] === "publisher") expect(Object.keys(op.responses)).toContain("403");
 });
+
+test("the hardened heartbeat and fleet routes declare what they answer: 409/413/422/429, limit and cursor", () => {
+  const paths = openApiDocument.paths as Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { name: string }[] }>>;
+  expect(Object.keys(paths["/v1/heartbeat"].post.responses)).toEqual(expect.arrayContaining(["200", "400", "409", "413", "422", "429"]));
+  expect(paths["/v1/fleet"].get.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(["limit", "cursor"]));
+  const view = (openApiDocument.components as { schemas: Record<string, { properties: Record<string, unknown> }> }).schemas.FleetView;
+  expect(Object.keys(view.properties)).toEqual(expect.arrayContaining(["next_cursor", "limit", "omitted", "refused"]));
+});

@@ -65,8 +65,8 @@ export const openApiDocument: Json = {
         200: json(ref("PublishResult"), "identical version already published (idempotent)"),
         400: err("not JSON, not an envelope, invalid manifest, bad base64, invalid name, name mismatch"),
         409: err("version exists with other content"),
-        413: err("bundle larger than the limit"),
-        422: err("missing/extra file, size or sha256 mismatch, model does not load or infer"),
+        413: err("bundle larger than the limit (Content-Length checked first; a chunked body is cut at the limit, Connection: close)"),
+        422: err("missing/extra file, size or sha256 mismatch, a bundle agents would refuse (invalid_bundle: unsafe file path, window/features mismatch), model does not load or infer; one-line reason"),
       }),
     },
     "/v1/models/{name}/versions/{version}": {
@@ -107,14 +107,23 @@ export const openApiDocument: Json = {
     },
     "/v1/signing-key": { get: op("The registry's Ed25519 public key", "agent", {}, { 200: json(ref("SigningKey")), 404: err("registry does not sign") }) },
     "/v1/heartbeat": {
-      post: op("Report an agent's health (runs the canary guard)", "agent", { requestBody: { required: true, content: { "application/json": { schema: ref("Heartbeat") } } } }, {
-        200: json(ref("HeartbeatAck")), 400: err("invalid heartbeat"), 413: err("larger than 64 KiB"),
+      post: op("Report an agent's health (runs the canary guard: only agents seen resolving a canary count, and it takes a quorum of them)", "agent", { requestBody: { required: true, content: { "application/json": { schema: ref("Heartbeat") } } } }, {
+        200: json(ref("HeartbeatAck"), "recorded; interval_s is the interval the registry assumes (claims above the bound are clamped)"),
+        400: err("not JSON"),
+        409: err("identity_conflict: the agent id is live on another host"),
+        413: err("larger than 64 KiB (Connection: close)"),
+        422: err("invalid heartbeat (a field missing, of the wrong type or too long); reason lists each as path: problem"),
+        429: err("fleet_full: the fleet holds its limit of live agents"),
       }),
     },
     "/v1/fleet": {
-      get: op("The fleet: agents (filtered), versions, hosts, canary vs stable", "publisher", {
-        parameters: [query("status", { type: "string", enum: ["ok", "stale", "offline"] }), query("model", { type: "string" }), query("model_version", { type: "string" }, false, "`7` or `name@7`")],
-      }, { 200: json(ref("FleetView")), 400: err("invalid filter") }),
+      get: op("The fleet: one page of agents (filtered), versions, hosts, canary vs stable", "publisher", {
+        parameters: [
+          query("status", { type: "string", enum: ["ok", "stale", "offline"] }), query("model", { type: "string" }), query("model_version", { type: "string" }, false, "`7` or `name@7`"),
+          query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, false, "agents per page"),
+          query("cursor", ref("Name"), false, "the previous page's next_cursor (agents after this id)"),
+        ],
+      }, { 200: json(ref("FleetView")), 400: err("invalid filter, limit or cursor") }),
     },
     "/v1/events": {
       get: op("Recorded events, newest first", "publisher", {

@@ -63,10 +63,14 @@ export const schemas: Record<string, Json> = {
   FleetAgent: obj({ agent_id: str, status: { type: "string", enum: ["ok", "stale", "offline"] }, last_seen: str, age_s: num, interval_s: num, heartbeat: ref("Heartbeat") }),
   FleetView: obj({
     generated_at: str,
-    counts: obj({ total: int, ok: int, stale: int, offline: int }),
-    agents: { type: "array", items: ref("FleetAgent") },
-    versions: { type: "array", items: ref("VersionStats") },
-    hosts: { type: "array", items: obj({ host: str, agents: int, anomaly_rate_mean: nullable(num) }) },
+    counts: { ...obj({ total: int, ok: int, stale: int, offline: int }), description: "over every (filtered) agent, not just this page" },
+    agents: { type: "array", items: ref("FleetAgent"), description: "one page of the filtered agents, by agent_id" },
+    next_cursor: { ...nullable(str), description: "pass as ?cursor= for the next page; null on the last page" },
+    limit: { ...int, description: "agents per page" },
+    versions: { type: "array", items: ref("VersionStats"), description: "the 100 model versions with most agents" },
+    hosts: { type: "array", items: obj({ host: str, agents: int, anomaly_rate_mean: nullable(num) }), description: "the 100 hosts with most agents" },
+    omitted: obj({ versions: int, hosts: int }),
+    refused: { type: "object", additionalProperties: int, description: "heartbeats refused and failure reports ignored since the registry started, by reason (invalid_heartbeat, too_large, bad_json, identity_conflict, fleet_full, failure_report_out_of_cohort)" },
     canaries: {
       type: "array",
       items: obj({

@@ -15,11 +15,14 @@ function clocked() {
   return { ...r, advance: (s: number) => (now += s * 1000) };
 }
 
-async function canaryRegistry() {
-  const r = clocked();
+async function canaryRegistry(canaryQuorum = 1) {
+  let now = Date.parse("2026-05-01T00:00:00Z");
+  const r = { ...testRegistry({ now: () => now, canaryQuorum }), advance: (s: number) => (now += s * 1000) };
   for (const v of ["1", "2"]) await r.req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", v) });
   await r.req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
   await r.req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 50 } });
+  // The guard counts only agents it saw resolve the canary: c1 and c2 follow the canary channel.
+  for (const id of ["c1", "c2"]) await r.req("GET", `/v1/models/m/channels/canary/resolve?agent_id=${id}`, { token: AGT });
   return r;
 }
 
@@ -31,8 +34,9 @@ describe("heartbeats and the fleet view", () => {
     expect((await req("POST", "/v1/heartbeat", { body: hb(), token: AGT })).status).toBe(200);
     expect((await req("POST", "/v1/heartbeat", { body: hb(), token: null })).status).toBe(401);
     const bad = await req("POST", "/v1/heartbeat", { body: hb({ anomaly_rate: 3 }), token: AGT });
-    expect([bad.status, ((await bad.json()) as { reason: string }).reason]).toEqual([400, expect.stringContaining("anomaly_rate")]);
-    expect((await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "../x" }), token: AGT })).status).toBe(400);
+    expect([bad.status, ((await bad.json()) as { reason: string }).reason]).toEqual([422, expect.stringContaining("anomaly_rate")]);
+    expect((await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "../x" }), token: AGT })).status).toBe(422);
+    expect((await req("POST", "/v1/heartbeat", { body: "{not json", token: AGT })).status).toBe(400);
     expect((await req("GET", "/v1/fleet", { token: AGT })).status).toBe(403);
     expect((await req("GET", "/v1/fleet?status=gone")).status).toBe(400);
   });
@@ -80,7 +84,7 @@ describe("canary guard", () => {
     expect(v.canaries[0]).toMatchObject({ verdict: "failing", canary: { rollout: 0 } });
     const events = ((await (await req("GET", "/v1/events?type=canary_rollback")).json()) as { events: RegistryEvent[] }).events;
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ model: "m", version: "2", channel: "canary", actor: "canary-guard", detail: { agent_id: "c1", scoring_failures: 3 } });
+    expect(events[0]).toMatchObject({ model: "m", version: "2", channel: "canary", actor: "canary-guard", detail: { agent_id: "c1", agents: ["c1"], quorum: 1, scoring_failures: 3 } });
     for (let i = 0; i < 50; i++) {
       expect(((await (await req("GET", `/v1/models/m/channels/stable/resolve?agent_id=a${i}`, { token: AGT })).json()) as Resolution).version).toBe("1");
     }
@@ -96,9 +100,10 @@ describe("canary guard", () => {
     const { req } = await canaryRegistry();
     await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "s1", scoring_failures: 5 }), token: AGT });
     expect((await fleet(req)).canaries[0].canary.rollout).toBe(50);
-    const off = testRegistry({ canaryGuard: false });
+    const off = testRegistry({ canaryGuard: false, canaryQuorum: 1 });
     for (const v of ["1", "2"]) await off.req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", v) });
     await off.req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 50 } });
+    await off.req("GET", "/v1/models/m/channels/canary/resolve?agent_id=edge-01", { token: AGT });
     await off.req("POST", "/v1/heartbeat", { body: hb({ model: { name: "m", version: "2" }, scoring_failures: 1 }), token: AGT });
     expect((await fleet(off.req)).canaries[0]).toMatchObject({ verdict: "failing", canary: { rollout: 50 } });
   });

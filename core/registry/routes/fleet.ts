@@ -1,41 +1,78 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { AGENT_STATUSES, HeartbeatSchema, type AgentStatus, type HeartbeatAck } from "../../../models/registry/heartbeat.ts";
+import { AGENT_STATUSES, type AgentStatus, type HeartbeatAck } from "../../../models/registry/heartbeat.ts";
+import { isName } from "../../../models/registry/protocol.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
-import { ApiError, jsonBody } from "../http/errors.ts";
+import { readBodyLimited } from "../http/body.ts";
+import { ApiError } from "../http/errors.ts";
 import type { RegistryContext } from "../context.ts";
 import { canaryGuard } from "../fleet/guard.ts";
-import { buildFleetView, type FleetFilter } from "../fleet/view.ts";
+import { HeartbeatError, MAX_HEARTBEAT_BYTES, parseHeartbeat } from "../fleet/parse-heartbeat.ts";
+import { buildFleetView, FLEET_PAGE, type FleetFilter } from "../fleet/view.ts";
+import { FleetRefusal } from "../store/fleet.ts";
 
-/** The fleet view with the query's filters (400 on an unknown status). */
+/** A non-negative integer query parameter (400 otherwise). */
+function intQuery(query: (k: string) => string | undefined, k: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = query(k);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d{1,9}$/.test(v) || n > max) throw new ApiError(400, "invalid_query", `${k} must be an integer 0–${max}`);
+  return n;
+}
+
+/** The fleet view with the query's filters and page (400 on an unknown status or a bad page). */
 export function fleetFromQuery(ctx: RegistryContext, query: (k: string) => string | undefined) {
   const status = query("status");
   if (status !== undefined && !(AGENT_STATUSES as readonly string[]).includes(status)) {
     throw new ApiError(400, "invalid_query", `status must be one of ${AGENT_STATUSES.join(", ")}`);
   }
-  const filter: FleetFilter = { status: status as AgentStatus | undefined, model: query("model"), model_version: query("model_version") };
+  const cursor = query("cursor");
+  if (cursor !== undefined && !isName(cursor)) throw new ApiError(400, "invalid_query", "cursor must be an agent id (the previous page's next_cursor)");
+  const limit = intQuery(query, "limit", FLEET_PAGE.maxLimit);
+  if (limit === 0) throw new ApiError(400, "invalid_query", `limit must be an integer 1–${FLEET_PAGE.maxLimit}`);
+  const filter: FleetFilter = { status: status as AgentStatus | undefined, model: query("model"), model_version: query("model_version"), limit, cursor };
   const { store } = ctx;
-  return buildFleetView(store.fleet.list(), ctx.now(), ctx.fleet, store.versions.models(), (m) => store.channels.all(m), filter);
+  const now = ctx.now();
+  store.fleet.prune(now, ctx.fleet);
+  const view = buildFleetView(store.fleet.list(), now, ctx.fleet, store.versions.models(), (m) => store.channels.all(m), filter);
+  return { ...view, refused: { ...ctx.refused } };
 }
 
+const count = (ctx: RegistryContext, reason: string) => (ctx.refused[reason] = (ctx.refused[reason] ?? 0) + 1);
+
 /**
- * Fleet routes: `POST /v1/heartbeat` (agent token; runs the canary guard), `GET /v1/fleet` and
- * `GET /v1/events` (publisher token).
+ * Fleet routes: `POST /v1/heartbeat` (agent token; bounded body, runs the canary guard),
+ * `GET /v1/fleet` (paged) and `GET /v1/events` (publisher token). Refusals are counted by
+ * reason in `ctx.refused`.
  */
 export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
   const publisher = requireRole(ctx.store.tokens, "publisher");
-  const limit = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, "too_large", "heartbeat larger than 64 KiB"); } });
 
-  app.post("/v1/heartbeat", requireRole(ctx.store.tokens, "agent"), limit, async (c) => {
-    const parsed = HeartbeatSchema.safeParse(await jsonBody(c));
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new ApiError(400, "invalid_heartbeat", `heartbeat invalid at ${i.path.join(".") || "(root)"}: ${i.message}`);
+  app.post("/v1/heartbeat", requireRole(ctx.store.tokens, "agent"), async (c) => {
+    let hb;
+    try {
+      hb = parseHeartbeat(await readBodyLimited(c.req.raw, MAX_HEARTBEAT_BYTES, "heartbeat"));
+    } catch (error) {
+      count(ctx, error instanceof HeartbeatError ? error.code : error instanceof ApiError ? error.code : "bad_request");
+      if (error instanceof HeartbeatError) throw new ApiError(error.status, error.code, error.reason);
+      throw error;
     }
     const now = ctx.now();
-    const rec = ctx.store.fleet.upsert(parsed.data, now, ctx.fleet.defaultIntervalS);
+    let rec;
+    try {
+      rec = ctx.store.fleet.upsert(hb, now, ctx.fleet);
+    } catch (error) {
+      if (!(error instanceof FleetRefusal)) throw error;
+      count(ctx, error.code);
+      ctx.log?.warn({ agent_id: hb.agent_id, host: hb.host, code: error.code }, error.message);
+      throw new ApiError(error.code === "fleet_full" ? 429 : 409, error.code, error.message);
+    }
     if (ctx.canaryGuard) {
-      for (const e of canaryGuard(ctx.store, parsed.data)) ctx.log?.warn({ event: e }, "canary rolled back by the guard");
+      const g = canaryGuard(ctx.store, ctx.cohorts, hb, ctx.canaryQuorum);
+      for (const e of g.events) ctx.log?.warn({ event: e }, "canary rolled back by the guard");
+      for (const i of g.ignored) {
+        count(ctx, "failure_report_out_of_cohort");
+        ctx.log?.warn({ agent_id: hb.agent_id, ...i }, "failure report of a canary by an agent that never resolved it: ignored");
+      }
     }
     const ack: HeartbeatAck = { ok: true, server_time: new Date(now).toISOString(), interval_s: rec.interval_s };
     return c.json(ack);

@@ -82,7 +82,7 @@ describe("publish", () => {
     const shape = clone(ae);
     (shape.manifest.features as { window: number; width: number }).window = 16;
     (shape.manifest.features as { window: number; width: number }).width = 17;
-    await expectError(await req("POST", "/v1/models/host-ae/versions", { body: shape }), 422, "model_load_failed");
+    expect(await expectError(await req("POST", "/v1/models/host-ae/versions", { body: shape }), 422, "invalid_bundle")).toContain("window 32 differs from features.window 16");
     const short = replaceFile(ae, "weights.bin", new Uint8Array(64));
     await expectError(await req("POST", "/v1/models/host-ae/versions", { body: short }), 422, "model_load_failed");
     expect(((await (await req("GET", "/v1/models")).json()) as { models: unknown[] }).models).toEqual([]);

@@ -1,13 +1,15 @@
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { EnvelopeError, unpackEnvelope } from "../../../models/registry/envelope.ts";
 import type { PublishResult } from "../../../models/registry/protocol.ts";
 import { canonicalJson, manifestDigest } from "../../../models/registry/signature.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
-import { ApiError, jsonBody } from "../http/errors.ts";
+import { parseJsonBytes, readBodyLimited } from "../http/body.ts";
+import { ApiError } from "../http/errors.ts";
 import { nameParam } from "../http/params.ts";
 import type { RegistryContext } from "../context.ts";
 import { ModelCheckError } from "../validate/errors.ts";
+import { errorLine, oneLine } from "../http/one-line.ts";
+import { manifestProblems } from "../../../models/format/checks.ts";
 
 /** Largest request body for a bundle of `maxBytes` file bytes: base64 (4/3) plus 1 MiB of JSON. */
 export function maxUploadBody(maxBytes: number): number {
@@ -25,23 +27,21 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
   app.post(
     "/v1/models/:name/versions",
     requireRole(ctx.store.tokens, "publisher"),
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new ApiError(413, "too_large", `request body larger than ${limit} bytes (bundle limit ${ctx.maxBundleBytes} bytes)`);
-      },
-    }),
     async (c) => {
       const name = nameParam(c, "name");
-      const body = await jsonBody(c);
+      // Content-Length checked up front; a chunked body is counted as it arrives and cut at the limit.
+      const body = parseJsonBytes(await readBodyLimited(c.req.raw, limit, `upload (bundle limit ${ctx.maxBundleBytes} bytes)`));
       let bundle;
       try {
         bundle = unpackEnvelope(body, { maxBytes: ctx.maxBundleBytes });
       } catch (error) {
-        if (error instanceof EnvelopeError) throw new ApiError(error.status, error.code, error.reason);
+        if (error instanceof EnvelopeError) throw new ApiError(error.status, error.code, oneLine(error.reason, 2000));
         throw error;
       }
       const { manifest } = bundle;
+      // The checks every agent runs when it loads a bundle: refuse here what agents would refuse.
+      const problems = manifestProblems(manifest);
+      if (problems.length > 0) throw new ApiError(422, "invalid_bundle", oneLine(`agents would refuse this bundle: ${problems.join("; ")}`, 2000));
       if (manifest.name !== name) {
         throw new ApiError(400, "name_mismatch", `manifest name ${manifest.name} does not match the URL's model ${name}`);
       }
@@ -52,8 +52,8 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       try {
         await ctx.checkModel(bundle);
       } catch (error) {
-        if (error instanceof ModelCheckError) throw new ApiError(422, error.code, error.message);
-        throw new ApiError(422, "model_check_failed", (error as Error).message);
+        if (error instanceof ModelCheckError) throw new ApiError(422, error.code, oneLine(error.message, 2000));
+        throw new ApiError(422, "model_check_failed", errorLine(error));
       }
       for (const f of manifest.files) await ctx.store.blobs.put(f.sha256, bundle.files.get(f.path)!);
       const signature = ctx.signer ? await ctx.signer.sign(manifest) : undefined;

@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import { FLEET_DEFAULTS } from "../fleet/view.ts";
 import { createRegistryStore } from "./index.ts";
 
 test("rollback walks back through earlier versions, skipping rollout-only changes", () => {
@@ -34,11 +35,11 @@ test("heartbeats reach SQLite on flush and on close, and a reopened store knows 
   const dir = `${require("node:os").tmpdir()}/reg-fleet-${process.pid}-${Date.now()}`;
   const a = createRegistryStore({ dataDir: dir, fleetFlushMs: 60_000 });
   const hb = { agent_id: "a1", host: "h", agent_version: "1", model: { name: "m", version: "1" }, uptime_s: 1, points_per_s: 1, anomaly_rate: 0, buffer_depth: 0, sinks: [], last_error: null };
-  a.fleet.upsert(hb, 1000, 10);
+  a.fleet.upsert(hb, 1000, FLEET_DEFAULTS);
   expect((a.db.query("SELECT count(*) AS n FROM agents").get() as { n: number }).n).toBe(0);
   a.fleet.flush();
   expect((a.db.query("SELECT count(*) AS n FROM agents").get() as { n: number }).n).toBe(1);
-  a.fleet.upsert({ ...hb, agent_id: "a2" }, 2000, 10);
+  a.fleet.upsert({ ...hb, agent_id: "a2" }, 2000, FLEET_DEFAULTS);
   a.close();
   const b = createRegistryStore({ dataDir: dir });
   expect(b.fleet.list().map((r) => r.agent_id)).toEqual(["a1", "a2"]);

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createDiskBlobStore, createMemoryBlobStore, type BlobStore } from "./blobs.ts";
 import { ChannelStore } from "./channels.ts";
@@ -29,11 +29,24 @@ export interface RegistryStoreOptions {
   now?: () => number;
   /** Heartbeats are written to SQLite in one transaction per this many ms (default 1000; 0: each at once). */
   fleetFlushMs?: number;
+  /** Open an existing registry only: throw {@link NotARegistryError} instead of creating one. */
+  existing?: boolean;
 }
+
+/** The data directory holds no registry (`registry.db`), and the caller would not create one. */
+export class NotARegistryError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`${dataDir}: not a registry data directory (no ${REGISTRY_DB} in it)`);
+    this.name = "NotARegistryError";
+  }
+}
+
+/** File name of the registry's database in its data directory. */
+export const REGISTRY_DB = "registry.db";
 
 /**
  * Opens the registry's storage: SQLite metadata at `<dataDir>/registry.db` and bundle files
- * content-addressed under `<dataDir>/blobs/sha256/`.
+ * content-addressed under `<dataDir>/blobs/sha256/`. Creates them unless `existing` is set.
  *
  * @example
  * const store = createRegistryStore({ dataDir: "registry-data" });
@@ -41,8 +54,17 @@ export interface RegistryStoreOptions {
  */
 export function createRegistryStore(options: RegistryStoreOptions = {}): RegistryStore {
   const now = options.now ?? Date.now;
+  if (options.dataDir && options.existing) {
+    let file = false;
+    try {
+      file = statSync(join(options.dataDir, REGISTRY_DB)).isFile();
+    } catch {
+      // missing: refused below
+    }
+    if (!file) throw new NotARegistryError(options.dataDir);
+  }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const db = openRegistryDb(options.dataDir ? join(options.dataDir, "registry.db") : ":memory:");
+  const db = openRegistryDb(options.dataDir ? join(options.dataDir, REGISTRY_DB) : ":memory:");
   const fleet = new FleetStore(db, options.dataDir ? (options.fleetFlushMs ?? 1000) : 0);
   return {
     db,

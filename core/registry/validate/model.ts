@@ -4,6 +4,7 @@ import { loadDetector } from "../../../models/detectors/registry.ts";
 import { featureWidth, FeatureSpecSchema } from "../../../models/features/spec.ts";
 import type { Manifest } from "../../../models/format/manifest.ts";
 
+import { errorLine, zodLine } from "../http/one-line.ts";
 import { ModelCheckError } from "./errors.ts";
 
 export { ModelCheckError };
@@ -30,7 +31,7 @@ export async function trialInference(bundle: { manifest: Manifest; files: Map<st
   const { manifest } = bundle;
   const { width: declared, names: _n, ...rest } = manifest.features;
   const spec = FeatureSpecSchema.safeParse(rest);
-  if (!spec.success) throw new ModelCheckError("model_load_failed", `features: ${spec.error.issues[0].message}`);
+  if (!spec.success) throw new ModelCheckError("model_load_failed", `features: ${zodLine(spec.error)}`);
   if (declared !== featureWidth(spec.data)) {
     throw new ModelCheckError("model_load_failed", `features.width ${declared} does not match window ${spec.data.window} (+1 spread feature)`);
   }
@@ -44,7 +45,7 @@ export async function trialInference(bundle: { manifest: Manifest; files: Map<st
       throw error;
     }
   } catch (error) {
-    throw new ModelCheckError("model_load_failed", `cannot load ${manifest.detector.kind} detector: ${(error as Error).message}`);
+    throw new ModelCheckError("model_load_failed", `cannot load ${manifest.detector.kind} detector: ${errorLine(error)}`);
   }
   try {
     const data = Float32Array.from({ length: declared }, (_, i) => Math.sin(i / 3) * 0.5);
@@ -59,7 +60,7 @@ export async function trialInference(bundle: { manifest: Manifest; files: Map<st
     if (bad >= 0) throw new Error(`score ${scores[bad]} at point ${bad} is not in [0, 1]`);
     return { width: declared, raw: raw[0], ms: performance.now() - t0 };
   } catch (error) {
-    throw new ModelCheckError("inference_failed", `inference with input shape [1, ${declared}] failed: ${(error as Error).message}`);
+    throw new ModelCheckError("inference_failed", `inference with input shape [1, ${declared}] failed: ${errorLine(error)}`);
   } finally {
     model.dispose();
   }
