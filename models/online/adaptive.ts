@@ -87,6 +87,9 @@ class AdaptiveState implements SeriesState {
   scored = 0;
   incident = false;
   calm = 0;
+  /** Level before the last incident's onset, and when (in scored samples) it began. */
+  baseline = 0;
+  baseAt = Number.NEGATIVE_INFINITY;
   gap = false;
   first = Number.NaN;
   lastT = Number.NaN;
@@ -144,6 +147,7 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly alphaMax: number;
   private readonly scaleCap: number;
   private readonly maturity: number;
+  private readonly recoveryWindow: number;
   private readonly seasonal: boolean;
   private readonly learn: number;
   private readonly calmN: number;
@@ -164,6 +168,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.seasonal = options.seasonal ?? true;
     this.scaleCap = options.scaleCap ?? Number.POSITIVE_INFINITY;
     this.maturity = options.maturity ?? 1000;
+    this.recoveryWindow = 20 * this.window;
     this.alphaMax = 1 - Math.pow(0.5, 1 / (options.scaleMemory ?? 500));
     this.alphaNovel = 1 - Math.pow(0.5, 1 / (options.novelHalfLife ?? 8000));
     this.learn = options.learn ?? this.window;
@@ -224,6 +229,7 @@ export class AdaptiveDetector implements ScoringModel {
       s.gap = true;
       return first ? MISSING_SCORE : MISSING_SCORE * FOLLOW_DAMPING;
     }
+    const resumed = s.gap;
     s.gap = false;
     if (Number.isFinite(t)) {
       if (Number.isFinite(s.lastT) && t > s.lastT) {
@@ -242,7 +248,8 @@ export class AdaptiveDetector implements ScoringModel {
     if (s.counter) {
       signal = value - s.lastRaw;
       s.lastRaw = value;
-      if (signal < 0) return 0; // counter reset: no rate for this step
+      // a reset, or the first sample after a gap (its step spans the gap): no rate for this step
+      if (signal < 0 || resumed) return 0;
     }
     const w = this.window;
     const ring = s.ring;
@@ -336,7 +343,17 @@ export class AdaptiveDetector implements ScoringModel {
       if (score >= this.threshold) {
         s.incident = true;
         s.calm = 0;
-        onset = true;
+        // A move back to where the series was before its last incident is a recovery, not news.
+        const since = s.scored - s.baseAt;
+        const back = Math.abs(signal - s.baseline);
+        if (since <= this.recoveryWindow && back < 0.3 * Math.abs(olderMed - s.baseline)) {
+          out = score * FOLLOW_DAMPING;
+          s.baseAt = -Infinity;
+        } else {
+          onset = true;
+          s.baseline = olderMed;
+          s.baseAt = s.scored;
+        }
       }
     } else {
       out = score * FOLLOW_DAMPING;
