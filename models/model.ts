@@ -27,14 +27,18 @@ export interface ScoringModel {
   readonly window: number;
   /** Calibrated flag threshold (0.5 for every model here). */
   readonly threshold: number;
-  /** Scores whole series offline; same results as feeding them point by point. */
-  scoreSeries(series: readonly Float64Array[]): Promise<Float32Array[]>;
+  /**
+   * Scores whole series offline; same results as feeding them point by point. `timestamps`
+   * (ms, one array per series) give models with seasonal context the time of each sample.
+   */
+  scoreSeries(series: readonly Float64Array[], timestamps?: readonly Float64Array[]): Promise<Float32Array[]>;
   /** New streaming state for one series. */
   createState(): SeriesState;
   /**
    * Scores one new sample for each of many series in one batch (one tick of the runtime).
-   * `states[i]` receives `values[i]`; returns one score per series.
+   * `states[i]` receives `values[i]`; returns one score per series. `timestampMs` is the time
+   * of the tick (models without seasonal context ignore it).
    */
-  scoreTick(states: readonly SeriesState[], values: ArrayLike<number>): Promise<Float32Array>;
+  scoreTick(states: readonly SeriesState[], values: ArrayLike<number>, timestampMs?: number): Promise<Float32Array>;
   dispose(): void;
 }

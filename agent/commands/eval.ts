@@ -1,6 +1,10 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../args.ts";
 import { readDataset } from "../../data/io/read.ts";
+import { nabWindowsFile, readNabCorpus, type NabCorpus } from "../../data/io/nab.ts";
+import { describeNotes } from "../../data/io/rows.ts";
+import type { Dataset } from "../../data/types.ts";
+import { evaluateNab, formatNabTable, type NabReport } from "../../models/eval/nab/index.ts";
 import { evaluate, formatComparisonTable, writeReport, type EvalResult, type SeriesEval } from "../../models/eval/index.ts";
 import { loadModel } from "../../models/load.ts";
 import { runCommand, UsageError } from "../errors.ts";
@@ -10,6 +14,7 @@ interface EvalArgs {
   data: string;
   json: boolean;
   report?: string;
+  "strict-time": boolean;
   debug: boolean;
 }
 
@@ -21,6 +26,22 @@ export interface ModelEval extends EvalResult {
   fit_seconds: number | null;
   score_seconds: number;
   points_per_second: number;
+  /** NAB scores (standard, reward_low_FP_rate, reward_low_FN_rate) on a NAB-layout corpus. */
+  nab?: NabReport;
+}
+
+/** Reads `dir` as a NAB-layout corpus when it is one (labels from its windows), else as a dataset. */
+async function readEvalData(dir: string, strictTime: boolean): Promise<{ dataset: Dataset; corpus?: NabCorpus }> {
+  if (await nabWindowsFile(dir)) {
+    const corpus = await readNabCorpus(dir, { strictTime });
+    const series = corpus.files.map((f) => {
+      const labels = new Uint8Array(f.series.values.length);
+      for (const [lo, hi] of f.windows) f.series.timestamps.forEach((t, i) => (labels[i] ||= t >= lo && t <= hi ? 1 : 0));
+      return { ...f.series, name: f.key.replace(/\.csv$/i, ""), labels };
+    });
+    return { dataset: { series, anomalies: [] }, corpus };
+  }
+  return { dataset: await readDataset(dir, { strictTime }) };
 }
 
 /** `agent eval`: metrics for one or more models on a labelled dataset, optional HTML report. */
@@ -33,13 +54,19 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .option("data", { type: "string", demandOption: true, describe: "Dataset directory (agent generate output or NAB-style CSVs)" })
       .option("json", { type: "boolean", default: false, describe: "Print JSON (one object; {models:[...]} for several)" })
       .option("report", { type: "string", describe: "Write a self-contained HTML report with plots" })
+      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)" })
       .example("$0 eval --model models/ae --data data --report report.html", "evaluate a bundle and write a report")
       .example("$0 eval --model models/ae --model online:default --model models/rz --data data", "comparison table")
-      .example("$0 eval --model online:default --data data --json", "machine-readable metrics"),
+      .example("$0 eval --model online:default --data data --json", "machine-readable metrics")
+      .example("$0 eval --model online:default --model online:window --data ../shared/data/nab-dev", "NAB scores (standard, low FP, low FN) and a per-category table on a NAB-layout corpus"),
   handler: (args) =>
     runCommand("eval", args.debug, async () => {
       if (args.model.length === 0) throw new UsageError("give at least one --model");
-      const dataset = await readDataset(args.data);
+      const { dataset, corpus } = await readEvalData(args.data, args["strict-time"]);
+      for (const s of dataset.series) {
+        const note = s.notes && describeNotes(s.name, s.notes);
+        if (note) console.error(`agent eval: warning: ${note}`);
+      }
       const unlabelled = dataset.series.filter((s) => !s.labels).map((s) => s.name);
       if (unlabelled.length) throw new UsageError(`${args.data}: ${unlabelled.length} series have no labels (e.g. ${unlabelled[0]}); eval needs a label column or labels.json`);
       const results: { eval: ModelEval; series: SeriesEval[] }[] = [];
@@ -47,7 +74,10 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         const model = await loadModel(ref);
         try {
           const started = performance.now();
-          const scores = await model.scoreSeries(dataset.series.map((s) => s.values));
+          const scores = await model.scoreSeries(
+            dataset.series.map((s) => s.values),
+            dataset.series.map((s) => s.timestamps),
+          );
           const seconds = (performance.now() - started) / 1000;
           const series: SeriesEval[] = dataset.series.map((s, i) => ({
             name: s.name,
@@ -58,6 +88,9 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
             threshold: model.threshold,
           }));
           const result = evaluate(series, dataset.anomalies);
+          const nab = corpus
+            ? evaluateNab(corpus.files.map((f, i) => ({ category: f.category, timestamps: f.series.timestamps, windows: f.windows, scores: scores[i] })), corpus.profiles)
+            : undefined;
           const fit = (model as { manifest?: { training: { fit_seconds: number } } }).manifest?.training.fit_seconds ?? null;
           results.push({
             series,
@@ -69,6 +102,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
               score_seconds: Math.round(seconds * 1000) / 1000,
               points_per_second: Math.round(result.counts.points / seconds),
               ...result,
+              ...(nab ? { nab } : {}),
             },
           });
         } finally {
@@ -90,6 +124,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         console.log(JSON.stringify(out, null, 2));
       } else {
         console.log(formatComparisonTable(rows));
+        if (corpus) console.log(`\n${formatNabTable(results.map((r) => ({ model: r.eval.model, nab: r.eval.nab! })))}`);
       }
     }),
 };

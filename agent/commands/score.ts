@@ -3,6 +3,7 @@ import type { GlobalArgs } from "../args.ts";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { readSeries } from "../../data/io/read.ts";
+import { describeNotes } from "../../data/io/rows.ts";
 import { loadModel } from "../../models/load.ts";
 import { formatScoresCsv } from "../../models/scores-csv.ts";
 import { runCommand } from "../errors.ts";
@@ -11,6 +12,7 @@ interface ScoreArgs {
   model: string;
   input: string;
   output: string;
+  "strict-time": boolean;
   debug: boolean;
 }
 
@@ -23,14 +25,17 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       .option("model", { type: "string", demandOption: true, describe: "Bundle directory or online:NAME (e.g. online:default)" })
       .option("input", { type: "string", demandOption: true, describe: "Input CSV/JSONL: timestamp,value[,label] (our generator's or NAB's layout)" })
       .option("output", { type: "string", demandOption: true, describe: "Output CSV path ('-' for stdout)" })
+      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)" })
       .example("$0 score --model online:default --input data/series/series_0001.csv --output scored.csv", "score with the online detector")
       .example("$0 score --model models/ae --input nab/cpu.csv --output -", "score a NAB file with a trained bundle to stdout"),
   handler: (args) =>
     runCommand("score", args.debug, async () => {
-      const series = await readSeries(args.input);
+      const series = await readSeries(args.input, { strictTime: args["strict-time"] });
+      const note = series.notes && describeNotes(args.input, series.notes);
+      if (note) console.error(`agent score: warning: ${note}`);
       const model = await loadModel(args.model);
       try {
-        const [scores] = await model.scoreSeries([series.values]);
+        const [scores] = await model.scoreSeries([series.values], [series.timestamps]);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);
         if (args.output === "-") {
           process.stdout.write(csv);
