@@ -2,7 +2,7 @@ import { replaceSorted } from "../features/featurizer.ts";
 import { MISSING_SCORE, type ScoringModel, type SeriesState } from "../model.ts";
 import { CALIBRATED_THRESHOLD } from "../calibration.ts";
 import { DEFAULT_TAIL, TAIL_SIZE, eventDecay, eventLogP, eventRecord, tailInit, tailLogP, tailUpdate, type TailParams } from "./tail.ts";
-import { DAILY, WEEKLY, profileSize, profileStat } from "./profile.ts";
+import { DAILY, WEEKLY, newProfile, profileAlpha, profileStat } from "./profile.ts";
 
 /** Options of {@link AdaptiveDetector}. */
 export interface AdaptiveOptions {
@@ -39,6 +39,9 @@ export interface AdaptiveOptions {
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
 const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
+const HOUR_MS = 3_600_000;
+/** Values are clamped to ±this so that no difference, sum or ratio overflows. */
+const MAX_VALUE = 1e150;
 /** Samples in the "recent" part of the level statistic. */
 const LEVEL_K = 6;
 /** Scores inside an open incident (after its onset) and of a gap's continuation are multiplied by this. */
@@ -94,12 +97,17 @@ class AdaptiveState implements SeriesState {
   first = Number.NaN;
   lastT = Number.NaN;
   step = 0;
-  daily: Float64Array | undefined;
-  weekly: Float64Array | undefined;
+  daily: Float32Array | undefined;
+  weekly: Float32Array | undefined;
+  dailyFrom = 0;
+  weeklyFrom = 0;
+  alphaDaily = 0;
+  alphaWeekly = 0;
   seasonScored = 0;
   /** Cached from the sampling interval: ln p₀, and the per-sample weight of the event memory. */
   lnP0 = 0;
   eventAlpha = 0;
+  /** ln p of each statistic at the last sample (with the event memory). */
   readonly lnc = new Float64Array(STATS);
   readonly stat = new Float64Array(STATS);
   constructor(w: number) {
@@ -110,7 +118,7 @@ class AdaptiveState implements SeriesState {
   }
   get bytes(): number {
     const w = this.ring.length;
-    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 20 + 200 + (this.daily ? this.daily.length * 8 : 0) + (this.weekly ? this.weekly.length * 8 : 0);
+    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 20 + 200 + (this.daily ? this.daily.length * 4 : 0) + (this.weekly ? this.weekly.length * 4 : 0);
   }
 }
 
@@ -220,6 +228,8 @@ export class AdaptiveDetector implements ScoringModel {
     const p0 = Math.min(0.01, (this.alarmsPerDay * step) / 86_400_000);
     s.lnP0 = Math.log(p0);
     s.eventAlpha = 1 - Math.pow(0.5, step / this.eventHalfLife);
+    s.alphaDaily = profileAlpha(DAILY, step);
+    s.alphaWeekly = profileAlpha(WEEKLY, step);
   }
 
   /** Scores one sample of one series (`t` in ms, NaN when unknown). */
@@ -244,6 +254,9 @@ export class AdaptiveDetector implements ScoringModel {
       if (s.warm.length >= this.window + 2) this.start(s);
       return 0;
     }
+    // beyond any metric's range: clamp so differences and sums stay finite (it still scores as huge)
+    if (value > MAX_VALUE) value = MAX_VALUE;
+    else if (value < -MAX_VALUE) value = -MAX_VALUE;
     let signal = value;
     if (s.counter) {
       signal = value - s.lastRaw;
@@ -289,14 +302,21 @@ export class AdaptiveDetector implements ScoringModel {
       s.lo = signal < s.lo ? signal : s.lo + this.alphaNovel * (mid - s.lo);
     }
     let season = Number.NaN;
-    if (this.seasonal && Number.isFinite(t) && s.step > 0) {
-      if (s.step * 4 <= DAILY.periodMs / DAILY.bins || s.daily) {
-        s.daily ??= new Float64Array(profileSize(DAILY));
-        s.weekly ??= new Float64Array(profileSize(WEEKLY));
-        const a = profileStat(s.daily, DAILY, t, s.first, s.step, signal, sigma, true);
-        const b = profileStat(s.weekly, WEEKLY, t, s.first, s.step, signal, sigma, true);
-        season = Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
+    if (this.seasonal && Number.isFinite(t) && s.step > 0 && s.step * 4 <= DAILY.periodMs / DAILY.bins) {
+      // profiles are allocated once there is history to fill them (a daily one after an hour,
+      // a weekly one after a day), so short-lived series cost no profile memory
+      const age = t - s.first;
+      if (s.daily === undefined && age >= HOUR_MS) {
+        s.daily = newProfile(DAILY);
+        s.dailyFrom = t;
       }
+      if (s.weekly === undefined && age >= DAILY.periodMs) {
+        s.weekly = newProfile(WEEKLY);
+        s.weeklyFrom = t;
+      }
+      const a = s.daily ? profileStat(s.daily, DAILY, t, s.dailyFrom, s.alphaDaily, signal, sigma) : Number.NaN;
+      const b = s.weekly ? profileStat(s.weekly, WEEKLY, t, s.weeklyFrom, s.alphaWeekly, signal, sigma) : Number.NaN;
+      season = Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
     }
     s.scale += this.alpha * (Math.min(d, this.scaleCap * scale) - s.scale);
     if (s.scale < floor) s.scale = floor;
@@ -317,7 +337,9 @@ export class AdaptiveDetector implements ScoringModel {
     const tails = s.tails;
     const lnP0 = s.lnP0;
     // tail probability of each statistic, before learning from this sample
+    // each statistic's tail probability, widened by the memory of past events; the rarest counts
     let lnp = 0;
+    const lnActive = Math.log(active);
     for (let c = 0; c < active; c++) {
       const o = c * TAIL_SIZE;
       let l = tailLogP(tails, o, st[c]);
@@ -328,7 +350,7 @@ export class AdaptiveDetector implements ScoringModel {
       s.lnc[c] = l;
       if (l < lnp) lnp = l;
     }
-    lnp += Math.log(active);
+    lnp += lnActive;
     // young models need stronger evidence: the bar relaxes as √(experience / maturity)
     const young = s.scored < this.maturity ? Math.sqrt(this.maturity / (s.scored + 1)) : 1;
     const r = lnp < 0 ? lnp / (lnP0 * young) : 0;
@@ -343,12 +365,12 @@ export class AdaptiveDetector implements ScoringModel {
       if (score >= this.threshold) {
         s.incident = true;
         s.calm = 0;
-        // A move back to where the series was before its last incident is a recovery, not news.
+        // A move back to where the series was before its last alarm is a recovery, not news.
         const since = s.scored - s.baseAt;
         const back = Math.abs(signal - s.baseline);
         if (since <= this.recoveryWindow && back < 0.3 * Math.abs(olderMed - s.baseline)) {
           out = score * FOLLOW_DAMPING;
-          s.baseAt = -Infinity;
+          s.baseAt = Number.NEGATIVE_INFINITY;
         } else {
           onset = true;
           s.baseline = olderMed;
@@ -368,7 +390,7 @@ export class AdaptiveDetector implements ScoringModel {
       const o = c * TAIL_SIZE;
       if (c === P_SEASON && Number.isNaN(season)) continue;
       eventDecay(tails, o, keep);
-      if (onset && c < active && s.lnc[c] + Math.log(active) <= lnP0) eventRecord(tails, o, st[c], s.eventAlpha);
+      if (onset && c < active && s.lnc[c] + lnActive <= lnP0) eventRecord(tails, o, st[c], s.eventAlpha);
       tailUpdate(tails, o, st[c], weight, tp, onset);
     }
     return out;

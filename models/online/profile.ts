@@ -34,23 +34,27 @@ export function profileSize(shape: ProfileShape): number {
   return shape.bins * PER_BIN;
 }
 
+/** Numbers a profile of `shape` needs (float32: an envelope needs no more precision). */
+export function newProfile(shape: ProfileShape): Float32Array {
+  return new Float32Array(profileSize(shape));
+}
+
 /**
  * How far `x` at `t` lies outside the envelope this time of day/week usually shows (NaN while
  * the profile cannot speak), in units of `scale`, then learns `x` into its bin. Each bin keeps a
  * slowly decaying [low, high] envelope of the values seen in it; the statistic uses the union
  * of the bin and its two neighbours, so an event that recurs at about the same time (a nightly
  * job's spike, the edges of a daily square wave) lies inside it. `first` is the first timestamp
- * the series saw, `stepMs` its typical sampling interval.
+ * the profile saw, `alpha` the per-sample decay from {@link profileAlpha}.
  */
 export function profileStat(
-  p: Float64Array,
+  p: Float32Array,
   shape: ProfileShape,
   t: number,
   first: number,
-  stepMs: number,
+  alpha: number,
   x: number,
   scale: number,
-  learn: boolean,
 ): number {
   const span = shape.periodMs / shape.bins;
   let phase = t % shape.periodMs;
@@ -75,19 +79,23 @@ export function profileStat(
     const excess = x > hi ? x - hi : x < lo ? lo - x : 0;
     stat = excess / scale;
   }
-  if (learn) {
-    if (seen === 0) {
-      p[o] = x;
-      p[o + 1] = x;
-    } else {
-      // samples per bin per period, so the envelope decays over periods whatever the rate
-      const perBin = Math.max(1, span / Math.max(1, stepMs));
-      const alpha = 1 - Math.pow(0.5, 1 / (shape.halfLifePeriods * perBin));
-      const mid = (p[o] + p[o + 1]) / 2;
-      p[o] = x < p[o] ? x : p[o] + alpha * (mid - p[o]);
-      p[o + 1] = x > p[o + 1] ? x : p[o + 1] - alpha * (p[o + 1] - mid);
-    }
-    p[o + 2] = seen + 1;
+  if (seen === 0) {
+    p[o] = x;
+    p[o + 1] = x;
+  } else {
+    const mid = (p[o] + p[o + 1]) / 2;
+    p[o] = x < p[o] ? x : p[o] + alpha * (mid - p[o]);
+    p[o + 1] = x > p[o + 1] ? x : p[o + 1] - alpha * (p[o + 1] - mid);
   }
+  p[o + 2] = seen + 1;
   return stat;
+}
+
+/**
+ * Per-sample decay of a bin's envelope for a series sampled every `stepMs`: the envelope
+ * halves its distance to the bin's middle every `halfLifePeriods` periods, whatever the rate.
+ */
+export function profileAlpha(shape: ProfileShape, stepMs: number): number {
+  const perBin = Math.max(1, shape.periodMs / shape.bins / Math.max(1, stepMs));
+  return 1 - Math.pow(0.5, 1 / (shape.halfLifePeriods * perBin));
 }
