@@ -7,6 +7,7 @@ import type { Dataset } from "../../data/types.ts";
 import { evaluateNab, formatNabTable, type NabReport } from "../../models/eval/nab/index.ts";
 import { evaluate, formatComparisonTable, writeReport, type EvalResult, type SeriesEval } from "../../models/eval/index.ts";
 import { loadModel } from "../../models/load.ts";
+import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand, UsageError } from "../errors.ts";
 
 interface EvalArgs {
@@ -79,6 +80,8 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
             dataset.series.map((s) => s.timestamps),
           );
           const seconds = (performance.now() - started) / 1000;
+          const warning = calibrationWarning(model, flaggedShare(scores, model.threshold));
+          if (warning) console.error(`agent eval: warning: ${warning}`);
           const series: SeriesEval[] = dataset.series.map((s, i) => ({
             name: s.name,
             timestamps: s.timestamps,

@@ -6,6 +6,7 @@ import { readSeries } from "../../data/io/read.ts";
 import { describeNotes } from "../../data/io/rows.ts";
 import { loadModel } from "../../models/load.ts";
 import { formatScoresCsv } from "../../models/scores-csv.ts";
+import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand } from "../errors.ts";
 
 interface ScoreArgs {
@@ -36,6 +37,8 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       const model = await loadModel(args.model);
       try {
         const [scores] = await model.scoreSeries([series.values], [series.timestamps]);
+        const warning = calibrationWarning(model, flaggedShare([scores], model.threshold));
+        if (warning) console.error(`agent score: warning: ${warning}`);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);
         if (args.output === "-") {
           process.stdout.write(csv);
