@@ -36,5 +36,10 @@ export interface ScoringModel {
    * `states[i]` receives `values[i]`; returns one score per series.
    */
   scoreTick(states: readonly SeriesState[], values: ArrayLike<number>): Promise<Float32Array>;
+  /**
+   * Series of the last {@link scoreTick} whose score came from a full window (not warm-up, not
+   * a gap). Optional: a model without it is taken to have scored every series.
+   */
+  readonly lastTickScored?: number;
   dispose(): void;
 }
