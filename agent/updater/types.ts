@@ -33,7 +33,10 @@ export interface ModelUpdaterOptions {
   fallbackRef: string;
   log: Logger;
   telemetry: Telemetry;
-  /** Rounds a new model must score without an exception or a non-finite score before it is accepted (default 5). */
+  /**
+   * Rounds that scored windows (warm-up rounds do not count) a new model must pass without an
+   * exception or a non-finite score before it is accepted (default 5).
+   */
   probationRounds?: number;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
