@@ -4,6 +4,7 @@
  * and the connection aborted — so a hostile or broken registry can never make the agent hold
  * more than `limit` bytes of one answer.
  */
+import { RegistryAnswerError } from "./answers.ts";
 import { RegistryError } from "./errors.ts";
 
 /** Default limits of the answers the agent reads (bytes). */
@@ -67,13 +68,13 @@ export async function readBounded(res: Response, limit: number, url: string, abo
 
 /**
  * The body of `res` parsed as JSON, at most `limit` bytes (see {@link readBounded}). Throws
- * {@link RegistryError} `bad_answer` (status 502) when it is not JSON (e.g. truncated).
+ * {@link RegistryAnswerError} (`bad_answer`, status 502) when it is not JSON (e.g. truncated).
  */
 export async function readBoundedJson(res: Response, limit: number, url: string, abort?: () => void): Promise<unknown> {
   const bytes = await readBounded(res, limit, url, abort);
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new RegistryError(502, "bad_answer", `answer is not JSON (${bytes.byteLength} bytes; truncated?): ${(error as Error).message}`, url);
+    throw new RegistryAnswerError("answer", `not JSON (${bytes.byteLength} bytes; truncated?): ${(error as Error).message}`, url);
   }
 }
