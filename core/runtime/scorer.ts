@@ -2,7 +2,10 @@ import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
+import { countNonFinite, finiteScores } from "./finite-scores.ts";
 import { seriesKey } from "./series-key.ts";
+
+export { NON_FINITE_SCORE } from "./finite-scores.ts";
 
 /** Series keys per label object: sources reuse their (frozen) label objects round after round. */
 const keyCache = new WeakMap<Record<string, string>, Map<string, string>>();
@@ -30,8 +33,6 @@ interface SeriesEntry {
   lastTs: number;
 }
 
-/** Score given to a series whose model score is not finite: flagged, as a gap is. */
-export const NON_FINITE_SCORE = 1;
 
 /**
  * Scores source rounds: every sample goes to its series' streaming state, all series of a
@@ -110,8 +111,8 @@ export class Scorer {
 
   /**
    * The model's scores for a round; on failure, the fallback's (see `onModelFailure`). Without a
-   * fallback a non-finite score is a failure of that series alone: it scores
-   * {@link NON_FINITE_SCORE} (counted as `non_finite_score`), every other series keeps its score.
+   * fallback a non-finite score is a failure of that series alone: it scores `NON_FINITE_SCORE`
+   * (1, counted as `non_finite_score`), every other series keeps its score.
    */
   private async tick(states: SeriesState[], entries: SeriesEntry[], values: Float64Array): Promise<Float32Array> {
     const model = this.model;
@@ -256,18 +257,4 @@ export class Scorer {
     this.o.telemetry.seriesActive.set(this.series.size);
     return dropped;
   }
-}
-
-function countNonFinite(scores: Float32Array): number {
-  let n = 0;
-  for (let i = 0; i < scores.length; i++) if (!Number.isFinite(scores[i])) n++;
-  return n;
-}
-
-/** `scores` with every non-finite one replaced by {@link NON_FINITE_SCORE} and counted. */
-function finiteScores(scores: Float32Array, telemetry: ScorerOptions["telemetry"]): Float32Array {
-  const bad = countNonFinite(scores);
-  if (bad === 0) return scores;
-  telemetry.error("scorer", "non_finite_score", bad);
-  return scores.map((x) => (Number.isFinite(x) ? x : NON_FINITE_SCORE));
 }
