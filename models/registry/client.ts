@@ -98,7 +98,9 @@ export class RegistryClient {
 
   private async conditional<T>(path: string, etag: string | undefined, read: (s: Sent) => Promise<T>): Promise<Conditional<T>> {
     const s = await this.send("GET", path, { etag });
-    const tag = s.res.headers.get("etag")?.slice(0, 256) ?? null;
+    const raw = s.res.headers.get("etag");
+    // Sent back verbatim as If-None-Match: only a short printable token is kept.
+    const tag = raw && /^[\x21-\x7e]{1,256}$/.test(raw) ? raw : null;
     if (s.res.status === 304) {
       await s.res.body?.cancel().catch(() => {});
       return { status: "not_modified", etag: tag ?? etag ?? "" };
