@@ -72,7 +72,7 @@ describe("severe: malformed resolve answers", () => {
     expect(r.detail).toContain("resolve answer");
     expect(s.t.model().version).toBe("1");
     expect(await errors(s.t)).toContain('component="updater",error_type="bad_answer"} 1');
-    expect(updaterStatus(s.t.up)).toMatchObject({ last_poll: { result: "error" }, last_error: { message: expect.stringContaining("model") } });
+    expect(updaterStatus(s.t.up)).toMatchObject({ last_poll: { result: "error" }, last_error: { message: expect.stringContaining("model") }, errors: { bad_answer: 1 } });
     const stop = new AbortController();
     const running = runUpdater(s.t.up, stop.signal);
     await Bun.sleep(300);
@@ -254,6 +254,36 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
     expect(pulled).toBeLessThan(64 << 20);
     expect(small.model().version).toBe("1");
     survives(s.victim);
+  });
+  test("a truncated bundle body is a counted bad answer, retried at the next poll (not a verdict)", async () => {
+    const s = await onV1();
+    const v2 = await envelope("2");
+    reg.resolve = () => resolutionFor(v2);
+    reg.bundle = () => new Response(JSON.stringify(v2).slice(0, 300), { headers: { "content-type": "application/json" } });
+    expect(await pollOnce(s.t.up)).toMatchObject({ result: "error", detail: expect.stringContaining("not JSON") });
+    expect(await errors(s.t)).toContain('component="updater",error_type="bad_answer"} 1');
+    expect(s.t.up.u.rejected.has("2")).toBe(false);
+    reg.bundle = () => v2;
+    expect(await pollOnce(s.t.up)).toMatchObject({ result: "switched", version: "2" });
+    survives(s.victim);
+  });
+  test("stop() in the middle of an endless bundle download returns within the bound; nothing is swapped in", async () => {
+    const s = await onV1();
+    const v2 = await envelope("2");
+    reg.resolve = () => resolutionFor(v2);
+    const hits = reg.hits.length;
+    reg.bundle = () => endlessBody('{"format":"agent-model-bundle+json","files":{');
+    const stop = new AbortController();
+    const running = runUpdater(s.t.up, stop.signal);
+    for (const end = Date.now() + 3000; !reg.hits.slice(hits).some((h) => h.endsWith("/bundle")) && Date.now() < end; ) await Bun.sleep(20);
+    await Bun.sleep(300);
+    stop.abort();
+    const t0 = performance.now();
+    await running;
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    await Bun.sleep(100);
+    expect(s.t.model().version).toBe("1");
+    await unharmed(s);
   });
   test("a slow, endless bundle body ends at the request timeout and is retried later", async () => {
     const s = await onV1();

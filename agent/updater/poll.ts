@@ -69,8 +69,8 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
     }
     const reason = error instanceof ModelLoadError ? `${error.stage === "warmup" ? "warm-up" : "load"} failed: ${error.message}` : (error as Error).message;
     u.etag = answer.etag ?? undefined;
-    // A bundle over our size limit is a verdict on our limit, not on its content: not remembered across restarts.
-    up.reject(res.version, res.digest, reason, !(error instanceof RegistryError && error.code === "too_large"));
+    // Over our size limit or not signed by our key: a verdict on our settings, not on the content — not remembered across restarts.
+    up.reject(res.version, res.digest, reason, !(error instanceof RegistryError && LOCAL_VERDICTS.includes(error.code)));
     up.countLoadFailure(res.version);
     const type = error instanceof RegistryError ? error.code : "model_load_failed";
     up.error(type, `${res.model}@${res.version}: ${reason}`);
@@ -89,6 +89,9 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   u.etag = answer.etag ?? undefined;
   return done({ result: "switched", version: res.version, detail: `cohort ${res.cohort}${res.rollback ? ", rollback" : ""}` });
 }
+
+/** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`): not persisted in rejected.json. */
+const LOCAL_VERDICTS = ["too_large", "bad_signature"];
 
 /** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
 const REFUSALS = ["bad_bundle", "bad_signature", "digest_mismatch"];

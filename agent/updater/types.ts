@@ -76,6 +76,8 @@ export interface UpdaterState {
   lastError?: { at: number; message: string };
   startedFrom: "state.json" | "fallback";
   heartbeats: { sent: number; failed: number; lastError?: string };
+  /** Errors counted since start, by `error_type` (as in `agent_component_errors_total{component="updater"}`). */
+  errorCounts: Record<string, number>;
   /** Version being downloaded or loaded right now (pruning leaves it alone). */
   installing?: string;
 }

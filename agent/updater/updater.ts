@@ -66,7 +66,7 @@ export class ModelUpdater {
     this.now = o.now ?? Date.now;
     this.startedAt = this.now();
     this.stats = new RoundStats(this.now);
-    this.u = { state: emptyState(o.registry.name), source: "online", rejected: new Map(), pollErrors: 0, failures: { load: 0, scoring: 0 }, startedFrom: "fallback", heartbeats: { sent: 0, failed: 0 } };
+    this.u = { state: emptyState(o.registry.name), source: "online", rejected: new Map(), pollErrors: 0, failures: { load: 0, scoring: 0 }, startedFrom: "fallback", heartbeats: { sent: 0, failed: 0 }, errorCounts: {} };
   }
 
   /** Sets up the client (public key) and returns the model to start with; `preloaded` is the fallback when given. */
@@ -122,6 +122,7 @@ export class ModelUpdater {
   /** Records an error for `/status` and the heartbeat's `last_error`, and counts it (`component="updater"`). */
   error(type: string, message: string): void {
     this.u.lastError = { at: this.now(), message: message.slice(0, 2000) };
+    this.u.errorCounts[type] = (this.u.errorCounts[type] ?? 0) + 1;
     this.o.telemetry.error("updater", type);
   }
 
