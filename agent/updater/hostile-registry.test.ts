@@ -156,6 +156,19 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
       await stopsWithinBound(s);
     });
   }
+  test("a redirect (to another host) is not followed", async () => {
+    const s = await onV1();
+    const other = startFakeRegistry();
+    try {
+      other.resolve = () => resolutionFor({ manifest: { name: "m", version: "9" } } as never);
+      reg.resolve = () => new Response(null, { status: 302, headers: { location: `${other.url}/v1/models/m/channels/stable/resolve` } });
+      expect(await pollOnce(s.t.up)).toMatchObject({ result: "error", detail: expect.stringContaining("not followed") });
+      expect(other.hits).toEqual([]);
+      await unharmed(s);
+    } finally {
+      other.stop();
+    }
+  });
   test("a truncated answer", async () => {
     const s = await onV1();
     reg.resolve = () => new Response('{"model":"m","channel":"sta', { headers: { "content-type": "application/json" } });

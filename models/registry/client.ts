@@ -79,6 +79,8 @@ export class RegistryClient {
       headers,
       body: req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body),
       signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 30_000), cut.signal]),
+      // Never followed: a redirect could point the agent (and its token) at another host.
+      redirect: "manual",
     });
     let res: Response;
     try {
@@ -88,6 +90,11 @@ export class RegistryClient {
     }
     const abort = () => cut.abort(new Error("answer too large"));
     if (res.status >= 400) throw await errorFromResponse(res, url, abort);
+    if (res.status >= 300 && res.status !== 304) {
+      await res.body?.cancel().catch(() => {});
+      const to = (res.headers.get("location") ?? "nowhere").replace(/[^\x21-\x7e]/g, "?").slice(0, 200);
+      throw new RegistryError(res.status, "redirect", `redirect to ${to} not followed: configure the registry's own URL`, url);
+    }
     return { res, url, abort };
   }
 
