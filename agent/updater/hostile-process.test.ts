@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileRecords, startAgent, waitUntil } from "../e2e/registry-harness.ts";
-import { endlessBody, envelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./fake-registry.ts";
+import { endlessBody, envelope, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./fake-registry.ts";
 import { pollOnce } from "./poll.ts";
 import { testUpdater } from "./testing.ts";
 
@@ -91,5 +91,36 @@ test("agent run: SIGTERM while the registry sends an endless answer body exits w
     console.log(`endless body: SIGTERM → exit in ${ms.toFixed(0)} ms`);
   } finally {
     proc.p.kill("SIGKILL");
+  }
+}, 60_000);
+
+test("agent run: a NaN model is refused and stays refused after a restart (no second download); v1 keeps scoring", async () => {
+  const p = await prepared();
+  const v2 = await nanEnvelope("2");
+  const first = await startAgent(p.config);
+  try {
+    await first.proc.waitFor(/starting on the last good registry model/);
+    reg.resolve = () => resolutionFor(v2, { agent_id: "edge-proc" });
+    reg.bundle = () => v2;
+    await waitUntil("v2 refused", async () => JSON.stringify((await (await fetch(`${first.api}/status`)).json() as { registry: unknown }).registry).includes('"rejected":[{"version":"2"'));
+    await sigtermWithinBound(first.proc);
+  } finally {
+    first.proc.p.kill("SIGKILL");
+  }
+  const downloads = reg.hits.filter((h) => h.endsWith("/versions/2/bundle")).length;
+  expect(downloads).toBe(1);
+  const second = await startAgent(p.config);
+  try {
+    await second.proc.waitFor(/starting on the last good registry model/);
+    await waitUntil("a poll after the restart", async () => ((await (await fetch(`${second.api}/status`)).json()) as { registry: { last_poll: { result: string } | null } }).registry.last_poll?.result === "skipped");
+    const status = (await (await fetch(`${second.api}/status`)).json()) as { model: { version: string }; registry: { rejected: { version: string }[] } };
+    expect(status.model.version).toBe("1");
+    expect(status.registry.rejected.map((r) => r.version)).toEqual(["2"]);
+    expect(reg.hits.filter((h) => h.endsWith("/versions/2/bundle")).length).toBe(downloads);
+    await sigtermWithinBound(second.proc);
+    const records = (await fileRecords(p.out)).filter((r) => r.event.kind === "metric");
+    expect(records.every((r) => r.model.version === "1" && Number.isFinite(r.anomaly.score))).toBe(true);
+  } finally {
+    second.proc.p.kill("SIGKILL");
   }
 }, 60_000);
