@@ -165,6 +165,7 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
       expect(await pollOnce(s.t.up)).toMatchObject({ result: "error", detail: expect.stringContaining("not followed") });
       expect(other.hits).toEqual([]);
       await unharmed(s);
+      await stopsWithinBound(s);
     } finally {
       other.stop();
     }
@@ -175,6 +176,7 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
     expect(await pollOnce(s.t.up)).toMatchObject({ result: "error", detail: expect.stringContaining("not JSON") });
     expect(await errors(s.t)).toContain('error_type="bad_answer"} 1');
     await unharmed(s);
+    await stopsWithinBound(s);
   });
   test("an oversized answer is cut at 64 KiB", async () => {
     const s = await onV1();
@@ -189,6 +191,7 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
     await Bun.sleep(100);
     expect(pulled).toBeLessThan(32 << 20);
     await unharmed(s);
+    await stopsWithinBound(s);
   });
   test("a slow, endless answer ends at the request timeout", async () => {
     const s = await onV1();
@@ -235,6 +238,7 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
     reg.bundle = () => evil;
     expect(await pollOnce(s.t.up)).toMatchObject({ result: "load_failed", detail: expect.stringContaining("manifest version") });
     await unharmed(s);
+    await stopsWithinBound(s);
   });
   test("bytes that change between the resolve answer and the download (digest mismatch)", async () => {
     const s = await onV1();
@@ -247,6 +251,7 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
     expect(await errors(s.t)).toContain('error_type="digest_mismatch"} 1');
     expect(existsSync(join(s.dataDir, "models", "m", "2"))).toBe(false);
     await unharmed(s);
+    await stopsWithinBound(s);
   });
   test("an oversized bundle (300 MB) is cut at the configured limit: little is read, nothing kept", async () => {
     const s = await onV1();
@@ -297,6 +302,7 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
     await Bun.sleep(100);
     expect(s.t.model().version).toBe("1");
     await unharmed(s);
+    await stopsWithinBound(s);
   });
   test("a slow, endless bundle body ends at the request timeout and is retried later", async () => {
     const s = await onV1();
@@ -324,6 +330,7 @@ describe("severe: non-finite models", () => {
     expect(existsSync(join(s.dataDir, "models", "m", "2"))).toBe(false);
     await s.t.up.saved;
     await unharmed(s);
+    await stopsWithinBound(s);
     const bundles = reg.hits.filter((h) => h.endsWith("/bundle")).length;
     const again = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: s.dataDir, registry: { url: reg.url }, fetch: (req) => fetch(req) });
     expect(again.model().version).toBe("1");

@@ -12,7 +12,7 @@ import { createRegistryClient, type RegistryClient } from "../../models/registry
 import type { Resolution } from "../../models/registry/protocol.ts";
 import { importPublicKey } from "../../models/registry/signature.ts";
 import { pruneVersions } from "./install.ts";
-import { readRejected, writeRejected } from "./rejected.ts";
+import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";
 import { RoundStats } from "./stats.ts";
 import { accept, emptyState, readModelState, versionDir, writeModelState } from "./state.ts";
@@ -131,7 +131,9 @@ export class ModelUpdater {
    * remembered in `models/rejected.json` across restarts unless `persist` is false.
    */
   reject(version: string, digest: string, reason: string, persist = true): void {
+    this.u.rejected.delete(version);
     this.u.rejected.set(version, { digest, reason });
+    for (const old of this.u.rejected.keys()) if (this.u.rejected.size > MAX_REJECTED) this.u.rejected.delete(old);
     if (!persist) return;
     const snapshot = new Map(this.u.rejected);
     this.saved = this.saved
