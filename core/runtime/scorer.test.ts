@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MetricSample, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
+import { BundleModel } from "../../models/bundle-model.ts";
+import { RobustZScore } from "../../models/detectors/robust-zscore.ts";
+import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";
 import { SeqAllocator } from "./seq.ts";
@@ -120,5 +123,24 @@ describe("Scorer input order", () => {
     expect(seen).toEqual([1, 10, 20, 4]);
     expect(rounds.map((r) => r.points)).toEqual([2, 1, 1]);
     expect(await telemetry.registry.getSingleMetricAsString("agent_dropped_total")).toContain('component="scorer",reason="out_of_order"} 3');
+  });
+});
+
+describe("Scorer with a robust-zscore bundle and extreme finite values", () => {
+  test("one series at ±1e308 loses no record of its source: it is flagged alone, every score is finite", async () => {
+    const spec = defaultFeatureSpec(32);
+    const model = new BundleModel("m", "1", new RobustZScore({ window: 32, extra: featureWidth(spec) - 32, method: "max" }), spec, 3);
+    const { s, telemetry } = scorer(model);
+    let points = 0;
+    for (let t = 1; t <= 45; t++) {
+      const samples: MetricSample[] = Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, labels: {}, value: i === 2 ? (t % 2 ? 1e308 : -1e308) : 50 + i + Math.sin(t / 3), timestamp: t * 1000 }));
+      const recs = (await s.score(samples, t * 1000)).filter((r) => r.kind === "point").map((r) => r.doc as PointRecord);
+      expect(recs.length).toBe(5);
+      expect(recs.every((p) => Number.isFinite(p.anomaly.score))).toBe(true);
+      if (t > 40) expect(recs.map((p) => p.anomaly.is_anomaly)).toEqual([false, false, true, false, false]);
+      points += recs.length;
+    }
+    expect(points).toBe(225);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).not.toContain("model_exception");
   });
 });
