@@ -89,3 +89,15 @@ test("resolve: a malformed answer is a RegistryAnswerError (bad_answer, retryabl
   const big = await c.resolve("m", "canary", "edge-01").catch((x) => x);
   expect([big.code, big.status]).toEqual(["too_large", 413]);
 });
+
+test("error bodies: read at most 16 KiB, one line without control characters", async () => {
+  const f = fake({
+    "GET /v1/models/m/channels/stable/resolve": () => Response.json({ error: "nope\u001b]0;pwned\u0007", reason: "line 1\nline 2\r\n\u001b[31mred" }, { status: 403 }),
+    "GET /v1/models/m/channels/canary/resolve": () => new Response(JSON.stringify({ error: "x", reason: "y".repeat(1 << 20) }), { status: 500, statusText: "Internal Server Error" }),
+  });
+  const c = createRegistryClient({ url: "http://r", fetch: f.fetch });
+  const e = await c.resolve("m", "stable", "edge-01").catch((x) => x);
+  expect([e.status, e.code, e.reason]).toEqual([403, "nope ]0;pwned", "line 1 line 2 [31mred"]);
+  const big = await c.resolve("m", "canary", "edge-01").catch((x) => x);
+  expect([big.status, big.code, big.reason]).toEqual([500, "http_500", "Internal Server Error"]);
+});

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * A registry request that failed: `status` is the HTTP status (0 when the registry could not be
  * reached), `code` the machine code of the `{error, reason}` body and `reason` its explanation.
@@ -18,6 +20,9 @@ export class RegistryError extends Error {
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
+
+/** The `{error, reason}` body of a registry error (other keys ignored; anything else: the status text). */
+const ErrorBodySchema = z.object({ error: z.string().optional(), reason: z.string().optional() });
 
 /** Most bytes of an error body read (the rest is cut off with the connection). */
 const ERROR_BODY_LIMIT = 16 * 1024;
@@ -45,9 +50,9 @@ export async function errorFromResponse(res: Response, url: string, abort: () =>
       }
       chunks.push(value);
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { error?: unknown; reason?: unknown };
-    if (typeof body.error === "string") code = oneLine(body.error, 64);
-    if (typeof body.reason === "string") reason = oneLine(body.reason, 500);
+    const body = ErrorBodySchema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    if (body.success && body.data.error !== undefined) code = oneLine(body.data.error, 64) || code;
+    if (body.success && body.data.reason !== undefined) reason = oneLine(body.data.reason, 500) || reason;
   } catch {
     // not JSON, or too large: keep the status text
   }
