@@ -28,6 +28,8 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   const { registry: cfg, agentId, log } = up.o;
   const u = up.u;
   const done = (r: Omit<PollResult, "at">): PollResult => (u.lastPoll = { at: new Date(up.now()).toISOString(), ...r });
+  // The stop signal of the loop this poll belongs to (a reload starts new loops with a new one).
+  const signal = up.signal;
   let answer;
   try {
     answer = await up.client.resolve(cfg.name, cfg.channel, agentId, u.etag);
@@ -81,7 +83,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   } finally {
     u.installing = undefined;
   }
-  if (up.signal?.aborted) {
+  if (signal?.aborted) {
     model.dispose();
     return done({ result: "error", version: res.version, detail: "stopped" });
   }
