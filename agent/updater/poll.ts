@@ -93,7 +93,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
 }
 
 /** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`): not persisted in rejected.json. */
-const LOCAL_VERDICTS = ["too_large", "bad_signature"];
+const LOCAL_VERDICTS = ["too_large", "bad_signature", "redirect"];
 
 /** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
 const REFUSALS = ["bad_bundle", "bad_signature", "digest_mismatch"];
