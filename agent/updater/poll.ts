@@ -71,7 +71,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
     }
     const reason = error instanceof ModelLoadError ? `${error.stage === "warmup" ? "warm-up" : "load"} failed: ${error.message}` : (error as Error).message;
     u.etag = answer.etag ?? undefined;
-    // Over our size limit or not signed by our key: a verdict on our settings, not on the content — not remembered across restarts.
+    // Over our size limit, not signed by our key, redirected: not a verdict on the content — not remembered across restarts.
     up.reject(res.version, res.digest, reason, !(error instanceof RegistryError && LOCAL_VERDICTS.includes(error.code)));
     up.countLoadFailure(res.version);
     const type = error instanceof RegistryError ? error.code : "model_load_failed";
@@ -92,7 +92,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   return done({ result: "switched", version: res.version, detail: `cohort ${res.cohort}${res.rollback ? ", rollback" : ""}` });
 }
 
-/** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`): not persisted in rejected.json. */
+/** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`) or on the transport (a redirect): not persisted in rejected.json. */
 const LOCAL_VERDICTS = ["too_large", "bad_signature", "redirect"];
 
 /** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
