@@ -2,7 +2,7 @@ import { SeriesFeaturizer } from "./features/featurizer.ts";
 import { featureWidth, type FeatureSpec } from "./features/spec.ts";
 import { buildWindows } from "./features/windows.ts";
 import { calibrate, CALIBRATED_THRESHOLD } from "./calibration.ts";
-import type { Detector } from "./detector.ts";
+import type { Detector, WindowBatch } from "./detector.ts";
 import type { Manifest } from "./format/manifest.ts";
 import { MISSING_SCORE, type ScoringModel, type SeriesState } from "./model.ts";
 
@@ -21,6 +21,8 @@ export class BundleModel implements ScoringModel {
   readonly threshold = CALIBRATED_THRESHOLD;
   readonly window: number;
   readonly kind: string;
+  /** Series of the last `scoreTick` scored from a full window. */
+  lastTickScored = 0;
   private readonly width: number;
 
   constructor(
@@ -52,7 +54,7 @@ export class BundleModel implements ScoringModel {
       const part = series.slice(g, g + group);
       const w = buildWindows(part, this.spec);
       if (w.batch.n === 0) continue;
-      const scores = calibrate(await this.detector.scoreRaw(w.batch), this.tau);
+      const scores = await this.scoreRows(w.batch);
       for (let r = 0; r < w.batch.n; r++) out[g + w.seriesIndex[r]][w.pointIndex[r]] = scores[r];
     }
     return out;
@@ -73,10 +75,41 @@ export class BundleModel implements ScoringModel {
     }
     if (which.length > 0) {
       const batch = { data: rows.subarray(0, which.length * this.width), n: which.length, width: this.width };
-      const scores = calibrate(await this.detector.scoreRaw(batch), this.tau);
+      const scores = await this.scoreRows(batch);
       which.forEach((s, r) => (out[s] = scores[r]));
     }
+    this.lastTickScored = which.length;
     return out;
+  }
+
+  /**
+   * Calibrated scores of a batch of windows. A window holding a non-finite feature (an input the
+   * features cannot represent, e.g. ±1e308) is not given to the detector — one such series must
+   * not fail the batch of all the others — and scores {@link MISSING_SCORE}, like a gap. A
+   * non-finite raw score of the detector stays NaN (see `calibrate`): the model's own failure.
+   */
+  private async scoreRows(batch: WindowBatch): Promise<Float32Array> {
+    const { data, n, width } = batch;
+    const good: number[] = [];
+    for (let r = 0, base = 0; r < n; r++, base += width) {
+      let ok = true;
+      for (let c = base; c < base + width; c++) if (!Number.isFinite(data[c])) ok = false;
+      if (ok) good.push(r);
+    }
+    if (good.length === n) return this.detect(batch);
+    const out = new Float32Array(n).fill(MISSING_SCORE);
+    if (good.length === 0) return out;
+    const rows = new Float32Array(good.length * width);
+    good.forEach((r, k) => rows.set(data.subarray(r * width, (r + 1) * width), k * width));
+    const scores = await this.detect({ data: rows, n: good.length, width });
+    good.forEach((r, k) => (out[r] = scores[k]));
+    return out;
+  }
+
+  private async detect(batch: WindowBatch): Promise<Float32Array> {
+    const raw = await this.detector.scoreRaw(batch);
+    if (raw.length !== batch.n) throw new Error(`detector ${this.kind} returned ${raw.length} scores for ${batch.n} windows`);
+    return calibrate(raw, this.tau);
   }
 
   dispose(): void {

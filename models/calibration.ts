@@ -22,12 +22,16 @@ export function calibrateThreshold(raw: Float32Array, quantile = DEFAULT_QUANTIL
   return tau > 0 ? tau : Number.EPSILON;
 }
 
-/** Maps raw scores to calibrated scores in [0, 1) in place-safe fashion (returns a new array). */
+/**
+ * Maps raw scores to calibrated scores in [0, 1) (returns a new array). A non-finite raw score
+ * (NaN, ±∞: a broken model, not a low score) stays NaN, so callers see the failure instead of a
+ * score of 0 that passes as normal.
+ */
 export function calibrate(raw: Float32Array, tau: number): Float32Array {
   const out = new Float32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const r = raw[i];
-    out[i] = r > 0 ? r / (r + tau) : 0;
+    out[i] = !Number.isFinite(r) ? Number.NaN : r > 0 ? r / (r + tau) : 0;
   }
   return out;
 }

@@ -40,5 +40,10 @@ export interface ScoringModel {
    * of the tick (models without seasonal context ignore it).
    */
   scoreTick(states: readonly SeriesState[], values: ArrayLike<number>, timestampMs?: number): Promise<Float32Array>;
+  /**
+   * Series of the last {@link scoreTick} whose score came from a full window (not warm-up, not
+   * a gap). Optional: a model without it is taken to have scored every series.
+   */
+  readonly lastTickScored?: number;
   dispose(): void;
 }

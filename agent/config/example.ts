@@ -93,7 +93,9 @@ ${optional(
     # signed bundles are refused.
     public_key: ./registry-signing.key.pub
     poll_interval: 30s                 # ±20 % jitter; ETags make an unchanged answer a 304
-    heartbeat_interval: 10s            # health report to the registry (its /fleet page)`,
+    heartbeat_interval: 10s            # health report to the registry (its /fleet page)
+    max_bundle_size: 64MiB             # largest bundle downloaded: the download is cut there
+    request_timeout: 30s               # one registry request, body included (default: max(30s, poll_interval))`,
   all,
 )}
 

@@ -6,12 +6,12 @@ const base = "sources: [{ type: synthetic, id: s, interval: 1s }]\nsinks: [{ typ
 const check = (model: string, env: Record<string, string> = {}) => checkConfigText(`${base}model: ${model}\n`, "agent.yaml", env, ctx);
 
 describe("model.registry", () => {
-  test("defaults: channel stable, 30 s polls, 10 s heartbeats, online:default until a registry model is accepted", () => {
+  test("defaults: channel stable, 30 s polls, 10 s heartbeats, 64 MiB bundles, online:default until a registry model is accepted", () => {
     const r = check('{ registry: { url: "http://reg:8700/", name: host-ae, token: agt_1 } }');
     expect(r.problems).toEqual([]);
     expect(r.config!.model).toEqual({
       online: "default",
-      registry: { url: "http://reg:8700", name: "host-ae", channel: "stable", token: "agt_1", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000 },
+      registry: { url: "http://reg:8700", name: "host-ae", channel: "stable", token: "agt_1", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000, maxBundleBytes: 64 * 1024 * 1024 },
     });
   });
 
@@ -27,8 +27,16 @@ describe("model.registry", () => {
       'model.registry.url: expected an http:// or https:// URL, found "ftp://x"',
       'model.registry.channel: expected one of "stable", "canary", found "beta"',
       "model.registry.token: missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)",
-      'model.registry: unknown key "poll"; allowed: url, name, channel, token, public_key, poll_interval, heartbeat_interval',
+      'model.registry: unknown key "poll"; allowed: url, name, channel, token, public_key, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
     ]);
+  });
+
+  test("max_bundle_size and request_timeout: sizes and durations, checked", () => {
+    const r = check("{ registry: { url: http://reg, name: m, token: t, max_bundle_size: 8MiB, request_timeout: 5s } }");
+    expect(r.problems).toEqual([]);
+    expect(r.config!.model.registry).toMatchObject({ maxBundleBytes: 8 << 20, requestTimeoutMs: 5000 });
+    const bad = check("{ registry: { url: http://reg, name: m, token: t, max_bundle_size: lots, request_timeout: -1 } }");
+    expect(bad.problems.map((p) => p.path)).toEqual(["model.registry.max_bundle_size", "model.registry.request_timeout"]);
   });
 
   test("online and bundle together are still refused next to a registry", () => {

@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 import { CHANNELS } from "../../models/registry/protocol.ts";
-import { Duration, HttpUrl, Id } from "./fields.ts";
+import { ByteSize, Duration, HttpUrl, Id } from "./fields.ts";
 
 /** Named defaults of the registry settings. */
-export const REGISTRY_DEFAULTS = { channel: "stable", poll_interval: "30s", heartbeat_interval: "10s", token_env: "AGENT_REGISTRY_TOKEN" } as const;
+export const REGISTRY_DEFAULTS = { channel: "stable", poll_interval: "30s", heartbeat_interval: "10s", token_env: "AGENT_REGISTRY_TOKEN", max_bundle_size: "64MiB" } as const;
 
 /**
  * `model.registry:` — follow a model on a registry channel. The `online`/`bundle` key next to it
@@ -33,6 +33,10 @@ export const RegistrySectionSchema = z
     poll_interval: Duration.default(REGISTRY_DEFAULTS.poll_interval),
     /** Time between heartbeats to the registry. */
     heartbeat_interval: Duration.default(REGISTRY_DEFAULTS.heartbeat_interval),
+    /** Largest model bundle downloaded (sum of its files); the download is streamed and cut at it. */
+    max_bundle_size: ByteSize.default(REGISTRY_DEFAULTS.max_bundle_size),
+    /** Timeout of one registry request, body included (default: the larger of 30 s and poll_interval). */
+    request_timeout: Duration.optional(),
   })
   .strict();
 

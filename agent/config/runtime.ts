@@ -80,7 +80,9 @@ function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string
     token: r.token,
     pollIntervalMs: durationMs(r.poll_interval),
     heartbeatIntervalMs: durationMs(r.heartbeat_interval),
+    maxBundleBytes: sizeBytes(r.max_bundle_size),
   };
+  if (r.request_timeout !== undefined) out.requestTimeoutMs = durationMs(r.request_timeout);
   if (r.public_key !== undefined) out.publicKey = resolve(dir, r.public_key);
   return out;
 }

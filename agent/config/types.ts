@@ -107,6 +107,10 @@ export interface RegistryModelConfig {
   publicKey?: string;
   pollIntervalMs: number;
   heartbeatIntervalMs: number;
+  /** Largest bundle downloaded (sum of file sizes; default 64 MiB): the download is cut at it. */
+  maxBundleBytes?: number;
+  /** Per-request timeout, body included (default: the larger of 30 s and the poll interval). */
+  requestTimeoutMs?: number;
 }
 
 /**

@@ -257,6 +257,10 @@ export class AgentRuntime implements RuntimeView {
     return this.scorer?.current;
   }
 
+  countError(component: string, errorType: string, n: number): void {
+    this.telemetry.error(component, errorType, n);
+  }
+
   status(): Record<string, unknown> {
     const m = this.scorer?.current;
     return {

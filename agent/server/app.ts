@@ -13,7 +13,12 @@ export interface RuntimeView {
   metrics(): Promise<{ text: string; contentType: string }>;
   /** The loaded model (undefined while loading). */
   model(): ScoringModel | undefined;
+  /** Counts `n` errors as `agent_component_errors_total{component,error_type}` (optional). */
+  countError?(component: string, errorType: string, n: number): void;
 }
+
+/** Score of a point the model scored as NaN or ±∞: flagged, as the scorer does (`NON_FINITE_SCORE`). */
+const NON_FINITE_SCORE = 1;
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -30,7 +35,9 @@ const ManySeries = z.object({ series: z.array(z.object({ name: z.string().max(25
 /**
  * The agent's local HTTP API (Hono): `/healthz`, `/readyz`, `/metrics`, `/status`, and
  * `POST /v1/score` — the prototype's REST API for predictions: score posted series with the
- * loaded model (fresh state per request, streaming semantics; `null` is a missing sample).
+ * loaded model (fresh state per request, streaming semantics; `null` is a missing sample). Every
+ * score returned is finite: one the model could not compute is 1 (flagged) and counted as
+ * `non_finite_score`.
  *
  * @example
  * const app = createApp(view);
@@ -76,6 +83,17 @@ export function createApp(view: RuntimeView, options: AppOptions = {}): Hono {
       if (points > maxPoints) return c.json({ error: `${points} points in one request; the limit is ${maxPoints}` }, 413);
       const arrays = series.map((s) => Float64Array.from(s.values, (v) => (v === null ? Number.NaN : v)));
       const scores = await model.scoreSeries(arrays);
+      // A non-finite score fails that point alone: it is flagged (1) and counted, never sent as null.
+      let nonFinite = 0;
+      for (const series of scores) {
+        for (let i = 0; i < series.length; i++) {
+          if (!Number.isFinite(series[i])) {
+            series[i] = NON_FINITE_SCORE;
+            nonFinite++;
+          }
+        }
+      }
+      if (nonFinite) view.countError?.("scorer", "non_finite_score", nonFinite);
       const results = series.map((s, i) => ({
         name: s.name,
         scores: Array.from(scores[i], (x) => Math.round(x * 1e6) / 1e6),

@@ -22,8 +22,32 @@ export { ModelUpdater, UpdaterConfigError } from "./updater.ts";
 export { sameFeatures } from "./load.ts";
 export type { ModelSource, ModelUpdaterOptions, PollResult, UpdaterHost } from "./types.ts";
 
-/** Runs the poll loop and the heartbeat loop until `signal` aborts. */
-export async function runUpdater(up: ModelUpdater, signal: AbortSignal): Promise<void> {
+/**
+ * Longest the updater holds up a shutdown after `signal` aborts (ms). Requests end at once on
+ * the abort; what cannot be interrupted (a warm-up, a file write) is left to finish in the
+ * background, and never swaps a model in after the abort.
+ */
+export const UPDATER_STOP_BOUND_MS = 2_000;
+
+/**
+ * Runs the poll loop and the heartbeat loop until `signal` aborts; resolves at most
+ * {@link UPDATER_STOP_BOUND_MS} after the abort, whatever the loops are doing, and never rejects.
+ */
+export async function runUpdater(up: ModelUpdater, signal: AbortSignal, stopBoundMs = UPDATER_STOP_BOUND_MS): Promise<void> {
   up.signal = signal;
-  await Promise.all([pollLoop(up, signal), heartbeatLoop(up, signal)]);
+  const loops = Promise.all([pollLoop(up, signal), heartbeatLoop(up, signal)]).then(
+    () => "done" as const,
+    (error: Error) => {
+      up.error("loop_failed", `updater loop failed: ${error?.message ?? String(error)}`);
+      return "done" as const;
+    },
+  );
+  const bound = new Promise<"late">((resolve) => {
+    const arm = () => setTimeout(() => resolve("late"), stopBoundMs).unref?.();
+    if (signal.aborted) arm();
+    else signal.addEventListener("abort", arm, { once: true });
+  });
+  if ((await Promise.race([loops, bound])) === "late") {
+    up.o.log.warn({ bound_ms: stopBoundMs }, "model updater still busy at shutdown; not waiting for it");
+  }
 }

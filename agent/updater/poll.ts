@@ -5,19 +5,21 @@
  * deliberate outcome (kept, refused, failed to load) keeps the ETag, so it is not retried while
  * the registry's answer stays the same.
  */
-import { rm } from "node:fs/promises";
+import { RegistryAnswerError } from "../../models/registry/answers.ts";
 import { RegistryError } from "../../models/registry/errors.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { Resolution } from "../../models/registry/protocol.ts";
 import { decide } from "./decide.ts";
 import { downloadVersion } from "./install.ts";
 import { loadReadyModel, ModelLoadError } from "./load.ts";
-import { versionDir } from "./state.ts";
+import { removeVersion, versionDir } from "./paths.ts";
 import type { PollResult } from "./types.ts";
 import type { ModelUpdater } from "./updater.ts";
 
 /**
  * Polls once and acts on the answer; never throws. Returns (and records for `/status`) the result.
+ * The resolve answer is parsed strictly by the client (safe names, this model, channel and
+ * agent); a malformed one is an error counted as `bad_answer` and retried at the next poll.
  *
  * @example
  * const r = await pollOnce(updater); // { result: "switched", version: "8", at: "…" }
@@ -26,11 +28,13 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   const { registry: cfg, agentId, log } = up.o;
   const u = up.u;
   const done = (r: Omit<PollResult, "at">): PollResult => (u.lastPoll = { at: new Date(up.now()).toISOString(), ...r });
+  // The stop signal of the loop this poll belongs to (a reload starts new loops with a new one).
+  const signal = up.signal;
   let answer;
   try {
     answer = await up.client.resolve(cfg.name, cfg.channel, agentId, u.etag);
   } catch (error) {
-    return failed(up, "resolve_failed", error, done);
+    return failed(up, error instanceof RegistryAnswerError ? "bad_answer" : "resolve_failed", error, done);
   }
   u.pollErrors = 0;
   if (answer.status === "not_modified") return done({ result: "not_modified", version: u.lastResolution?.version });
@@ -49,34 +53,47 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
     }
     return done({ result: d.action === "refuse" ? "refused" : "skipped", version: res.version, detail: d.reason });
   }
-  const dir = versionDir(up.o.dataDir, res.model, res.version);
   let model: ScoringModel | undefined;
+  let installed = false;
   u.installing = res.version;
   try {
+    const dir = versionDir(up.o.dataDir, cfg.name, res.version);
     if (d.from === "disk") model = await loadReadyModel(dir).catch(() => undefined);
     if (!model) {
       const got = await downloadVersion(up.client, res, dir);
+      installed = true;
       log.info({ model: res.model, version: res.version, bytes: got.bytes, signed: got.signed, cohort: res.cohort }, "model version downloaded and verified");
       model = await loadReadyModel(dir);
     }
   } catch (error) {
-    if (error instanceof RegistryError && error.retryable && !REFUSALS.includes(error.code)) return failed(up, "download_failed", error, done);
+    if (error instanceof RegistryError && error.retryable && !REFUSALS.includes(error.code)) {
+      return failed(up, error instanceof RegistryAnswerError ? "bad_answer" : "download_failed", error, done);
+    }
     const reason = error instanceof ModelLoadError ? `${error.stage === "warmup" ? "warm-up" : "load"} failed: ${error.message}` : (error as Error).message;
     u.etag = answer.etag ?? undefined;
-    u.rejected.set(res.version, { digest: res.digest, reason });
+    // Over our size limit, not signed by our key, redirected: not a verdict on the content — not remembered across restarts.
+    up.reject(res.version, res.digest, reason, !(error instanceof RegistryError && LOCAL_VERDICTS.includes(error.code)));
     up.countLoadFailure(res.version);
     const type = error instanceof RegistryError ? error.code : "model_load_failed";
     up.error(type, `${res.model}@${res.version}: ${reason}`);
     log.error({ model: res.model, version: res.version, reason }, "new model version refused; keeping the running model");
-    if (!isKept(up, res)) await rm(dir, { recursive: true, force: true }).catch(() => {});
+    // Only what this poll installed is removed, and only inside <data_dir>/models/<name>/.
+    if (installed && !isKept(up, res)) await removeVersion(up.o.dataDir, cfg.name, res.version);
     return done({ result: "load_failed", version: res.version, detail: reason });
   } finally {
     u.installing = undefined;
+  }
+  if (signal?.aborted) {
+    model.dispose();
+    return done({ result: "error", version: res.version, detail: "stopped" });
   }
   await up.switchTo(model, res);
   u.etag = answer.etag ?? undefined;
   return done({ result: "switched", version: res.version, detail: `cohort ${res.cohort}${res.rollback ? ", rollback" : ""}` });
 }
+
+/** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`) or on the transport (a redirect): not persisted in rejected.json. */
+const LOCAL_VERDICTS = ["too_large", "bad_signature", "redirect"];
 
 /** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
 const REFUSALS = ["bad_bundle", "bad_signature", "digest_mismatch"];
@@ -124,7 +141,11 @@ export async function pollLoop(up: ModelUpdater, signal: AbortSignal): Promise<v
   const interval = up.o.registry.pollIntervalMs;
   const random = up.o.random ?? Math.random;
   while (!signal.aborted) {
-    await pollOnce(up);
+    await pollOnce(up).catch((error: Error) => {
+      // pollOnce handles every failure it knows; anything else is a bug — counted, never fatal.
+      up.u.pollErrors++;
+      up.error("poll_crashed", `poll failed unexpectedly: ${error?.message ?? String(error)}`);
+    });
     const factor = up.u.pollErrors ? Math.min(2 ** (up.u.pollErrors - 1), 8) : 1;
     const base = Math.min(interval * factor, Math.max(interval, 300_000));
     await sleep(base * (0.8 + 0.4 * random()), signal);

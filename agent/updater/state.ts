@@ -7,11 +7,15 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { isName } from "../../models/registry/protocol.ts";
+import { modelsDir } from "./paths.ts";
+
+export { modelsDir, versionDir } from "./paths.ts";
 
 /** One accepted registry version. */
 export const AcceptedVersionSchema = z
   .object({
-    version: z.string().min(1),
+    version: z.string().min(1).refine(isName, "expected a safe version name"),
     /** sha256 of the canonical manifest (the registry's content address). */
     digest: z.string().min(1),
     published_at: z.string().nullable(),
@@ -25,7 +29,7 @@ export const ModelStateSchema = z
   .object({
     format: z.literal(1),
     /** Registry model name the versions belong to. */
-    model: z.string().min(1),
+    model: z.string().min(1).refine(isName, "expected a safe model name"),
     current: AcceptedVersionSchema.nullable(),
     previous: AcceptedVersionSchema.nullable(),
     /** Newest `published_at` of any version accepted so far. */
@@ -43,16 +47,6 @@ export class ModelStateError extends Error {
     super(`${path}: ${problem}`);
     this.name = "ModelStateError";
   }
-}
-
-/** `<data_dir>/models`. */
-export function modelsDir(dataDir: string): string {
-  return join(dataDir, "models");
-}
-
-/** Directory of one installed version: `<data_dir>/models/<name>/<version>`. */
-export function versionDir(dataDir: string, name: string, version: string): string {
-  return join(modelsDir(dataDir), name, version);
 }
 
 /** A fresh state for `model`. */

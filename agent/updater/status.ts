@@ -26,6 +26,7 @@ export function updaterStatus(up: ModelUpdater): Record<string, unknown> {
     load_failures: u.failures.load,
     scoring_failures: u.failures.scoring,
     last_error: u.lastError ? { at: new Date(u.lastError.at).toISOString(), message: u.lastError.message } : null,
+    errors: { ...u.errorCounts },
     heartbeats: { interval_ms: cfg.heartbeatIntervalMs, sent: u.heartbeats.sent, failed: u.heartbeats.failed, last_error: u.heartbeats.lastError ?? null },
   };
 }

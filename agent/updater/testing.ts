@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { testRegistry, trainedEnvelope } from "../../core/registry/testing.ts";
+import { Scorer } from "../../core/runtime/scorer.ts";
+import { SeqAllocator } from "../../core/runtime/seq.ts";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { RegistryModelConfig } from "../config/types.ts";
@@ -52,8 +54,25 @@ export async function testUpdater(
   up.attach(host);
   /** Reports `n` good rounds of the current model (probation passes at 5). */
   const rounds = (n = 5) => {
-    for (let i = 1; i <= n; i++) up.onRound({ model: current, roundsSinceSwap: i, points: 10, flagged: 1, latencyMs: 2 });
+    for (let i = 1; i <= n; i++) up.onRound({ model: current, roundsSinceSwap: i, points: 10, scored: 10, flagged: 1, latencyMs: 2 });
   };
   const model = (): ScoringModel => current;
   return { up, host, swaps, telemetry, lines, dataDir, rounds, model };
+}
+
+/**
+ * Wires `up` to a real {@link Scorer} starting on `model` (its rounds and failures go to the
+ * updater, as in the agent runtime); `round(values)` scores one round of series `s0…`.
+ */
+export function scorerHost(up: ModelUpdater, model: ScoringModel, dir = mkdtempSync(join(tmpdir(), "scorer-host-"))) {
+  const scorer = new Scorer(model, {
+    agentId: "edge-1", hostName: "box", seq: new SeqAllocator(dir), telemetry: up.o.telemetry,
+    onRound: (r) => up.onRound(r), onModelFailure: (f) => up.onModelFailure(f),
+  });
+  const host: UpdaterHost = { current: () => scorer.current, swap: (m, options) => scorer.swapBetweenRounds(m, options), facts: () => ({ bufferDepth: 0, sinks: [] }) };
+  up.attach(host);
+  let t = Date.UTC(2026, 0, 1);
+  const labels = Array.from({ length: 64 }, (_, i) => Object.freeze({ s: `s${i}` }));
+  const round = (values: number[]) => scorer.score(values.map((value, i) => ({ name: "cpu", labels: labels[i], value, timestamp: t })), (t += 1000));
+  return { scorer, host, round };
 }

@@ -33,7 +33,10 @@ export interface ModelUpdaterOptions {
   fallbackRef: string;
   log: Logger;
   telemetry: Telemetry;
-  /** Rounds a new model must score without an exception or a non-finite score before it is accepted (default 5). */
+  /**
+   * Rounds that scored windows (warm-up rounds do not count) a new model must pass without an
+   * exception or a non-finite score before it is accepted (default 5).
+   */
   probationRounds?: number;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
@@ -73,6 +76,8 @@ export interface UpdaterState {
   lastError?: { at: number; message: string };
   startedFrom: "state.json" | "fallback";
   heartbeats: { sent: number; failed: number; lastError?: string };
+  /** Errors counted since start, by `error_type` (as in `agent_component_errors_total{component="updater"}`). */
+  errorCounts: Record<string, number>;
   /** Version being downloaded or loaded right now (pruning leaves it alone). */
   installing?: string;
 }

@@ -70,7 +70,7 @@ describe("ModelUpdater against an in-process registry", () => {
     expect(refused.detail).toContain("registry declared no rollback");
     expect((await pollOnce(t.up)).result).toBe("not_modified");
     expect(t.model().version).toBe("2");
-    expect(await t.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="registry",error_type="refused_older"} 1');
+    expect(await t.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="updater",error_type="refused_older"} 1');
     expect(buildHeartbeat(t.up)).toMatchObject({ model: { version: "2" }, target: { name: "m", version: "1" }, load_failures: 0 });
     await r.req("POST", "/v1/models/m/channels/stable/rollback", { body: { version: "1" } });
     expect(await pollOnce(t.up)).toMatchObject({ result: "switched", version: "1" });

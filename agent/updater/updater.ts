@@ -12,6 +12,7 @@ import { createRegistryClient, type RegistryClient } from "../../models/registry
 import type { Resolution } from "../../models/registry/protocol.ts";
 import { importPublicKey } from "../../models/registry/signature.ts";
 import { pruneVersions } from "./install.ts";
+import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";
 import { RoundStats } from "./stats.ts";
 import { accept, emptyState, readModelState, versionDir, writeModelState } from "./state.ts";
@@ -32,6 +33,8 @@ interface Probation {
   publishedAt: string | null;
   /** The model swapped out, kept loaded to return to. */
   previousModel: ScoringModel;
+  /** Rounds of this model that scored at least one window (warm-up rounds do not count). */
+  scored: number;
   before: { running?: { version: string; digest: string }; source: ModelSource; previous?: ModelRef };
 }
 
@@ -63,7 +66,7 @@ export class ModelUpdater {
     this.now = o.now ?? Date.now;
     this.startedAt = this.now();
     this.stats = new RoundStats(this.now);
-    this.u = { state: emptyState(o.registry.name), source: "online", rejected: new Map(), pollErrors: 0, failures: { load: 0, scoring: 0 }, startedFrom: "fallback", heartbeats: { sent: 0, failed: 0 } };
+    this.u = { state: emptyState(o.registry.name), source: "online", rejected: new Map(), pollErrors: 0, failures: { load: 0, scoring: 0 }, startedFrom: "fallback", heartbeats: { sent: 0, failed: 0 }, errorCounts: {} };
   }
 
   /** Sets up the client (public key) and returns the model to start with; `preloaded` is the fallback when given. */
@@ -80,7 +83,15 @@ export class ModelUpdater {
     // Requests end at once when the loops stop (shutdown, SIGHUP reload), whatever their timeout.
     const send = this.o.fetch ?? ((req: Request) => fetch(req));
     const abortable = (req: Request) => send(this.signal ? new Request(req, { signal: AbortSignal.any([req.signal, this.signal]) }) : req);
-    this.client = createRegistryClient({ url: r.url, token: r.token, publicKey, fetch: abortable, timeoutMs: Math.max(30_000, r.pollIntervalMs) });
+    this.client = createRegistryClient({
+      url: r.url, token: r.token, publicKey, fetch: abortable,
+      timeoutMs: r.requestTimeoutMs ?? Math.max(30_000, r.pollIntervalMs),
+      maxBundleBytes: r.maxBundleBytes,
+    });
+    this.u.rejected = await readRejected(this.o.dataDir, r.name).catch((e: Error) => {
+      this.o.log.warn({ err: e.message }, "ignoring unreadable list of rejected versions");
+      return new Map();
+    });
     const saved = await readModelState(this.o.dataDir).catch((e: Error) => void this.o.log.warn({ err: e.message }, "ignoring unreadable model state"));
     if (saved && saved.model !== r.name) this.o.log.info({ state_model: saved.model, model: r.name }, "model state belongs to another model; starting fresh");
     if (saved?.model === r.name) this.u.state = saved;
@@ -108,10 +119,26 @@ export class ModelUpdater {
     this.host = host;
   }
 
-  /** Records an error for `/status` and the heartbeat's `last_error`, and counts it. */
+  /** Records an error for `/status` and the heartbeat's `last_error`, and counts it (`component="updater"`). */
   error(type: string, message: string): void {
-    this.u.lastError = { at: this.now(), message };
-    this.o.telemetry.error("registry", type);
+    this.u.lastError = { at: this.now(), message: message.slice(0, 2000) };
+    this.u.errorCounts[type] = (this.u.errorCounts[type] ?? 0) + 1;
+    this.o.telemetry.error("updater", type);
+  }
+
+  /**
+   * Rejects `version` with `digest` (never tried again while the registry serves that content);
+   * remembered in `models/rejected.json` across restarts unless `persist` is false.
+   */
+  reject(version: string, digest: string, reason: string, persist = true): void {
+    this.u.rejected.delete(version);
+    this.u.rejected.set(version, { digest, reason });
+    for (const old of this.u.rejected.keys()) if (this.u.rejected.size > MAX_REJECTED) this.u.rejected.delete(old);
+    if (!persist) return;
+    const snapshot = new Map(this.u.rejected);
+    this.saved = this.saved
+      .then(() => writeRejected(this.o.dataDir, this.o.registry.name, snapshot))
+      .catch((e: Error) => this.error("state_write_failed", `cannot write models/rejected.json: ${e.message}`));
   }
 
   /** Swaps a loaded, warmed-up registry model in; it is on probation for its first rounds. */
@@ -120,7 +147,7 @@ export class ModelUpdater {
     let kept = false;
     const prev = await this.host!.swap(model, { keepState: (cur) => (kept = sameFeatures(cur, model)) });
     this.probation?.previousModel.dispose();
-    this.probation = { model, version: res.version, digest: res.digest, publishedAt: res.published_at ?? null, previousModel: prev, before };
+    this.probation = { model, version: res.version, digest: res.digest, publishedAt: res.published_at ?? null, previousModel: prev, scored: 0, before };
     this.u.previous = { name: prev.name, version: prev.version, source: this.u.source };
     this.u.running = { version: res.version, digest: res.digest };
     this.u.source = "registry";
@@ -133,7 +160,9 @@ export class ModelUpdater {
   onRound(r: RoundInfo): void {
     this.stats.add(r);
     const p = this.probation;
-    if (!p || r.model !== p.model || r.roundsSinceSwap < (this.o.probationRounds ?? 5)) return;
+    if (!p || r.model !== p.model) return;
+    if (r.scored > 0) p.scored++;
+    if (p.scored < (this.o.probationRounds ?? 5)) return;
     this.probation = undefined;
     p.previousModel.dispose();
     this.u.state = accept(this.u.state, { version: p.version, digest: p.digest, published_at: p.publishedAt, accepted_at: new Date(this.now()).toISOString() });
@@ -157,7 +186,7 @@ export class ModelUpdater {
       return undefined;
     }
     this.probation = undefined;
-    this.u.rejected.set(p.version, { digest: p.digest, reason });
+    this.reject(p.version, p.digest, reason);
     this.countLoadFailure(p.version);
     this.error("model_rolled_back", `${f.model.name}@${p.version} ${reason}; back to ${p.previousModel.version}`);
     Object.assign(this.u, { running: p.before.running, source: p.before.source, previous: p.before.previous });
@@ -173,8 +202,8 @@ export class ModelUpdater {
   }
 
   /** The version on probation, if any. */
-  probationInfo(): { version: string } | undefined {
-    return this.probation && { version: this.probation.version };
+  probationInfo(): { version: string; scored_rounds: number } | undefined {
+    return this.probation && { version: this.probation.version, scored_rounds: this.probation.scored };
   }
 
   /** Releases the model kept for a return during probation. */

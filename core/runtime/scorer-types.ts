@@ -39,6 +39,8 @@ export interface RoundInfo {
   /** Rounds this model scored, this one included. */
   roundsSinceSwap: number;
   points: number;
+  /** Points the model scored from a full window (not warm-up, not a gap): what probation counts. */
+  scored: number;
   /** Points at or above the threshold. */
   flagged: number;
   latencyMs: number;

@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MetricSample, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
+import { BundleModel } from "../../models/bundle-model.ts";
+import { RobustZScore } from "../../models/detectors/robust-zscore.ts";
+import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";
 import { SeqAllocator } from "./seq.ts";
@@ -73,13 +76,25 @@ describe("Scorer model swaps", () => {
     expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="model_exception"} 1');
   });
 
-  test("non-finite scores count as a failure; without a fallback an exception propagates and NaN scores stay", async () => {
+  test("non-finite scores count as a failure; without a fallback an exception propagates and a non-finite score flags its series (1, counted)", async () => {
     const { s } = scorer(fake("2", { score: () => Number.NaN }), { onModelFailure: (f) => (f.kind === "non_finite" ? fake("1") : undefined) });
     expect((await points(s, 1)).map((p) => p.model.version)).toEqual(["1", "1", "1"]);
     const bare = scorer(fake("3", { fail: () => true })).s;
     await expect(bare.score(round(1), 1000)).rejects.toThrow("model 3 broke");
-    const nan = scorer(fake("4", { score: () => Number.NaN })).s;
-    expect((await points(nan, 1)).every((p) => Number.isNaN(p.anomaly.score))).toBe(true);
+    const nan = scorer(fake("4", { score: () => Number.NaN }));
+    expect((await points(nan.s, 1)).map((p) => [p.anomaly.score, p.anomaly.is_anomaly])).toEqual([[1, true], [1, true], [1, true]]);
+    expect(await nan.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="non_finite_score"} 3');
+  });
+
+  test("one series with a non-finite score is flagged alone: every other series of the round keeps its score", async () => {
+    const model = fake("5");
+    const inner = model.scoreTick.bind(model);
+    model.scoreTick = async (states, values) => (await inner(states, values)).map((x, i) => (i === 1 ? Number.POSITIVE_INFINITY : x));
+    const { s, telemetry } = scorer(model);
+    const recs = await points(s, 1);
+    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([["s0", Math.fround(0.1)], ["s1", 1], ["s2", Math.fround(0.1)]]);
+    expect(recs.every((p) => Number.isFinite(p.anomaly.score))).toBe(true);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="non_finite_score"} 1');
   });
 
   test("rounds report points, flagged points and rounds since the swap", async () => {
@@ -89,5 +104,43 @@ describe("Scorer model swaps", () => {
     s.swapModel(fake("2"));
     await points(s, 3);
     expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points, r.flagged])).toEqual([["1", 1, 3, 3], ["1", 2, 3, 0], ["2", 1, 3, 0]]);
+  });
+});
+
+describe("Scorer input order", () => {
+  test("a sample not newer than its series' last one is counted as out_of_order and never reaches the model", async () => {
+    const seen: number[] = [];
+    const model = fake("1");
+    const inner = model.scoreTick.bind(model);
+    model.scoreTick = async (states, values) => (seen.push(...Array.from(values)), inner(states, values));
+    const { s, telemetry, rounds } = scorer(model);
+    const at = (t: number, v: number, name = "a"): MetricSample => ({ name, labels: {}, value: v, timestamp: t });
+    await s.score([at(2000, 1), at(2000, 10, "b")], 2000);
+    const late = await s.score([at(1000, 2), at(3000, 20, "b"), at(3000, 21, "b")], 3000);
+    expect(late.filter((r) => r.kind === "point").map((r) => (r.doc as PointRecord).value)).toEqual([20]);
+    expect(await s.score([at(2000, 3)], 4000)).toEqual([]);
+    await s.score([at(5000, 4)], 5000);
+    expect(seen).toEqual([1, 10, 20, 4]);
+    expect(rounds.map((r) => r.points)).toEqual([2, 1, 1]);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_dropped_total")).toContain('component="scorer",reason="out_of_order"} 3');
+  });
+});
+
+describe("Scorer with a robust-zscore bundle and extreme finite values", () => {
+  test("one series at ±1e308 loses no record of its source: it is flagged alone, every score is finite", async () => {
+    const spec = defaultFeatureSpec(32);
+    const model = new BundleModel("m", "1", new RobustZScore({ window: 32, extra: featureWidth(spec) - 32, method: "max" }), spec, 3);
+    const { s, telemetry } = scorer(model);
+    let points = 0;
+    for (let t = 1; t <= 45; t++) {
+      const samples: MetricSample[] = Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, labels: {}, value: i === 2 ? (t % 2 ? 1e308 : -1e308) : 50 + i + Math.sin(t / 3), timestamp: t * 1000 }));
+      const recs = (await s.score(samples, t * 1000)).filter((r) => r.kind === "point").map((r) => r.doc as PointRecord);
+      expect(recs.length).toBe(5);
+      expect(recs.every((p) => Number.isFinite(p.anomaly.score))).toBe(true);
+      if (t > 40) expect(recs.map((p) => p.anomaly.is_anomaly)).toEqual([false, false, true, false, false]);
+      points += recs.length;
+    }
+    expect(points).toBe(225);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).not.toContain("model_exception");
   });
 });

@@ -2,7 +2,10 @@ import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
+import { countNonFinite, finiteScores } from "./finite-scores.ts";
 import { seriesKey } from "./series-key.ts";
+
+export { NON_FINITE_SCORE } from "./finite-scores.ts";
 
 /** Series keys per label object: sources reuse their (frozen) label objects round after round. */
 const keyCache = new WeakMap<Record<string, string>, Map<string, string>>();
@@ -26,7 +29,10 @@ interface SeriesEntry {
   state: SeriesState;
   tracker: HysteresisTracker;
   lastSeen: number;
+  /** Timestamp of the newest sample fed to the model (-Infinity before the first). */
+  lastTs: number;
 }
+
 
 /**
  * Scores source rounds: every sample goes to its series' streaming state, all series of a
@@ -103,51 +109,73 @@ export class Scorer {
     return this.exclusive(() => this.scoreRound(samples, now));
   }
 
-  /** The model's scores for a round; on failure, the fallback's (see `onModelFailure`). */
-  private async tick(states: SeriesState[], entries: SeriesEntry[], values: Float64Array): Promise<Float32Array> {
+  /**
+   * The model's scores for a round; on failure, the fallback's (see `onModelFailure`). Without a
+   * fallback a non-finite score is a failure of that series alone: it scores `NON_FINITE_SCORE`
+   * (1, counted as `non_finite_score`), every other series keeps its score.
+   */
+  private async tick(states: SeriesState[], entries: SeriesEntry[], values: Float64Array, timestampMs: number): Promise<Float32Array> {
     const model = this.model;
     let kind: ModelFailure["kind"] = "exception";
     let scores: Float32Array | undefined;
     let error: Error;
     try {
-      scores = await model.scoreTick(states, values);
+      scores = await model.scoreTick(states, values, timestampMs);
       const bad = scores.findIndex((x) => !Number.isFinite(x));
       if (bad < 0) return scores;
       kind = "non_finite";
-      error = new Error(`model ${model.name}@${model.version} gave score ${scores[bad]} for series ${bad}`);
+      error = new Error(`model ${model.name}@${model.version} gave score ${scores[bad]} for series ${entries[bad]?.name ?? bad}`);
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e));
     }
-    this.o.telemetry.error("scorer", kind === "exception" ? "model_exception" : "non_finite_score");
+    if (kind === "exception") this.o.telemetry.error("scorer", "model_exception");
     const fallback = this.o.onModelFailure?.({ model, kind, error, roundsSinceSwap: this.rounds });
     if (!fallback) {
-      if (scores) return scores;
-      throw error;
+      if (!scores) throw error;
+      return finiteScores(scores, this.o.telemetry);
     }
+    if (scores) this.o.telemetry.error("scorer", "non_finite_score", countNonFinite(scores));
     this.swapModel(fallback);
     entries.forEach((e, i) => (states[i] = e.state));
-    return this.model.scoreTick(states, values);
+    return finiteScores(await this.model.scoreTick(states, values, timestampMs), this.o.telemetry);
   }
 
-  private async scoreRound(samples: readonly MetricSample[], now: number): Promise<OutRecord[]> {
-    const entries = new Array<SeriesEntry>(samples.length);
-    const states = new Array<SeriesState>(samples.length);
-    const values = new Float64Array(samples.length);
-    for (let i = 0; i < samples.length; i++) {
-      const s = samples[i];
+  private async scoreRound(all: readonly MetricSample[], now: number): Promise<OutRecord[]> {
+    const entries = new Array<SeriesEntry>(all.length);
+    const states = new Array<SeriesState>(all.length);
+    const values = new Float64Array(all.length);
+    let samples: MetricSample[] | readonly MetricSample[] = all;
+    let n = 0;
+    for (let i = 0; i < all.length; i++) {
+      const s = all[i];
       const key = cachedKey(s.name, s.labels);
       let e = this.series.get(key);
       if (!e) {
-        e = { name: s.name, labels: s.labels, state: this.model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now };
+        e = { name: s.name, labels: s.labels, state: this.model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now, lastTs: Number.NEGATIVE_INFINITY };
         this.series.set(key, e);
       }
       e.lastSeen = now;
-      entries[i] = e;
-      states[i] = e.state;
-      values[i] = s.value;
+      // A sample not newer than the series' last one (late, replayed or duplicated) never reaches the model.
+      if (!(s.timestamp > e.lastTs)) {
+        if (samples === all) samples = all.slice(0, i);
+        continue;
+      }
+      e.lastTs = s.timestamp;
+      if (samples !== all) (samples as MetricSample[]).push(s);
+      entries[n] = e;
+      states[n] = e.state;
+      values[n++] = s.value;
+    }
+    if (n < all.length) {
+      this.o.telemetry.dropped.inc({ component: "scorer", reason: "out_of_order" }, all.length - n);
+      if (n === 0) return [];
+      entries.length = n;
+      states.length = n;
     }
     const started = performance.now();
-    const scores = await this.tick(states, entries, values);
+    // samples of one round share a timestamp: the model gets it as the tick's time (seasonal context)
+    const scores = await this.tick(states, entries, n < values.length ? values.subarray(0, n) : values, samples[0]?.timestamp ?? now);
+    const scored = this.model.lastTickScored ?? samples.length;
     const model = this.model;
     const latencyMs = performance.now() - started;
     this.o.telemetry.scoringLatency.observe(latencyMs / 1000);
@@ -211,7 +239,7 @@ export class Scorer {
     if (this.o.onRound) {
       let flagged = 0;
       for (let i = 0; i < scores.length; i++) if (scores[i] >= this.hyst.open) flagged++;
-      this.o.onRound({ model, roundsSinceSwap: this.rounds, points: samples.length, flagged, latencyMs });
+      this.o.onRound({ model, roundsSinceSwap: this.rounds, points: samples.length, scored, flagged, latencyMs });
     }
     return events.length ? out.concat(events) : out;
   }

@@ -406,9 +406,18 @@ export class AdaptiveDetector implements ScoringModel {
     });
   }
 
+  /** Series of the last {@link scoreTick} scored past their warm-up (not a gap). */
+  lastTickScored = 0;
+
   async scoreTick(states: readonly SeriesState[], values: ArrayLike<number>, timestampMs = Number.NaN): Promise<Float32Array> {
     const out = new Float32Array(states.length);
-    for (let i = 0; i < states.length; i++) out[i] = this.scoreOne(states[i] as AdaptiveState, values[i], timestampMs);
+    let scored = 0;
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i] as AdaptiveState;
+      out[i] = this.scoreOne(s, values[i], timestampMs);
+      if (s.warm === undefined && Number.isFinite(values[i])) scored++;
+    }
+    this.lastTickScored = scored;
     return out;
   }
 

@@ -4,7 +4,9 @@
  * a {@link RegistryError}; downloaded bundles are verified (sha256 of every file, and the
  * Ed25519 signature when a public key is given) before they are returned.
  */
-import { unpackEnvelope, type UnpackedBundle } from "./envelope.ts";
+import { parseHeartbeatAck, parseResolution } from "./answers.ts";
+import { ANSWER_LIMITS, envelopeLimit, readBoundedJson } from "./bounded.ts";
+import { DEFAULT_MAX_BUNDLE_BYTES, unpackEnvelope, type UnpackedBundle } from "./envelope.ts";
 import { errorFromResponse, RegistryError } from "./errors.ts";
 import type { FleetView, Heartbeat, HeartbeatAck } from "./heartbeat.ts";
 import type {
@@ -20,10 +22,17 @@ export interface RegistryClientOptions {
   token?: string;
   /** When set, downloads must carry a valid signature by this Ed25519 key. */
   publicKey?: CryptoKey;
-  /** Per-request timeout (default 30 s). */
+  /** Per-request timeout, the whole body included (default 30 s): a slow body is cut there. */
   timeoutMs?: number;
-  /** Largest bundle accepted on download (default 64 MiB). */
+  /**
+   * Largest bundle accepted on download (sum of file sizes, default 64 MiB). The download is
+   * streamed and the connection cut once the envelope passes what such a bundle needs.
+   */
   maxBundleBytes?: number;
+  /** Largest resolve answer or heartbeat ack read (default 64 KiB); larger ones are cut off. */
+  maxAnswerBytes?: number;
+  /** Largest answer of the other (publisher) calls, e.g. the fleet view (default 64 MiB). */
+  maxListBytes?: number;
   /** Injected for tests (e.g. `(req) => app.request(req)`). */
   fetch?: (input: Request) => Promise<Response>;
 }
@@ -47,6 +56,13 @@ interface Req {
   etag?: string;
 }
 
+/** A response and what cuts its connection. */
+interface Sent {
+  res: Response;
+  url: string;
+  abort: () => void;
+}
+
 /** The registry client; see {@link createRegistryClient}. */
 export class RegistryClient {
   private readonly base: string;
@@ -55,17 +71,20 @@ export class RegistryClient {
     this.base = options.url.replace(/\/+$/, "");
   }
 
-  private async send(method: string, path: string, req: Req = {}): Promise<Response> {
+  private async send(method: string, path: string, req: Req = {}): Promise<Sent> {
     const url = `${this.base}${path}`;
     const headers: Record<string, string> = { accept: "application/json" };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (req.etag) headers["if-none-match"] = req.etag;
     if (req.body !== undefined) headers["content-type"] = "application/json";
+    const cut = new AbortController();
     const request = new Request(url, {
       method,
       headers,
       body: req.body === undefined ? undefined : typeof req.body === "string" ? req.body : JSON.stringify(req.body),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 30_000), cut.signal]),
+      // Never followed: a redirect could point the agent (and its token) at another host.
+      redirect: "manual",
     });
     let res: Response;
     try {
@@ -73,36 +92,54 @@ export class RegistryClient {
     } catch (error) {
       throw new RegistryError(0, "unreachable", (error as Error).message, url);
     }
-    if (res.status >= 400) throw await errorFromResponse(res, url);
-    return res;
+    const abort = () => cut.abort(new Error("answer too large"));
+    if (res.status >= 400) throw await errorFromResponse(res, url, abort);
+    if (res.status >= 300 && res.status !== 304) {
+      await res.body?.cancel().catch(() => {});
+      const to = (res.headers.get("location") ?? "nowhere").replace(/[^\x21-\x7e]/g, "?").slice(0, 200);
+      throw new RegistryError(res.status, "redirect", `redirect to ${to} not followed: configure the registry's own URL`, url);
+    }
+    return { res, url, abort };
   }
 
-  private async json<T>(method: string, path: string, req?: Req): Promise<T> {
-    return (await (await this.send(method, path, req)).json()) as T;
+  private async json<T>(method: string, path: string, req?: Req, limit = this.options.maxListBytes ?? 64 * 1024 * 1024): Promise<T> {
+    const s = await this.send(method, path, req);
+    return (await readBoundedJson(s.res, limit, s.url, s.abort)) as T;
   }
 
-  private async conditional<T>(path: string, etag: string | undefined, read: (res: Response) => Promise<T>): Promise<Conditional<T>> {
-    const res = await this.send("GET", path, { etag });
-    if (res.status === 304) return { status: "not_modified", etag: res.headers.get("etag") ?? etag ?? "" };
-    return { status: "ok", etag: res.headers.get("etag"), value: await read(res) };
+  private async conditional<T>(path: string, etag: string | undefined, read: (s: Sent) => Promise<T>): Promise<Conditional<T>> {
+    const s = await this.send("GET", path, { etag });
+    const raw = s.res.headers.get("etag");
+    // Sent back verbatim as If-None-Match: only a short printable token is kept.
+    const tag = raw && /^[\x21-\x7e]{1,256}$/.test(raw) ? raw : null;
+    if (s.res.status === 304) {
+      await s.res.body?.cancel().catch(() => {});
+      return { status: "not_modified", etag: tag ?? etag ?? "" };
+    }
+    return { status: "ok", etag: tag, value: await read(s) };
   }
 
   /**
    * The version `agentId` should run on `channel` of `model` — the call agents poll. Pass the
-   * ETag of the previous answer to get `not_modified` while nothing changed.
+   * ETag of the previous answer to get `not_modified` while nothing changed. The answer is
+   * read up to `maxAnswerBytes` and parsed strictly: its names are safe path segments and it
+   * answers for this model, channel and agent, else a `RegistryAnswerError` (`bad_answer`).
    */
   resolve(model: string, channel: Channel, agentId: string, etag?: string): Promise<Conditional<Resolution>> {
     const q = new URLSearchParams({ agent_id: agentId });
-    return this.conditional(`/v1/models/${enc(model)}/channels/${channel}/resolve?${q}`, etag, (r) => r.json() as Promise<Resolution>);
+    return this.conditional(`/v1/models/${enc(model)}/channels/${channel}/resolve?${q}`, etag, async (s) =>
+      parseResolution(await readBoundedJson(s.res, this.options.maxAnswerBytes ?? ANSWER_LIMITS.json, s.url, s.abort), { model, channel, agentId }, s.url),
+    );
   }
 
   /** Downloads and verifies a bundle (sha256 of every file; signature when a key is set). */
   download(model: string, version: string, etag?: string): Promise<Conditional<UnpackedBundle>> {
-    return this.conditional(`/v1/models/${enc(model)}/versions/${enc(version)}/bundle`, etag, async (res) => {
-      const url = res.url || `${this.base}/v1/models/${model}/versions/${version}/bundle`;
+    return this.conditional(`/v1/models/${enc(model)}/versions/${enc(version)}/bundle`, etag, async ({ res, url, abort }) => {
+      const maxBytes = this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+      const json = await readBoundedJson(res, envelopeLimit(maxBytes), url, abort);
       let bundle: UnpackedBundle;
       try {
-        bundle = unpackEnvelope(await res.json(), { maxBytes: this.options.maxBundleBytes });
+        bundle = unpackEnvelope(json, { maxBytes });
       } catch (error) {
         throw new RegistryError(502, "bad_bundle", (error as Error).message, url);
       }
@@ -121,8 +158,9 @@ export class RegistryClient {
   }
 
   /** Posts one heartbeat. */
-  heartbeat(hb: Heartbeat): Promise<HeartbeatAck> {
-    return this.json("POST", "/v1/heartbeat", { body: hb });
+  async heartbeat(hb: Heartbeat): Promise<HeartbeatAck> {
+    const s = await this.send("POST", "/v1/heartbeat", { body: hb });
+    return parseHeartbeatAck(await readBoundedJson(s.res, this.options.maxAnswerBytes ?? ANSWER_LIMITS.json, s.url, s.abort), s.url);
   }
 
   /** Publishes a version (publisher token). Idempotent for identical content; 409 otherwise. */

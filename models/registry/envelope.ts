@@ -4,6 +4,7 @@
  */
 import { readBundle, sha256Hex, type LoadedBundle } from "../format/bundle.ts";
 import { MANIFEST_FILE, MANIFEST_VERSION, ManifestSchema, type Manifest } from "../format/manifest.ts";
+import { bundlePathProblem } from "./safe-path.ts";
 import { BundleEnvelopeSchema, ENVELOPE_FORMAT, isName, type BundleEnvelope, type Signature } from "./protocol.ts";
 
 /** Default upload limit: the sum of a bundle's file sizes. */
@@ -77,6 +78,8 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
   for (const f of manifest.files) {
     if (listed.has(f.path)) throw new EnvelopeError(400, "invalid_manifest", `manifest lists ${f.path} twice`);
     if (f.path === MANIFEST_FILE) throw new EnvelopeError(400, "invalid_manifest", `manifest lists ${MANIFEST_FILE} as a file`);
+    const problem = bundlePathProblem(f.path);
+    if (problem) throw new EnvelopeError(400, "invalid_manifest", `manifest file path ${JSON.stringify(f.path.slice(0, 80))}: ${problem}`);
     listed.add(f.path);
   }
   let total = 0;

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * A registry request that failed: `status` is the HTTP status (0 when the registry could not be
  * reached), `code` the machine code of the `{error, reason}` body and `reason` its explanation.
@@ -19,16 +21,46 @@ export class RegistryError extends Error {
   }
 }
 
-/** Builds a {@link RegistryError} from a non-2xx response, reading its `{error, reason}` body. */
-export async function errorFromResponse(res: Response, url: string): Promise<RegistryError> {
+/** The `{error, reason}` body of a registry error (other keys ignored; anything else: the status text). */
+const ErrorBodySchema = z.object({ error: z.string().optional(), reason: z.string().optional() });
+
+/** Most bytes of an error body read (the rest is cut off with the connection). */
+const ERROR_BODY_LIMIT = 16 * 1024;
+
+/**
+ * Builds a {@link RegistryError} from a non-2xx response, reading at most 16 KiB of its
+ * `{error, reason}` body (one line each, control characters removed); `abort` cuts the
+ * connection of a longer body.
+ */
+export async function errorFromResponse(res: Response, url: string, abort: () => void = () => {}): Promise<RegistryError> {
   let code = `http_${res.status}`;
   let reason = res.statusText || "request failed";
   try {
-    const body = (await res.json()) as { error?: unknown; reason?: unknown };
-    if (typeof body.error === "string") code = body.error;
-    if (typeof body.reason === "string") reason = body.reason;
+    const reader = res.body?.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > ERROR_BODY_LIMIT) {
+        abort();
+        await reader.cancel().catch(() => {});
+        throw new Error("error body too large");
+      }
+      chunks.push(value);
+    }
+    const body = ErrorBodySchema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    if (body.success && body.data.error !== undefined) code = oneLine(body.data.error, 64) || code;
+    if (body.success && body.data.reason !== undefined) reason = oneLine(body.data.reason, 500) || reason;
   } catch {
-    // not JSON: keep the status text
+    // not JSON, or too large: keep the status text
   }
   return new RegistryError(res.status, code, reason, url);
+}
+
+/** `s` without control characters, whitespace runs collapsed, at most `max` characters. */
+function oneLine(s: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
 }
