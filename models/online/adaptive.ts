@@ -2,7 +2,7 @@ import { replaceSorted } from "../features/featurizer.ts";
 import { MISSING_SCORE, type ScoringModel, type SeriesState } from "../model.ts";
 import { CALIBRATED_THRESHOLD } from "../calibration.ts";
 import { DEFAULT_TAIL, TAIL_SIZE, eventDecay, eventLogP, eventRecord, tailInit, tailLogP, tailUpdate, type TailParams } from "./tail.ts";
-import { DAILY, WEEKLY, newProfile, profileAlpha, profileStat } from "./profile.ts";
+import { DAILY, WEEKLY, newProfile, profileAlpha, profileExpand, profileStat } from "./profile.ts";
 
 /** Options of {@link AdaptiveDetector}. */
 export interface AdaptiveOptions {
@@ -103,6 +103,8 @@ class AdaptiveState implements SeriesState {
   weeklyFrom = 0;
   alphaDaily = 0;
   alphaWeekly = 0;
+  expandDaily = 1;
+  expandWeekly = 1;
   seasonScored = 0;
   /** Cached from the sampling interval: ln p₀, and the per-sample weight of the event memory. */
   lnP0 = 0;
@@ -230,6 +232,8 @@ export class AdaptiveDetector implements ScoringModel {
     s.eventAlpha = 1 - Math.pow(0.5, step / this.eventHalfLife);
     s.alphaDaily = profileAlpha(DAILY, step);
     s.alphaWeekly = profileAlpha(WEEKLY, step);
+    s.expandDaily = profileExpand(DAILY, step);
+    s.expandWeekly = profileExpand(WEEKLY, step);
   }
 
   /** Scores one sample of one series (`t` in ms, NaN when unknown). */
@@ -314,8 +318,8 @@ export class AdaptiveDetector implements ScoringModel {
         s.weekly = newProfile(WEEKLY);
         s.weeklyFrom = t;
       }
-      const a = s.daily ? profileStat(s.daily, DAILY, t, s.dailyFrom, s.alphaDaily, signal, sigma) : Number.NaN;
-      const b = s.weekly ? profileStat(s.weekly, WEEKLY, t, s.weeklyFrom, s.alphaWeekly, signal, sigma) : Number.NaN;
+      const a = s.daily ? profileStat(s.daily, DAILY, t, s.dailyFrom, s.alphaDaily, signal, sigma, s.expandDaily) : Number.NaN;
+      const b = s.weekly ? profileStat(s.weekly, WEEKLY, t, s.weeklyFrom, s.alphaWeekly, signal, sigma, s.expandWeekly) : Number.NaN;
       season = Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b);
     }
     s.scale += this.alpha * (Math.min(d, this.scaleCap * scale) - s.scale);

@@ -45,7 +45,9 @@ export function newProfile(shape: ProfileShape): Float32Array {
  * slowly decaying [low, high] envelope of the values seen in it; the statistic uses the union
  * of the bin and its two neighbours, so an event that recurs at about the same time (a nightly
  * job's spike, the edges of a daily square wave) lies inside it. `first` is the first timestamp
- * the profile saw, `alpha` the per-sample decay from {@link profileAlpha}.
+ * the profile saw, `alpha` the per-sample decay from {@link profileAlpha}, `expand` how far a
+ * value outside the envelope widens it (1/samples per bin: a one-day anomaly stays outside for
+ * its whole duration, a new daily pattern is inside after a day or two).
  */
 export function profileStat(
   p: Float32Array,
@@ -55,6 +57,7 @@ export function profileStat(
   alpha: number,
   x: number,
   scale: number,
+  expand = 1,
 ): number {
   const span = shape.periodMs / shape.bins;
   let phase = t % shape.periodMs;
@@ -84,8 +87,8 @@ export function profileStat(
     p[o + 1] = x;
   } else {
     const mid = (p[o] + p[o + 1]) / 2;
-    p[o] = x < p[o] ? x : p[o] + alpha * (mid - p[o]);
-    p[o + 1] = x > p[o + 1] ? x : p[o + 1] - alpha * (p[o + 1] - mid);
+    p[o] = x < p[o] ? p[o] + expand * (x - p[o]) : p[o] + alpha * (mid - p[o]);
+    p[o + 1] = x > p[o + 1] ? p[o + 1] + expand * (x - p[o + 1]) : p[o + 1] - alpha * (p[o + 1] - mid);
   }
   p[o + 2] = seen + 1;
   return stat;
@@ -95,6 +98,11 @@ export function profileStat(
  * Per-sample decay of a bin's envelope for a series sampled every `stepMs`: the envelope
  * halves its distance to the bin's middle every `halfLifePeriods` periods, whatever the rate.
  */
+export function profileExpand(shape: ProfileShape, stepMs: number): number {
+  return Math.min(1, Math.max(1, stepMs) / (shape.periodMs / shape.bins));
+}
+
+/** Per-sample decay of a bin's envelope (see {@link profileStat}). */
 export function profileAlpha(shape: ProfileShape, stepMs: number): number {
   const perBin = Math.max(1, shape.periodMs / shape.bins / Math.max(1, stepMs));
   return 1 - Math.pow(0.5, 1 / (shape.halfLifePeriods * perBin));
