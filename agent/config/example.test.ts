@@ -19,6 +19,7 @@ test("with every optional block uncommented, all component types parse", () => {
   expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic", "procfs", "prometheus"]);
   expect(r.config!.model).toEqual({
     online: "default",
+    alarmsPerDay: 0.1,
     registry: { url: "http://127.0.0.1:8700", name: "host-ae", channel: "stable", token: "agt_x", publicKey: "/etc/agent/registry-signing.key.pub", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000, maxBundleBytes: 64 << 20, requestTimeoutMs: 30_000 },
   });
   expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout", "kafka", "elasticsearch"]);

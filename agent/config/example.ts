@@ -81,6 +81,7 @@ ${optional(
 # (<data_dir>/models/state.json) is used at the next start, even when the registry is down.
 model:
   online: default
+  alarms_per_day: 0.1      # online: default only: false alarms per series per day at the threshold
 ${optional(
   `  registry:
     url: http://127.0.0.1:8700

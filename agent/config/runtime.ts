@@ -9,6 +9,7 @@ import { parseHostPort } from "./net.ts";
 import { CONFIG_DEFAULTS, SINK_DEFAULTS, SOURCE_DEFAULTS, type ConfigFile, type SinkConfigFile, type SourceConfigFile } from "./schema.ts";
 import { parseDuration } from "./duration.ts";
 import { ENV_FALLBACKS } from "./env.ts";
+import { onlineRef } from "../../models/online/default.ts";
 import type { AgentConfig, BatchConfig, ModelConfig, RegistryModelConfig, ScoringConfig, SinkConfig, SourceConfig } from "./types.ts";
 
 /** What `toRuntimeConfig` needs besides the file: where it lives and the machine's name. */
@@ -100,7 +101,9 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const id = parsed.agent.id ?? ctx.hostname;
   const dataDir = resolve(dir, parsed.agent.data_dir);
   const model: ModelConfig =
-    parsed.model.bundle !== undefined ? { bundle: resolve(dir, parsed.model.bundle) } : { online: parsed.model.online ?? CONFIG_DEFAULTS.model.online };
+    parsed.model.bundle !== undefined
+      ? { bundle: resolve(dir, parsed.model.bundle) }
+      : { online: parsed.model.online ?? CONFIG_DEFAULTS.model.online, ...(parsed.model.alarms_per_day !== undefined ? { alarmsPerDay: parsed.model.alarms_per_day } : {}) };
   if (parsed.model.registry) model.registry = toRegistry(parsed.model.registry, dir);
   const { open_threshold: open, close_threshold: close, min_points: minPoints } = parsed.scoring;
   const scoring: ScoringConfig = { minPoints };
@@ -132,7 +135,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
 
 /** The reference `loadModel` takes for a model config: `online:<name>` or the bundle directory. */
 export function modelRef(model: ModelConfig): string {
-  return "bundle" in model ? model.bundle : `online:${model.online}`;
+  return "bundle" in model ? model.bundle : onlineRef(model.online, { alarmsPerDay: model.alarmsPerDay });
 }
 
 /**

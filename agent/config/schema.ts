@@ -42,9 +42,21 @@ export const AgentSectionSchema = z
  * one of them as what runs until the first registry model is accepted (default `online: default`).
  */
 export const ModelSectionSchema = z
-  .object({ online: z.enum(ONLINE_MODELS).optional(), bundle: z.string().min(1).optional(), registry: RegistrySectionSchema.optional() })
+  .object({
+    online: z.enum(ONLINE_MODELS).optional(),
+    /** `online: default` only: false alarms per series per day at the threshold (default 0.1). */
+    alarms_per_day: z.number().gt(0).lte(10_000).optional(),
+    bundle: z.string().min(1).optional(),
+    registry: RegistrySectionSchema.optional(),
+  })
   .strict()
   .superRefine((m, ctx) => {
+    if (m.alarms_per_day !== undefined && (m.online ?? "default") !== "default") {
+      ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: `applies to "online: default" only, found online: ${m.online}` });
+    }
+    if (m.alarms_per_day !== undefined && m.bundle !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: "applies to the online model, not to a bundle" });
+    }
     const n = (m.online !== undefined ? 1 : 0) + (m.bundle !== undefined ? 1 : 0);
     if (n === 2 || (n === 0 && m.registry === undefined)) {
       ctx.addIssue({

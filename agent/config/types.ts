@@ -117,7 +117,7 @@ export interface RegistryModelConfig {
  * Which model scores: an online detector by name, or a bundle directory (absolute path). With
  * `registry`, that one runs only until a registry model is accepted (and when none can be).
  */
-export type ModelConfig = ({ online: string } | { bundle: string }) & { registry?: RegistryModelConfig };
+export type ModelConfig = ({ online: string; alarmsPerDay?: number } | { bundle: string }) & { registry?: RegistryModelConfig };
 
 /** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */
 export interface ScoringConfig {

@@ -35,7 +35,7 @@ describe("validateAll", () => {
     const file = write("ok.yaml", `sources:\n  - { type: synthetic, id: s, interval: 1s }\n  - { type: procfs, id: h, interval: 10s }\n${SINKS}`);
     const r = await validateAll(file, {});
     expect(r.problems).toEqual([]);
-    expect(r.model).toMatchObject({ name: "online:default", version: "1", window: 32 });
+    expect(r.model).toMatchObject({ name: "online:default", version: "2", window: 32 });
     expect(r.warmups).toEqual([
       { sourceId: "s", warmupMs: 32_000 },
       { sourceId: "h", warmupMs: 320_000 },
@@ -62,7 +62,7 @@ describe("validateAll", () => {
     try {
       const file = write("misfit.yaml", `sources: [{ type: synthetic, id: s, interval: 2s }]\nmodel: { bundle: models/rz }\n${SINKS}`);
       const r = await validateAll(file, {});
-      expect(r.problems).toEqual([{ path: "model.bundle", message: expect.stringContaining("feature names"), line: 2 }]);
+      expect(r.problems).toEqual([{ path: "model.bundle", message: expect.stringContaining("features.names"), line: 2 }]);
     } finally {
       writeFileSync(manifestPath, original);
     }

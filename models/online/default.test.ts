@@ -1,0 +1,27 @@
+import { expect, test } from "bun:test";
+import { createOnlineModel, onlineRef } from "./default.ts";
+
+test("online refs carry alarms_per_day; bad ones are refused by name", () => {
+  expect(onlineRef("default")).toBe("online:default");
+  expect(onlineRef("default", { alarmsPerDay: 0.05 })).toBe("online:default?alarms_per_day=0.05");
+  expect(createOnlineModel("online:default?alarms_per_day=0.05").name).toBe("online:default");
+  expect(createOnlineModel("online:window").version).toBe("1");
+  expect(createOnlineModel("online:default").version).toBe("2");
+  expect(() => createOnlineModel("online:default?alarms_per_day=0")).toThrow(/alarms_per_day must be a number in \(0, 10000\]/);
+  expect(() => createOnlineModel("online:default?fast=1")).toThrow(/unknown option "fast"/);
+  expect(() => createOnlineModel("online:window?alarms_per_day=1")).toThrow(/only online:default/);
+  expect(() => createOnlineModel("online:fancy")).toThrow(/unknown online model "online:fancy" \(known: online:default, online:window\)/);
+});
+
+test("more alarms per day flag more of the same data", async () => {
+  const n = 20_000;
+  let x = 0;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const v = Float64Array.from({ length: n }, () => (x += rand() - 0.5 + (rand() < 0.002 ? 8 : 0)));
+  const t = Float64Array.from({ length: n }, (_, i) => i * 60_000);
+  const count = async (ref: string) => (await createOnlineModel(ref).scoreSeries([v], [t]))[0].filter((s) => s >= 0.5).length;
+  const few = await count("online:default?alarms_per_day=0.01");
+  const many = await count("online:default?alarms_per_day=10");
+  expect(many).toBeGreaterThan(few);
+});
