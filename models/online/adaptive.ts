@@ -239,6 +239,7 @@ export class AdaptiveDetector implements ScoringModel {
   /** Scores one sample of one series (`t` in ms, NaN when unknown). */
   scoreOne(s: AdaptiveState, value: number, t: number): number {
     if (!Number.isFinite(value)) {
+      if (s.warm !== undefined && s.warm.length === 0) return 0; // nothing seen yet: nothing is missing
       const first = !s.gap;
       s.gap = true;
       return first ? MISSING_SCORE : MISSING_SCORE * FOLLOW_DAMPING;
