@@ -122,13 +122,7 @@ export class SeriesFeaturizer {
     this.warm.push(value);
     if (this.warm.length < this.w + 2) return "warmup";
     const raw = this.warm;
-    let nonNeg = 0;
-    let pos = 0;
-    for (let i = 1; i < raw.length; i++) {
-      if (raw[i] >= raw[i - 1]) nonNeg++;
-      if (raw[i] > raw[i - 1]) pos++;
-    }
-    const counter = this.spec.auto_rate && nonNeg === raw.length - 1 && pos >= 0.9 * (raw.length - 1);
+    const counter = this.spec.auto_rate && looksLikeCounter(raw);
     this.mode = counter ? "counter" : "gauge";
     const signal = counter ? raw.slice(1).map((v, i) => v - raw[i]) : raw.slice(1);
     let sum = 0;
@@ -218,6 +212,20 @@ export class SeriesFeaturizer {
     const ratio = (absDiff - t0 - t1 - t2 - t3) / steps / (this.scale * TRIMMED_MEAN_FACTOR);
     out[offset + w] = this.spec.spread_weight * Math.log((ratio + 0.05) / 1.05);
   }
+}
+
+/**
+ * Whether warm-up samples look like a monotonic counter: never decreasing, and increasing on at
+ * least 90 % of the steps (such a series is scored as its per-step increase).
+ */
+export function looksLikeCounter(raw: readonly number[]): boolean {
+  let nonNeg = 0;
+  let pos = 0;
+  for (let i = 1; i < raw.length; i++) {
+    if (raw[i] >= raw[i - 1]) nonNeg++;
+    if (raw[i] > raw[i - 1]) pos++;
+  }
+  return nonNeg === raw.length - 1 && pos >= 0.9 * (raw.length - 1);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { replaceSorted } from "../features/featurizer.ts";
+import { looksLikeCounter, replaceSorted } from "../features/featurizer.ts";
 import { MISSING_SCORE, type ScoringModel, type SeriesState } from "../model.ts";
 import { CALIBRATED_THRESHOLD } from "../calibration.ts";
 import { DEFAULT_TAIL, TAIL_SIZE, eventDecay, eventLogP, eventRecord, tailInit, tailLogP, tailUpdate, type TailParams } from "./tail.ts";
@@ -194,13 +194,7 @@ export class AdaptiveDetector implements ScoringModel {
   private start(s: AdaptiveState): void {
     const raw = s.warm as number[];
     const w = this.window;
-    let nonNeg = 0;
-    let pos = 0;
-    for (let i = 1; i < raw.length; i++) {
-      if (raw[i] >= raw[i - 1]) nonNeg++;
-      if (raw[i] > raw[i - 1]) pos++;
-    }
-    s.counter = nonNeg === raw.length - 1 && pos >= 0.9 * (raw.length - 1);
+    s.counter = looksLikeCounter(raw);
     const signal = s.counter ? raw.slice(1).map((v, i) => v - raw[i]) : raw.slice(1);
     const last = signal.slice(-w);
     s.ring.set(last);
