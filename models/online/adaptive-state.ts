@@ -1,0 +1,169 @@
+/**
+ * Per-series state of {@link AdaptiveDetector} (`adaptive.ts`) and the constants its scoring
+ * shares with it: which statistic sits where, their priors, the window helpers.
+ */
+import type { SeriesState } from "../model.ts";
+import { looksLikeCounter } from "../features/featurizer.ts";
+import { TAIL_SIZE, tailInit, type TailParams } from "./tail.ts";
+
+/** Options of {@link AdaptiveDetector}. */
+export interface AdaptiveOptions {
+  /** Samples in the short window (default 32). */
+  window?: number;
+  /**
+   * Alarms per series per day at the threshold on a series that behaves as it always has
+   * (default 0.1). Turned into a per-sample tail probability with the series' own sampling
+   * interval (from timestamps); without timestamps one sample per minute is assumed.
+   */
+  alarmsPerDay?: number;
+  /** Half-life of the memory of past alarms, in days (default 3). */
+  eventHalfLifeDays?: number;
+  /** Half-life, in samples, of the noise scale (default 240). */
+  halfLife?: number;
+  /** Daily and weekly profiles when timestamps are given (default true). */
+  seasonal?: boolean;
+  /** Samples after warm-up during which the models fit and nothing alarms (default = window). */
+  learn?: number;
+  /** Consecutive calm samples that end an incident (default 8). */
+  calm?: number;
+  tail?: Partial<TailParams>;
+  /** Samples until the alarm bar is at its final level; before that a series needs stronger evidence (default 1000). */
+  maturity?: number;
+  /** A step counts at most this many noise scales in the noise scale's average (default 4). */
+  scaleCap?: number;
+  /** Half-life, in samples, of the slowly decaying maximum of the noise scale (default 2000). */
+  scaleMemory?: number;
+  /** Half-life, in samples, of the envelope of values seen (the novelty statistic; default 2000). */
+  novelHalfLife?: number;
+  /** How fast the event memory stops explaining a value as its magnitude departs from past events' (per e-fold; default 2). */
+  eventSlope?: number;
+}
+
+
+/** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
+export const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
+export const HOUR_MS = 3_600_000;
+/** Values are clamped to ±this so that no difference, sum or ratio overflows. */
+export const MAX_VALUE = 1e150;
+/** Samples in the "recent" part of the level statistic. */
+export const LEVEL_K = 6;
+/** Scores inside an open incident (after its onset) and of a gap's continuation are multiplied by this. */
+export const FOLLOW_DAMPING = 0.25;
+
+export const P_POINT = 0;
+export const P_LEVEL = 1;
+export const P_SPREAD = 2;
+export const P_DRIFT = 3;
+export const P_NOVEL = 4;
+export const P_DIP = 5;
+export const P_DROP = 6;
+export const P_SEASON = 7;
+export const STATS = 8;
+/** Priors (u, β) of each statistic's tail, about what Gaussian noise gives. */
+const PRIORS: [number, number][] = [
+  [1.7, 0.5],
+  [0.8, 0.25],
+  [0.6, 0.3],
+  [1.7, 0.5],
+  [0.5, 0.5],
+  [1.7, 0.5],
+  [0.8, 0.25],
+  [1.7, 0.5],
+];
+
+/** What one series carries between samples (≈ 1.9 KiB, plus seasonal envelopes once it has history). */
+export class AdaptiveState implements SeriesState {
+  readonly ring: Float64Array;
+  readonly sorted: Float64Array;
+  readonly older: Float64Array;
+  readonly tails = new Float64Array(STATS * TAIL_SIZE);
+  pos = 0;
+  warm: number[] | undefined = [];
+  counter = false;
+  lastRaw = Number.NaN;
+  recentSum = 0;
+  scale = 0;
+  /** Slowly decaying maximum of {@link scale}: the noise scale the statistics are measured in. */
+  scaleMax = 0;
+  short = 0;
+  fast = 0;
+  slow = 0;
+  driftDev = 0;
+  hi = 0;
+  lo = 0;
+  scored = 0;
+  incident = false;
+  calm = 0;
+  /** Level before the last incident's onset, and when (in scored samples) it began. */
+  baseline = 0;
+  baseAt = Number.NEGATIVE_INFINITY;
+  gap = false;
+  first = Number.NaN;
+  lastT = Number.NaN;
+  step = 0;
+  daily: Float32Array | undefined;
+  weekly: Float32Array | undefined;
+  dailyFrom = 0;
+  weeklyFrom = 0;
+  alphaDaily = 0;
+  alphaWeekly = 0;
+  expandDaily = 1;
+  expandWeekly = 1;
+  seasonScored = 0;
+  /** Cached from the sampling interval: ln p₀, and the per-sample weight of the event memory. */
+  lnP0 = 0;
+  eventAlpha = 0;
+  /** ln p of each statistic at the last sample (with the event memory). */
+  readonly lnc = new Float64Array(STATS);
+  readonly stat = new Float64Array(STATS);
+  constructor(w: number) {
+    this.ring = new Float64Array(w);
+    this.sorted = new Float64Array(w);
+    this.older = new Float64Array(w - LEVEL_K);
+    for (let i = 0; i < STATS; i++) tailInit(this.tails, i * TAIL_SIZE, PRIORS[i][0], PRIORS[i][1]);
+  }
+  get bytes(): number {
+    const w = this.ring.length;
+    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 20 + 200 + (this.daily ? this.daily.length * 4 : 0) + (this.weekly ? this.weekly.length * 4 : 0);
+  }
+}
+
+/** Median of an ascending array. */
+export function medianOf(sorted: Float64Array): number {
+  const n = sorted.length;
+  const h = n >>> 1;
+  return n & 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+}
+
+/** Smallest noise scale: 1e-4 of the window's typical magnitude (so a constant series has one). */
+export function floorOf(sorted: Float64Array): number {
+  const n = sorted.length;
+  return 1e-9 + 1e-4 * Math.max(Math.abs(sorted[0]), Math.abs(sorted[n - 1]));
+}
+
+/** Ends the warm-up: decides counter or gauge and fills the window from the warm-up samples. */
+export function startState(s: AdaptiveState, w: number): void {
+  const raw = s.warm as number[];
+  s.counter = looksLikeCounter(raw);
+  const signal = s.counter ? raw.slice(1).map((v, i) => v - raw[i]) : raw.slice(1);
+  const last = signal.slice(-w);
+  s.ring.set(last);
+  s.sorted.set(last);
+  s.sorted.sort();
+  const older = last.slice(0, w - LEVEL_K).sort((a, b) => a - b);
+  s.older.set(older);
+  s.recentSum = last.slice(w - LEVEL_K).reduce((a, b) => a + b, 0);
+  let sum = 0;
+  for (let i = 1; i < signal.length; i++) sum += Math.abs(signal[i] - signal[i - 1]);
+  s.scale = Math.max(sum / (signal.length - 1), floorOf(s.sorted));
+  s.short = s.scale;
+  s.scaleMax = s.scale;
+  const med = medianOf(s.sorted);
+  s.fast = med;
+  s.slow = med;
+  s.driftDev = s.scale;
+  s.hi = s.sorted[w - 1];
+  s.lo = s.sorted[0];
+  s.lastRaw = raw[raw.length - 1];
+  s.warm = undefined;
+}
