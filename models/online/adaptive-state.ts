@@ -18,7 +18,7 @@ export interface AdaptiveOptions {
   alarmsPerDay?: number;
   /** Half-life of the memory of past alarms, in days (default 3). */
   eventHalfLifeDays?: number;
-  /** Half-life, in samples, of the noise scale (default 240). */
+  /** Half-life, in samples, of the noise scale (default 2400). */
   halfLife?: number;
   /** Daily and weekly profiles when timestamps are given (default true). */
   seasonal?: boolean;
@@ -26,19 +26,19 @@ export interface AdaptiveOptions {
   learn?: number;
   /** Consecutive calm samples that end an incident (default 8). */
   calm?: number;
+  /** Tuning of the per-statistic tail models (see {@link DEFAULT_TAIL} in tail.ts). */
   tail?: Partial<TailParams>;
   /** Samples until the alarm bar is at its final level; before that a series needs stronger evidence (default 1000). */
   maturity?: number;
-  /** A step counts at most this many noise scales in the noise scale's average (default 4). */
+  /** A step counts at most this many noise scales in the noise scale's average (default: no cap). */
   scaleCap?: number;
-  /** Half-life, in samples, of the slowly decaying maximum of the noise scale (default 2000). */
+  /** Half-life, in samples, of the slowly decaying maximum of the noise scale (default 500). */
   scaleMemory?: number;
-  /** Half-life, in samples, of the envelope of values seen (the novelty statistic; default 2000). */
+  /** Half-life, in samples, of the envelope of values seen (the novelty statistic; default 8000). */
   novelHalfLife?: number;
   /** How fast the event memory stops explaining a value as its magnitude departs from past events' (per e-fold; default 2). */
   eventSlope?: number;
 }
-
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
 export const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
