@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { mkdir, access, constants } from "node:fs/promises";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AgentConfig, SinkConfig } from "../config/types.ts";
 import type { RuntimeView } from "../server/app.ts";
@@ -8,7 +8,7 @@ import type { Source } from "../../core/sources/source.ts";
 import { SinkDriver } from "../../core/sinks/driver.ts";
 import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
 import { Scorer } from "../../core/runtime/scorer.ts";
-import { SeqAllocator } from "../../core/runtime/seq.ts";
+import { acquireLock, LockError } from "../../core/runtime/dir-lock.ts";
 import { every } from "../../core/runtime/every.ts";
 import { governHeap } from "../../core/runtime/heap-governor.ts";
 import { RateLimitedLog } from "../../core/telemetry/log.ts";
@@ -21,6 +21,8 @@ import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
+import { diskStatus, prepareDataDir } from "./data-dir.ts";
+import { SeqGate } from "./seq-gate.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
 export { StartError } from "./slots.ts";
@@ -34,7 +36,8 @@ export { StartError } from "./slots.ts";
 export class AgentRuntime implements RuntimeView {
   readonly telemetry = new Telemetry();
   private scorer: Scorer | undefined;
-  private seq: SeqAllocator | undefined;
+  private seq: SeqGate | undefined;
+  private lock: { release(): void } | undefined;
   private buffer: RecordBuffer | undefined;
   private slots: SinkSlot[] = [];
   private sources: Source[] = [];
@@ -43,6 +46,8 @@ export class AgentRuntime implements RuntimeView {
   private readonly rl: RateLimitedLog;
   private readonly startedAt = Date.now();
   private pointsSeen = 0;
+  /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
+  private heldAtStop = 0;
   private anomaliesSeen = 0;
   private updater: ModelUpdater | undefined;
 
@@ -56,17 +61,20 @@ export class AgentRuntime implements RuntimeView {
   /** Starts everything; throws {@link StartError} when the data dir, the buffer or the model is unusable. */
   async start(preloaded?: ScoringModel): Promise<void> {
     const dir = this.config.agent.dataDir;
+    // The lock comes first: two agents started at once must not both touch seq.json or the buffer.
+    const problem = prepareDataDir(dir);
+    if (problem) throw new StartError(problem);
     try {
-      await mkdir(dir, { recursive: true });
-      await access(dir, constants.W_OK);
+      this.lock = acquireLock(join(dir, "lock"));
     } catch (error) {
-      throw new StartError(`data_dir ${dir} is not writable: ${(error as Error).message}`);
+      throw error instanceof LockError ? new StartError(`data_dir ${dir}: ${error.message}`) : error;
     }
-    this.seq = new SeqAllocator(dir);
     try {
+      this.seq = new SeqGate(dir, this.telemetry, this.rl);
       this.buffer = await openRuntimeBuffer(this.config.buffer, this.telemetry, this.rl);
     } catch (error) {
-      if (error instanceof BufferError) throw new StartError(error.message);
+      this.lock.release();
+      if (error instanceof BufferError || (error as Error).name === "SeqError") throw new StartError((error as Error).message);
       throw error;
     }
     const model = await this.initialModel(preloaded);
@@ -74,7 +82,7 @@ export class AgentRuntime implements RuntimeView {
     this.scorer = new Scorer(model, {
       agentId: this.config.agent.id,
       hostName: this.config.agent.hostName,
-      seq: this.seq,
+      seq: this.seq.seq,
       telemetry: this.telemetry,
       hysteresis: { open: this.config.scoring.openThreshold, close: this.config.scoring.closeThreshold, minPoints: this.config.scoring.minPoints },
       onRound: up && ((r) => up.onRound(r)),
@@ -153,6 +161,9 @@ export class AgentRuntime implements RuntimeView {
       this.rl.warn(`${source.id}:${e.type}`, { source: source.id, error_type: e.type }, e.message);
     }
     if (result.samples.length === 0 || !this.scorer) return;
+    // The round's seqs (at most a point and an event per sample) are reserved before it is scored:
+    // a full disk holds the source back here (back-pressure), and a stop meanwhile loses nothing.
+    if (!(await this.seq!.reserve(2 * result.samples.length, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
     try {
@@ -178,6 +189,11 @@ export class AgentRuntime implements RuntimeView {
     this.anomaliesSeen += anomalies;
     if (!this.buffer || records.length === 0) return;
     const result = await this.buffer.append(records, this.abort.signal);
+    this.seq?.settled(records, result);
+    if (result.reason === "aborted") {
+      this.heldAtStop += result.dropped;
+      return;
+    }
     countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
   }
 
@@ -213,7 +229,13 @@ export class AgentRuntime implements RuntimeView {
     this.slots = [];
     await this.buffer?.close();
     this.buffer = undefined;
-    this.seq?.close();
+    const seq = this.seq?.close();
+    if (seq?.error) this.log.error({ component: "seq" }, `sequence not recorded at stop (the next start continues after the reserved mark: a gap, never a repeat): ${seq.error}`);
+    if (this.heldAtStop) {
+      this.log.warn({ records: this.heldAtStop, seqs_given_back: seq?.givenBack ?? 0 }, "records of a round held back by a full buffer were not accepted before the stop (never stored, never acknowledged: not a drop); their seqs are given back");
+    }
+    this.lock?.release();
+    this.lock = undefined;
     this.updater?.dispose();
     this.scorer?.current.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
@@ -267,17 +289,20 @@ export class AgentRuntime implements RuntimeView {
         : null,
       registry: this.updater ? updaterStatus(this.updater) : null,
       series: this.scorer?.seriesCount ?? 0,
-      seq_next: this.seq?.peek(),
+      seq_next: this.seq?.seq.peek(),
       points: this.pointsSeen,
       anomalies: this.anomaliesSeen,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
       buffer: bufferStatus(this.buffer, this.config.buffer),
+      disk: diskStatus(this.config.agent.dataDir, this.seq, this.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
     };
   }
 
   async readiness(): Promise<{ ready: boolean; reasons: string[] }> {
     const reasons = readinessReasons(this.scorer !== undefined, this.slots);
+    const disk = diskStatus(this.config.agent.dataDir, this.seq, this.buffer);
+    if (disk.full) reasons.push(`disk full: ${disk.problem}; the sources are held back until there is space`);
     return { ready: reasons.length === 0, reasons };
   }
 
