@@ -22,7 +22,11 @@ function probe(dir: string): string | undefined {
   } catch (error) {
     return ["ENOSPC", "EDQUOT"].includes(code(error)) ? undefined : (error as Error).message;
   } finally {
-    rmSync(path, { force: true });
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // nothing was created (read-only file system)
+    }
   }
   return undefined;
 }
@@ -53,7 +57,7 @@ export function checkDataDir(dir: string): string | undefined {
     try {
       isDir = statSync(at).isDirectory();
     } catch (error) {
-      if (code(error) !== "ENOENT") return `cannot check ${at}: ${(error as Error).message}`;
+      if (code(error) !== "ENOENT" && code(error) !== "ENOTDIR") return `cannot check ${at}: ${(error as Error).message}`;
       const up = dirname(at);
       if (up === at) return `no existing parent directory`;
       at = up;

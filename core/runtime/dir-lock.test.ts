@@ -1,0 +1,85 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { acquireLock, holderAlive, LockError, processStartTime, readLock } from "./dir-lock.ts";
+
+const fresh = () => join(mkdtempSync(join(tmpdir(), "dir-lock-")), "lock");
+
+/** A child process that stays alive for a while. */
+const sleeper = () => Bun.spawn(["sleep", "20"]);
+
+/** A zombie: `true` exits at once, and its parent (exec'd into sleep) never reaps it. */
+async function zombie(): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const parent = Bun.spawn(["bash", "-c", "true & echo $!; exec sleep 20"], { stdout: "pipe" });
+  const reader = parent.stdout.getReader();
+  const { value } = await reader.read();
+  const pid = Number(new TextDecoder().decode(value).trim());
+  for (let i = 0; i < 100 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
+  return { pid, stop: async () => (parent.kill(), void (await parent.exited)) };
+}
+
+test("a free lock is taken, released by blanking in place, and taken again", () => {
+  const path = fresh();
+  const a = acquireLock(path);
+  expect(readLock(path)).toEqual({ pid: process.pid, start: processStartTime(process.pid) });
+  a.release();
+  expect(readFileSync(path, "utf8")).toBe("released\n");
+  acquireLock(path).release();
+  expect(readdirSync(join(path, "..")).sort()).toEqual(["lock"]); // no claim file left
+});
+
+test("a lock held by another live process is refused, naming the path and the pid", async () => {
+  const path = fresh();
+  const other = sleeper();
+  try {
+    writeFileSync(path, JSON.stringify({ pid: other.pid, start: processStartTime(other.pid) }));
+    expect(() => acquireLock(path)).toThrow(LockError);
+    expect(() => acquireLock(path)).toThrow(`${path}: in use by another running process (pid ${other.pid})`);
+  } finally {
+    other.kill();
+    await other.exited;
+  }
+  acquireLock(path).release(); // now dead: taken over
+});
+
+test("a zombie holder does not hold the lock (state Z in /proc/<pid>/stat)", async () => {
+  const path = fresh();
+  const z = await zombie();
+  try {
+    expect(readFileSync(`/proc/${z.pid}/stat`, "utf8")).toMatch(/\) Z /);
+    expect(holderAlive(z.pid, undefined)).toBe(false);
+    writeFileSync(path, JSON.stringify({ pid: z.pid, start: processStartTime(z.pid) }));
+    const lock = acquireLock(path);
+    expect(readLock(path)?.pid).toBe(process.pid);
+    lock.release();
+  } finally {
+    await z.stop();
+  }
+});
+
+test("a reused pid (live, but started at another time than the lock says) does not hold the lock", async () => {
+  const path = fresh();
+  const other = sleeper();
+  try {
+    writeFileSync(path, JSON.stringify({ pid: other.pid, start: "1" }));
+    acquireLock(path).release();
+  } finally {
+    other.kill();
+    await other.exited;
+  }
+});
+
+describe("processes started at the same instant", () => {
+  test("exactly one of four gets the lock, every time (fresh lock file and a stale one)", async () => {
+    for (const stale of [false, true, false, true]) {
+      const path = fresh();
+      if (stale) writeFileSync(path, JSON.stringify({ pid: 999_999_99, start: "1" }));
+      const at = Date.now() + 1000;
+      const procs = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "lock-race.ts"), path, String(at)], { stdout: "pipe" }));
+      const outs = await Promise.all(procs.map(async (p) => (await new Response(p.stdout).text()).trim()));
+      expect(outs.filter((o) => o === "locked").length).toBe(1);
+      expect(outs.filter((o) => o.startsWith("refused: ") && o.includes("in use by another running process")).length).toBe(3);
+    }
+  }, 30_000);
+});
