@@ -4,6 +4,7 @@ import { readDataset } from "../../data/io/read.ts";
 import { evaluate, formatComparisonTable, writeReport, type EvalResult, type SeriesEval } from "../../models/eval/index.ts";
 import { loadModel } from "../../models/load.ts";
 import { runCommand, UsageError } from "../errors.ts";
+import { datasetFile, withInputContext } from "./non-finite.ts";
 
 interface EvalArgs {
   model: string[];
@@ -47,7 +48,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         const model = await loadModel(ref);
         try {
           const started = performance.now();
-          const scores = await model.scoreSeries(dataset.series.map((s) => s.values));
+          const scores = await withInputContext(() => model.scoreSeries(dataset.series.map((s) => s.values)), dataset.series, model.window, (i) => datasetFile(args.data, dataset.series[i].name));
           const seconds = (performance.now() - started) / 1000;
           const series: SeriesEval[] = dataset.series.map((s, i) => ({
             name: s.name,

@@ -6,6 +6,7 @@ import { readSeries } from "../../data/io/read.ts";
 import { loadModel } from "../../models/load.ts";
 import { formatScoresCsv } from "../../models/scores-csv.ts";
 import { runCommand } from "../errors.ts";
+import { withInputContext } from "./non-finite.ts";
 
 interface ScoreArgs {
   model: string;
@@ -30,7 +31,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       const series = await readSeries(args.input);
       const model = await loadModel(args.model);
       try {
-        const [scores] = await model.scoreSeries([series.values]);
+        const [scores] = await withInputContext(() => model.scoreSeries([series.values]), [series], model.window, () => args.input);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);
         if (args.output === "-") {
           process.stdout.write(csv);
