@@ -1,14 +1,12 @@
 import { hostname } from "node:os";
-import { join } from "node:path";
 import type { Logger } from "pino";
 import type { AgentConfig, SinkConfig } from "../config/types.ts";
 import type { RuntimeView } from "../server/app.ts";
 import type { OutRecord } from "../../core/events.ts";
 import type { Source } from "../../core/sources/source.ts";
 import { SinkDriver } from "../../core/sinks/driver.ts";
-import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
+import type { RecordBuffer } from "../../core/buffer/index.ts";
 import { Scorer } from "../../core/runtime/scorer.ts";
-import { acquireLock, LockError } from "../../core/runtime/dir-lock.ts";
 import { every } from "../../core/runtime/every.ts";
 import { governHeap } from "../../core/runtime/heap-governor.ts";
 import { RateLimitedLog } from "../../core/telemetry/log.ts";
@@ -20,8 +18,8 @@ import { readinessReasons, StartError, type SinkSlot } from "./slots.ts";
 import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
-import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
-import { diskStatus, prepareDataDir } from "./data-dir.ts";
+import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
+import { diskStatus, openDataDir } from "./data-dir.ts";
 import { SeqGate } from "./seq-gate.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
@@ -60,29 +58,16 @@ export class AgentRuntime implements RuntimeView {
 
   /** Starts everything; throws {@link StartError} when the data dir, the buffer or the model is unusable. */
   async start(preloaded?: ScoringModel): Promise<void> {
-    const dir = this.config.agent.dataDir;
-    // The lock comes first: two agents started at once must not both touch seq.json or the buffer.
-    const problem = prepareDataDir(dir);
-    if (problem) throw new StartError(problem);
-    try {
-      this.lock = acquireLock(join(dir, "lock"));
-    } catch (error) {
-      throw error instanceof LockError ? new StartError(`data_dir ${dir}: ${error.message}`) : error;
-    }
-    try {
-      this.seq = new SeqGate(dir, this.telemetry, this.rl);
-      this.buffer = await openRuntimeBuffer(this.config.buffer, this.telemetry, this.rl);
-    } catch (error) {
-      this.lock.release();
-      if (error instanceof BufferError || (error as Error).name === "SeqError") throw new StartError((error as Error).message);
-      throw error;
-    }
-    const model = await this.initialModel(preloaded);
+    ({ lock: this.lock, seq: this.seq, buffer: this.buffer } = await openDataDir(this.config, this.telemetry, this.rl));
+    const model = await this.initialModel(preloaded).catch((e: unknown) => {
+      this.lock?.release();
+      throw e;
+    });
     const up = this.updater;
     this.scorer = new Scorer(model, {
       agentId: this.config.agent.id,
       hostName: this.config.agent.hostName,
-      seq: this.seq.seq,
+      seq: this.seq!.seq,
       telemetry: this.telemetry,
       hysteresis: { open: this.config.scoring.openThreshold, close: this.config.scoring.closeThreshold, minPoints: this.config.scoring.minPoints },
       onRound: up && ((r) => up.onRound(r)),
@@ -229,11 +214,7 @@ export class AgentRuntime implements RuntimeView {
     this.slots = [];
     await this.buffer?.close();
     this.buffer = undefined;
-    const seq = this.seq?.close();
-    if (seq?.error) this.log.error({ component: "seq" }, `sequence not recorded at stop (the next start continues after the reserved mark: a gap, never a repeat): ${seq.error}`);
-    if (this.heldAtStop) {
-      this.log.warn({ records: this.heldAtStop, seqs_given_back: seq?.givenBack ?? 0 }, "records of a round held back by a full buffer were not accepted before the stop (never stored, never acknowledged: not a drop); their seqs are given back");
-    }
+    this.seq?.closeAndReport(this.heldAtStop, this.log);
     this.lock?.release();
     this.lock = undefined;
     this.updater?.dispose();

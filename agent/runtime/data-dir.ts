@@ -5,8 +5,14 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { RecordBuffer } from "../../core/buffer/index.ts";
-import type { SeqGate } from "./seq-gate.ts";
+import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
+import { acquireLock, LockError } from "../../core/runtime/dir-lock.ts";
+import type { RateLimitedLog } from "../../core/telemetry/log.ts";
+import type { Telemetry } from "../../core/telemetry/metrics.ts";
+import type { AgentConfig } from "../config/types.ts";
+import { openRuntimeBuffer } from "./buffer.ts";
+import { SeqGate } from "./seq-gate.ts";
+import { StartError } from "./slots.ts";
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? "";
 
@@ -82,4 +88,30 @@ export function diskStatus(dataDir: string, seq: SeqGate | undefined, buffer: Re
     waiting_since: since,
     seq_reserved_ahead: s?.reserved_ahead ?? null,
   };
+}
+
+/**
+ * Opens what the runtime keeps in `data_dir`, in this order: the directory (created, proven
+ * writable), its lock (`<data_dir>/lock`: before anything else in it is touched, so two agents
+ * started at once never both write `seq.json`), the sequence, the record buffer. Throws
+ * {@link StartError} with one line naming the path; the lock is released again on failure.
+ */
+export async function openDataDir(config: AgentConfig, telemetry: Telemetry, rl: RateLimitedLog): Promise<{ lock: { release(): void }; seq: SeqGate; buffer: RecordBuffer }> {
+  const dir = config.agent.dataDir;
+  const problem = prepareDataDir(dir);
+  if (problem) throw new StartError(problem);
+  let lock: { release(): void };
+  try {
+    lock = acquireLock(join(dir, "lock"));
+  } catch (error) {
+    throw error instanceof LockError ? new StartError(`data_dir ${dir}: ${error.message}`) : error;
+  }
+  try {
+    const seq = new SeqGate(dir, telemetry, rl);
+    return { lock, seq, buffer: await openRuntimeBuffer(config.buffer, telemetry, rl) };
+  } catch (error) {
+    lock.release();
+    if (error instanceof BufferError || (error as Error).name === "SeqError") throw new StartError((error as Error).message);
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@
  * mid-round), and the seqs of records that were never stored are given back at a clean stop.
  * @module
  */
+import type { Logger } from "pino";
 import type { AppendResult } from "../../core/buffer/index.ts";
 import type { OutRecord } from "../../core/events.ts";
 import { SeqAllocator } from "../../core/runtime/seq.ts";
@@ -83,6 +84,15 @@ export class SeqGate {
     const before = this.seq.peek();
     const error = this.seq.close(Math.max(this.maxSettled + 1, this.runStart));
     return { givenBack: error ? 0 : before - this.seq.peek(), error };
+  }
+
+  /** {@link close}, and one log line each: the file could not be written; records of a held round were not accepted. */
+  closeAndReport(heldAtStop: number, log: Logger): void {
+    const { givenBack, error } = this.close();
+    if (error) log.error({ component: "seq" }, `sequence not recorded at stop (the next start continues after the reserved mark: a gap, never a repeat): ${error}`);
+    if (heldAtStop) {
+      log.warn({ records: heldAtStop, seqs_given_back: givenBack }, "records of a round held back by a full buffer were not accepted before the stop (never stored, never acknowledged: not a drop); their seqs are given back");
+    }
   }
 
   /** The `disk` block of `/status` (seq side): whether the sources wait for the sequence file. */

@@ -9,13 +9,13 @@ const fresh = () => join(mkdtempSync(join(tmpdir(), "dir-lock-")), "lock");
 /** A child process that stays alive for a while. */
 const sleeper = () => Bun.spawn(["sleep", "20"]);
 
-/** A zombie: `true` exits at once, and its parent (exec'd into sleep) never reaps it. */
+/** A zombie: `sleep 0.3` exits after its parent has exec'd into `sleep 20`, which never reaps it. */
 async function zombie(): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const parent = Bun.spawn(["bash", "-c", "true & echo $!; exec sleep 20"], { stdout: "pipe" });
+  const parent = Bun.spawn(["bash", "-c", "sleep 0.3 & echo $!; exec sleep 20"], { stdout: "pipe" });
   const reader = parent.stdout.getReader();
   const { value } = await reader.read();
   const pid = Number(new TextDecoder().decode(value).trim());
-  for (let i = 0; i < 100 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
+  for (let i = 0; i < 300 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
   return { pid, stop: async () => (parent.kill(), void (await parent.exited)) };
 }
 
