@@ -1,5 +1,5 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { acquireLock, holderAlive, LockError, processStartTime, readLock } from "./dir-lock.ts";
@@ -82,4 +82,46 @@ describe("processes started at the same instant", () => {
       expect(outs.filter((o) => o.startsWith("refused: ") && o.includes("in use by another running process")).length).toBe(3);
     }
   }, 30_000);
+});
+
+// A full file system: a 64 KiB tmpfs (needs root; skipped with the reason otherwise).
+const mountDir = join(mkdtempSync(join(tmpdir(), "dir-lock-full-")), "m");
+mkdirSync(mountDir);
+const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountDir], { stderr: "pipe" });
+const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+if (noMount) console.log(`[dir-lock] full-disk tests skipped: ${noMount}`);
+afterAll(() => {
+  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
+});
+
+describe.skipIf(noMount !== undefined)("on a full file system (64 KiB tmpfs)", () => {
+  test("a lock never taken before is taken (a symbolic link: no data block needed), refused to others, released, taken over", async () => {
+    const fd = openSync(join(mountDir, "filler"), "w");
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(4096));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
+    } finally {
+      closeSync(fd);
+    }
+    const path = join(mountDir, "lock");
+    const lock = acquireLock(path);
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(readLock(path)).toEqual({ pid: process.pid, start: processStartTime(process.pid) });
+    lock.release();
+    expect(readLock(path)).toBeUndefined();
+    const other = sleeper();
+    try {
+      acquireLock(path).release(); // a released symlink lock is taken again
+      // held by another live process: refused
+      rmSync(path);
+      symlinkSync(JSON.stringify({ pid: other.pid, start: processStartTime(other.pid) }), path);
+      expect(() => acquireLock(path)).toThrow(`in use by another running process (pid ${other.pid})`);
+    } finally {
+      other.kill();
+      await other.exited;
+    }
+    acquireLock(path).release(); // its holder is gone: taken over, still on the full disk
+    expect(readdirSync(mountDir).sort()).toEqual(["filler", "lock"]);
+  });
 });

@@ -4,7 +4,7 @@
  * start time from `/proc/<pid>/stat`, so a reused pid is not mistaken for the holder).
  * @module
  */
-import { closeSync, ftruncateSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, linkSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 
 /** The directory is held by another live process, or the lock file cannot be taken (the message names the path). */
 export class LockError extends Error {
@@ -17,7 +17,8 @@ export class LockError extends Error {
 /** Who holds a lock file: its pid and process start time (undefined when blank, released or unreadable). */
 export function readLock(path: string): { pid: number; start?: string } | undefined {
   try {
-    const j = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown; start?: unknown };
+    const text = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, "utf8");
+    const j = JSON.parse(text) as { pid?: unknown; start?: unknown };
     return typeof j.pid === "number" && Number.isSafeInteger(j.pid) && j.pid > 0 ? { pid: j.pid, start: typeof j.start === "string" ? j.start : undefined } : undefined;
   } catch {
     return undefined;
@@ -56,19 +57,46 @@ export function holderAlive(pid: number, start: string | undefined, procRoot = "
   return start === undefined || f[19] === start;
 }
 
-/** Overwrites a small existing file in place (no new disk block needed: works on a full file system). */
+/**
+ * Overwrites a small existing file in place (no new disk block needed: works on a full file
+ * system). A lock that is a symbolic link (see {@link writeNew}) is replaced by a new link.
+ */
 function overwrite(path: string, text: string): void {
+  if (lstatSync(path).isSymbolicLink()) {
+    rmSync(path);
+    return symlinkSync(text.trim(), path);
+  }
   const fd = openSync(path, "r+");
   try {
     const b = Buffer.from(text);
     writeSync(fd, b, 0, b.length, 0);
     ftruncateSync(fd, b.length);
+  } catch (error) {
+    if (errno(error) !== "ENOSPC" && errno(error) !== "EDQUOT") throw error;
+    rmSync(path); // an empty file had no block to reuse: a link needs none
+    symlinkSync(text.trim(), path);
   } finally {
     closeSync(fd);
   }
 }
 
 const errno = (e: unknown) => (e as NodeJS.ErrnoException).code;
+
+/**
+ * Creates the claim file `path` holding `text`. On a full file system, where even a few bytes of
+ * file data find no block, it becomes a symbolic link whose target is the text: a short link is
+ * kept in the inode itself (ext4, xfs, tmpfs), so an agent can take a lock it never had (e.g. after
+ * an upgrade) on a full disk.
+ */
+function writeNew(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { flag: "wx" });
+  } catch (error) {
+    if (errno(error) !== "ENOSPC" && errno(error) !== "EDQUOT") throw error;
+    rmSync(path, { force: true });
+    symlinkSync(text.trim(), path);
+  }
+}
 
 /**
  * Takes the lock file `path` for this process, atomically: a free one (absent, released, or held
@@ -107,7 +135,7 @@ export function acquireLock(path: string, procRoot = "/proc"): { release(): void
       if (errno(error) !== "ENOENT") throw new LockError(`${path}: cannot take the lock: ${(error as Error).message}`);
       if (readLock(path)) continue; // someone else's, just created
       try {
-        writeFileSync(mine, content, { flag: "wx" });
+        writeNew(mine, content);
       } catch (e) {
         throw new LockError(`${path}: cannot create the lock file: ${errno(e) === "ENOSPC" ? "disk full: " : ""}${(e as Error).message}`);
       }
