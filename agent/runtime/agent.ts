@@ -148,13 +148,14 @@ export class AgentRuntime implements RuntimeView {
     if (result.samples.length === 0 || !this.scorer) return;
     // The round's seqs (at most a point and an event per sample) are reserved before it is scored:
     // a full disk holds the source back here (back-pressure), and a stop meanwhile loses nothing.
-    if (!(await this.seq!.reserve(2 * result.samples.length, this.abort.signal))) return;
+    const need = 2 * result.samples.length;
+    if (!(await this.seq!.reserve(need, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
     try {
-      records = await this.scorer.score(result.samples, now);
+      records = await this.scorer.score(result.samples, now).finally(() => this.seq!.release(need));
     } catch (error) {
-      // e.g. seq.json cannot be written (disk full): the round is lost — count it, never crash.
+      // A scoring error (or seq.json unwritable for another reason than a full disk): the round is lost — counted, never a crash.
       this.telemetry.dropped.inc({ component: source.id, reason: "scoring_error" }, result.samples.length);
       this.telemetry.error("scorer", (error as Error).name === "SeqError" ? "seq_io_error" : "scoring_error");
       this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);

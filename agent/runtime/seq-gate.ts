@@ -23,6 +23,8 @@ export class SeqGate {
   private readonly runStart: number;
   private maxSettled = 0;
   private waitingSince: number | undefined;
+  /** Seqs reserved by rounds being scored right now. */
+  private pending = 0;
 
   constructor(
     dataDir: string,
@@ -35,13 +37,15 @@ export class SeqGate {
   }
 
   /**
-   * Resolves true once `n` seqs are reserved; while the disk is full it retries every second
+   * Resolves true once `n` seqs are reserved (call {@link release} after the round); while the disk is full it retries every second
    * (counted `agent_component_errors_total{component="seq",error_type="disk_full"}`, shown in
    * `/status` and `/readyz`). Resolves false when `signal` aborts first.
    */
   async reserve(n: number, signal: AbortSignal): Promise<boolean> {
     for (;;) {
-      if (this.seq.reserve(n)) {
+      // Rounds of several sources may be scored at once: each counts on its own reservation.
+      if (this.seq.reserve(this.pending + n)) {
+        this.pending += n;
         if (this.waitingSince !== undefined) this.rl.warn("seq:disk_full:over", { component: "seq" }, "sequence file written again: the sources resume");
         this.waitingSince = undefined;
         return true;
@@ -59,6 +63,11 @@ export class SeqGate {
       });
       if (signal.aborted) return false;
     }
+  }
+
+  /** Gives back a reservation of {@link reserve} once its round has taken its seqs (or failed). */
+  release(n: number): void {
+    this.pending = Math.max(0, this.pending - n);
   }
 
   private full(message: string): void {
