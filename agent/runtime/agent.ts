@@ -19,7 +19,7 @@ import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
-import { diskStatus, openDataDir } from "./data-dir.ts";
+import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
 import { SeqGate } from "./seq-gate.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
@@ -46,6 +46,9 @@ export class AgentRuntime implements RuntimeView {
   private pointsSeen = 0;
   /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
   private heldAtStop = 0;
+  /** Records of rounds held back when a reload came: appended again right after it. */
+  private carried: OutRecord[][] = [];
+  private stopping = false;
   private anomaliesSeen = 0;
   private updater: ModelUpdater | undefined;
 
@@ -173,14 +176,17 @@ export class AgentRuntime implements RuntimeView {
     for (const r of records) if (r.kind === "anomaly") anomalies++;
     this.pointsSeen += records.length - anomalies;
     this.anomaliesSeen += anomalies;
+    await this.store(records);
+  }
+
+  /** Appends to the buffer. A `block` append cut short (`aborted`) at a stop was never accepted (seqs given back); at a reload, it is appended again after it. */
+  private async store(records: OutRecord[]): Promise<void> {
     if (!this.buffer || records.length === 0) return;
     const result = await this.buffer.append(records, this.abort.signal);
     this.seq?.settled(records, result);
-    if (result.reason === "aborted") {
-      this.heldAtStop += result.dropped;
-      return;
-    }
-    countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
+    if (result.reason !== "aborted") return countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
+    if (this.stopping) this.heldAtStop += result.dropped;
+    else this.carried.push(records.slice(result.accepted));
   }
 
   private async probeSinks(): Promise<void> {
@@ -199,6 +205,7 @@ export class AgentRuntime implements RuntimeView {
    * left in a memory buffer counts as dropped), persists the sequence.
    */
   async stop(flushTimeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
     this.abort.abort();
     await Promise.all(this.loops);
     this.loops = [];
@@ -252,6 +259,8 @@ export class AgentRuntime implements RuntimeView {
     this.config = next;
     await this.startSinks(next.sinks);
     this.startLoops();
+    // Queued in the buffer before any new round's records (those first wait for their source).
+    for (const held of this.carried.splice(0)) this.loops.push(this.store(held));
     this.log.info({ sinks: next.sinks.map((s) => s.id), sources: next.sources.map((s) => s.id) }, "config reloaded");
   }
 
@@ -282,9 +291,7 @@ export class AgentRuntime implements RuntimeView {
   }
 
   async readiness(): Promise<{ ready: boolean; reasons: string[] }> {
-    const reasons = readinessReasons(this.scorer !== undefined, this.slots);
-    const disk = diskStatus(this.config.agent.dataDir, this.seq, this.buffer);
-    if (disk.full) reasons.push(`disk full: ${disk.problem}; the sources are held back until there is space`);
+    const reasons = [...readinessReasons(this.scorer !== undefined, this.slots), ...diskReasons(diskStatus(this.config.agent.dataDir, this.seq, this.buffer))];
     return { ready: reasons.length === 0, reasons };
   }
 

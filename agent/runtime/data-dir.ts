@@ -90,6 +90,11 @@ export function diskStatus(dataDir: string, seq: SeqGate | undefined, buffer: Re
   };
 }
 
+/** The `/readyz` reason for {@link diskStatus}: none, or one naming the full disk. */
+export function diskReasons(disk: ReturnType<typeof diskStatus>): string[] {
+  return disk.full ? [`disk full: ${disk.problem}; the sources are held back until there is space`] : [];
+}
+
 /**
  * Opens what the runtime keeps in `data_dir`, in this order: the directory (created, proven
  * writable), its lock (`<data_dir>/lock`: before anything else in it is touched, so two agents
