@@ -13,7 +13,7 @@
  *
  * Needs root (tmpfs mounts); skips with the reason printed otherwise.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { startEsEmulator } from "../../core/sinks/elasticsearch/testing/es-emulator/index.ts";
@@ -63,12 +63,16 @@ const seqNext = (dataDir: string) => (JSON.parse(readFileSync(join(dataDir, "seq
 const STACK = /\n\s+at .+[:(]/;
 
 describe.skipIf(cannotMount !== undefined)("(g, h) the whole data_dir on a full 4 MiB tmpfs, when_full: block", () => {
-  const es = startEsEmulator({ major: 8 });
-  const proxy = new SearchProxy(es.url);
+  let es: ReturnType<typeof startEsEmulator>;
+  let proxy: SearchProxy;
   const mounts: string[] = [];
+  beforeAll(() => {
+    es = startEsEmulator({ major: 8 });
+    proxy = new SearchProxy(es.url);
+  });
   afterAll(() => {
-    proxy.stop();
-    es.stop();
+    proxy?.stop();
+    es?.stop();
     for (const m of mounts) umount(m);
     removeScratch();
   });
