@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { join } from "node:path";
 import type { GlobalArgs } from "../args.ts";
 import { readDataset } from "../../data/io/read.ts";
 import { nabWindowsFile, readNabCorpus, type NabCorpus } from "../../data/io/nab.ts";
@@ -9,6 +10,7 @@ import { evaluate, formatComparisonTable, writeReport, type EvalResult, type Ser
 import { loadModel } from "../../models/load.ts";
 import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand, UsageError } from "../errors.ts";
+import { datasetFile, withInputContext } from "./non-finite.ts";
 
 interface EvalArgs {
   model: string[];
@@ -75,9 +77,14 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         const model = await loadModel(ref);
         try {
           const started = performance.now();
-          const scores = await model.scoreSeries(
-            dataset.series.map((s) => s.values),
-            dataset.series.map((s) => s.timestamps),
+          const scores = await withInputContext(
+            () => model.scoreSeries(
+              dataset.series.map((s) => s.values),
+              dataset.series.map((s) => s.timestamps),
+            ),
+            dataset.series,
+            model.window,
+            (i) => (corpus ? join(args.data, "data", `${dataset.series[i].name}.csv`) : datasetFile(args.data, dataset.series[i].name)),
           );
           const seconds = (performance.now() - started) / 1000;
           const warning = calibrationWarning(model, flaggedShare(scores, model.threshold));

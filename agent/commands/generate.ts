@@ -3,6 +3,7 @@ import type { GlobalArgs } from "../args.ts";
 import { generateDataset } from "../../data/synthetic/index.ts";
 import { writeDataset } from "../../data/io/write.ts";
 import { runCommand, UsageError } from "../errors.ts";
+import { checkGenerateFlags, MAX_POINTS } from "./generate-args.ts";
 
 interface GenerateArgs {
   "n-series": number;
@@ -12,6 +13,7 @@ interface GenerateArgs {
   seed: number;
   "interval-seconds": number;
   format: "csv" | "jsonl";
+  force: boolean;
   debug: boolean;
 }
 
@@ -32,10 +34,21 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
       .option("seed", { type: "number", default: 42, describe: "PRNG seed; the same seed gives byte-identical output" })
       .option("interval-seconds", { type: "number", default: 60, describe: "Seconds between points" })
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "Series file format" })
+      .option("force", { type: "boolean", default: false, describe: `Generate more than ${MAX_POINTS.toLocaleString("en")} points (series × points); free disk space is checked anyway` })
       .example("$0 generate --n-series 1000 --n-points 1440 --anomaly-ratio 0.3 --output-dir data", "the prototype's default run")
       .example("$0 generate --n-series 50 --seed 7 --format jsonl --output-dir /tmp/ds", "small JSONL dataset"),
   handler: (args) =>
     runCommand("generate", args.debug, async () => {
+      checkGenerateFlags({
+        nSeries: args["n-series"],
+        nPoints: args["n-points"],
+        anomalyRatio: args["anomaly-ratio"],
+        seed: args.seed,
+        intervalSeconds: args["interval-seconds"],
+        outputDir: args["output-dir"],
+        format: args.format,
+        force: args.force,
+      });
       const started = performance.now();
       let ds;
       try {

@@ -6,6 +6,7 @@ import { validateAll } from "../config/validate.ts";
 import type { AgentConfig } from "../config/types.ts";
 import { parseDuration } from "../config/duration.ts";
 import { AgentRuntime } from "../runtime/agent.ts";
+import { stopWithin } from "../runtime/stop.ts";
 import { createApp } from "../server/app.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
 import { runCommand, UsageError } from "../errors.ts";
@@ -72,7 +73,7 @@ export const runCommand_: CommandModule<GlobalArgs, RunArgs> = {
           stopping = true;
           log.info({ reason: why }, "stopping: flushing sinks");
           server?.stop(true);
-          await runtime.stop();
+          if (!(await stopWithin(() => runtime.stop(), log))) process.exitCode = 1;
           resolve();
         };
         process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -8,6 +8,7 @@ import { loadModel } from "../../models/load.ts";
 import { formatScoresCsv } from "../../models/scores-csv.ts";
 import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand } from "../errors.ts";
+import { withInputContext } from "./non-finite.ts";
 
 interface ScoreArgs {
   model: string;
@@ -36,7 +37,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       if (note) console.error(`agent score: warning: ${note}`);
       const model = await loadModel(args.model);
       try {
-        const [scores] = await model.scoreSeries([series.values], [series.timestamps]);
+        const [scores] = await withInputContext(() => model.scoreSeries([series.values], [series.timestamps]), [series], model.window, () => args.input);
         const warning = calibrationWarning(model, flaggedShare([scores], model.threshold));
         if (warning) console.error(`agent score: warning: ${warning}`);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);

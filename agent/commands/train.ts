@@ -4,6 +4,7 @@ import { readDataset } from "../../data/io/read.ts";
 import { DETECTOR_KINDS, type DetectorKind } from "../../models/detector.ts";
 import { saveTrainedModel, trainModel } from "../../models/train.ts";
 import { runCommand, UsageError } from "../errors.ts";
+import { datasetFile, withInputContext } from "./non-finite.ts";
 import { createProgress } from "../progress.ts";
 import { AGENT_VERSION } from "../version.ts";
 
@@ -43,7 +44,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       const progress = createProgress(`train ${args.model}`);
       let trained;
       try {
-        trained = await trainModel(dataset, {
+        trained = await withInputContext(() => trainModel(dataset, {
           kind: args.model,
           window: args.window,
           epochs: args.epochs,
@@ -53,7 +54,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
           datasetLabel: args.data,
           agentVersion: AGENT_VERSION,
           onProgress: (f, s) => progress.update(f, s),
-        });
+        }), dataset.series, args.window, (i) => datasetFile(args.data, dataset.series[i].name));
       } finally {
         progress.stop();
       }

@@ -2,16 +2,17 @@
  * Loading a config file: YAML → env substitution → env defaults → schema → runtime config, with
  * every problem collected and reported at once ({@link ConfigError}).
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { dirname, resolve } from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { applyEnvDefaults } from "./env-defaults.ts";
 import { substituteEnv, type Env } from "./env.ts";
 import { duplicateIds } from "./ids.ts";
 import { configErrorMap } from "./issues.ts";
 import { ConfigError, formatPath, type ConfigProblem } from "./problems.ts";
 import { toRuntimeConfig } from "./runtime.ts";
+import { MAX_CONFIG_BYTES, parseYamlBounded } from "./yaml-bounds.ts";
 import { ConfigFileSchema } from "./schema.ts";
 import type { AgentConfig } from "./types.ts";
 
@@ -55,17 +56,9 @@ function setIn(tree: unknown, path: readonly PropertyKey[], value: unknown): voi
  * duplicate ids, schema issues) with its path and line; the runtime config when there are none.
  */
 export function checkConfigText(text: string, file: string, env: Env, options: ParseOptions = {}): CheckResult {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
-        return { path: pos ? `${pos.line}:${pos.col}` : "", message: `YAML syntax error: ${e.message.split("\n")[0]}` };
-      }),
-    };
-  }
-  const raw: unknown = doc.toJS();
+  const parsedYaml = parseYamlBounded(text);
+  if (parsedYaml.problems) return { problems: parsedYaml.problems };
+  const { doc, counter, value: raw } = parsedYaml;
   if (raw === null || raw === undefined) return { problems: [{ path: "", message: "the file is empty (expected a mapping with sources: and sinks:)" }] };
   const subst = substituteEnv(raw, env);
   const { value: tree, origins } = applyEnvDefaults(subst.value, env);
@@ -116,8 +109,14 @@ export function parseConfigText(text: string, file: string, env: Env, options: P
 /** Reads a config file; a missing or unreadable file is a one-line {@link ConfigError}. */
 export async function readConfigText(path: string): Promise<string> {
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_CONFIG_BYTES) {
+      const problem = { path: "", message: `the file is ${size} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes` };
+      throw new ConfigError(path, [problem], `${path}: ${problem.message}`);
+    }
     return await readFile(path, "utf8");
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
     const problem = { path: "", message: `cannot read config: ${reason}` };
     throw new ConfigError(path, [problem], `${path}: ${problem.message}`);

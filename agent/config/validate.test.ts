@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateDataset } from "../../data/synthetic/index.ts";
@@ -29,6 +29,29 @@ describe("validateAll", () => {
     const r = await validateAll(file, {});
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([`model.registry.public_key: cannot use ${join(dir, "reg.pub")}: expected a PEM "PUBLIC KEY" block`]);
     expect(r.model).toMatchObject({ name: "online:default" });
+  });
+
+  test("a data_dir that agent run could not write is a problem (the same check), and validate leaves nothing in it", async () => {
+    const ro = join(dir, "ro-data");
+    mkdirSync(ro);
+    // root writes through chmod: a read-only tmpfs is read-only for root too
+    const m = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", ro], { stderr: "pipe" });
+    if (m.exitCode !== 0) {
+      if (process.getuid?.() === 0) return void console.log(`[validate] read-only data_dir test skipped: ${m.stderr.toString().trim()}`);
+      chmodSync(ro, 0o500);
+    }
+    try {
+      const file = write("ro.yaml", `agent: { id: a, data_dir: ${ro} }\nsources: [{ type: synthetic, id: s, interval: 1s }]\n${SINKS}`);
+      const r = await validateAll(file, {});
+      expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(new RegExp(`^agent\\.data_dir: ${ro}: not writable: .*(EROFS|EACCES|read-only|permission)`, "i"))]);
+      expect(r.problems[0].line).toBe(1);
+      const ok = await validateAll(write("ok-dir.yaml", `agent: { id: a, data_dir: ${join(dir, "new", "var")} }\nsources: [{ type: synthetic, id: s, interval: 1s }]\n${SINKS}`), {});
+      expect(ok.problems).toEqual([]);
+      expect(existsSync(join(dir, "new"))).toBe(false); // nothing created
+    } finally {
+      if (m.exitCode === 0) Bun.spawnSync(["umount", "-l", ro]);
+      else chmodSync(ro, 0o700);
+    }
   });
 
   test("online model: OK with warm-up per source", async () => {

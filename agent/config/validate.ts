@@ -1,7 +1,8 @@
 /**
  * `validateAll`: everything `agent validate` checks and `agent run` refuses to start without —
- * the config file (every problem) plus the configured model (loads, fits the features this
- * agent builds), reported together.
+ * the config file (every problem), the configured model (loads, fits the features this agent
+ * builds) and the data_dir (writable, or creatable: the same probe as `agent run`, leaving
+ * nothing behind), reported together.
  */
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -12,6 +13,7 @@ import { importPublicKey } from "../../models/registry/signature.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";
+import { checkDataDir } from "../runtime/data-dir.ts";
 import { ConfigError, type ConfigProblem } from "./problems.ts";
 import { modelRef } from "./runtime.ts";
 import { ModelSectionSchema } from "./schema.ts";
@@ -97,6 +99,9 @@ export async function validateAll(path: string, env: Env, options: ValidateOptio
       else m.dispose();
     }
   }
+  const dataDir = checked.config?.agent.dataDir;
+  const dirProblem = dataDir === undefined ? undefined : checkDataDir(dataDir);
+  if (dirProblem) problems.push({ path: "agent.data_dir", message: `${dataDir}: ${dirProblem}`, line: checked.lineOf?.(["agent", "data_dir"]) });
   const keyFile = checked.config?.model.registry?.publicKey;
   if (keyFile) {
     const problem = await readFile(keyFile, "utf8").then(importPublicKey).then(

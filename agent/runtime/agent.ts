@@ -1,14 +1,12 @@
 import { hostname } from "node:os";
-import { mkdir, access, constants } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { AgentConfig, SinkConfig } from "../config/types.ts";
 import type { RuntimeView } from "../server/app.ts";
 import type { OutRecord } from "../../core/events.ts";
 import type { Source } from "../../core/sources/source.ts";
 import { SinkDriver } from "../../core/sinks/driver.ts";
-import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
+import type { RecordBuffer } from "../../core/buffer/index.ts";
 import { Scorer } from "../../core/runtime/scorer.ts";
-import { SeqAllocator } from "../../core/runtime/seq.ts";
 import { every } from "../../core/runtime/every.ts";
 import { governHeap } from "../../core/runtime/heap-governor.ts";
 import { RateLimitedLog } from "../../core/telemetry/log.ts";
@@ -20,7 +18,9 @@ import { readinessReasons, StartError, type SinkSlot } from "./slots.ts";
 import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
-import { attachSinks, bufferStatus, countRejected, openRuntimeBuffer, refreshBufferGauges } from "./buffer.ts";
+import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
+import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
+import { SeqGate } from "./seq-gate.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
 export { StartError } from "./slots.ts";
@@ -34,7 +34,8 @@ export { StartError } from "./slots.ts";
 export class AgentRuntime implements RuntimeView {
   readonly telemetry = new Telemetry();
   private scorer: Scorer | undefined;
-  private seq: SeqAllocator | undefined;
+  private seq: SeqGate | undefined;
+  private lock: { release(): void } | undefined;
   private buffer: RecordBuffer | undefined;
   private slots: SinkSlot[] = [];
   private sources: Source[] = [];
@@ -43,6 +44,11 @@ export class AgentRuntime implements RuntimeView {
   private readonly rl: RateLimitedLog;
   private readonly startedAt = Date.now();
   private pointsSeen = 0;
+  /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
+  private heldAtStop = 0;
+  /** Records of rounds held back when a reload came: appended again right after it. */
+  private carried: OutRecord[][] = [];
+  private stopping = false;
   private anomaliesSeen = 0;
   private updater: ModelUpdater | undefined;
 
@@ -55,26 +61,16 @@ export class AgentRuntime implements RuntimeView {
 
   /** Starts everything; throws {@link StartError} when the data dir, the buffer or the model is unusable. */
   async start(preloaded?: ScoringModel): Promise<void> {
-    const dir = this.config.agent.dataDir;
-    try {
-      await mkdir(dir, { recursive: true });
-      await access(dir, constants.W_OK);
-    } catch (error) {
-      throw new StartError(`data_dir ${dir} is not writable: ${(error as Error).message}`);
-    }
-    this.seq = new SeqAllocator(dir);
-    try {
-      this.buffer = await openRuntimeBuffer(this.config.buffer, this.telemetry, this.rl);
-    } catch (error) {
-      if (error instanceof BufferError) throw new StartError(error.message);
-      throw error;
-    }
-    const model = await this.initialModel(preloaded);
+    ({ lock: this.lock, seq: this.seq, buffer: this.buffer } = await openDataDir(this.config, this.telemetry, this.rl));
+    const model = await this.initialModel(preloaded).catch((e: unknown) => {
+      this.lock?.release();
+      throw e;
+    });
     const up = this.updater;
     this.scorer = new Scorer(model, {
       agentId: this.config.agent.id,
       hostName: this.config.agent.hostName,
-      seq: this.seq,
+      seq: this.seq!.seq,
       telemetry: this.telemetry,
       hysteresis: { open: this.config.scoring.openThreshold, close: this.config.scoring.closeThreshold, minPoints: this.config.scoring.minPoints },
       onRound: up && ((r) => up.onRound(r)),
@@ -153,12 +149,16 @@ export class AgentRuntime implements RuntimeView {
       this.rl.warn(`${source.id}:${e.type}`, { source: source.id, error_type: e.type }, e.message);
     }
     if (result.samples.length === 0 || !this.scorer) return;
+    // The round's seqs (at most a point and an event per sample) are reserved before it is scored:
+    // a full disk holds the source back here (back-pressure), and a stop meanwhile loses nothing.
+    const need = 2 * result.samples.length;
+    if (!(await this.seq!.reserve(need, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
     try {
-      records = await this.scorer.score(result.samples, now);
+      records = await this.scorer.score(result.samples, now).finally(() => this.seq!.release(need));
     } catch (error) {
-      // e.g. seq.json cannot be written (disk full): the round is lost — count it, never crash.
+      // A scoring error (or seq.json unwritable for another reason than a full disk): the round is lost — counted, never a crash.
       this.telemetry.dropped.inc({ component: source.id, reason: "scoring_error" }, result.samples.length);
       this.telemetry.error("scorer", (error as Error).name === "SeqError" ? "seq_io_error" : "scoring_error");
       this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);
@@ -176,9 +176,17 @@ export class AgentRuntime implements RuntimeView {
     for (const r of records) if (r.kind === "anomaly") anomalies++;
     this.pointsSeen += records.length - anomalies;
     this.anomaliesSeen += anomalies;
+    await this.store(records);
+  }
+
+  /** Appends to the buffer. A `block` append cut short (`aborted`) at a stop was never accepted (seqs given back); at a reload, it is appended again after it. */
+  private async store(records: OutRecord[]): Promise<void> {
     if (!this.buffer || records.length === 0) return;
     const result = await this.buffer.append(records, this.abort.signal);
-    countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
+    this.seq?.settled(records, result);
+    if (result.reason !== "aborted") return countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
+    if (this.stopping) this.heldAtStop += result.dropped;
+    else this.carried.push(records.slice(result.accepted));
   }
 
   private async probeSinks(): Promise<void> {
@@ -197,6 +205,7 @@ export class AgentRuntime implements RuntimeView {
    * left in a memory buffer counts as dropped), persists the sequence.
    */
   async stop(flushTimeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
     this.abort.abort();
     await Promise.all(this.loops);
     this.loops = [];
@@ -213,7 +222,9 @@ export class AgentRuntime implements RuntimeView {
     this.slots = [];
     await this.buffer?.close();
     this.buffer = undefined;
-    this.seq?.close();
+    this.seq?.closeAndReport(this.heldAtStop, this.log);
+    this.lock?.release();
+    this.lock = undefined;
     this.updater?.dispose();
     this.scorer?.current.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
@@ -248,6 +259,8 @@ export class AgentRuntime implements RuntimeView {
     this.config = next;
     await this.startSinks(next.sinks);
     this.startLoops();
+    // Queued in the buffer before any new round's records (those first wait for their source).
+    for (const held of this.carried.splice(0)) this.loops.push(this.store(held));
     this.log.info({ sinks: next.sinks.map((s) => s.id), sources: next.sources.map((s) => s.id) }, "config reloaded");
   }
 
@@ -271,17 +284,18 @@ export class AgentRuntime implements RuntimeView {
         : null,
       registry: this.updater ? updaterStatus(this.updater) : null,
       series: this.scorer?.seriesCount ?? 0,
-      seq_next: this.seq?.peek(),
+      seq_next: this.seq?.seq.peek(),
       points: this.pointsSeen,
       anomalies: this.anomaliesSeen,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
       buffer: bufferStatus(this.buffer, this.config.buffer),
+      disk: diskStatus(this.config.agent.dataDir, this.seq, this.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
     };
   }
 
   async readiness(): Promise<{ ready: boolean; reasons: string[] }> {
-    const reasons = readinessReasons(this.scorer !== undefined, this.slots);
+    const reasons = [...readinessReasons(this.scorer !== undefined, this.slots), ...diskReasons(diskStatus(this.config.agent.dataDir, this.seq, this.buffer))];
     return { ready: reasons.length === 0, reasons };
   }
 

@@ -47,6 +47,7 @@ export abstract class BaseBuffer implements RecordBuffer {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly dataWaiters = new Set<DataWaiter>();
   private spaceWaiters: (() => void)[] = [];
+  private blockedOn: BufferStats["blocked"];
 
   constructor(protected readonly o: BufferOptions) {
     if (!(o.maxBytes > 0)) throw new BufferError(`buffer max size must be positive, got ${o.maxBytes}`);
@@ -105,20 +106,32 @@ export abstract class BaseBuffer implements RecordBuffer {
           }
           // The file system is full: the buffer is full, whatever max_size says.
           this.o.onError?.("disk_full", error.message, 1);
-          if (this.o.whenFull === "drop_newest" || signal?.aborted) return this.drop(records.length, i, "buffer_full");
+          if (this.o.whenFull === "drop_newest") return this.drop(records.length, i, "buffer_full");
+          if (signal?.aborted) return this.abandon(records.length, i);
+          this.blockedOn ??= { since: Date.now(), reason: "disk_full", message: error.message };
           await this.waitForSpace(signal, DISK_FULL_RETRY_MS);
           continue;
         }
+        this.blockedOn = undefined;
         this.tail += take;
         i += take;
         this.wakeReaders();
         continue;
       }
       // Nothing fits. A record larger than the whole buffer never will: drop it, whatever the policy.
-      if (sizes[i] > this.o.maxBytes || this.o.whenFull === "drop_newest" || signal?.aborted) return this.drop(records.length, i, "buffer_full");
+      if (sizes[i] > this.o.maxBytes || this.o.whenFull === "drop_newest") return this.drop(records.length, i, "buffer_full");
+      if (signal?.aborted) return this.abandon(records.length, i);
+      this.blockedOn ??= { since: Date.now(), reason: "max_size", message: `buffer holds its max size (${this.o.maxBytes} bytes)` };
       await this.waitForSpace(signal);
     }
+    this.blockedOn = undefined;
     return { accepted: records.length, dropped: 0 };
+  }
+
+  /** A blocked append given up because its signal aborted (the stop): the rest was never accepted, and is not a drop. */
+  private abandon(total: number, accepted: number): AppendResult {
+    this.blockedOn = undefined;
+    return { accepted, dropped: total - accepted, reason: "aborted" };
   }
 
   private drop(total: number, accepted: number, reason: DropReason): AppendResult {
@@ -166,7 +179,7 @@ export abstract class BaseBuffer implements RecordBuffer {
   }
 
   stats(): BufferStats {
-    return { type: this.type, records: this.tail - this.head, bytes: this.bytes, maxBytes: this.o.maxBytes, dropped: { ...this.dropped }, corrupt: this.corrupt };
+    return { type: this.type, records: this.tail - this.head, bytes: this.bytes, maxBytes: this.o.maxBytes, dropped: { ...this.dropped }, corrupt: this.corrupt, ...(this.blockedOn ? { blocked: { ...this.blockedOn } } : {}) };
   }
 
   abstract close(): Promise<void>;

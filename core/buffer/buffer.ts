@@ -18,8 +18,12 @@ export interface AppendResult {
   accepted: number;
   /** Records not stored (the rest of the list); the caller counts them. */
   dropped: number;
-  /** Why the `dropped` ones were not stored. */
-  reason?: DropReason;
+  /**
+   * Why the `dropped` ones were not stored. `aborted`: a `block` append gave up waiting for space
+   * because its signal aborted (the agent is stopping); those records were never accepted and are
+   * not counted as drops — the caller still holds them (the runtime gives their seqs back).
+   */
+  reason?: DropReason | "aborted";
 }
 
 /** The next records of one sink, as returned by {@link RecordBuffer.read}. */
@@ -51,6 +55,8 @@ export interface BufferStats {
   dropped: Partial<Record<DropReason, number>>;
   /** Corrupt or torn records skipped (disk only). */
   corrupt: number;
+  /** Set while a `block` append waits for space: since when, and why (the file system is full, or `maxBytes` is held). */
+  blocked?: { since: number; reason: "disk_full" | "max_size"; message: string };
 }
 
 /**
@@ -103,7 +109,7 @@ export interface RecordBuffer {
   attach(sinkIds: readonly string[]): Promise<AttachResult>;
   /**
    * Stores records (in order) for every attached sink. When full: `block` waits for space until
-   * `signal` aborts (the rest is then dropped); `drop_newest` rejects what does not fit.
+   * `signal` aborts (the rest is then returned with reason `aborted`, not counted as dropped); `drop_newest` rejects what does not fit.
    */
   append(records: readonly OutRecord[], signal?: AbortSignal): Promise<AppendResult>;
   /** Up to `maxRecords` (and about `maxBytes`, at least one record) after the sink's acknowledged position. */

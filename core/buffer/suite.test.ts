@@ -106,11 +106,15 @@ for (const f of BUFFER_FACTORIES) {
       const ac = new AbortController();
       const blocked = b.append(testRecords(61, 100), ac.signal);
       await Bun.sleep(20);
+      expect(b.stats().blocked?.reason).toBe("max_size");
       ac.abort();
       const r = await blocked;
       expect(r.accepted + r.dropped).toBe(100);
       expect(r.dropped).toBeGreaterThan(0);
-      expect(r.reason).toBe("buffer_full");
+      // Given up at the stop: never accepted, not a drop (the caller still has them).
+      expect(r.reason).toBe("aborted");
+      expect(b.stats().dropped).toEqual({});
+      expect(b.stats().blocked).toBeUndefined();
       await b.close();
     });
 

@@ -1,5 +1,5 @@
-import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, chmodSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SeqAllocator, SeqError } from "./seq.ts";
@@ -54,4 +54,102 @@ test("the file holds the reservation mark", () => {
   const a = new SeqAllocator(dir, 100);
   a.take();
   expect(JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next).toBe(101);
+});
+
+test("close(firstUnused) gives back numbers taken but never stored; never more than were taken", () => {
+  const dir = fresh();
+  const a = new SeqAllocator(dir, 100);
+  for (let i = 0; i < 10; i++) a.take(); // 1..10 taken; say 8..10 were never stored
+  expect(a.close(8)).toBeUndefined();
+  expect(JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next).toBe(8);
+  const b = new SeqAllocator(dir, 100);
+  expect(b.take()).toBe(8);
+  expect(b.close(50)).toBeUndefined(); // past what was taken: the exact next number
+  expect(new SeqAllocator(dir, 100).peek()).toBe(9);
+});
+
+test("reserve(n) reserves the next block ahead when fewer than half a block would be left", () => {
+  const dir = fresh();
+  const a = new SeqAllocator(dir, 100);
+  const mark = () => JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next;
+  expect(a.reserve(40)).toBe(true);
+  expect(mark()).toBe(101); // 100 left, 60 after the round: enough ahead
+  for (let i = 0; i < 40; i++) a.take();
+  expect(a.reserve(40)).toBe(true);
+  expect(mark()).toBe(201); // 60 left, 20 after the round: the next block is reserved now
+  expect(a.available).toBeGreaterThanOrEqual(140);
+});
+
+test("temp files have unique names and stale ones (a crash mid-write) are removed at start", () => {
+  const dir = fresh();
+  writeFileSync(join(dir, "seq.json.tmp"), "{");
+  writeFileSync(join(dir, "seq.json.4242.abcd.tmp"), "{");
+  const a = new SeqAllocator(dir, 5);
+  for (let i = 0; i < 12; i++) a.take();
+  a.close();
+  expect(readdirSync(dir).sort()).toEqual(["seq.json"]);
+});
+
+test("the file is written padded to a fixed size (it can be rewritten in place)", () => {
+  const dir = fresh();
+  new SeqAllocator(dir, 5).close();
+  expect(statSync(join(dir, "seq.json")).size).toBe(64);
+});
+
+// A real full file system: a 64 KiB tmpfs (needs root; skipped with the reason otherwise).
+const mountDir = join(fresh(), "m");
+mkdirSync(mountDir);
+const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountDir], { stderr: "pipe" });
+const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+if (noMount) console.log(`[seq] full-disk tests skipped: ${noMount}`);
+afterAll(() => {
+  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
+});
+
+function fill(dir: string): void {
+  const fd = openSync(join(dir, `filler-${Math.random()}`), "w");
+  try {
+    for (;;) writeSync(fd, Buffer.alloc(4096));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe.skipIf(noMount !== undefined)("on a full file system (64 KiB tmpfs)", () => {
+  test("an existing sequence file is rewritten in place: reservations, a restart and a clean close all work", () => {
+    const dir = join(mountDir, "a");
+    mkdirSync(dir);
+    const a = new SeqAllocator(dir, 5);
+    fill(mountDir);
+    expect(() => writeFileSync(join(dir, "probe"), "x")).toThrow(/ENOSPC/);
+    const taken = Array.from({ length: 12 }, () => a.take()); // crosses two block boundaries
+    expect(taken).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next).toBe(16);
+    // a crash, then a start on the full disk: continues after the mark, never repeats
+    const b = new SeqAllocator(dir, 5);
+    expect(b.lastError).toBeUndefined();
+    expect(b.take()).toBe(16);
+    expect(b.close()).toBeUndefined();
+    expect(new SeqAllocator(dir, 5).peek()).toBe(17);
+  });
+
+  test("no sequence file and no space: the start does not throw; reserve() says no, take() throws a SeqError marked full", () => {
+    const dir = join(mountDir, "b");
+    mkdirSync(dir);
+    fill(mountDir);
+    const a = new SeqAllocator(dir, 5);
+    expect(a.lastError).toMatch(/seq\.json: cannot write sequence file: .*ENOSPC/);
+    expect(a.reserve(3)).toBe(false);
+    let err: unknown;
+    try {
+      a.take();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SeqError);
+    expect((err as SeqError).full).toBe(true);
+    expect(readdirSync(dir)).toEqual([]); // no temp file left behind
+  });
 });

@@ -213,6 +213,27 @@ test("a directory locked by another live process is refused", async () => {
   await c.close();
 });
 
+test("a lock whose holder is a zombie (exited, not reaped) is taken over", async () => {
+  const dir = tempDir();
+  const a = await DiskBuffer.open({ dir, ...small });
+  await a.close();
+  // `sleep 0.3` exits after its parent has exec'd into `sleep 20`, which never reaps it: a zombie.
+  const parent = Bun.spawn(["bash", "-c", "sleep 0.3 & echo $!; exec sleep 20"], { stdout: "pipe" });
+  try {
+    const { value } = await parent.stdout.getReader().read();
+    const pid = Number(new TextDecoder().decode(value).trim());
+    for (let i = 0; i < 300 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    expect(stat).toMatch(/\) Z /);
+    writeFileSync(join(dir, "lock"), JSON.stringify({ pid, start: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] }));
+    const b = await DiskBuffer.open({ dir, ...small });
+    await b.close();
+  } finally {
+    parent.kill();
+    await parent.exited;
+  }
+});
+
 test("fsync: always persists cursors at every acknowledgement", async () => {
   const dir = tempDir();
   const a = await DiskBuffer.open({ dir, ...small, fsync: "always" });

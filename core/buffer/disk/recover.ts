@@ -3,9 +3,10 @@
  * agent, room for a segment), then every segment is scanned.
  * @module
  */
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BufferError } from "../buffer.ts";
+import { acquireLock, LockError, releaseLock } from "../../runtime/dir-lock.ts";
 import { Segment, segmentId, type CorruptReport } from "./segment.ts";
 
 /** Free bytes for unprivileged writers on the file system holding `dir`. */
@@ -42,58 +43,13 @@ export function prepareDir(dir: string, segmentBytes: number, free: (dir: string
   if (available < segmentBytes) full ??= `disk full: ${available} bytes free, the buffer needs at least one segment (${segmentBytes} bytes)`;
   const backlog = readdirSync(dir).some((n) => segmentId(n) !== undefined);
   if (full && !backlog) throw new BufferError(`buffer directory ${dir}: ${full}`);
-  const lock = join(dir, "lock");
-  const holder = readLock(lock);
-  if (holder && holder.pid !== process.pid && alive(holder.pid, holder.start)) {
-    throw new BufferError(`buffer directory ${dir} is in use by another process (pid ${holder.pid}, ${lock}); give each agent its own data_dir`);
-  }
   try {
-    writeInPlace(lock, `${JSON.stringify({ pid: process.pid, start: startTime(process.pid) })}\n`);
+    acquireLock(join(dir, "lock"));
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new BufferError(`buffer directory ${dir}: cannot write ${lock}: ${e.code === "ENOSPC" ? "disk full: " : ""}${e.message}`);
+    if (!(error instanceof LockError)) throw error;
+    throw new BufferError(`buffer directory ${dir}: ${error.message}`);
   }
   return full ? { diskFull: `buffer directory ${dir}: ${full}; starting with the backlog on disk, new records wait for space (when_full) until the sinks drain it` } : {};
-}
-
-/**
- * Replaces the content of a small file without giving its disk block back first (an existing
- * file is overwritten in place, then cut to length), so it works on a full file system.
- */
-function writeInPlace(path: string, text: string): void {
-  let fd: number;
-  try {
-    fd = openSync(path, "r+");
-  } catch {
-    writeFileSync(path, text);
-    return;
-  }
-  try {
-    const b = Buffer.from(text);
-    writeSync(fd, b, 0, b.length, 0);
-    ftruncateSync(fd, b.length);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function readLock(path: string): { pid: number; start?: string } | undefined {
-  try {
-    const j = JSON.parse(readFileSync(path, "utf8")) as { pid?: unknown; start?: unknown };
-    return typeof j.pid === "number" ? { pid: j.pid, start: typeof j.start === "string" ? j.start : undefined } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Start time of a process (Linux /proc), to tell a live holder from a reused pid. */
-function startTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -101,22 +57,7 @@ function startTime(pid: number): string | undefined {
  * is blanked in place rather than deleted, so the next start can take it even on a full disk.
  */
 export function releaseDir(dir: string): void {
-  const lock = join(dir, "lock");
-  try {
-    if (readLock(lock)?.pid === process.pid) writeInPlace(lock, "released\n");
-  } catch {
-    // already gone
-  }
-}
-
-function alive(pid: number, start: string | undefined): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  const now = startTime(pid);
-  return start === undefined || now === undefined || now === start;
+  releaseLock(join(dir, "lock"));
 }
 
 /**

@@ -1,0 +1,70 @@
+/** The runtime on a full disk with no sequence file yet: it starts, holds the sources back, reports it, and resumes once there is space. */
+import { afterAll, describe, expect, test } from "bun:test";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
+import { parseConfigText } from "../config/load.ts";
+import { AgentRuntime } from "./agent.ts";
+
+const base = mkdtempSync(join(tmpdir(), "agent-seq-gate-"));
+const mountDir = join(base, "m");
+mkdirSync(mountDir);
+const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountDir], { stderr: "pipe" });
+const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+if (noMount) console.log(`[seq-gate] skipped: ${noMount}`);
+afterAll(() => {
+  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
+});
+
+describe.skipIf(noMount !== undefined)("a data_dir on a full file system (256 KiB tmpfs), memory buffer", () => {
+  test("starts, scores nothing while seq.json cannot be written (/readyz, /status, counter), resumes when space comes back; seq exact after the stop", async () => {
+    const dataDir = join(mountDir, "var");
+    mkdirSync(dataDir);
+    const filler = join(mountDir, "filler");
+    const fd = openSync(filler, "w");
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(4096));
+    } catch (error) {
+      expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
+    } finally {
+      closeSync(fd);
+    }
+    const out = join(base, "out.jsonl"); // the sink on another file system
+    const yaml = `
+agent: { id: t, data_dir: ${dataDir} }
+sources: [{ type: synthetic, id: synth, series: 20, interval: 100ms }]
+sinks: [{ type: file, id: out, path: ${out}, batch: { max_wait: 50ms } }]
+server: { enabled: false }
+buffer: { type: memory }
+`;
+    const rt = new AgentRuntime(parseConfigText(yaml, join(base, "agent.yaml"), {}, { configDir: base, hostname: "h" }), pino({ level: "silent" }));
+    await rt.start();
+    try {
+      await Bun.sleep(1500);
+      const st = rt.status() as { seq_next: number; points: number; disk: { full: boolean; problem: string } };
+      const rz = await rt.readiness();
+      const metrics = (await rt.metrics()).text;
+      expect(st.points).toBe(0);
+      expect(st.seq_next).toBe(1);
+      expect(st.disk.full).toBe(true);
+      expect(st.disk.problem).toMatch(/seq\.json: cannot write sequence file: .*ENOSPC/);
+      expect(rz.ready).toBe(false);
+      expect(rz.reasons.some((r) => r.startsWith("disk full: ") && r.includes("seq.json"))).toBe(true);
+      expect(metrics).toMatch(/agent_component_errors_total\{component="seq",error_type="disk_full"\} [1-9]/);
+      rmSync(filler);
+      const deadline = Date.now() + 10_000;
+      while ((rt.status() as { points: number }).points < 100 && Date.now() < deadline) await Bun.sleep(100);
+      const after = rt.status() as { points: number; disk: { full: boolean } };
+      expect(after.points).toBeGreaterThanOrEqual(100);
+      expect(after.disk.full).toBe(false);
+    } finally {
+      await rt.stop();
+    }
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    const seqs = lines.map((l) => (JSON.parse(l) as { agent: { seq: number } }).agent.seq).sort((a, b) => a - b);
+    expect(seqs[0]).toBe(1);
+    expect(seqs[seqs.length - 1]).toBe(seqs.length);
+    expect(JSON.parse(readFileSync(join(dataDir, "seq.json"), "utf8")).next).toBe(seqs.length + 1);
+  }, 30_000);
+});
