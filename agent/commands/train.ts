@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../args.ts";
 import { readDataset } from "../../data/io/read.ts";
+import { describeNotes } from "../../data/io/rows.ts";
 import { DETECTOR_KINDS, type DetectorKind } from "../../models/detector.ts";
 import { saveTrainedModel, trainModel } from "../../models/train.ts";
 import { runCommand, UsageError } from "../errors.ts";
@@ -17,6 +18,7 @@ interface TrainArgs {
   seed: number;
   name?: string;
   "model-version": string;
+  "strict-time": boolean;
   debug: boolean;
 }
 
@@ -32,6 +34,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option("window", { type: "number", default: 32, describe: "Samples per window" })
       .option("epochs", { type: "number", describe: "Training epochs (neural detectors; default 10, LSTM 4)" })
       .option("seed", { type: "number", default: 1, describe: "Seed for weight init and sampling" })
+      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: read rows in file order and say how many)" })
       .option("name", { type: "string", describe: "Model name in the manifest (default: the detector kind)" })
       .option("model-version", { type: "string", default: "1", describe: "Model version in the manifest" })
       .example("$0 train --data data --model autoencoder --out models/ae", "dense autoencoder bundle")
@@ -40,7 +43,11 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     runCommand("train", args.debug, async () => {
       if (!Number.isInteger(args.window) || args.window < 4 || args.window > 1024) throw new UsageError("--window must be an integer in 4..1024");
       if (args.epochs !== undefined && (!Number.isInteger(args.epochs) || args.epochs < 1)) throw new UsageError("--epochs must be an integer ≥ 1");
-      const dataset = await readDataset(args.data);
+      const dataset = await readDataset(args.data, { strictTime: args["strict-time"] });
+      for (const s of dataset.series) {
+        const note = s.notes && describeNotes(s.name, s.notes);
+        if (note) console.error(`agent train: warning: ${note}`);
+      }
       const progress = createProgress(`train ${args.model}`);
       let trained;
       try {

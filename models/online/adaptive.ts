@@ -23,29 +23,28 @@ import {
   startState,
   type AdaptiveOptions,
 } from "./adaptive-state.ts";
-
-export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
 import { DAILY, WEEKLY, newProfile, profileAlpha, profileExpand, profileStat } from "./profile.ts";
 
-
+export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
 
 /**
- * `online:default` — learns each series from its own history, no bundle. Five statistics watch
- * every new sample: **point** (distance from the median of the last `window` samples), **level**
- * (mean of the newest 6 against the median of the older part), **spread** (short- vs long-run
- * mean |Δ|: variance bursts and flatlines), **drift** (fast vs slow moving average: changes too
- * slow for the window) and, when timestamps are known, **seasonal** (distance from what this
- * time of day / week usually shows). Each statistic has its own per-series tail model
- * ({@link tailLogP}) so its value becomes a tail probability *for this series*; the score is
- * that probability on a log scale, `ln p / (2 ln p₀)` clipped to [0, 1]: 0.5 (the threshold)
- * means p = p₀ on every series, whatever its units or noise.
+ * `online:default` — learns each series from its own history, no bundle (README.md beside this
+ * file has the whole story). Eight statistics watch every new sample: **point** / **dip**
+ * (above / below the median of the last `window` samples), **level** / **drop** (mean of the
+ * newest 6 against the median of the older part), **spread** (short- vs long-run mean |Δ|:
+ * variance bursts and flatlines), **drift** (the window median against a slow average of it),
+ * **novel** (outside the envelope of values seen) and, when timestamps are known, **seasonal**
+ * (outside what this time of day / week usually shows). Each has its own per-series tail model
+ * ({@link tailLogP}) widened by the memory of past events ({@link eventLogP}), so its value
+ * becomes a tail probability *for this series*; the score is `r / (1 + r)` with
+ * `r = ln p / ln p₀`: 0.5 (the threshold) means p = p₀ on every series, whatever its units or
+ * noise, and p₀ comes from `alarmsPerDay` and the series' sampling interval.
  *
  * Alarms mark onsets: once a series crosses the threshold it is in an incident; later scores
  * are damped ×{@link FOLLOW_DAMPING} until `calm` calm samples close it, and the tail models do
- * not learn from inside an incident except from its onset, which widens the tail a little — so a
- * recurring event (a new periodic spike) stops alarming after a few occurrences. Level shifts
- * become the new normal as the window refills (`window` samples), variance changes as the noise
- * scale follows (`halfLife`).
+ * not learn from inside an incident except from its onset. A return to the level the series had
+ * before its last alarm is a recovery, not an alarm. Level shifts become the new normal as the
+ * window refills (`window` samples), recurring events after a few occurrences.
  */
 export class AdaptiveDetector implements ScoringModel {
   readonly kind = "online";
@@ -56,7 +55,6 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly eventHalfLife: number;
   private readonly alpha: number;
   private readonly alphaShort: number;
-  private readonly alphaFast: number;
   private readonly alphaSlow: number;
   private readonly alphaNovel: number;
   private readonly alphaMax: number;
@@ -78,7 +76,6 @@ export class AdaptiveDetector implements ScoringModel {
     this.eventHalfLife = (options.eventHalfLifeDays ?? 3) * 86_400_000;
     this.alpha = 1 - Math.pow(0.5, 1 / (options.halfLife ?? 2400));
     this.alphaShort = 1 - Math.pow(0.5, 1 / 4);
-    this.alphaFast = 1 - Math.pow(0.5, 1 / (this.window / 4));
     this.alphaSlow = 1 - Math.pow(0.5, 1 / (this.window * 8));
     this.seasonal = options.seasonal ?? true;
     this.scaleCap = options.scaleCap ?? Number.POSITIVE_INFINITY;
@@ -166,7 +163,7 @@ export class AdaptiveDetector implements ScoringModel {
     const d = Math.abs(signal - prev);
     s.short += this.alphaShort * (Math.min(d, 10 * scale) - s.short);
     const spread = Math.abs(Math.log((s.short + floor) / (scale + floor)));
-    const wmed = medianOf(sorted);
+    const wmed = medianOf(sorted); // the window median, now including this sample
     s.fast = wmed;
     s.slow += this.alphaSlow * (wmed - s.slow);
     const gapFS = Math.abs(s.fast - s.slow);
@@ -213,8 +210,8 @@ export class AdaptiveDetector implements ScoringModel {
     const active = useSeason ? STATS : STATS - 1;
     const tails = s.tails;
     const lnP0 = s.lnP0;
-    // tail probability of each statistic, before learning from this sample
-    // each statistic's tail probability, widened by the memory of past events; the rarest counts
+    // each statistic's tail probability (before learning from this sample), widened by the memory
+    // of past events; the rarest counts, ×(statistics looked at)
     let lnp = 0;
     const lnActive = Math.log(active);
     for (let c = 0; c < active; c++) {
