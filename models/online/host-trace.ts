@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { csvRecords } from "../../data/io/csv.ts";
 import { parseTimestamp } from "../../data/time.ts";
 import type { ScoringModel } from "../model.ts";
+import { z } from "zod";
+
+const PhasesSchema = z.array(z.object({ name: z.string(), onset: z.string(), end: z.string().optional() }).strict()).max(100);
 
 /** The trace: one column per series, NaN where a round had no sample. */
 export interface HostTrace {
@@ -30,10 +33,10 @@ export function readHostTrace(dir = HOST_TRACE_DIR): HostTrace {
     timestamps[i] = parseTimestamp(r.fields[0]);
     for (let c = 1; c < header.length; c++) if (r.fields[c] !== "" && r.fields[c] !== undefined) series[c - 1].values[i] = Number(r.fields[c]);
   });
-  const phases = (JSON.parse(readFileSync(join(dir, "phases.json"), "utf8")) as { name: string; onset: string; end: string }[]).map((p) => ({
+  const phases = PhasesSchema.parse(JSON.parse(readFileSync(join(dir, "phases.json"), "utf8"))).map((p) => ({
     name: p.name,
     onset: parseTimestamp(p.onset),
-    end: parseTimestamp(p.end),
+    end: p.end === undefined ? Number.NaN : parseTimestamp(p.end),
   }));
   return { timestamps, series, phases };
 }
