@@ -78,18 +78,28 @@ describe("bad input: one-line errors", () => {
     expectOneLineError(agent("score", "--model", "online:default", "--input", join(dir, "nope.csv"), "--output", "-"), "nope.csv");
   });
 
-  test("malformed CSV, NaN value, unsorted and duplicate timestamps", async () => {
-    const cases: Record<string, [string, string]> = {
-      "bad.csv": ["timestamp,value\n2026-01-01T00:00:00Z,abc\n", "bad.csv"],
-      "nan.csv": ["timestamp,value\n2026-01-01T00:00:00Z,NaN\n", "non-finite"],
-      "inf.csv": ["timestamp,value\n2026-01-01T00:00:00Z,inf\n", "non-finite"],
-      "unsorted.csv": ["timestamp,value\n2026-01-01T00:01:00Z,1\n2026-01-01T00:00:00Z,2\n", "unsorted.csv"],
-      "dup.csv": ["timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:00:00Z,2\n", "dup.csv"],
+  test("a file with no parsable row, and repeated or unsorted timestamps under --strict-time, are one-line errors", async () => {
+    const cases: Record<string, [string, string, string[]]> = {
+      "bad.csv": ["timestamp,value\nnope,1\n", "no parsable data row", []],
+      "unsorted.csv": ["timestamp,value\n2026-01-01T00:01:00Z,1\n2026-01-01T00:00:00Z,2\n", "timestamps not sorted", ["--strict-time"]],
+      "dup.csv": ["timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:00:00Z,2\n", "duplicate timestamp", ["--strict-time"]],
     };
-    for (const [name, [text, needle]] of Object.entries(cases)) {
+    for (const [name, [text, needle, extra]] of Object.entries(cases)) {
       await writeFile(join(dir, name), text);
-      expectOneLineError(agent("score", "--model", "online:default", "--input", join(dir, name), "--output", "-"), name, needle);
+      expectOneLineError(agent("score", "--model", "online:default", "--input", join(dir, name), "--output", "-", ...extra), name, needle);
     }
+  });
+
+  test("real exports are scored, with one warning line: repeated hours, unsorted rows, NaN/inf values, quoted fields", async () => {
+    const text = '\ufefftimestamp,"value",host\r\n2026-01-01T01:00:00Z,1,"a,b"\r\n2026-01-01T01:00:00Z,NaN,a\r\n2026-01-01T00:30:00Z,inf,a\r\n2026-01-01T02:00:00Z,4,a\r\n';
+    await writeFile(join(dir, "export.csv"), text);
+    const r = agent("score", "--model", "online:default", "--input", join(dir, "export.csv"), "--output", "-");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n").length).toBe(5);
+    const warnings = r.stderr.trim().split("\n");
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toContain("2 rows repeat or go back in time");
+    expect(warnings[0]).toContain("2 non-numeric or non-finite values read as gaps");
   });
 
   test("gaps are handled, not fatal: a missing value scores 1", async () => {
@@ -125,7 +135,7 @@ describe("bad input: one-line errors", () => {
     m.features.window = 16;
     m.features.width = 17;
     await writeFile(join(b, "manifest.json"), JSON.stringify(m));
-    expectOneLineError(agent("eval", "--model", b, "--data", join(dir, "data")), "wrongwindow", "does not fit");
+    expectOneLineError(agent("eval", "--model", b, "--data", join(dir, "data")), "wrongwindow", "features.names");
   });
 
   test("unknown online model and bad flags are usage errors", () => {

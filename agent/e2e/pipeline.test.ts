@@ -65,7 +65,7 @@ sinks:
 server: { enabled: false }
 `;
   await writeFile(join(dir, "agent.yaml"), config);
-  const p = Bun.spawn([process.execPath, MAIN, "run", "--config", join(dir, "agent.yaml"), "--duration", "12s"], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([process.execPath, MAIN, "run", "--config", join(dir, "agent.yaml"), "--duration", "30s"], { stdout: "pipe", stderr: "pipe" });
   const code = await p.exited;
   const stderr = await new Response(p.stderr).text();
   if (code !== 0) throw new Error(`agent run exited ${code}: ${stderr}`);
