@@ -5,7 +5,7 @@ test("the embedded default config parses: synthetic, online:default, file + stdo
   const c = loadDefaultConfig({}, { configDir: "/srv", hostname: "edge" });
   expect(c.file).toBe(DEFAULT_CONFIG_FILE);
   expect(c.agent).toEqual({ id: "edge", dataDir: "/srv/var", hostName: "edge" });
-  expect(c.sources).toEqual([{ type: "synthetic", id: "synth", intervalMs: 1000, series: 50, anomalyRatio: 0.3, seed: 7 }]);
+  expect(c.sources).toEqual([{ type: "synthetic", id: "synth", intervalMs: 200, series: 50, anomalyRatio: 0.5, seed: 7 }]);
   expect(c.model).toEqual({ online: "default" });
   expect(c.sinks.map((s) => [s.type, s.only])).toEqual([
     ["file", "all"],

@@ -16,9 +16,9 @@ agent:
 sources:
   - type: synthetic
     id: synth
-    interval: 1s
+    interval: 200ms
     series: 50
-    anomaly_ratio: 0.3
+    anomaly_ratio: 0.5
     seed: 7
 model:
   online: default
