@@ -6,14 +6,14 @@
  * an agent upgrade (entries carry the agent version that rejected them). Newest
  * {@link MAX_REJECTED} kept.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { isName } from "../../models/registry/protocol.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { Rejected } from "./decide.ts";
 import { modelsDir } from "./paths.ts";
-import { ModelStateError } from "./state.ts";
+import { readStateFile } from "./state.ts";
 
 /** Most rejected versions remembered (the oldest are forgotten first). */
 export const MAX_REJECTED = 64;
@@ -43,27 +43,10 @@ function file(dataDir: string): string {
  * up.u.rejected = await readRejected("var", "host-ae");
  */
 export async function readRejected(dataDir: string, model: string): Promise<Map<string, Rejected>> {
-  const path = file(dataDir);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw new ModelStateError(path, (error as Error).message);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ModelStateError(path, `not JSON: ${(error as Error).message}`);
-  }
-  const parsed = RejectedFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new ModelStateError(path, `${i.path.join(".") || "(root)"}: ${i.message}`);
-  }
-  if (parsed.data.model !== model) return new Map();
-  return new Map(parsed.data.rejected.filter((r) => r.agent_version === AGENT_VERSION).map((r) => [r.version, { digest: r.digest, reason: r.reason }]));
+  const data = await readStateFile(file(dataDir), RejectedFileSchema);
+  if (data === undefined) return new Map();
+  if (data.model !== model) return new Map();
+  return new Map(data.rejected.filter((r) => r.agent_version === AGENT_VERSION).map((r) => [r.version, { digest: r.digest, reason: r.reason }]));
 }
 
 /** Writes the newest {@link MAX_REJECTED} rejections of `model` atomically (temp file + rename). */

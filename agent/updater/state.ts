@@ -62,7 +62,14 @@ export function emptyState(model: string): ModelState {
  * const state = (await readModelState("var")) ?? emptyState("host-ae");
  */
 export async function readModelState(dataDir: string): Promise<ModelState | undefined> {
-  const path = join(modelsDir(dataDir), "state.json");
+  return readStateFile(join(modelsDir(dataDir), "state.json"), ModelStateSchema);
+}
+
+/**
+ * Reads and validates one of the updater's JSON files: undefined when it does not exist; throws
+ * {@link ModelStateError} naming the file when it is unreadable, not JSON or off its schema.
+ */
+export async function readStateFile<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -76,7 +83,7 @@ export async function readModelState(dataDir: string): Promise<ModelState | unde
   } catch (error) {
     throw new ModelStateError(path, `not JSON: ${(error as Error).message}`);
   }
-  const parsed = ModelStateSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new ModelStateError(path, `${i.path.join(".") || "(root)"}: ${i.message}`);
