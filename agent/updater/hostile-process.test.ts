@@ -67,6 +67,8 @@ test('agent run: {"model": null, "version": 12} from the registry is counted, v1
     const status = (await (await fetch(`${api}/status`)).json()) as { model: { version: string; source: string }; registry: { last_error: { message: string } } };
     expect(status.model).toMatchObject({ version: "1", source: "registry" });
     expect(status.registry.last_error.message).toContain("resolve answer");
+    // v1 keeps scoring while the answers stay bad (waited for, not timed)
+    await waitUntil("v1 keeps scoring", async () => (await fileRecords(p.out)).filter((r) => r.event.kind === "metric").length > 20);
     const ms = await sigtermWithinBound(proc);
     console.log(`malformed answers: SIGTERM → exit in ${ms.toFixed(0)} ms`);
     const records = (await fileRecords(p.out)).filter((r) => r.event.kind === "metric");
