@@ -6,6 +6,7 @@
 #   npm test                  # everything
 #   npm test -- models/       # a subset
 #   AGENT_SERVICES=skip npm test -- models/   # don't start services (their tests will fail)
+# Before the tests, `tsc --noEmit` runs as a gate: a type error fails the run (one failure).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,6 +25,18 @@ fi
 mkdir -p .cache
 log=.cache/test-output.log
 export NODE_NO_WARNINGS=1
+
+# Quality gate before the tests: the type check (bun test does not check types). A type error
+# fails the run and counts as one failure in the closing line.
+gate_failed=0
+if ! node_modules/.bin/tsc --noEmit -p . > .cache/tsc.log 2>&1; then
+  echo "=== type check failed (tsc --noEmit) ==="
+  head -60 .cache/tsc.log
+  gate_failed=1
+else
+  echo "[gate] tsc --noEmit: no type errors"
+fi
+
 "$BUN" test --timeout 60000 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
@@ -51,7 +64,8 @@ passed=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 
 failed=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
 # An error outside any test (e.g. a file that fails to import) is a failure too.
 errors=$(grep -E '^ *[0-9]+ errors?$' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-failed=$((failed + errors))
+failed=$((failed + errors + gate_failed))
 if [[ "$rc" != 0 && "$failed" == 0 ]]; then failed=1; fi
+if [[ "$gate_failed" != 0 && "$rc" == 0 ]]; then rc=1; fi
 echo "${passed:-0} passed, ${failed} failed"
 exit "$rc"
