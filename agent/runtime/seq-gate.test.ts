@@ -1,35 +1,25 @@
 /** The runtime on a full disk with no sequence file yet: it starts, holds the sources back, reports it, and resumes once there is space. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
 import { AgentRuntime } from "./agent.ts";
+import { fillUp, mountSmallTmpfs } from "../../core/runtime/testing/full-disk.ts";
 
 const base = mkdtempSync(join(tmpdir(), "agent-seq-gate-"));
-const mountDir = join(base, "m");
-mkdirSync(mountDir);
-const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountDir], { stderr: "pipe" });
-const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+const small = mountSmallTmpfs(join(base, "m"), "256k");
+const { dir: mountDir, cannotMount: noMount } = small;
 if (noMount) console.log(`[seq-gate] skipped: ${noMount}`);
-afterAll(() => {
-  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
-});
+afterAll(small.unmount);
 
 describe.skipIf(noMount !== undefined)("a data_dir on a full file system (256 KiB tmpfs), memory buffer", () => {
   test("starts, scores nothing while seq.json cannot be written (/readyz, /status, counter), resumes when space comes back; seq exact after the stop", async () => {
     const dataDir = join(mountDir, "var");
     mkdirSync(dataDir);
     const filler = join(mountDir, "filler");
-    const fd = openSync(filler, "w");
-    try {
-      for (;;) writeSync(fd, Buffer.alloc(4096));
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
-    } finally {
-      closeSync(fd);
-    }
+    fillUp(mountDir);
     const out = join(base, "out.jsonl"); // the sink on another file system
     const yaml = `
 agent: { id: t, data_dir: ${dataDir} }

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { acquireLock, holderAlive, LockError, processStartTime, readLock } from "./dir-lock.ts";
+import { fillUp, mountSmallTmpfs } from "./testing/full-disk.ts";
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "dir-lock-")), "lock");
 
@@ -85,25 +86,14 @@ describe("processes started at the same instant", () => {
 });
 
 // A full file system: a 64 KiB tmpfs (needs root; skipped with the reason otherwise).
-const mountDir = join(mkdtempSync(join(tmpdir(), "dir-lock-full-")), "m");
-mkdirSync(mountDir);
-const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountDir], { stderr: "pipe" });
-const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+const small = mountSmallTmpfs(join(mkdtempSync(join(tmpdir(), "dir-lock-full-")), "m"), "64k");
+const { dir: mountDir, cannotMount: noMount } = small;
 if (noMount) console.log(`[dir-lock] full-disk tests skipped: ${noMount}`);
-afterAll(() => {
-  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
-});
+afterAll(small.unmount);
 
 describe.skipIf(noMount !== undefined)("on a full file system (64 KiB tmpfs)", () => {
   test("a lock never taken before is taken (a symbolic link: no data block needed), refused to others, released, taken over", async () => {
-    const fd = openSync(join(mountDir, "filler"), "w");
-    try {
-      for (;;) writeSync(fd, Buffer.alloc(4096));
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
-    } finally {
-      closeSync(fd);
-    }
+    fillUp(mountDir);
     const path = join(mountDir, "lock");
     const lock = acquireLock(path);
     expect(lstatSync(path).isSymbolicLink()).toBe(true);

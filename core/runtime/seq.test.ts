@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, chmodSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SeqAllocator, SeqError } from "./seq.ts";
+import { fillUp, mountSmallTmpfs } from "./testing/full-disk.ts";
 
 const fresh = () => mkdtempSync(join(tmpdir(), "seq-"));
 
@@ -97,25 +98,12 @@ test("the file is written padded to a fixed size (it can be rewritten in place)"
 });
 
 // A real full file system: a 64 KiB tmpfs (needs root; skipped with the reason otherwise).
-const mountDir = join(fresh(), "m");
-mkdirSync(mountDir);
-const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountDir], { stderr: "pipe" });
-const noMount = mounted.exitCode === 0 ? undefined : `mount -t tmpfs failed: ${mounted.stderr.toString().trim()}`;
+const small = mountSmallTmpfs(join(fresh(), "m"), "64k");
+const { dir: mountDir, cannotMount: noMount } = small;
 if (noMount) console.log(`[seq] full-disk tests skipped: ${noMount}`);
-afterAll(() => {
-  if (!noMount) Bun.spawnSync(["umount", "-l", mountDir]);
-});
+afterAll(small.unmount);
 
-function fill(dir: string): void {
-  const fd = openSync(join(dir, `filler-${Math.random()}`), "w");
-  try {
-    for (;;) writeSync(fd, Buffer.alloc(4096));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
+const fill = (dir: string): number => fillUp(dir, `filler-${Math.random()}`);
 
 describe.skipIf(noMount !== undefined)("on a full file system (64 KiB tmpfs)", () => {
   test("an existing sequence file is rewritten in place: reservations, a restart and a clean close all work", () => {
