@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 import { oneLine } from "./one-line.ts";
 
@@ -57,4 +58,12 @@ export function parseJsonBytes(bytes: Uint8Array, optional = false): unknown {
   } catch (error) {
     throw new ApiError(400, "bad_json", `request body is not valid JSON (truncated?): ${oneLine((error as Error).message)}`);
   }
+}
+
+/**
+ * Parses the JSON body of a route that is already size-limited (hono's `bodyLimit`); same errors
+ * as {@link parseJsonBytes}.
+ */
+export async function jsonBody(c: Context, optional = false): Promise<unknown> {
+  return parseJsonBytes(new Uint8Array(await c.req.arrayBuffer()), optional);
 }
