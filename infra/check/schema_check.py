@@ -21,17 +21,32 @@ import jsonschema
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
+VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}")
+
+
+class MissingVariable(Exception):
+    pass
+
+
+def substitute(m, env):
+    name, op, arg = m.group(1), m.group(2), m.group(3)
+    value = env.get(name)
+    unset = value is None or (value == "" and op and op.startswith(":"))
+    if op and op.endswith("?") and unset:
+        raise MissingVariable(f"required variable {name} is missing a value: {arg}")
+    if op and op.endswith("-") and unset:
+        return arg
+    return value or ""
 
 
 def interpolate(node, env):
-    """Compose's `${VAR}` / `${VAR:-default}` / `${VAR-default}` in every string ($$ is a literal $)."""
+    """Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}` in every string ($$ is a literal $)."""
     if isinstance(node, dict):
         return {k: interpolate(v, env) for k, v in node.items()}
     if isinstance(node, list):
         return [interpolate(v, env) for v in node]
     if isinstance(node, str):
-        s = VAR.sub(lambda m: env.get(m.group(1)) or (m.group(2) or ""), node.replace("$$", "\0"))
+        s = VAR.sub(lambda m: substitute(m, env), node.replace("$$", "\0"))
         return s.replace("\0", "$")
     return node
 
@@ -66,7 +81,11 @@ def check_k8s(path):
 
 def check_compose(path):
     schema = json.load(open(os.path.join(HERE, "schemas", "compose-spec.json")))
-    doc = interpolate(yaml.safe_load(open(path)), os.environ)
+    try:
+        doc = interpolate(yaml.safe_load(open(path)), os.environ)
+    except MissingVariable as e:
+        print(f"{path}: {e}")
+        return 1
     found = list(errors(jsonschema.validators.validator_for(schema)(schema), doc))
     for e in found:
         print(f"{path}: {e}")
