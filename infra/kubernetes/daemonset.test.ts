@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { freePort, pythonWithJsonschema, run, tool } from "../check/tools.ts";
+import { freePort, pythonWithJsonschema, readableByUid10001, run, tool } from "../check/tools.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const MANIFEST = join(import.meta.dir, "daemonset.yaml");
@@ -78,7 +78,9 @@ test("the pod sees the node: host network and PIDs, the node's /proc and /sys re
   expect(init.command.join(" ")).toContain(`${uid}:${uid}`);
 });
 
-(SETPRIV && isRoot ? test : test.skip)(
+const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [MAIN, BUN, join(ROOT, "node_modules/yaml/package.json")]);
+
+(canRunAs10001 ? test : test.skip)(
   "uid 10001 on a root-owned hostPath dir: EACCES before the init container's command, a working agent after it",
   async () => {
     const base = mkdtempSync(join(tmpdir(), "ds-node-"));
