@@ -162,13 +162,20 @@ export function registerRuntimeMetrics(registry: Registry, prefix: string, sampl
   cpu("process_cpu_system_seconds_total", "System CPU time spent by the process, seconds", (u) => u.system);
   cpu("process_cpu_seconds_total", "User and system CPU time spent by the process, seconds", (u) => u.user + u.system);
 
+  // One read of /proc/self per scrape for the four gauges (they are collected one after another).
+  let snap: { at: number; status: ProcStatus } | undefined;
+  const status = () => {
+    const now = performance.now();
+    if (!snap || now - snap.at > 250) snap = { at: now, status: readProcStatus() };
+    return snap.status;
+  };
   const proc = (name: string, help: string, pick: (s: ProcStatus) => number | undefined) =>
     new Gauge({
       name: `${prefix}${name}`,
       help,
       registers,
       collect() {
-        const v = pick(readProcStatus());
+        const v = pick(status());
         if (v === undefined) this.reset();
         else this.set(v);
       },
