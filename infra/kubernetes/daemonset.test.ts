@@ -68,7 +68,7 @@ test("the pod sees the node: host network and PIDs, the node's /proc and /sys re
   expect(procfs?.[1]).toBe(mountOf(agent, "proc").mountPath);
   expect(procfs?.[2]).toBe(mountOf(agent, "sys").mountPath);
   // The data dir: the image's uid, written by the init container first.
-  const uid = /--uid (\d+)/.exec(readFileSync(join(ROOT, "infra/docker/Dockerfile"), "utf8"))?.[1];
+  const uid = /--uid (\d+)/.exec(readFileSync(join(ROOT, "infra/docker/Dockerfile"), "utf8"))?.[1] ?? "no --uid in the Dockerfile";
   expect(String(agent.securityContext.runAsUser)).toBe(uid);
   expect(agent.securityContext.runAsNonRoot).toBe(true);
   expect(agent.securityContext.allowPrivilegeEscalation).toBe(false);
