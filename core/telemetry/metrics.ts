@@ -1,32 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from "prom-client";
-
-/**
- * Sampling period of prom-client's event-loop delay monitor, ms. Its default (10 ms) cost ~0.7 %
- * of a core by itself under Bun: most of an idle agent's CPU (1.1 % → 0.4 % measured with a 10-series
- * agent; 100 ms still cost ~0.2 %). At 1 s the `*_eventloop_lag_*` metrics still show a loop that is
- * blocked when the sample lands, which is what an agent scoring once a second needs.
- */
-export const EVENT_LOOP_SAMPLE_MS = 1000;
-
-/**
- * Default collectors left out: prom-client's heap-space gauges (`nodejs_heap_space_size_*`) call
- * `v8.getHeapSpaceStatistics()`, which under Bun costs ~3–4 ms of CPU per scrape (≈ 99 % of a
- * scrape; everything else together ≈ 0.05 ms). Heap totals stay (`nodejs_heap_size_*_bytes`,
- * from `process.memoryUsage()`). Measured by `scripts/bench/metrics-scrape.ts`.
- */
-export const COSTLY_DEFAULT_METRICS = /^nodejs_heap_space_size_/;
-
-/**
- * Registers prom-client's default process/runtime metrics in `registry`, without
- * {@link COSTLY_DEFAULT_METRICS} unless `heapSpaces` is set.
- */
-export function registerDefaultMetrics(registry: Registry, prefix: string, heapSpaces = false): void {
-  const all = new Registry();
-  collectDefaultMetrics({ register: all, prefix, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
-  for (const m of all.getMetricsAsArray()) {
-    if (heapSpaces || !COSTLY_DEFAULT_METRICS.test(m.name.slice(prefix.length))) registry.registerMetric(m as unknown as Metric);
-  }
-}
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { registerRuntimeMetrics } from "./runtime-metrics.ts";
 
 /**
  * Every counter the agent exposes on `/metrics` (Prometheus text) and pushes to a Pushgateway.
@@ -47,8 +20,11 @@ export class Telemetry {
   readonly modelInfo: Gauge<"name" | "version">;
   readonly ready: Gauge;
 
-  /** `defaultMetrics` (default true): process and runtime metrics; `heapSpaces` (default false): also the costly heap-space gauges. */
-  constructor(options: { defaultMetrics?: boolean; heapSpaces?: boolean; prefix?: string } = {}) {
+  /**
+   * `defaultMetrics` (default true): process and runtime metrics true under Bun and
+   * `<prefix>build_info` ({@link registerRuntimeMetrics}; prom-client's Node collectors are not used).
+   */
+  constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     const p = options.prefix ?? "agent_";
     const r = [this.registry];
     this.pointsIn = new Counter({ name: `${p}points_in_total`, help: "Points received per component", labelNames: ["component", "component_kind"], registers: r });
@@ -74,7 +50,7 @@ export class Telemetry {
     this.seriesActive = new Gauge({ name: `${p}series_active`, help: "Series with scoring state", registers: r });
     this.modelInfo = new Gauge({ name: `${p}model_info`, help: "Loaded model (value 1)", labelNames: ["name", "version"], registers: r });
     this.ready = new Gauge({ name: `${p}ready`, help: "1 when the model is loaded and every sink is reachable", registers: r });
-    if (options.defaultMetrics ?? true) registerDefaultMetrics(this.registry, p, options.heapSpaces);
+    if (options.defaultMetrics ?? true) registerRuntimeMetrics(this.registry, p);
   }
 
   /** Counts an error of `type` for `component`. */

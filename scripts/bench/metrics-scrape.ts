@@ -3,7 +3,7 @@
  *
  * - prom-client's full default collectors (what the agent registered before: heap-space gauges
  *   included, which call `v8.getHeapSpaceStatistics()`),
- * - the agent's set (`Telemetry` default: the heap-space gauges left out),
+ * - the agent's set (`Telemetry` default: its own runtime metrics, core/telemetry/runtime-metrics.ts),
  * - no default collectors at all (the agent's own counters only),
  * - `/status` (JSON) for comparison.
  *
@@ -11,6 +11,7 @@
  *
  *     bun scripts/bench/metrics-scrape.ts [--scrapes 300] [--no-pin]
  */
+import { collectDefaultMetrics } from "prom-client";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { arg, conditions, pinToOneCore, table } from "./harness.ts";
 
@@ -40,14 +41,15 @@ async function cost(f: () => Promise<unknown> | unknown, n: number): Promise<{ c
 
 if (pinToOneCore()) {
   const n = arg("scrapes", 300);
-  const full = new Telemetry({ heapSpaces: true });
+  const full = new Telemetry({ defaultMetrics: false });
+  collectDefaultMetrics({ register: full.registry, prefix: "agent_" });
   const agent = new Telemetry();
   const bare = new Telemetry({ defaultMetrics: false });
   for (const t of [full, agent, bare]) populate(t);
   const status = { agent: { id: "edge-01", version: "0.1.0" }, sinks: Array.from({ length: 3 }, (_, i) => ({ id: `s${i}`, delivered: 1000, buffer_depth: 12 })) };
   const rows: [string, Awaited<ReturnType<typeof cost>>][] = [
     ["prom-client default collectors, all (before)", await cost(() => full.registry.metrics(), n)],
-    ["agent Telemetry: heap-space gauges left out (after)", await cost(() => agent.registry.metrics(), n)],
+    ["agent Telemetry: its own runtime metrics (after)", await cost(() => agent.registry.metrics(), n)],
     ["no default collectors (own counters only)", await cost(() => bare.registry.metrics(), n)],
     ["/status JSON (for comparison)", await cost(() => JSON.stringify(status), n)],
   ];
