@@ -4,7 +4,9 @@
  * prototype's variables as defaults for keys the YAML leaves out. The environment is always
  * passed in; nothing here reads `process.env`.
  */
-import { withHttpScheme } from "./net.ts";
+import { withHttpScheme } from "../../core/config/net.ts";
+import { ELASTICSEARCH_CONFIG_DEFAULTS } from "../../core/sinks/elasticsearch/config.ts";
+import { KAFKA_CONFIG_DEFAULTS } from "../../core/sinks/kafka/config.ts";
 
 /** An environment: `process.env` or a test's record. */
 export type Env = Record<string, string | undefined>;
@@ -15,11 +17,11 @@ export interface EnvProblem {
   message: string;
 }
 
-/** Values used when neither the YAML nor the environment sets them (the prototype's defaults). */
+/** Values used when neither the YAML nor the environment sets them (the sinks' own defaults). */
 export const ENV_FALLBACKS = {
-  kafkaBrokers: ["127.0.0.1:9092"],
-  kafkaTopic: "metrics",
-  elasticsearchHosts: ["http://127.0.0.1:9200"],
+  kafkaBrokers: KAFKA_CONFIG_DEFAULTS.brokers,
+  kafkaTopic: KAFKA_CONFIG_DEFAULTS.topic,
+  elasticsearchHosts: ELASTICSEARCH_CONFIG_DEFAULTS.hosts,
   ingestGroupId: "metrics-consumer",
 } as const;
 
