@@ -39,6 +39,27 @@ export interface EnvDefaults {
   ingestGroupId: string;
 }
 
+/** The value of one of the variables above (its fallback when unset), by variable name. */
+const BY_VARIABLE: Record<string, (d: EnvDefaults) => unknown> = {
+  KAFKA_BOOTSTRAP_SERVERS: (d) => d.kafkaBrokers,
+  KAFKA_TOPIC: (d) => d.kafkaTopic,
+  ELASTICSEARCH_HOST: (d) => d.elasticsearchHosts,
+  PROMETHEUS_PUSHGATEWAY: (d) => d.pushgateway,
+  KAFKA_GROUP_ID: (d) => d.ingestGroupId,
+};
+
+/**
+ * The value a component key takes from `variable` (see a sink component's `env`).
+ *
+ * @example
+ * envValue(envDefaults({ KAFKA_TOPIC: "m" }), "KAFKA_TOPIC"); // "m"
+ */
+export function envValue(d: EnvDefaults, variable: string): unknown {
+  const get = BY_VARIABLE[variable];
+  if (!get) throw new Error(`no default is read from ${variable}: add it to envDefaults`);
+  return get(d);
+}
+
 const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 /**

@@ -86,6 +86,11 @@ export interface SinkComponent<S extends z.ZodObject = z.ZodObject, C extends Si
   build(config: C, log: Logger): Sink;
   /** The block `agent config example` prints under `sinks:`. */
   example: ExampleBlock;
+  /**
+   * Keys the agent fills from an environment variable when the YAML leaves them out, before
+   * validation: YAML key → variable (e.g. `{ topic: "KAFKA_TOPIC" }`; agent/config/env.ts reads them).
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**

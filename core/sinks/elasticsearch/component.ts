@@ -22,6 +22,7 @@ export const elasticsearchSink = defineSink({
       auth: c.auth,
       deadLetterPath: c.deadLetterPath,
     }),
+  env: { hosts: "ELASTICSEARCH_HOST" },
   example: {
     enabled: false,
     yaml: `  # Elasticsearch 8/9 or OpenSearch 2/3 (bulk create; _id = <agent.id>:<seq>).

@@ -14,6 +14,7 @@ export const kafkaSink = defineSink({
   toConfig: toKafkaSinkConfig,
   build: (c) =>
     createKafkaSink({ id: c.id, brokers: c.brokers, topic: c.topic, anomaliesTopic: c.anomaliesTopic, clientId: c.clientId, compression: c.compression }),
+  env: { brokers: "KAFKA_BOOTSTRAP_SERVERS", topic: "KAFKA_TOPIC" },
   example: {
     enabled: false,
     yaml: `  # Kafka (key: agent.id). brokers default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092;
