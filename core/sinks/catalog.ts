@@ -13,6 +13,7 @@ import { kafkaSink } from "./kafka/component.ts";
 import { elasticsearchSink } from "./elasticsearch/component.ts";
 import { fileSink } from "./file/component.ts";
 import { stdoutSink } from "./stdout/component.ts";
+import { httpSink } from "./http/component.ts";
 
 /** Every sink type, by its `type:` value (order: JSON Schema and example order). */
 export const SINKS = {
@@ -20,6 +21,7 @@ export const SINKS = {
   elasticsearch: elasticsearchSink,
   file: fileSink,
   stdout: stdoutSink,
+  http: httpSink,
 } as const;
 
 type Entry = (typeof SINKS)[keyof typeof SINKS];
