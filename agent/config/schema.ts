@@ -11,9 +11,6 @@ import { SinkSchema } from "../../core/sinks/catalog.ts";
 import { SourceSchema } from "../../core/sources/catalog.ts";
 import { RegistrySectionSchema } from "./registry-schema.ts";
 
-export { SourceSchema, type SourceConfigFile } from "../../core/sources/catalog.ts";
-export { SinkSchema, type SinkConfigFile } from "../../core/sinks/catalog.ts";
-export { BATCH_DEFAULTS } from "../../core/sinks/component.ts";
 export { REGISTRY_DEFAULTS, RegistrySectionSchema, type RegistrySectionFile } from "./registry-schema.ts";
 
 /** Named defaults of the top-level sections. */
