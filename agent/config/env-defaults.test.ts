@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
 import { applyEnvDefaults } from "./env-defaults.ts";
+import { envDefaults, envValue } from "./env.ts";
+import { SINKS } from "../../core/sinks/catalog.ts";
 
 const tree = () => ({
   sources: [],
@@ -41,4 +43,10 @@ test("does not modify its input", () => {
   const t = tree();
   applyEnvDefaults(t, {});
   expect(t.sinks[0]).toEqual({ type: "kafka", id: "k" });
+});
+
+test("every variable a sink component declares is one envDefaults reads", () => {
+  const d = envDefaults({});
+  for (const sink of Object.values(SINKS)) for (const variable of Object.values(("env" in sink && sink.env) || {})) expect(() => envValue(d, variable)).not.toThrow();
+  expect(() => envValue(d, "NOPE")).toThrow("NOPE");
 });

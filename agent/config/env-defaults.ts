@@ -1,11 +1,11 @@
 /**
  * Fills keys the YAML leaves out from the prototype's environment variables, before validation
- * (so a bad variable is reported like a bad YAML value, naming the variable):
- * kafka `brokers` ← `KAFKA_BOOTSTRAP_SERVERS`, kafka `topic` ← `KAFKA_TOPIC`,
- * elasticsearch `hosts` ← `ELASTICSEARCH_HOST`, `telemetry.pushgateway` ← `PROMETHEUS_PUSHGATEWAY`,
- * `model.registry.token` ← `AGENT_REGISTRY_TOKEN`.
+ * (so a bad variable is reported like a bad YAML value, naming the variable): the keys each sink
+ * declares (`env` of its component, e.g. kafka `brokers` ← `KAFKA_BOOTSTRAP_SERVERS`),
+ * `telemetry.pushgateway` ← `PROMETHEUS_PUSHGATEWAY`, `model.registry.token` ← `AGENT_REGISTRY_TOKEN`.
  */
-import { envDefaults, type Env } from "./env.ts";
+import { SINKS } from "../../core/sinks/catalog.ts";
+import { envDefaults, envValue, type Env } from "./env.ts";
 
 /** A key filled from the environment: its path and the variable (or fallback) it came from. */
 export interface EnvOrigin {
@@ -38,13 +38,8 @@ export function applyEnvDefaults(tree: unknown, env: Env): { value: unknown; ori
     root.sinks = root.sinks.map((sink, i) => {
       if (!isObj(sink)) return sink;
       const s: Obj = { ...sink };
-      const path = ["sinks", i];
-      if (s.type === "kafka") {
-        fill(s, "brokers", d.kafkaBrokers, path, "KAFKA_BOOTSTRAP_SERVERS", !!env.KAFKA_BOOTSTRAP_SERVERS);
-        fill(s, "topic", d.kafkaTopic, path, "KAFKA_TOPIC", !!env.KAFKA_TOPIC);
-      } else if (s.type === "elasticsearch") {
-        fill(s, "hosts", d.elasticsearchHosts, path, "ELASTICSEARCH_HOST", !!env.ELASTICSEARCH_HOST);
-      }
+      const keys: Readonly<Record<string, string>> = (Object.hasOwn(SINKS, String(s.type)) && SINKS[s.type as keyof typeof SINKS].env) || {};
+      for (const [key, variable] of Object.entries(keys)) fill(s, key, envValue(d, variable), ["sinks", i], variable, !!env[variable]);
       return s;
     });
   }

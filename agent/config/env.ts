@@ -4,7 +4,9 @@
  * prototype's variables as defaults for keys the YAML leaves out. The environment is always
  * passed in; nothing here reads `process.env`.
  */
-import { withHttpScheme } from "./net.ts";
+import { withHttpScheme } from "../../core/config/net.ts";
+import { ELASTICSEARCH_CONFIG_DEFAULTS } from "../../core/sinks/elasticsearch/config.ts";
+import { KAFKA_CONFIG_DEFAULTS } from "../../core/sinks/kafka/config.ts";
 
 /** An environment: `process.env` or a test's record. */
 export type Env = Record<string, string | undefined>;
@@ -15,11 +17,11 @@ export interface EnvProblem {
   message: string;
 }
 
-/** Values used when neither the YAML nor the environment sets them (the prototype's defaults). */
+/** Values used when neither the YAML nor the environment sets them (the sinks' own defaults). */
 export const ENV_FALLBACKS = {
-  kafkaBrokers: ["127.0.0.1:9092"],
-  kafkaTopic: "metrics",
-  elasticsearchHosts: ["http://127.0.0.1:9200"],
+  kafkaBrokers: KAFKA_CONFIG_DEFAULTS.brokers,
+  kafkaTopic: KAFKA_CONFIG_DEFAULTS.topic,
+  elasticsearchHosts: ELASTICSEARCH_CONFIG_DEFAULTS.hosts,
   ingestGroupId: "metrics-consumer",
 } as const;
 
@@ -35,6 +37,27 @@ export interface EnvDefaults {
   pushgateway?: string;
   /** `KAFKA_GROUP_ID`: consumer group of `agent ingest`. */
   ingestGroupId: string;
+}
+
+/** The value of one of the variables above (its fallback when unset), by variable name. */
+const BY_VARIABLE: Record<string, (d: EnvDefaults) => unknown> = {
+  KAFKA_BOOTSTRAP_SERVERS: (d) => d.kafkaBrokers,
+  KAFKA_TOPIC: (d) => d.kafkaTopic,
+  ELASTICSEARCH_HOST: (d) => d.elasticsearchHosts,
+  PROMETHEUS_PUSHGATEWAY: (d) => d.pushgateway,
+  KAFKA_GROUP_ID: (d) => d.ingestGroupId,
+};
+
+/**
+ * The value a component key takes from `variable` (see a sink component's `env`).
+ *
+ * @example
+ * envValue(envDefaults({ KAFKA_TOPIC: "m" }), "KAFKA_TOPIC"); // "m"
+ */
+export function envValue(d: EnvDefaults, variable: string): unknown {
+  const get = BY_VARIABLE[variable];
+  if (!get) throw new Error(`no default is read from ${variable}: add it to envDefaults`);
+  return get(d);
 }
 
 const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);

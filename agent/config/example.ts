@@ -1,8 +1,14 @@
 /**
- * The annotated example config printed by `agent config example`. A first run needs no services:
- * the synthetic source, a file sink and a stdout sink are on; procfs, Prometheus, Kafka and
- * Elasticsearch are shown commented out (`{ enableAll: true }` renders them on, for tests).
+ * The annotated example config printed by `agent config example`. The `sources:` and `sinks:`
+ * entries are the components' own example blocks (core/sources|sinks/<type>/component.ts), in
+ * catalog order, those that need no service first: a first run needs none (synthetic source,
+ * file and stdout sinks are on; the others are shown commented out; `{ enableAll: true }`
+ * renders them on, for tests).
  */
+import type { ExampleBlock } from "../../core/config/example.ts";
+import { SINKS } from "../../core/sinks/catalog.ts";
+import { BATCH_DEFAULTS, ONLY_VALUES } from "../../core/sinks/component.ts";
+import { SOURCES } from "../../core/sources/catalog.ts";
 
 /** Options of {@link exampleConfig}. */
 export interface ExampleOptions {
@@ -16,6 +22,13 @@ function optional(text: string, enabled: boolean): string {
   const lines = text.split("\n");
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
   return lines.map((l) => (l.trim() ? `${l.slice(0, indent)}# ${l.slice(indent)}` : l)).join("\n");
+}
+
+/** The example blocks of a catalog: the enabled ones first, the others commented out unless `all`. */
+function blocks(catalog: Record<string, { example: ExampleBlock }>, all: boolean): string {
+  const examples = Object.values(catalog).map((c) => c.example);
+  const ordered = [...examples.filter((e) => e.enabled), ...examples.filter((e) => !e.enabled)];
+  return ordered.map((e) => optional(e.yaml, e.enabled || all)).join("\n");
 }
 
 /**
@@ -45,32 +58,7 @@ agent:
 
 # Where metrics come from (at least one). Every source has a unique id and an interval.
 sources:
-  # Generated series with labelled anomalies: a demo and a smoke test that needs nothing.
-  - type: synthetic
-    id: synth
-    interval: 1s
-    series: 50             # how many series (default 100)
-    anomaly_ratio: 0.3     # share of series that get an injected anomaly (default 0.3)
-    seed: 7                # same seed, same data (default 1)
-${optional(
-  `  # Host metrics from procfs/sysfs (roots can point elsewhere, e.g. a container's /host/proc).
-  - type: procfs
-    id: host
-    interval: 10s
-    root: /proc            # default /proc
-    sys_root: /sys         # default /sys`,
-  all,
-)}
-${optional(
-  `  # Scrape a Prometheus text-format endpoint.
-  - type: prometheus
-    id: app
-    url: http://127.0.0.1:9100/metrics
-    interval: 15s
-    timeout: 5s            # default: the smaller of 10s and interval
-    headers: {}            # e.g. { Authorization: "Bearer \${APP_TOKEN}" }`,
-  all,
-)}
+${blocks(SOURCES, all)}
 
 # Which model scores the points: exactly one of
 #   online: default      — learns each series as it goes; nothing to train (the default)
@@ -107,43 +95,10 @@ scoring:
   min_points: 1          # points above open_threshold before an event opens
 
 # Where records go (at least one). Every sink has a unique id, and optionally:
-#   only: all | points | anomalies   (default all: scored points and anomaly events)
-#   batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }
+#   only: ${ONLY_VALUES.join(" | ")}   (default all: scored points and anomaly events)
+#   batch: { max_records: ${BATCH_DEFAULTS.max_records}, max_bytes: ${BATCH_DEFAULTS.max_bytes}, max_wait: ${BATCH_DEFAULTS.max_wait} }
 sinks:
-  # JSON lines in a local file.
-  - type: file
-    id: local
-    path: ./var/out.jsonl
-  # Anomaly events on standard output.
-  - type: stdout
-    id: console
-    only: anomalies
-${optional(
-  `  # Kafka (key: agent.id). brokers default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092;
-  # topic default: $KAFKA_TOPIC or metrics.
-  - type: kafka
-    id: kafka
-    brokers: ["\${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}"]
-    topic: "\${KAFKA_TOPIC:-metrics}"
-    anomalies_topic: metrics-anomalies   # default <topic>-anomalies
-    # client_id: agent-edge-01           # default agent-<agent.id>
-    compression: gzip                    # gzip | none
-    batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }`,
-  all,
-)}
-${optional(
-  `  # Elasticsearch 8/9 or OpenSearch 2/3 (bulk create; _id = <agent.id>:<seq>).
-  # hosts default: $ELASTICSEARCH_HOST or http://127.0.0.1:9200.
-  - type: elasticsearch
-    id: es
-    hosts: ["http://\${ELASTICSEARCH_HOST:-127.0.0.1:9200}"]
-    index: metrics-edge
-    anomalies_index: metrics-edge-anomalies   # default <index>-anomalies
-    flavor: auto                              # auto | elasticsearch | opensearch
-    # auth: { username: elastic, password: "\${ES_PASSWORD}" }   # or { api_key: "\${ES_API_KEY}" }
-    # dead_letter_path: ./var/dead-letter/es.jsonl               # rejected documents (default shown)`,
-  all,
-)}
+${blocks(SINKS, all)}
 
 # Where records wait for the sinks. Every sink reads this one buffer through its own cursor and a
 # record is deleted once every sink acknowledged it, so a sink that is down keeps its backlog

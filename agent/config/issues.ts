@@ -3,7 +3,7 @@
  * keys list the allowed ones.
  */
 import type { z } from "zod";
-import { found } from "./fields.ts";
+import { found } from "../../core/config/fields.ts";
 
 const EXPECTED: Record<string, string> = {
   string: "a string",

@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
 import { configJsonSchema } from "./json-schema.ts";
+import { SINKS } from "../../core/sinks/catalog.ts";
+import { SOURCES } from "../../core/sources/catalog.ts";
 
 test("the JSON Schema is valid JSON describing sources, sinks and strictness", () => {
   const schema = JSON.parse(JSON.stringify(configJsonSchema()));
@@ -8,8 +10,11 @@ test("the JSON Schema is valid JSON describing sources, sinks and strictness", (
   expect(schema.additionalProperties).toBe(false);
   expect(schema.required).toEqual(["sources", "sinks"]);
   expect(schema.properties.sources.type).toBe("array");
-  expect(schema.properties.sources.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(["synthetic", "procfs", "prometheus"]);
-  expect(schema.properties.sinks.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(["kafka", "elasticsearch", "file", "stdout"]);
+  // One alternative per catalog entry, in catalog order (which starts with these).
+  expect(schema.properties.sources.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(Object.keys(SOURCES));
+  expect(schema.properties.sinks.items.oneOf.map((o: any) => o.properties.type.const)).toEqual(Object.keys(SINKS));
+  expect(Object.keys(SOURCES).slice(0, 3)).toEqual(["synthetic", "procfs", "prometheus"]);
+  expect(Object.keys(SINKS).slice(0, 4)).toEqual(["kafka", "elasticsearch", "file", "stdout"]);
   const synthetic = schema.properties.sources.items.oneOf[0];
   expect(synthetic.properties.series.default).toBe(100);
   expect(synthetic.properties.interval.anyOf.map((o: any) => o.type)).toEqual(["number", "string"]);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { CHANNELS } from "../../models/registry/protocol.ts";
-import { ByteSize, Duration, HttpUrl, Id } from "./fields.ts";
+import { ByteSize, Duration, HttpUrl, Id } from "../../core/config/fields.ts";
 
 /** Named defaults of the registry settings. */
 export const REGISTRY_DEFAULTS = { channel: "stable", poll_interval: "30s", heartbeat_interval: "10s", token_env: "AGENT_REGISTRY_TOKEN", max_bundle_size: "64MiB" } as const;

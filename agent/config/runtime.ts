@@ -1,16 +1,17 @@
 /**
  * `toRuntimeConfig`: the one function that turns the parsed snake_case file into the camelCase
  * {@link AgentConfig} — durations to milliseconds, paths resolved against the config file's
- * directory, derived defaults (topics, indices, client id, timeouts) filled.
+ * directory, derived defaults (topics, indices, client id, timeouts) filled. Each source and sink
+ * converts its own entry (`toConfig` of its component, listed in core/sources|sinks/catalog.ts).
  */
 import { join, resolve } from "node:path";
-import { durationMs, sizeBytes } from "./fields.ts";
-import { parseHostPort } from "./net.ts";
-import { CONFIG_DEFAULTS, SINK_DEFAULTS, SOURCE_DEFAULTS, type ConfigFile, type SinkConfigFile, type SourceConfigFile } from "./schema.ts";
-import { parseDuration } from "./duration.ts";
-import { ENV_FALLBACKS } from "./env.ts";
+import { durationMs, sizeBytes } from "../../core/config/fields.ts";
+import { parseHostPort } from "../../core/config/net.ts";
+import { toSinkConfig } from "../../core/sinks/catalog.ts";
+import { toSourceConfig } from "../../core/sources/catalog.ts";
+import { CONFIG_DEFAULTS, type ConfigFile } from "./schema.ts";
 import { onlineRef } from "../../models/online/default.ts";
-import type { AgentConfig, BatchConfig, ModelConfig, RegistryModelConfig, ScoringConfig, SinkConfig, SourceConfig } from "./types.ts";
+import type { AgentConfig, ModelConfig, RegistryModelConfig, ScoringConfig } from "./types.ts";
 
 /** What `toRuntimeConfig` needs besides the file: where it lives and the machine's name. */
 export interface RuntimeContext {
@@ -20,57 +21,6 @@ export interface RuntimeContext {
   configDir: string;
   /** Default for `agent.id` and `agent.host_name`. */
   hostname: string;
-}
-
-function toSource(s: SourceConfigFile, dir: string): SourceConfig {
-  const intervalMs = durationMs(s.interval);
-  switch (s.type) {
-    case "synthetic":
-      return { type: s.type, id: s.id, intervalMs, series: s.series, anomalyRatio: s.anomaly_ratio, seed: s.seed };
-    case "procfs":
-      return { type: s.type, id: s.id, intervalMs, root: resolve(dir, s.root), sysRoot: resolve(dir, s.sys_root) };
-    case "prometheus": {
-      const cap = parseDuration(SOURCE_DEFAULTS.prometheus.max_default_timeout) ?? 10_000;
-      const timeoutMs = s.timeout === undefined ? Math.min(cap, intervalMs) : durationMs(s.timeout);
-      return { type: s.type, id: s.id, url: s.url, intervalMs, timeoutMs, headers: { ...s.headers } };
-    }
-  }
-}
-
-function toSink(s: SinkConfigFile, dir: string, agentId: string, dataDir: string): SinkConfig {
-  const batch: BatchConfig = { maxRecords: s.batch.max_records, maxBytes: s.batch.max_bytes, maxWaitMs: durationMs(s.batch.max_wait) };
-  const base = { id: s.id, only: s.only, batch };
-  switch (s.type) {
-    case "kafka": {
-      const topic = s.topic ?? ENV_FALLBACKS.kafkaTopic;
-      return {
-        type: s.type,
-        ...base,
-        brokers: s.brokers ?? [...ENV_FALLBACKS.kafkaBrokers],
-        topic,
-        anomaliesTopic: s.anomalies_topic ?? `${topic}${SINK_DEFAULTS.kafka.anomalies_topic_suffix}`,
-        clientId: s.client_id ?? `${SINK_DEFAULTS.kafka.client_id_prefix}${agentId}`,
-        compression: s.compression,
-      };
-    }
-    case "elasticsearch":
-      return {
-        type: s.type,
-        ...base,
-        hosts: s.hosts ?? [...ENV_FALLBACKS.elasticsearchHosts],
-        index: s.index,
-        anomaliesIndex: s.anomalies_index ?? `${s.index}${SINK_DEFAULTS.elasticsearch.anomalies_index_suffix}`,
-        flavor: s.flavor,
-        ...(s.auth ? { auth: "api_key" in s.auth ? { apiKey: s.auth.api_key } : { username: s.auth.username, password: s.auth.password } } : {}),
-        deadLetterPath: s.dead_letter_path
-          ? resolve(dir, s.dead_letter_path)
-          : join(dataDir, SINK_DEFAULTS.elasticsearch.dead_letter_dir, `${s.id}.jsonl`),
-      };
-    case "file":
-      return { type: s.type, ...base, path: resolve(dir, s.path) };
-    case "stdout":
-      return { type: s.type, ...base };
-  }
 }
 
 function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string): RegistryModelConfig {
@@ -115,10 +65,10 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   return {
     file: ctx.file,
     agent: { id, dataDir, hostName: parsed.agent.host_name ?? ctx.hostname },
-    sources: parsed.sources.map((s) => toSource(s, dir)),
+    sources: parsed.sources.map((s) => toSourceConfig(s, { configDir: dir })),
     model,
     scoring,
-    sinks: parsed.sinks.map((s) => toSink(s, dir, id, dataDir)),
+    sinks: parsed.sinks.map((s) => toSinkConfig(s, { configDir: dir, agentId: id, dataDir })),
     server: { enabled: parsed.server.enabled, host: listen.host, port: listen.port },
     telemetry,
     buffer: {

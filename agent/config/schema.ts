@@ -1,18 +1,16 @@
 /**
  * The config file schema (`agent run --config agent.yaml`): snake_case, strict (unknown keys are
- * rejected), defaults named. `toRuntimeConfig` (runtime.ts) turns the parsed file into the
+ * rejected), defaults named. The `sources:` and `sinks:` entries are the components' own schemas
+ * (core/sources/catalog.ts, core/sinks/catalog.ts). `toRuntimeConfig` (runtime.ts) turns the parsed file into the
  * camelCase {@link AgentConfig}; this folder is the only place the two spellings meet.
  */
 import { z } from "zod";
 import { ONLINE_MODELS } from "../../models/online/default.ts";
-import { ByteSize, Duration, HostPortString, HttpUrl, Id, sizeBytes } from "./fields.ts";
-import { SinkSchema } from "./sinks-schema.ts";
-import { SourceSchema } from "./sources-schema.ts";
+import { ByteSize, Duration, HostPortString, HttpUrl, Id, sizeBytes } from "../../core/config/fields.ts";
+import { SinkSchema } from "../../core/sinks/catalog.ts";
+import { SourceSchema } from "../../core/sources/catalog.ts";
 import { RegistrySectionSchema } from "./registry-schema.ts";
 
-export { SourceSchema, SOURCE_DEFAULTS, type SourceConfigFile } from "./sources-schema.ts";
-export { SinkSchema, SINK_DEFAULTS, type SinkConfigFile } from "./sinks-schema.ts";
-export { BATCH_DEFAULTS } from "./fields.ts";
 export { REGISTRY_DEFAULTS, RegistrySectionSchema, type RegistrySectionFile } from "./registry-schema.ts";
 
 /** Named defaults of the top-level sections. */

@@ -4,96 +4,14 @@
  * every default is filled.
  */
 
-/** `type: synthetic` source. */
-export interface SyntheticSourceConfig {
-  type: "synthetic";
-  id: string;
-  intervalMs: number;
-  series: number;
-  anomalyRatio: number;
-  seed: number;
-}
-
-/** `type: procfs` source. */
-export interface ProcfsSourceConfig {
-  type: "procfs";
-  id: string;
-  intervalMs: number;
-  /** Absolute path of the procfs mount (default /proc). */
-  root: string;
-  /** Absolute path of the sysfs mount (default /sys). */
-  sysRoot: string;
-}
-
-/** `type: prometheus` source. */
-export interface PrometheusSourceConfig {
-  type: "prometheus";
-  id: string;
-  url: string;
-  intervalMs: number;
-  timeoutMs: number;
-  headers: Record<string, string>;
-}
-
-/** Any source. */
-export type SourceConfig = SyntheticSourceConfig | ProcfsSourceConfig | PrometheusSourceConfig;
-
-/** Which records a sink receives. */
-export type SinkOnly = "all" | "points" | "anomalies";
-
-/** Flush a batch when any limit is reached. */
-export interface BatchConfig {
-  maxRecords: number;
-  maxBytes: number;
-  maxWaitMs: number;
-}
-
-interface SinkBase {
-  id: string;
-  only: SinkOnly;
-  batch: BatchConfig;
-}
-
-/** `type: kafka` sink. */
-export interface KafkaSinkConfig extends SinkBase {
-  type: "kafka";
-  /** `host:port` bootstrap servers. */
-  brokers: string[];
-  topic: string;
-  anomaliesTopic: string;
-  clientId: string;
-  compression: "gzip" | "zstd" | "none";
-}
-
-/** Credentials of an Elasticsearch/OpenSearch sink. */
-export type ElasticsearchAuth = { username: string; password: string } | { apiKey: string };
-
-/** `type: elasticsearch` sink. */
-export interface ElasticsearchSinkConfig extends SinkBase {
-  type: "elasticsearch";
-  hosts: string[];
-  index: string;
-  anomaliesIndex: string;
-  flavor: "auto" | "elasticsearch" | "opensearch";
-  auth?: ElasticsearchAuth;
-  /** Absolute path of the JSONL file that receives rejected documents. */
-  deadLetterPath: string;
-}
-
-/** `type: file` sink. */
-export interface FileSinkConfig extends SinkBase {
-  type: "file";
-  /** Absolute path. */
-  path: string;
-}
-
-/** `type: stdout` sink. */
-export interface StdoutSinkConfig extends SinkBase {
-  type: "stdout";
-}
-
-/** Any sink. */
-export type SinkConfig = KafkaSinkConfig | ElasticsearchSinkConfig | FileSinkConfig | StdoutSinkConfig;
+/*
+ * Sources and sinks: each component declares its runtime config beside its schema
+ * (core/sources/<type>/config.ts, core/sinks/<type>/config.ts); the unions come from the catalogs.
+ */
+export type { SourceConfig } from "../../core/sources/catalog.ts";
+export type { SinkConfig } from "../../core/sinks/catalog.ts";
+export type { BatchConfig } from "../../core/sinks/component.ts";
+export type { OnlyFilter as SinkOnly } from "../../core/sinks/shared/only.ts";
 
 /** `model.registry`: follow a model published on a registry (see `agent/updater/`). */
 export interface RegistryModelConfig {
@@ -137,6 +55,9 @@ export interface BufferConfig {
   /** Absolute path: `<data_dir>/buffer`. */
   dir: string;
 }
+
+import type { SinkConfig } from "../../core/sinks/catalog.ts";
+import type { SourceConfig } from "../../core/sources/catalog.ts";
 
 /** The whole runtime config. */
 export interface AgentConfig {

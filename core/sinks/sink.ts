@@ -31,7 +31,8 @@ export interface SendResult {
  */
 export interface Sink {
   readonly id: string;
-  readonly type: "kafka" | "elasticsearch" | "file" | "stdout";
+  /** Its `type:` in the config: a key of the sink catalog (core/sinks/catalog.ts). */
+  readonly type: string;
   /** Connect / install templates. Must not throw when the destination is unreachable; report it via `probe`. */
   start(): Promise<void>;
   /** Deliver one batch. */

@@ -27,7 +27,10 @@ import { Client, HttpConnection, SniffingTransport } from "@elastic/elasticsearc
 type ClientOptions = NonNullable<ConstructorParameters<typeof Client>[0]>;
 
 /** Which server the client may talk to. */
-export type SearchFlavor = "auto" | "elasticsearch" | "opensearch";
+export const SEARCH_FLAVORS = ["auto", "elasticsearch", "opensearch"] as const;
+
+/** One of {@link SEARCH_FLAVORS}. */
+export type SearchFlavor = (typeof SEARCH_FLAVORS)[number];
 
 /** Credentials; the same shapes the `@elastic/elasticsearch` client accepts. */
 export type SearchAuth =

@@ -9,8 +9,11 @@ import { CompressionCodecs, CompressionTypes } from "kafkajs";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 
-/** Compression of the Kafka sink's record batches. */
-export type KafkaCompression = "gzip" | "zstd" | "none";
+/** The record-batch compressions the sink offers (the config's `compression` values). */
+export const KAFKA_COMPRESSIONS = ["gzip", "zstd", "none"] as const;
+
+/** One of {@link KAFKA_COMPRESSIONS}. */
+export type KafkaCompression = (typeof KAFKA_COMPRESSIONS)[number];
 
 /** zstd level used for produced batches: 1 is ~5× faster than gzip's default and compresses better. */
 export const ZSTD_LEVEL = 1;

@@ -1,6 +1,7 @@
 /**
- * Field types shared by the config schema: ids, durations, URLs, `host:port`, the sink `only`
- * filter and batch settings. Their error messages say what was expected and what was found.
+ * Field types shared by the config schemas (the agent's sections and every component's):
+ * ids, durations, byte sizes, URLs, `host:port`. Their error messages say what was expected and
+ * what was found.
  */
 import { z } from "zod";
 import { DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.ts";
@@ -75,25 +76,3 @@ export const HttpUrl = z
 export const HostPortString = z
   .string()
   .refine((s) => parseHostPort(s) !== undefined, { error: (i) => `expected host:port (port 0-65535), found ${found(i.input)}` });
-
-/** Which records a sink receives. */
-export const ONLY_VALUES = ["all", "points", "anomalies"] as const;
-
-/** Which records a sink receives: every scored point and anomaly event, points only, or anomaly events only. */
-export const Only = z.enum(ONLY_VALUES).default("all");
-
-/** Named batch defaults (every sink). */
-export const BATCH_DEFAULTS = { max_records: 500, max_bytes: 1_000_000, max_wait: "1s" } as const;
-
-/** Sink batching: flush when any limit is reached. */
-export const Batch = z
-  .object({
-    /** Records per batch. */
-    max_records: z.number().int().positive().default(BATCH_DEFAULTS.max_records),
-    /** Serialized bytes per batch. */
-    max_bytes: z.number().int().positive().default(BATCH_DEFAULTS.max_bytes),
-    /** Longest a record waits before its batch is flushed. */
-    max_wait: Duration.default(BATCH_DEFAULTS.max_wait),
-  })
-  .strict()
-  .default({ ...BATCH_DEFAULTS });

@@ -1,0 +1,24 @@
+/**
+ * The procfs source as a configurable component (see ../component.ts): schema, conversion,
+ * factory and the `agent config example` block.
+ * @module
+ */
+import { defineSource } from "../component.ts";
+import { PROCFS_CONFIG_DEFAULTS as D, ProcfsSourceSchema, toProcfsSourceConfig } from "./config.ts";
+import { createProcfsSource } from "./index.ts";
+
+/** `type: procfs`. */
+export const procfsSource = defineSource({
+  schema: ProcfsSourceSchema,
+  toConfig: toProcfsSourceConfig,
+  build: (c) => createProcfsSource({ id: c.id, intervalMs: c.intervalMs, root: c.root, sysRoot: c.sysRoot }),
+  example: {
+    enabled: false,
+    yaml: `  # Host metrics from procfs/sysfs (roots can point elsewhere, e.g. a container's /host/proc).
+  - type: procfs
+    id: host
+    interval: 10s
+    root: /proc            # default ${D.root}
+    sys_root: /sys         # default ${D.sys_root}`,
+  },
+});

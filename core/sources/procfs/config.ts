@@ -1,0 +1,47 @@
+/**
+ * `type: procfs` in `sources:`: the YAML schema (defaults declared here once) and its
+ * conversion to the runtime config {@link ProcfsSourceConfig}.
+ * @module
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+import { Duration, durationMs, Id } from "../../config/fields.ts";
+import type { SourceConfigBase, SourceContext } from "../component.ts";
+import { PROCFS_DEFAULTS } from "./index.ts";
+
+/** Named defaults of the YAML keys. */
+export const PROCFS_CONFIG_DEFAULTS = { root: PROCFS_DEFAULTS.root, sys_root: PROCFS_DEFAULTS.sysRoot } as const;
+
+/** `type: procfs` — host metrics read from `/proc` and `/sys` (roots injectable for tests and containers). */
+export const ProcfsSourceSchema = z
+  .object({
+    type: z.literal("procfs"),
+    id: Id,
+    interval: Duration,
+    root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.root),
+    sys_root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.sys_root),
+  })
+  .strict();
+
+/** A parsed `type: procfs` entry. */
+export type ProcfsSourceFile = z.output<typeof ProcfsSourceSchema>;
+
+/** `type: procfs` runtime config. */
+export interface ProcfsSourceConfig extends SourceConfigBase {
+  type: "procfs";
+  /** Absolute path of the procfs mount (default /proc). */
+  root: string;
+  /** Absolute path of the sysfs mount (default /sys). */
+  sysRoot: string;
+}
+
+/**
+ * Parsed entry → runtime config: roots resolved against the config file's directory.
+ *
+ * @example
+ * toProcfsSourceConfig(ProcfsSourceSchema.parse({ type: "procfs", id: "h", interval: "10s", root: "host/proc" }), { configDir: "/etc/agent" }).root;
+ * // "/etc/agent/host/proc"
+ */
+export function toProcfsSourceConfig(s: ProcfsSourceFile, ctx: SourceContext): ProcfsSourceConfig {
+  return { type: s.type, id: s.id, intervalMs: durationMs(s.interval), root: resolve(ctx.configDir, s.root), sysRoot: resolve(ctx.configDir, s.sys_root) };
+}
