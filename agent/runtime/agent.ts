@@ -72,7 +72,7 @@ export class AgentRuntime implements RuntimeView {
   }
 
   private sinkSpecs(config: AgentConfig): SinkSpec[] {
-    return config.sinks.map((c) => ({ id: c.id, only: c.only, batch: c.batch, create: () => buildSink(c, this.log) }));
+    return config.sinks.map((c) => ({ id: c.id, only: c.only, driver: c.batch, create: () => buildSink(c, this.log) }));
   }
 
   /** Started and stopped with the sources: the registry poll, the heap governor, the Pushgateway push. */

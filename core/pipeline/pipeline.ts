@@ -129,7 +129,7 @@ export class Pipeline {
     const buffer = this.buffer!;
     await attachSinks(buffer, specs.map((c) => c.id), this.telemetry, this.log);
     for (const c of specs) {
-      const driver = new SinkDriver(c.create(), buffer, { ...c.batch, only: c.only }, this.telemetry, this.log);
+      const driver = new SinkDriver(c.create(), buffer, { ...c.driver, ...(c.only && { only: c.only }) }, this.telemetry, this.log);
       await driver.start();
       this.slots.push({ id: c.id, driver });
     }

@@ -22,8 +22,8 @@ export interface SinkSpec {
   id: string;
   /** Which records it receives (default all). */
   only?: OnlyFilter;
-  /** Batching of its driver (defaults: core/sinks/driver.ts). */
-  batch?: Partial<Pick<DriverOptions, "maxRecords" | "maxBytes" | "maxWaitMs">>;
+  /** How its driver batches and retries (defaults: core/sinks/driver.ts). */
+  driver?: Partial<Omit<DriverOptions, "only">>;
   /** Builds the sink; called at every start and reload (a stopped driver closes its sink). */
   create(): Sink;
 }
