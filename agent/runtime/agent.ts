@@ -51,7 +51,7 @@ export class AgentRuntime implements RuntimeView {
       sinks: this.sinkSpecs(config),
       model: () => this.initialModel(),
       watcher: this.updater,
-      tasks: this.tasks(),
+      tasks: () => this.tasks(),
       log,
       telemetry: this.telemetry,
     });
@@ -75,7 +75,7 @@ export class AgentRuntime implements RuntimeView {
     return config.sinks.map((c) => ({ id: c.id, only: c.only, driver: c.batch, create: () => buildSink(c, this.log) }));
   }
 
-  /** Started and stopped with the sources: the registry poll, the heap governor, the Pushgateway push. */
+  /** Started and stopped with the sources (so after a reload, from the new config): the registry poll, the heap governor, the Pushgateway push. */
   private tasks(): PipelineTask[] {
     const tasks: PipelineTask[] = [];
     const up = this.updater;

@@ -9,7 +9,7 @@ import type { RoundInfo } from "../runtime/scorer.ts";
 import { Pipeline } from "./pipeline.ts";
 import { MemorySink } from "./testing/memory-sink.ts";
 import { SteadySource } from "./testing/steady-source.ts";
-import type { ModelHost, ModelWatcher, PipelineBufferConfig } from "./types.ts";
+import type { ModelHost, ModelWatcher, PipelineBufferConfig, PipelineTask } from "./types.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -29,6 +29,7 @@ interface Setup {
   watcher?: ModelWatcher;
   lines?: Record<string, unknown>[];
   maxWaitMs?: number;
+  tasks?: () => PipelineTask[];
 }
 
 /** A pipeline on `<dir>/var` with fast driver retries, the online model and a captured log. */
@@ -44,6 +45,7 @@ function make(dir: string, s: Setup): Pipeline {
     sinks: s.sinks.map((sink) => ({ id: sink.id, driver: { maxWaitMs: s.maxWaitMs ?? 20, probeEveryMs: 50, backoff: { initialMs: 20, maxMs: 100 } }, create: () => sink })),
     model: createOnlineModel("online:default"),
     watcher: s.watcher,
+    tasks: s.tasks,
     log,
   });
 }
@@ -147,13 +149,16 @@ test("reload: a round held back by a full buffer is carried over and appended fi
   const dir = fresh();
   const old = new MemorySink("a");
   old.down = true;
-  const p = make(dir, { buffer: memory(16 * 1024), sinks: [old] });
+  const signals: AbortSignal[] = [];
+  const task: PipelineTask = (signal) => new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  const p = make(dir, { buffer: memory(16 * 1024), sinks: [old], tasks: () => [(signal) => (signals.push(signal), task(signal))] });
   await p.start();
   const held = await untilHeld(p);
   const sink = new MemorySink("a");
   const source = new SteadySource("steady2", 20, 5);
   await p.reload(() => ({ sources: [source], sinks: [{ id: "a", driver: { maxWaitMs: 20 }, create: () => sink }] }));
   expect(old.stopped).toBe(true);
+  expect(signals.map((s) => s.aborted)).toEqual([true, false]); // tasks stopped and started again
   await until(() => (p.status().seq_next ?? 0) > held + 100);
   await p.stop();
   expect(old.records).toEqual([]);

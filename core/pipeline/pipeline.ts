@@ -146,7 +146,8 @@ export class Pipeline {
     }
     this.loops.push(every(5000, () => this.probeSinks(), signal, () => {}));
     this.loops.push(every(60_000, async (now) => void this.scorer?.sweep(now), signal, () => {}));
-    for (const task of this.o.tasks ?? []) this.loops.push(task(signal));
+    const tasks = typeof this.o.tasks === "function" ? this.o.tasks() : (this.o.tasks ?? []);
+    for (const task of tasks) this.loops.push(task(signal));
   }
 
   /** One round of `source`: collect, reserve the seqs, score in one batched call, append to the buffer. */

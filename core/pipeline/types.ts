@@ -72,8 +72,8 @@ export interface PipelineOptions {
   model: ScoringModel | (() => Promise<ScoringModel>);
   /** Sees rounds and model failures and may swap the model (see {@link ModelWatcher}). */
   watcher?: ModelWatcher;
-  /** Background tasks started with the sources and stopped with them (a registry poll, a metrics push). */
-  tasks?: PipelineTask[];
+  /** Background tasks started with the sources and stopped with them (a registry poll, a metrics push); a factory is asked again at every reload. */
+  tasks?: PipelineTask[] | (() => PipelineTask[]);
   log: Logger;
   /** Metrics (default: a new {@link Telemetry}). */
   telemetry?: Telemetry;
