@@ -13,7 +13,7 @@ import { importPublicKey } from "../../models/registry/signature.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";
-import { checkDataDir } from "../runtime/data-dir.ts";
+import { checkDataDir } from "../../core/pipeline/data-dir.ts";
 import { ConfigError, type ConfigProblem } from "./problems.ts";
 import { modelRef } from "./runtime.ts";
 import { ModelSectionSchema } from "./schema.ts";

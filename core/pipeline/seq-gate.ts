@@ -5,11 +5,11 @@
  * @module
  */
 import type { Logger } from "pino";
-import type { AppendResult } from "../../core/buffer/index.ts";
-import type { OutRecord } from "../../core/events.ts";
-import { SeqAllocator } from "../../core/runtime/seq.ts";
-import type { RateLimitedLog } from "../../core/telemetry/log.ts";
-import type { Telemetry } from "../../core/telemetry/metrics.ts";
+import type { AppendResult } from "../buffer/index.ts";
+import type { OutRecord } from "../events.ts";
+import { SeqAllocator } from "../runtime/seq.ts";
+import type { RateLimitedLog } from "../telemetry/log.ts";
+import type { Telemetry } from "../telemetry/metrics.ts";
 
 /** How often a round held back by a full disk tries to reserve its seqs again. */
 const RETRY_MS = 1000;

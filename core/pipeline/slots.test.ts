@@ -1,10 +1,9 @@
 import { expect, test } from "bun:test";
-import type { SinkDriver } from "../../core/sinks/driver.ts";
-import type { SinkConfig } from "../config/types.ts";
+import type { SinkDriver } from "../sinks/driver.ts";
 import { readinessReasons, type SinkSlot } from "./slots.ts";
 
 const slot = (id: string, state: string, probe?: string): SinkSlot => ({
-  config: { id } as SinkConfig,
+  id,
   driver: { status: () => ({ state, halted_reason: state === "halted" ? "401 unauthorized" : undefined }) } as unknown as SinkDriver,
   probe,
 });

@@ -46,9 +46,9 @@ test("a read-only data_dir: run's check (prepareDataDir) and validate's (checkDa
   }
 });
 
-describe("two agents started at the same instant on one data_dir", () => {
-  for (const buffer of ["{ type: disk, segment_size: 64KiB, max_size: 1MiB }", "{ type: memory }"]) {
-    test(`exactly one starts, the other is refused by the data-dir lock (${buffer.includes("disk") ? "disk" : "memory"} buffer); no temp file is left`, async () => {
+describe("two pipelines started at the same instant on one data_dir", () => {
+  for (const buffer of ["disk", "memory"]) {
+    test(`exactly one starts, the other is refused by the data-dir lock (${buffer} buffer); no temp file is left`, async () => {
       for (let round = 0; round < 3; round++) {
         const dir = fresh();
         const at = Date.now() + 1500;

@@ -5,14 +5,14 @@
  */
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { BufferError, type RecordBuffer } from "../../core/buffer/index.ts";
-import { acquireLock, LockError } from "../../core/runtime/dir-lock.ts";
-import type { RateLimitedLog } from "../../core/telemetry/log.ts";
-import type { Telemetry } from "../../core/telemetry/metrics.ts";
-import type { AgentConfig } from "../config/types.ts";
+import { BufferError, type RecordBuffer } from "../buffer/index.ts";
+import { acquireLock, LockError } from "../runtime/dir-lock.ts";
+import type { RateLimitedLog } from "../telemetry/log.ts";
+import type { Telemetry } from "../telemetry/metrics.ts";
 import { openRuntimeBuffer } from "./buffer.ts";
 import { SeqGate } from "./seq-gate.ts";
 import { StartError } from "./slots.ts";
+import type { PipelineBufferConfig } from "./types.ts";
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? "";
 
@@ -101,8 +101,7 @@ export function diskReasons(disk: ReturnType<typeof diskStatus>): string[] {
  * started at once never both write `seq.json`), the sequence, the record buffer. Throws
  * {@link StartError} with one line naming the path; the lock is released again on failure.
  */
-export async function openDataDir(config: AgentConfig, telemetry: Telemetry, rl: RateLimitedLog): Promise<{ lock: { release(): void }; seq: SeqGate; buffer: RecordBuffer }> {
-  const dir = config.agent.dataDir;
+export async function openDataDir(dir: string, buffer: PipelineBufferConfig, telemetry: Telemetry, rl: RateLimitedLog): Promise<{ lock: { release(): void }; seq: SeqGate; buffer: RecordBuffer }> {
   const problem = prepareDataDir(dir);
   if (problem) throw new StartError(problem);
   let lock: { release(): void };
@@ -113,7 +112,7 @@ export async function openDataDir(config: AgentConfig, telemetry: Telemetry, rl:
   }
   try {
     const seq = new SeqGate(dir, telemetry, rl);
-    return { lock, seq, buffer: await openRuntimeBuffer(config.buffer, telemetry, rl) };
+    return { lock, seq, buffer: await openRuntimeBuffer(buffer, telemetry, rl) };
   } catch (error) {
     lock.release();
     if (error instanceof BufferError || (error as Error).name === "SeqError") throw new StartError((error as Error).message);

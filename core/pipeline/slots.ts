@@ -1,7 +1,6 @@
-import type { SinkConfig } from "../config/types.ts";
-import type { SinkDriver } from "../../core/sinks/driver.ts";
+import type { SinkDriver } from "../sinks/driver.ts";
 
-/** Thrown when the agent cannot start (names the path or component). */
+/** Thrown when the pipeline cannot start (names the path or component). */
 export class StartError extends Error {
   constructor(message: string) {
     super(message);
@@ -9,9 +8,9 @@ export class StartError extends Error {
   }
 }
 
-/** One configured sink in the running agent: its config, its driver and its last probe result. */
+/** One sink of the running pipeline: its id, its driver and its last probe result. */
 export interface SinkSlot {
-  config: SinkConfig;
+  id: string;
   driver: SinkDriver;
   /** Why the last reachability probe failed (undefined when reachable). */
   probe?: string;
@@ -22,9 +21,9 @@ export function readinessReasons(modelLoaded: boolean, slots: readonly SinkSlot[
   const reasons: string[] = [];
   if (!modelLoaded) reasons.push("model not loaded");
   for (const s of slots) {
-    if (s.probe) reasons.push(`sink ${s.config.id}: ${s.probe}`);
+    if (s.probe) reasons.push(`sink ${s.id}: ${s.probe}`);
     const st = s.driver.status();
-    if (st.state === "halted") reasons.push(`sink ${s.config.id} halted: ${st.halted_reason}`);
+    if (st.state === "halted") reasons.push(`sink ${s.id} halted: ${st.halted_reason}`);
   }
   return reasons;
 }

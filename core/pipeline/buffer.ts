@@ -1,15 +1,15 @@
 /**
- * The runtime's side of the record buffer: opening it from the config, reporting what it
+ * The pipeline's side of the record buffer: opening it from the config, reporting what it
  * survived, attaching the configured sinks, and counting what it did not accept.
  * @module
  */
 import type { Logger } from "pino";
-import type { BufferConfig } from "../config/types.ts";
-import { openBuffer, type AppendResult, type RecordBuffer } from "../../core/buffer/index.ts";
-import type { OutRecord } from "../../core/events.ts";
-import type { SinkDriver } from "../../core/sinks/driver.ts";
-import type { RateLimitedLog } from "../../core/telemetry/log.ts";
-import type { Telemetry } from "../../core/telemetry/metrics.ts";
+import { openBuffer, type AppendResult, type RecordBuffer } from "../buffer/index.ts";
+import type { OutRecord } from "../events.ts";
+import type { SinkDriver } from "../sinks/driver.ts";
+import type { RateLimitedLog } from "../telemetry/log.ts";
+import type { Telemetry } from "../telemetry/metrics.ts";
+import type { PipelineBufferConfig as BufferConfig } from "./types.ts";
 
 /**
  * Opens the buffer `config` asks for. Problems it survives (corrupt records or segments, I/O
