@@ -20,7 +20,7 @@ import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
 import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
-import { SeqGate } from "./seq-gate.ts";
+import type { SeqGate } from "./seq-gate.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus, type UpdaterHost } from "../updater/index.ts";
 
 export { StartError } from "./slots.ts";

@@ -149,7 +149,7 @@ describe("fleet flood: 20 000 made-up agent ids", () => {
     const r = await canaryRegistry();
     for (let i = 0; i < 250; i++) await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `p-${String(i).padStart(3, "0")}`, host: `p${i}` }), token: AGT });
     const seen: string[] = [];
-    let cursor: string | null | undefined = undefined;
+    let cursor: string | null | undefined;
     do {
       const q: string = `/v1/fleet?limit=60${cursor ? `&cursor=${cursor}` : ""}`;
       const v = (await (await r.req("GET", q)).json()) as FleetView;

@@ -9,7 +9,7 @@
  *     bun scripts/bench/detectors.ts [--batch 65536] [--single 2000] [--repeat 5] [--no-pin]
  */
 import type { Detector, DetectorKind, WindowBatch } from "../../models/detector.ts";
-import { DenseAutoencoder } from "../../models/detectors/autoencoder.ts";
+import type { DenseAutoencoder } from "../../models/detectors/autoencoder.ts";
 import { createDetector } from "../../models/detectors/registry.ts";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { defaultFeatureSpec } from "../../models/features/spec.ts";
