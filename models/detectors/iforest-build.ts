@@ -1,12 +1,12 @@
 import type { ForestArrays } from "./iforest-arrays.ts";
-import type { Prng } from "./prng.ts";
+import type { Rng } from "../../data/random.ts";
 
 /** Inputs of {@link buildForest}. */
 export interface BuildForestOptions {
   nTrees: number;
   /** ψ: rows sub-sampled (without replacement) per tree; must be ≤ the number of rows. */
   sampleSize: number;
-  rng: Prng;
+  rng: Rng;
   /** Called after each tree with the fraction done. */
   onTree?: (fraction: number) => void;
 }
@@ -19,7 +19,7 @@ const FEATURE_TRIES = 4;
  * tree sees ψ rows, splits on a random non-constant feature at a uniform random value
  * between the node's min and max, and stops at depth ceil(log2 ψ) or one distinct row.
  * @example
- * const f = buildForest(data, n, 33, { nTrees: 100, sampleSize: 256, rng: new Prng(1) });
+ * const f = buildForest(data, n, 33, { nTrees: 100, sampleSize: 256, rng: createRng(1) });
  */
 export function buildForest(data: Float32Array, n: number, width: number, o: BuildForestOptions): ForestArrays {
   const psi = o.sampleSize;
@@ -41,7 +41,7 @@ export function buildForest(data: Float32Array, n: number, width: number, o: Bui
   for (let t = 0; t < o.nTrees; t++) {
     // partial Fisher–Yates: perm stays a permutation, its first ψ entries are a fresh sample
     for (let j = 0; j < psi; j++) {
-      const r = j + rng.nextInt(n - j);
+      const r = j + rng.int(0, n - j - 1);
       const tmp = perm[j];
       perm[j] = perm[r];
       perm[r] = tmp;
@@ -68,7 +68,7 @@ export function buildForest(data: Float32Array, n: number, width: number, o: Bui
         if (v > hi) hi = v;
       }
       // float32 threshold, strictly above min so both sides are non-empty
-      let thr = Math.fround(lo + rng.nextFloat() * (hi - lo));
+      let thr = Math.fround(lo + rng.next() * (hi - lo));
       if (!(thr > lo && thr <= hi)) thr = hi;
       let i = start;
       let j = end - 1;
@@ -101,12 +101,12 @@ export function buildForest(data: Float32Array, n: number, width: number, o: Bui
 }
 
 /** A random feature whose values differ within idx[start..end), or −1 if none does. */
-function pickFeature(data: Float32Array, idx: Int32Array, start: number, end: number, width: number, rng: Prng): number {
+function pickFeature(data: Float32Array, idx: Int32Array, start: number, end: number, width: number, rng: Rng): number {
   for (let attempt = 0; attempt < FEATURE_TRIES; attempt++) {
-    const feat = rng.nextInt(width);
+    const feat = rng.int(0, width - 1);
     if (varies(data, idx, start, end, feat)) return feat;
   }
-  const offset = rng.nextInt(width); // mostly-constant data: scan every feature once
+  const offset = rng.int(0, width - 1); // mostly-constant data: scan every feature once
   for (let k = 0; k < width; k++) {
     const feat = (offset + k) % width;
     if (varies(data, idx, start, end, feat)) return feat;

@@ -4,7 +4,7 @@ import { averagePathLength, leafPathLengths, type ForestArrays } from "./iforest
 import { buildForest } from "./iforest-build.ts";
 import { compileForest, scoreForest } from "./iforest-score.ts";
 import { IsolationForest, TREES_FILE } from "./isolation-forest.ts";
-import { Prng } from "./prng.ts";
+import { createRng } from "../../data/random.ts";
 import { gaussianBatch } from "./test-data.ts";
 
 const WINDOW = 32;
@@ -81,7 +81,7 @@ describe("IsolationForest", () => {
   });
 
   test("the lock-step kernel agrees with a naive per-row walk", async () => {
-    const rng = new Prng(9);
+    const rng = createRng(9);
     const f = buildForest(train.data, train.n, WIDTH, { nTrees: 22, sampleSize: 64, rng });
     const probe = gaussianBatch(131, WIDTH, 6); // 128-row lock-step block + 3 single-row walks; 22 trees = 5×4 + 2
     const got = scoreForest(compileForest(f, 64), probe.data, probe.n, WIDTH, new Float32Array(probe.n));
@@ -90,7 +90,7 @@ describe("IsolationForest", () => {
   });
 
   test("leaves never sit deeper than ceil(log2 ψ)", () => {
-    const f = buildForest(train.data, train.n, WIDTH, { nTrees: 30, sampleSize: 100, rng: new Prng(1) });
+    const f = buildForest(train.data, train.n, WIDTH, { nTrees: 30, sampleSize: 100, rng: createRng(1) });
     for (const d of compileForest(f, 100).treeDepth) expect(d).toBeLessThanOrEqual(7);
   });
 

@@ -12,7 +12,7 @@ import { fileBytes, LEReader, packLE, type LoadFiles } from "./binary.ts";
 import { forestProblems, type ForestArrays } from "./iforest-arrays.ts";
 import { buildForest } from "./iforest-build.ts";
 import { compileForest, scoreForest, type CompiledForest } from "./iforest-score.ts";
-import { Prng } from "./prng.ts";
+import { createRng } from "../../data/random.ts";
 
 /** Options of {@link IsolationForest}. */
 export interface IsolationForestOptions {
@@ -96,12 +96,13 @@ export class IsolationForest implements Detector {
     assertFinite(batch, "isolation-forest");
     if (batch.n < 2) throw new WindowShapeError(`isolation-forest: needs at least 2 training windows, got ${batch.n}`);
     const seed = options.seed ?? 0;
+    if (!Number.isFinite(seed)) throw new RangeError(`isolation-forest: seed must be finite, got ${seed}`);
     const psi = Math.min(this.sampleSize, batch.n);
     const every = Math.max(1, Math.floor(this.nTrees / 20));
     const forest = buildForest(batch.data, batch.n, this.width, {
       nTrees: this.nTrees,
       sampleSize: psi,
-      rng: new Prng(seed),
+      rng: createRng(seed),
       onTree: (fraction) => {
         if (Math.round(fraction * this.nTrees) % every === 0) options.onProgress?.(fraction, "growing trees");
       },

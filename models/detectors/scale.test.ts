@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Prng } from "./prng.ts";
+import { createRng } from "../../data/random.ts";
 import { medianAbsDeviation, median, quickselect } from "./scale.ts";
 
 function sortedCopy(a: Float64Array): Float64Array {
@@ -8,12 +8,12 @@ function sortedCopy(a: Float64Array): Float64Array {
 
 describe("quickselect", () => {
   test("finds every order statistic of random arrays, with duplicates", () => {
-    const rng = new Prng(11);
+    const rng = createRng(11);
     for (let trial = 0; trial < 200; trial++) {
-      const n = 1 + rng.nextInt(40);
-      const a = Float64Array.from({ length: n }, () => rng.nextInt(6) - 3 + (trial % 2 ? rng.nextFloat() : 0));
+      const n = 1 + rng.int(0, 39);
+      const a = Float64Array.from({ length: n }, () => rng.int(0, 5) - 3 + (trial % 2 ? rng.next() : 0));
       const ref = sortedCopy(a);
-      const k = rng.nextInt(n);
+      const k = rng.int(0, n - 1);
       const buf = Float64Array.from(a);
       expect(quickselect(buf, n, k)).toBe(ref[k]);
       for (let i = 0; i < k; i++) expect(buf[i] <= buf[k]).toBe(true);
@@ -38,10 +38,10 @@ describe("median", () => {
   });
 
   test("matches a sort-based median on random data", () => {
-    const rng = new Prng(12);
+    const rng = createRng(12);
     for (let trial = 0; trial < 100; trial++) {
-      const n = 1 + rng.nextInt(50);
-      const a = Float64Array.from({ length: n }, () => rng.nextFloat() * 10 - 5);
+      const n = 1 + rng.int(0, 49);
+      const a = Float64Array.from({ length: n }, () => rng.next() * 10 - 5);
       const s = sortedCopy(a);
       const want = n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
       expect(median(Float64Array.from(a), n)).toBeCloseTo(want, 12);

@@ -2,18 +2,6 @@
 import type { AnomalyRecord, AnomalyType } from "../../data/types.ts";
 import type { SeriesEval } from "./types.ts";
 
-/** Deterministic PRNG in [0, 1) (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A scored series from plain arrays; one point per minute from 2024-01-01, values default to a sine. */
 export function series(
   name: string,

@@ -1,8 +1,10 @@
 /**
- * Seeded pseudo-random numbers for the synthetic generator.
+ * The project's one seeded pseudo-random generator: the synthetic data generator, the
+ * detectors (isolation forest sampling and splits), tests and benchmarks all draw from it.
  *
  * sfc32 (Small Fast Counting, 32-bit state × 4) seeded through splitmix32, plus a Box-Muller
- * normal sampler. Never touches `Math.random`, so the same seed always yields the same stream.
+ * normal sampler. Never touches `Math.random`, so the same seed always yields the same stream
+ * (`data/random.test.ts` pins it: `agent generate --seed` output must stay byte-identical).
  */
 
 /** A deterministic random source. */
