@@ -8,7 +8,7 @@
  *     bun scripts/bench/online-memory.ts [--samples 100] [--no-pin]
  */
 import { heapStats } from "bun:jsc";
-import { DenseAutoencoder } from "../../models/detectors/autoencoder.ts";
+import { DenseAutoencoder } from "../../models/detectors/autoencoder/autoencoder.ts";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { defaultFeatureSpec } from "../../models/features/spec.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";

@@ -1,5 +1,5 @@
-import { tf } from "../tfjs/backend.ts";
-import type { FitOptions, WindowBatch } from "../detector.ts";
+import { tf } from "../../tfjs/backend.ts";
+import type { FitOptions, WindowBatch } from "../../detector.ts";
 
 /**
  * Trains an autoencoder-shaped tfjs model to reproduce its input (MSE, Adam) with a seeded

@@ -1,5 +1,5 @@
 import type { ForestArrays } from "./iforest-arrays.ts";
-import type { Rng } from "../../data/random.ts";
+import type { Rng } from "../../../data/random.ts";
 
 /** Inputs of {@link buildForest}. */
 export interface BuildForestOptions {

@@ -1,7 +1,7 @@
-import { tf, initTf } from "../tfjs/backend.ts";
-import { loadLayersModel, saveLayersModel } from "../tfjs/layers-io.ts";
-import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../detector.ts";
-import { fitAutoencoder } from "./fit-autoencoder.ts";
+import { tf, initTf } from "../../tfjs/backend.ts";
+import { loadLayersModel, saveLayersModel } from "../../tfjs/layers-io.ts";
+import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
+import { fitAutoencoder } from "../shared/fit-autoencoder.ts";
 import { prepareTf, readWeights, scoreLstmJs, tfStep, type NetWeights, type TfWeights } from "./lstm-net.ts";
 
 /** Options of the LSTM autoencoder. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { WindowShapeError } from "../detector.ts";
+import { WindowShapeError } from "../../detector.ts";
 import { assertFinite } from "./batch-checks.ts";
 
 describe("assertFinite", () => {

@@ -1,4 +1,4 @@
-import { WindowShapeError, type WindowBatch } from "../detector.ts";
+import { WindowShapeError, type WindowBatch } from "../../detector.ts";
 
 /**
  * Throws {@link WindowShapeError} when a batch holds NaN or ±Infinity. Run after

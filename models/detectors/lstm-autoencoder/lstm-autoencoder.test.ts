@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { JS_MAX_ROWS, LstmAutoencoder } from "./lstm-autoencoder.ts";
-import { gaussianBatch } from "./test-data.ts";
+import { gaussianBatch } from "../testing/test-data.ts";
 
 test("hand-written js and tfjs scoring paths match model.predict, in and across chunks", async () => {
   const width = 13;

@@ -1,11 +1,11 @@
 import { expect, test } from "bun:test";
 import { DenseAutoencoder } from "./autoencoder.ts";
-import { LstmAutoencoder } from "./lstm-autoencoder.ts";
-import { WindowShapeError } from "../detector.ts";
+import { LstmAutoencoder } from "../lstm-autoencoder/lstm-autoencoder.ts";
+import { WindowShapeError } from "../../detector.ts";
+import { createRng } from "../../../data/random.ts";
 
 function gaussianRows(n: number, width: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = createRng(seed).next;
   const out = new Float32Array(n * width);
   for (let r = 0; r < n; r++) {
     const phase = rnd() * 6.28;

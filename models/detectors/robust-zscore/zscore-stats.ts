@@ -1,4 +1,4 @@
-import { MAD_TO_SIGMA, median } from "./scale.ts";
+import { MAD_TO_SIGMA, median } from "../shared/scale.ts";
 
 /**
  * Location/spread estimators over one window's reference values `data[base .. base+count)`.

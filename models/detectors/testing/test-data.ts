@@ -1,5 +1,5 @@
-import type { WindowBatch } from "../detector.ts";
-import { createRng } from "../../data/random.ts";
+import type { WindowBatch } from "../../detector.ts";
+import { createRng } from "../../../data/random.ts";
 
 /**
  * Test/bench support: `n` windows of `width` standard-normal values (Box–Muller on a seeded

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRng } from "../../data/random.ts";
+import { createRng } from "../../../data/random.ts";
 import { medianAbsDeviation, median, quickselect } from "./scale.ts";
 
 function sortedCopy(a: Float64Array): Float64Array {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { WindowShapeError, type WindowBatch } from "../detector.ts";
+import { WindowShapeError, type WindowBatch } from "../../detector.ts";
 import { averagePathLength, leafPathLengths, type ForestArrays } from "./iforest-arrays.ts";
 import { buildForest } from "./iforest-build.ts";
 import { compileForest, scoreForest } from "./iforest-score.ts";
 import { IsolationForest, TREES_FILE } from "./isolation-forest.ts";
-import { createRng } from "../../data/random.ts";
-import { gaussianBatch } from "./test-data.ts";
+import { createRng } from "../../../data/random.ts";
+import { gaussianBatch } from "../testing/test-data.ts";
 
 const WINDOW = 32;
 const EXTRA = 1;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { assertBatch, WindowShapeError, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../detector.ts";
-import { assertFinite } from "./batch-checks.ts";
-import type { LoadFiles } from "./binary.ts";
-import { median } from "./scale.ts";
+import { assertBatch, WindowShapeError, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
+import { assertFinite } from "../shared/batch-checks.ts";
+import type { LoadFiles } from "../shared/binary.ts";
+import { median } from "../shared/scale.ts";
 import { ewmaStats, madStats } from "./zscore-stats.ts";
 
 /** How the newest value is compared with the rest of the window. */

@@ -6,13 +6,13 @@ import {
   type Detector,
   type FitOptions,
   type WindowBatch,
-} from "../detector.ts";
-import { assertFinite } from "./batch-checks.ts";
-import { fileBytes, LEReader, packLE, type LoadFiles } from "./binary.ts";
+} from "../../detector.ts";
+import { assertFinite } from "../shared/batch-checks.ts";
+import { fileBytes, LEReader, packLE, type LoadFiles } from "../shared/binary.ts";
 import { forestProblems, type ForestArrays } from "./iforest-arrays.ts";
 import { buildForest } from "./iforest-build.ts";
 import { compileForest, scoreForest, type CompiledForest } from "./iforest-score.ts";
-import { createRng } from "../../data/random.ts";
+import { createRng } from "../../../data/random.ts";
 
 /** Options of {@link IsolationForest}. */
 export interface IsolationForestOptions {

@@ -1,5 +1,5 @@
-import { calibrateThreshold } from "../calibration.ts";
-import { assertBatch, type BundleFile, type Detector, type DetectorKind, type FitOptions, type WindowBatch } from "../detector.ts";
+import { calibrateThreshold } from "../../calibration.ts";
+import { assertBatch, type BundleFile, type Detector, type DetectorKind, type FitOptions, type WindowBatch } from "../../detector.ts";
 
 /** Restores a member detector from its params and files (the registry's `loadDetector`). */
 export type MemberLoader = (kind: DetectorKind, params: Record<string, unknown>, files: Map<string, Uint8Array>) => Promise<Detector>;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { WindowShapeError } from "../detector.ts";
+import { WindowShapeError } from "../../detector.ts";
 import { ROBUST_Z_METHODS, RobustZScore } from "./robust-zscore.ts";
-import { gaussianBatch } from "./test-data.ts";
+import { gaussianBatch } from "../testing/test-data.ts";
 
 const WINDOW = 32;
 const WIDTH = WINDOW + 1;

@@ -1,9 +1,9 @@
 import type { BundleFile, Detector, DetectorKind } from "../detector.ts";
-import { DenseAutoencoder } from "./autoencoder.ts";
-import { Ensemble } from "./ensemble.ts";
-import { IsolationForest } from "./isolation-forest.ts";
-import { LstmAutoencoder } from "./lstm-autoencoder.ts";
-import { RobustZScore } from "./robust-zscore.ts";
+import { DenseAutoencoder } from "./autoencoder/autoencoder.ts";
+import { Ensemble } from "./ensemble/ensemble.ts";
+import { IsolationForest } from "./isolation-forest/isolation-forest.ts";
+import { LstmAutoencoder } from "./lstm-autoencoder/lstm-autoencoder.ts";
+import { RobustZScore } from "./robust-zscore/robust-zscore.ts";
 
 /** Extra features after the window values in every row (the spread ratio). */
 export const EXTRA_FEATURES = 1;

@@ -1,4 +1,4 @@
-import { tf } from "../tfjs/backend.ts";
+import { tf } from "../../tfjs/backend.ts";
 
 /**
  * The trained LSTM autoencoder's weights pulled out of its tfjs layers model, and the two
