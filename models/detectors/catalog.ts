@@ -1,3 +1,7 @@
+/**
+ * The detector catalog: every detector kind, how to build a new one, how many rows it trains on
+ * and how to load a saved one. (Not the model registry: that is `core/registry`.)
+ */
 import type { BundleFile, Detector, DetectorKind } from "../detector.ts";
 import { DenseAutoencoder } from "./autoencoder/autoencoder.ts";
 import { Ensemble } from "./ensemble/ensemble.ts";

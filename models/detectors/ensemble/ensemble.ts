@@ -1,7 +1,7 @@
 import { calibrateThreshold } from "../../calibration.ts";
 import { assertBatch, type BundleFile, type Detector, type DetectorKind, type FitOptions, type WindowBatch } from "../../detector.ts";
 
-/** Restores a member detector from its params and files (the registry's `loadDetector`). */
+/** Restores a member detector from its params and files (the catalog's `loadDetector`). */
 export type MemberLoader = (kind: DetectorKind, params: Record<string, unknown>, files: Map<string, Uint8Array>) => Promise<Detector>;
 
 /**
