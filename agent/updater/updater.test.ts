@@ -7,7 +7,7 @@ import { buildHeartbeat, sendHeartbeat } from "./heartbeat.ts";
 import { pollOnce } from "./poll.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
-import { registryWith, testUpdater } from "./testing.ts";
+import { registryWith, testUpdater } from "./testing/harness.ts";
 
 const inCanary = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") < 50)!;
 const outside = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") >= 50)!;

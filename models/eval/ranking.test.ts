@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { evaluate } from "./evaluate.ts";
 import { createRng } from "../../data/random.ts";
-import { series } from "./fixtures.ts";
+import { series } from "./testing/fixtures.ts";
 import { rankingMetrics } from "./ranking.ts";
 
 /** Brute force: every distinct score is a threshold; ROC over all pairs. */

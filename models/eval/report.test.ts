@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluate } from "./evaluate.ts";
 import { createRng } from "../../data/random.ts";
-import { record, series } from "./fixtures.ts";
+import { record, series } from "./testing/fixtures.ts";
 import { renderReport, writeReport, type ReportModel } from "./report.ts";
 import type { AnomalyRecord } from "../../data/types.ts";
 

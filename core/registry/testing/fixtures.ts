@@ -2,15 +2,15 @@
  * Test helpers for the registry: small trained bundles (cached per kind) and an in-process app
  * with a publisher and an agent token.
  */
-import { generateDataset } from "../../data/synthetic/index.ts";
-import type { DetectorKind } from "../../models/detector.ts";
-import { sha256Hex } from "../../models/format/bundle.ts";
-import type { Manifest } from "../../models/format/manifest.ts";
-import { packBundle } from "../../models/registry/envelope.ts";
-import type { BundleEnvelope } from "../../models/registry/protocol.ts";
-import { trainModel } from "../../models/train.ts";
-import { createRegistryApp, type RegistryAppOptions } from "./app.ts";
-import { createRegistryStore, type RegistryStore } from "./store/index.ts";
+import { generateDataset } from "../../../data/synthetic/index.ts";
+import type { DetectorKind } from "../../../models/detector.ts";
+import { sha256Hex } from "../../../models/format/bundle.ts";
+import type { Manifest } from "../../../models/format/manifest.ts";
+import { packBundle } from "../../../models/registry/envelope.ts";
+import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
+import { trainModel } from "../../../models/train.ts";
+import { createRegistryApp, type RegistryAppOptions } from "../app.ts";
+import { createRegistryStore, type RegistryStore } from "../store/index.ts";
 
 /** A bundle in memory. */
 export interface MemoryBundle {

@@ -6,14 +6,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { testRegistry, trainedEnvelope } from "../../core/registry/testing.ts";
-import { Scorer } from "../../core/runtime/scorer.ts";
-import { SeqAllocator } from "../../core/runtime/seq.ts";
-import { Telemetry } from "../../core/telemetry/metrics.ts";
-import type { ScoringModel } from "../../models/model.ts";
-import type { RegistryModelConfig } from "../config/types.ts";
-import type { ModelUpdaterOptions, UpdaterHost } from "./types.ts";
-import { ModelUpdater } from "./updater.ts";
+import { testRegistry, trainedEnvelope } from "../../../core/registry/testing/fixtures.ts";
+import { Scorer } from "../../../core/runtime/scorer.ts";
+import { SeqAllocator } from "../../../core/runtime/seq.ts";
+import { Telemetry } from "../../../core/telemetry/metrics.ts";
+import type { ScoringModel } from "../../../models/model.ts";
+import type { RegistryModelConfig } from "../../config/types.ts";
+import type { ModelUpdaterOptions, UpdaterHost } from "../types.ts";
+import { ModelUpdater } from "../updater.ts";
 
 /** A registry app with versions of model `m` published (a few ms apart, so publication times differ). */
 export async function registryWith(versions: string[], options: Parameters<typeof testRegistry>[0] = {}) {

@@ -1,6 +1,6 @@
 /** Test helpers shared by the eval tests (not part of the public API). */
-import type { AnomalyRecord, AnomalyType } from "../../data/types.ts";
-import type { SeriesEval } from "./types.ts";
+import type { AnomalyRecord, AnomalyType } from "../../../data/types.ts";
+import type { SeriesEval } from "../types.ts";
 
 /** A scored series from plain arrays; one point per minute from 2024-01-01, values default to a sine. */
 export function series(

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OutRecord } from "../../events.ts";
-import { makeBatch, makePoint } from "../shared/testing.ts";
-import { createSearchClient } from "./client.ts";
-import { createElasticsearchSink } from "./sink.ts";
-import { TEMPLATE_VERSION } from "./template.ts";
+import type { OutRecord } from "../../../events.ts";
+import { makeBatch, makePoint } from "../../testing/records.ts";
+import { createSearchClient } from "../client.ts";
+import { createElasticsearchSink } from "../sink.ts";
+import { TEMPLATE_VERSION } from "../template.ts";
 
 export interface SinkCheckTarget {
   /** What the node is, for the suite's title: "OpenSearch", "OpenSearch 3.9.0". */

@@ -3,11 +3,11 @@
  * resolve and bundle answers each test scripts (any status, any bytes, slow or endless bodies).
  * Heartbeats are acknowledged. Not used outside tests.
  */
-import { trainedEnvelope } from "../../core/registry/testing.ts";
-import type { DetectorKind } from "../../models/detector.ts";
-import type { BundleEnvelope } from "../../models/registry/protocol.ts";
-import { sha256Hex } from "../../models/format/bundle.ts";
-import { manifestDigest } from "../../models/registry/signature.ts";
+import { trainedEnvelope } from "../../../core/registry/testing/fixtures.ts";
+import type { DetectorKind } from "../../../models/detector.ts";
+import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
+import { sha256Hex } from "../../../models/format/bundle.ts";
+import { manifestDigest } from "../../../models/registry/signature.ts";
 
 /** What a route answers: a Response, or a JSON value (sent with 200). */
 export type Answer = Response | unknown;

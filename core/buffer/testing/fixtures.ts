@@ -6,10 +6,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { OutRecord } from "../events.ts";
-import type { RecordBuffer, WhenFull } from "./buffer.ts";
-import { DiskBuffer } from "./disk/disk.ts";
-import { MemoryBuffer } from "./memory.ts";
+import type { OutRecord } from "../../events.ts";
+import type { RecordBuffer, WhenFull } from "../buffer.ts";
+import { DiskBuffer } from "../disk/disk.ts";
+import { MemoryBuffer } from "../memory.ts";
 
 /** A point record with `agent.seq = seq` (optionally an anomaly event). */
 export function testRecord(seq: number, kind: "point" | "anomaly" = "point"): OutRecord {
