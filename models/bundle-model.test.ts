@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { BundleModel } from "./bundle-model.ts";
 import type { Detector } from "./detector.ts";
-import { RobustZScore } from "./detectors/robust-zscore.ts";
+import { RobustZScore } from "./detectors/robust-zscore/robust-zscore.ts";
 import { defaultFeatureSpec, featureWidth } from "./features/spec.ts";
 import { MISSING_SCORE } from "./model.ts";
 

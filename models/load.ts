@@ -18,7 +18,7 @@ export async function loadModel(ref: string): Promise<ScoringModel> {
   if (ref.startsWith("online:")) return createOnlineModel(ref);
   const { manifest, files } = await readBundle(ref);
   // Loaded lazily: the online detectors need neither tfjs nor the other detectors.
-  const { loadDetector } = await import("./detectors/registry.ts");
+  const { loadDetector } = await import("./detectors/catalog.ts");
   let detector;
   try {
     detector = await loadDetector(manifest.detector.kind as DetectorKind, manifest.detector.params, files);

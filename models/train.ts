@@ -1,7 +1,7 @@
 import type { Dataset } from "../data/types.ts";
 import { calibrate, calibrateThreshold, CALIBRATED_THRESHOLD, DEFAULT_QUANTILE } from "./calibration.ts";
 import type { DetectorKind } from "./detector.ts";
-import { createDetector, defaultTrainRows } from "./detectors/registry.ts";
+import { createDetector, defaultTrainRows } from "./detectors/catalog.ts";
 import { defaultFeatureSpec, featureNames, featureWidth } from "./features/spec.ts";
 import { buildWindows, strideRows } from "./features/windows.ts";
 import { writeBundle } from "./format/bundle.ts";

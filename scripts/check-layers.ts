@@ -1,6 +1,8 @@
 /**
- * Keeps the layer arrows honest (DESIGN.md §2): data ← models ← core ← agent, and nothing
- * imports infra/ or scripts/. Prints every offending import and exits 1; `bun scripts/check-layers.ts`.
+ * Keeps the layer arrows honest (DESIGN.md §2): data ← models ← core ← agent, nothing imports
+ * infra/ or scripts/, and product code never imports test code from a `testing/` folder (only
+ * tests, other `testing/` code and `agent/e2e/` may). Prints every offending import and exits 1;
+ * `bun scripts/check-layers.ts`.
  */
 import { Glob } from "bun";
 import { readFileSync } from "node:fs";
@@ -19,6 +21,11 @@ export interface LayerViolation {
 
 const IMPORT = /(?:import|export)[^"']*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
+/** True for files that may import from `testing/` folders: tests, test helpers, end-to-end code. */
+function isTestCode(rel: string): boolean {
+  return rel.endsWith(".test.ts") || rel.split("/").includes("testing") || rel.startsWith("agent/e2e/");
+}
+
 /** Every wrong-way import in the repository at `root` (test files included). */
 export function checkLayers(root: string): LayerViolation[] {
   const out: LayerViolation[] = [];
@@ -34,7 +41,9 @@ export function checkLayers(root: string): LayerViolation[] {
           if (!spec?.startsWith(".")) continue;
           const target = relative(root, resolve(dirname(file), spec));
           const top = target.split("/")[0];
-          if (top === "infra" || top === "scripts") out.push({ file: rel, line: i + 1, target, reason: `${top}/ is never imported` });
+          if (target.split("/").includes("testing") && !isTestCode(rel)) {
+            out.push({ file: rel, line: i + 1, target, reason: "product code may not import testing/ code" });
+          } else if (top === "infra" || top === "scripts") out.push({ file: rel, line: i + 1, target, reason: `${top}/ is never imported` });
           else if ((LAYERS as readonly string[]).includes(top) && !allowed.includes(top)) {
             out.push({ file: rel, line: i + 1, target, reason: `${layer}/ may not import ${top}/` });
           }

@@ -6,7 +6,8 @@
 #   npm test                  # everything
 #   npm test -- models/       # a subset
 #   AGENT_SERVICES=skip npm test -- models/   # don't start services (their tests will fail)
-# Before the tests, `tsc --noEmit` runs as a gate: a type error fails the run (one failure).
+# Before the tests three gates run: `tsc --noEmit`, `biome lint` (biome.json) and
+# scripts/check-layers.ts; each one that fails counts as one failure and fails the run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,16 +27,23 @@ mkdir -p .cache
 log=.cache/test-output.log
 export NODE_NO_WARNINGS=1
 
-# Quality gate before the tests: the type check (bun test does not check types). A type error
-# fails the run and counts as one failure in the closing line.
+# Quality gate before the tests (bun test checks neither types nor style). Each gate that fails
+# prints its first lines and counts as one failure in the closing line, and the run exits 1.
 gate_failed=0
-if ! node_modules/.bin/tsc --noEmit -p . > .cache/tsc.log 2>&1; then
-  echo "=== type check failed (tsc --noEmit) ==="
-  head -60 .cache/tsc.log
-  gate_failed=1
-else
-  echo "[gate] tsc --noEmit: no type errors"
-fi
+gate() {
+  local name=$1; shift
+  local out=".cache/gate-${name%% *}.log"
+  if "$@" > "$out" 2>&1; then
+    echo "[gate] $name: ok"
+  else
+    echo "=== gate failed: $name ==="
+    head -60 "$out"
+    gate_failed=$((gate_failed + 1))
+  fi
+}
+gate "tsc --noEmit" node_modules/.bin/tsc --noEmit -p .
+gate "biome lint" node_modules/.bin/biome lint --error-on-warnings --max-diagnostics=30 .
+gate "check-layers" "$BUN" scripts/check-layers.ts
 
 "$BUN" test --timeout 60000 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

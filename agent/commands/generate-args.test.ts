@@ -34,7 +34,7 @@ test("free disk space is checked up front, --force or not", () => {
 
 test("an empty output dir is refused (it would write into the current directory)", () => {
   expect(problem({ outputDir: "" })).toBe('--output-dir "": expected a directory (use "." for the current one)');
-  expect(problem({ outputDir: "  " })).toMatch(/^--output-dir "  ": expected a directory/);
+  expect(problem({ outputDir: "  " })).toMatch(/^--output-dir " {2}": expected a directory/);
 });
 
 test("every number must be finite and in range; all problems in one line", () => {

@@ -5,7 +5,7 @@ import type { GlobalArgs } from "../args.ts";
 export interface CommandEntry {
   name: string;
   describe: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type; yargs erases it here
   load: () => Promise<CommandModule<GlobalArgs, any>>;
 }
 

@@ -3,9 +3,9 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistryServer, type RunningRegistry } from "../../core/registry/server.ts";
-import { trainedBundle } from "../../core/registry/testing.ts";
+import { trainedBundle } from "../../core/registry/testing/fixtures.ts";
 import { writeBundle } from "../../models/format/bundle.ts";
-import { RegistryError } from "../../models/registry/errors.ts";
+import type { RegistryError } from "../../models/registry/errors.ts";
 import { pushModel } from "./push-model.ts";
 
 let reg: RunningRegistry;

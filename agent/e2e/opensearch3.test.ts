@@ -2,7 +2,7 @@
  * Elasticsearch sink against a REAL OpenSearch 3.x node: a private one (free ports, own run dir,
  * the jar cache of ~/.cache/agent-services shared) started by scripts/services/up.sh with
  * OPENSEARCH_VERSION=3.x in beforeAll and stopped in afterAll; the shared services are not
- * touched. Same checks as sink.test.ts (sink.checks.ts). OpenSearch 3 needs Java 21+: up.sh
+ * touched. Same checks as sink.test.ts (core/sinks/elasticsearch/testing/sink-checks.ts). OpenSearch 3 needs Java 21+: up.sh
  * picks one under /usr/lib/jvm (or SERVICES_JAVA_HOME). On a machine with no JDK 21+ at all
  * (Debian 12 packages none) the tests are SKIPPED with a warning saying so; with one, a node
  * that fails to start fails every test.
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { ServiceInstance } from "./faults/services.ts";
 import { createSearchClient, detectSearchFlavor } from "../../core/sinks/elasticsearch/client.ts";
-import { describeSinkAgainst } from "../../core/sinks/elasticsearch/sink.checks.ts";
+import { describeSinkAgainst } from "../../core/sinks/elasticsearch/testing/sink-checks.ts";
 
 const VERSION = process.env.OPENSEARCH3_VERSION ?? "3.9.0";
 const services = new ServiceInstance(["opensearch"], { opensearchVersion: VERSION });

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { createOnlineModel } from "../../models/online/default.ts";
 import { createApp, type RuntimeView } from "./app.ts";
-import { createRng } from "../../data/synthetic/rng.ts";
+import { createRng } from "../../data/random.ts";
 
 function view(over: Partial<RuntimeView> = {}): RuntimeView {
   const model = createOnlineModel("online:default");

@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileRecords, startAgent, waitUntil } from "../e2e/registry-harness.ts";
-import { endlessBody, envelope, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./fake-registry.ts";
+import { endlessBody, envelope, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./testing/fake-registry.ts";
 import { pollOnce } from "./poll.ts";
-import { testUpdater } from "./testing.ts";
+import { testUpdater } from "./testing/harness.ts";
 
 /** SIGTERM → exit: the flush of the file sink plus the updater's 2 s bound, with a wide margin. */
 const EXIT_BOUND_MS = 10_000;

@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pollOnce } from "./poll.ts";
-import { endlessBody, envelope, hugeBody, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./fake-registry.ts";
+import { endlessBody, envelope, hugeBody, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./testing/fake-registry.ts";
 import { runUpdater } from "./index.ts";
 import { sha256Hex } from "../../models/format/bundle.ts";
 import type { BundleEnvelope } from "../../models/registry/protocol.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
-import { testUpdater } from "./testing.ts";
+import { testUpdater } from "./testing/harness.ts";
 
 let reg: FakeRegistry;
 beforeAll(() => void (reg = startFakeRegistry()));

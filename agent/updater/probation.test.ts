@@ -10,7 +10,7 @@ import { loadModel } from "../../models/load.ts";
 import type { Resolution } from "../../models/registry/protocol.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
-import { scorerHost, testUpdater } from "./testing.ts";
+import { scorerHost, testUpdater } from "./testing/harness.ts";
 
 /** A bundle model whose detector returns `raw` for every window (NaN: a broken network). */
 function constantModel(version: string, raw: number): BundleModel {

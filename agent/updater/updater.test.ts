@@ -7,14 +7,10 @@ import { buildHeartbeat, sendHeartbeat } from "./heartbeat.ts";
 import { pollOnce } from "./poll.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
-import { registryWith, testUpdater } from "./testing.ts";
+import { registryWith, testUpdater } from "./testing/harness.ts";
 
 const inCanary = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") < 50)!;
 const outside = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") >= 50)!;
-const until = async (cond: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await Bun.sleep(10);
-  expect(cond()).toBe(true);
-};
 
 describe("ModelUpdater against an in-process registry", () => {
   test("fallback first; v1 from stable is switched in, accepted after its probation rounds and remembered", async () => {

@@ -1,7 +1,7 @@
 /** One behaviour suite, run against the memory and the disk buffer. */
 import { describe, expect, test } from "bun:test";
 import { BufferError, type RecordBuffer } from "./buffer.ts";
-import { BUFFER_FACTORIES, seqs, testRecord, testRecords } from "./testing.ts";
+import { BUFFER_FACTORIES, seqs, testRecord, testRecords } from "./testing/fixtures.ts";
 
 const SIZE = JSON.stringify(testRecord(100).doc).length + 9;
 /** Room for about 40 records. */

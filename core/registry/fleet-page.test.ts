@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Heartbeat } from "../../models/registry/heartbeat.ts";
-import { AGT, PUB, testRegistry, trainedEnvelope } from "./testing.ts";
+import { AGT, PUB, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];

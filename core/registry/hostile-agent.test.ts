@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import type { FleetView, Heartbeat } from "../../models/registry/heartbeat.ts";
 import type { Resolution } from "../../models/registry/protocol.ts";
 import { bucketOf } from "./rollout.ts";
-import { AGT, testRegistry, trainedEnvelope } from "./testing.ts";
+import { AGT, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const hb = (over: Partial<Heartbeat> = {}): Heartbeat => ({
   agent_id: "edge-01", host: "h1", agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 60, points_per_s: 100,
@@ -149,7 +149,7 @@ describe("fleet flood: 20 000 made-up agent ids", () => {
     const r = await canaryRegistry();
     for (let i = 0; i < 250; i++) await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `p-${String(i).padStart(3, "0")}`, host: `p${i}` }), token: AGT });
     const seen: string[] = [];
-    let cursor: string | null | undefined = undefined;
+    let cursor: string | null | undefined;
     do {
       const q: string = `/v1/fleet?limit=60${cursor ? `&cursor=${cursor}` : ""}`;
       const v = (await (await r.req("GET", q)).json()) as FleetView;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Heartbeat } from "../../models/registry/heartbeat.ts";
 import { bucketOf } from "./rollout.ts";
 import { startRegistryServer, type RunningRegistry } from "./server.ts";
-import { trainedEnvelope } from "./testing.ts";
+import { trainedEnvelope } from "./testing/fixtures.ts";
 
 const PUB = "pub_hostile";
 const AGT = "agt_hostile";

@@ -9,7 +9,7 @@ import { importPublicKey } from "../../models/registry/signature.ts";
 import { tokenFileName } from "./bootstrap.ts";
 import { startRegistryServer, type RunningRegistry } from "./server.ts";
 import { generateSigningKey } from "./signing/keys.ts";
-import { trainedEnvelope } from "./testing.ts";
+import { trainedEnvelope } from "./testing/fixtures.ts";
 
 const running: RunningRegistry[] = [];
 afterAll(async () => {

@@ -64,7 +64,8 @@ export function holderAlive(pid: number, start: string | undefined, procRoot = "
 function overwrite(path: string, text: string): void {
   if (lstatSync(path).isSymbolicLink()) {
     rmSync(path);
-    return symlinkSync(text.trim(), path);
+    symlinkSync(text.trim(), path);
+    return;
   }
   const fd = openSync(path, "r+");
   try {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { MetricSample, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { BundleModel } from "../../models/bundle-model.ts";
-import { RobustZScore } from "../../models/detectors/robust-zscore.ts";
+import { RobustZScore } from "../../models/detectors/robust-zscore/robust-zscore.ts";
 import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";

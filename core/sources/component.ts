@@ -4,7 +4,7 @@
  * config (camelCase, milliseconds, absolute paths) and the factory. `catalog.ts` lists them.
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 import type { ExampleBlock } from "../config/example.ts";
 import type { Source } from "./source.ts";
 

@@ -20,7 +20,7 @@ function timestampOf(raw: unknown, file: string, line: number): number {
   return t;
 }
 
-function valueOf(raw: unknown, file: string, line: number): number {
+function numberOf(raw: unknown, file: string, line: number): number {
   if (raw === null) return NaN;
   if (raw === undefined) throw new DataError(file, 'missing "value" (use null for a gap)', line);
   if (typeof raw === "number") {
@@ -72,7 +72,7 @@ export function parseSeriesJsonl(text: string, file: string, options: ReadOption
     }
     let v: number;
     try {
-      v = valueOf(r.value, file, lineNo);
+      v = numberOf(r.value, file, lineNo);
     } catch (err) {
       if (options.strictRows) throw err;
       v = out.value("nan", lineNo);

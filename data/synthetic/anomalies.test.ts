@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ANOMALY_TYPES } from "../types.ts";
 import { earliestStart, injectAnomaly, MIN_GAP, planAnomalies, type Canvas } from "./anomalies.ts";
-import { createRng } from "./rng.ts";
+import { createRng } from "../random.ts";
 
 describe("planAnomalies", () => {
   test("respects lead-in, bounds, spacing and non-overlap", () => {

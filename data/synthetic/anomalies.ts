@@ -7,7 +7,7 @@
  * scale, stuck / missing ranges); the generator composes the final values from it.
  */
 import { ANOMALY_TYPES, type AnomalyType } from "../types.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../random.ts";
 
 /** Minimum number of untouched points between two anomalies of one series. */
 export const MIN_GAP = 50;

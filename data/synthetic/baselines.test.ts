@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { BASELINE_KINDS } from "../types.ts";
 import { generateBaseline } from "./baselines.ts";
-import { createRng } from "./rng.ts";
+import { createRng } from "../random.ts";
 
 const std = (a: Float64Array): number => {
   const m = a.reduce((x, y) => x + y, 0) / a.length;

@@ -8,7 +8,7 @@
  * the anomalies are injected.
  */
 import type { BaselineKind } from "../types.ts";
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../random.ts";
 
 /** A generated baseline and the parameters that produced it. */
 export interface Baseline {

@@ -5,7 +5,7 @@
  * change when others are added; which series carry anomalies is drawn from the seed alone.
  */
 import type { AnomalyRecord, GeneratorParams, Series, SeriesMeta, SyntheticDataset } from "../types.ts";
-import { createRng, mixSeed, type Rng } from "./rng.ts";
+import { createRng, mixSeed, type Rng } from "../random.ts";
 import { generateSeries } from "./series.ts";
 
 /** Options of {@link generateDataset}; every field has a default. */

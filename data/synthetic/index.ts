@@ -9,4 +9,4 @@ export { generateDataset, resolveParams, GENERATE_DEFAULTS, MIN_POINTS, type Gen
 export { generateSeries, type GeneratedSeries } from "./series.ts";
 export { generateBaseline, type Baseline, type BaselineOptions } from "./baselines.ts";
 export { planAnomalies, injectAnomaly, earliestStart, MIN_GAP, type PlannedAnomaly, type Canvas } from "./anomalies.ts";
-export { createRng, mixSeed, type Rng } from "./rng.ts";
+export { createRng, mixSeed, type Rng } from "../random.ts";

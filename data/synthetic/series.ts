@@ -5,7 +5,7 @@ import { formatIso } from "../time.ts";
 import { BASELINE_KINDS, type GeneratorParams, type InjectedAnomaly, type Series, type SeriesMeta } from "../types.ts";
 import { injectAnomaly, planAnomalies, type Canvas } from "./anomalies.ts";
 import { generateBaseline } from "./baselines.ts";
-import { createRng, mixSeed } from "./rng.ts";
+import { createRng, mixSeed } from "../random.ts";
 
 /** Compose observed values: max(signal + noise + offset, 0), then stuck ranges. */
 function compose(signal: Float64Array, c: Canvas): Float64Array {

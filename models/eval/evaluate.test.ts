@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { evaluate, flagPoints } from "./evaluate.ts";
-import { labelsWith, record, series } from "./fixtures.ts";
+import { labelsWith, record, series } from "./testing/fixtures.ts";
 
 describe("evaluate", () => {
   test("a perfect detector scores 1.0 everywhere", () => {

@@ -1,10 +1,10 @@
 import { expect, test } from "bun:test";
 import { evaluate } from "./evaluate.ts";
-import { mulberry32 } from "./fixtures.ts";
+import { createRng } from "../../data/random.ts";
 import type { SeriesEval } from "./types.ts";
 
 test("evaluate handles 1.5M points quickly (timing printed, loose bound)", () => {
-  const rand = mulberry32(1);
+  const rand = createRng(1).next;
   const perSeries = 1500;
   const series: SeriesEval[] = Array.from({ length: 1000 }, (_, k) => {
     const labels = new Uint8Array(perSeries);

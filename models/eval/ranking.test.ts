@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { evaluate } from "./evaluate.ts";
-import { mulberry32, series } from "./fixtures.ts";
+import { createRng } from "../../data/random.ts";
+import { series } from "./testing/fixtures.ts";
 import { rankingMetrics } from "./ranking.ts";
 
 /** Brute force: every distinct score is a threshold; ROC over all pairs. */
@@ -34,7 +35,7 @@ function brute(scores: number[], labels: number[]): { ap: number; auc: number } 
 
 describe("rankingMetrics", () => {
   test("matches brute force on random tied data (fixed seed)", () => {
-    const rand = mulberry32(42);
+    const rand = createRng(42).next;
     for (let trial = 0; trial < 20; trial++) {
       const n = 50 + Math.floor(rand() * 300);
       const levels = 2 + Math.floor(rand() * 30); // few levels => many ties

@@ -3,13 +3,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluate } from "./evaluate.ts";
-import { mulberry32, record, series } from "./fixtures.ts";
+import { createRng } from "../../data/random.ts";
+import { record, series } from "./testing/fixtures.ts";
 import { renderReport, writeReport, type ReportModel } from "./report.ts";
 import type { AnomalyRecord } from "../../data/types.ts";
 
 /** 30 series × 1440 points (20 anomalous), scored by 3 noisy models. */
 function fixture(): { models: ReportModel[]; anomalies: AnomalyRecord[] } {
-  const rand = mulberry32(7);
+  const rand = createRng(7).next;
   const n = 1440;
   const anomalies: AnomalyRecord[] = [];
   const base = Array.from({ length: 30 }, (_, k) => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { evaluate } from "./evaluate.ts";
-import { labelsWith, record, series } from "./fixtures.ts";
+import { labelsWith, record, series } from "./testing/fixtures.ts";
 import { alignColumns, formatComparisonTable } from "./table.ts";
 
 const labels = labelsWith(20, [[3, 5], [12, 13]]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { labelsWith, record } from "./fixtures.ts";
+import { labelsWith, record } from "./testing/fixtures.ts";
 import { groupBySeries, labelledWindows, windowsFromLabels } from "./windows.ts";
 
 describe("windows", () => {

@@ -1,6 +1,6 @@
 import type { FeatureSpec } from "./spec.ts";
 import { featureWidth } from "./spec.ts";
-import { median as medianOf } from "../detectors/scale.ts";
+import { median as medianOf } from "../detectors/shared/scale.ts";
 
 /** E|x_t - x_{t-1}| for i.i.d. N(0, σ²) noise is 2σ/√π; dividing by it turns the scale into σ. */
 const ABS_DIFF_TO_SIGMA = 2 / Math.sqrt(Math.PI);
@@ -257,7 +257,7 @@ export function replaceSorted(a: Float64Array, n: number, leaving: number, enter
   return i;
 }
 
-/** Median of `a` (reorders `a`): the shared quickselect of `models/detectors/scale.ts`. */
+/** Median of `a` (reorders `a`): the shared quickselect of `models/detectors/shared/scale.ts`. */
 export function median(a: Float64Array): number {
   return medianOf(a, a.length);
 }

@@ -1,8 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { AdaptiveDetector, FOLLOW_DAMPING } from "./adaptive.ts";
-import { createRng } from "../../data/synthetic/rng.ts";
-
-const mulberry32 = (seed: number) => createRng(seed).next;
+import { createRng } from "../../data/random.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5);
@@ -37,7 +35,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("a persistent level shift alarms once at its onset and becomes the new normal within the window", async () => {
-    const r = mulberry32(1);
+    const r = createRng(1).next;
     const v = Float64Array.from({ length: 3000 }, (_, i) => (i >= 2000 ? 20 : 10) + gaussian(r));
     const s = await score(v);
     const a = alarms(s, 1500);
@@ -51,7 +49,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("a spike alarms once and does not drag the following points over the threshold", async () => {
-    const r = mulberry32(2);
+    const r = createRng(2).next;
     const v = Float64Array.from({ length: 2500 }, () => 100 + 2 * gaussian(r));
     v[2000] = 160;
     const s = await score(v);
@@ -60,7 +58,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("a recurring event becomes normal: a nightly spike stops alarming after a few nights", async () => {
-    const r = mulberry32(3);
+    const r = createRng(3).next;
     const step = 5 * MIN;
     const perDay = 288;
     const v = Float64Array.from({ length: perDay * 14 }, (_, i) => 1 + 0.05 * gaussian(r) + (i % perDay === 40 ? 10 : 0));
@@ -72,7 +70,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("a run of missing samples alarms once at its start", async () => {
-    const r = mulberry32(4);
+    const r = createRng(4).next;
     const v = Float64Array.from({ length: 1500 }, () => 5 + gaussian(r));
     for (let i = 1200; i < 1230; i++) v[i] = Number.NaN;
     const s = await score(v);
@@ -83,7 +81,7 @@ describe("online:default (adaptive)", () => {
   test("one threshold, one false-alarm rate: Gaussian gauge, square wave, bursty count and 0/1 flag", async () => {
     const days = 20;
     const n = days * 1440;
-    const r = mulberry32(5);
+    const r = createRng(5).next;
     const gauge = Float64Array.from({ length: n }, () => 50 + 5 * gaussian(r));
     const square = Float64Array.from({ length: n }, (_, i) => (Math.floor(i / 90) % 2 ? 10 : 0));
     const bursty = Float64Array.from({ length: n }, () => (r() < 0.05 ? Math.round(200 * -Math.log(1 - r())) : 0));
@@ -103,7 +101,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("scoreTick gives the same scores as scoreSeries, with timestamps", async () => {
-    const r = mulberry32(6);
+    const r = createRng(6).next;
     const n = 3000;
     const series = [0, 1, 2].map((k) => Float64Array.from({ length: n }, (_, i) => k * 10 + Math.sin(i / 50) + 0.1 * gaussian(r) + (i === 2500 ? 5 : 0)));
     const t = times(n);

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { createOnlineModel, onlineRef } from "./default.ts";
+import { createRng } from "../../data/random.ts";
 
 test("online refs carry alarms_per_day; bad ones are refused by name", () => {
   expect(onlineRef("default")).toBe("online:default");
@@ -16,8 +17,7 @@ test("online refs carry alarms_per_day; bad ones are refused by name", () => {
 test("more alarms per day flag more of the same data", async () => {
   const n = 20_000;
   let x = 0;
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = createRng(7).next;
   const v = Float64Array.from({ length: n }, () => (x += rand() - 0.5 + (rand() < 0.002 ? 8 : 0)));
   const t = Float64Array.from({ length: n }, (_, i) => i * 60_000);
   const count = async (ref: string) => (await createOnlineModel(ref).scoreSeries([v], [t]))[0].filter((s) => s >= 0.5).length;

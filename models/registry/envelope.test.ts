@@ -62,9 +62,9 @@ describe("unpackEnvelope", () => {
     const badVersion = envelope();
     badVersion.manifest.version = "1/2";
     expect(refusal(badVersion).code).toBe("invalid_manifest");
-    const escape = envelope();
-    escape.manifest.files[0].path = "../../w.bin";
-    expect(refusal(escape).reason).toContain("files.0.path");
+    const traversal = envelope();
+    traversal.manifest.files[0].path = "../../w.bin";
+    expect(refusal(traversal).reason).toContain("files.0.path");
   });
 
   test("a manifest that lies about a file → 422", () => {

@@ -29,8 +29,3 @@ export function bundlePathProblem(path: string): string | undefined {
   if (path === MANIFEST_FILE) return `${MANIFEST_FILE} is the manifest itself`;
   return undefined;
 }
-
-/** True when {@link bundlePathProblem} finds nothing. */
-export function isSafeBundlePath(path: string): boolean {
-  return bundlePathProblem(path) === undefined;
-}

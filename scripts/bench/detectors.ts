@@ -9,8 +9,8 @@
  *     bun scripts/bench/detectors.ts [--batch 65536] [--single 2000] [--repeat 5] [--no-pin]
  */
 import type { Detector, DetectorKind, WindowBatch } from "../../models/detector.ts";
-import { DenseAutoencoder } from "../../models/detectors/autoencoder.ts";
-import { createDetector } from "../../models/detectors/registry.ts";
+import type { DenseAutoencoder } from "../../models/detectors/autoencoder/autoencoder.ts";
+import { createDetector } from "../../models/detectors/catalog.ts";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { defaultFeatureSpec } from "../../models/features/spec.ts";
 import type { ScoringModel } from "../../models/model.ts";

@@ -7,10 +7,10 @@
  *     bun scripts/bench/iforest.ts [--rows 200000] [--repeat 3]
  */
 import type { WindowBatch } from "../../models/detector.ts";
-import { averagePathLength, type ForestArrays } from "../../models/detectors/iforest-arrays.ts";
-import { IsolationForest } from "../../models/detectors/isolation-forest.ts";
-import { RobustZScore } from "../../models/detectors/robust-zscore.ts";
-import { gaussianBatch } from "../../models/detectors/test-data.ts";
+import { averagePathLength, type ForestArrays } from "../../models/detectors/isolation-forest/iforest-arrays.ts";
+import { IsolationForest } from "../../models/detectors/isolation-forest/isolation-forest.ts";
+import { RobustZScore } from "../../models/detectors/robust-zscore/robust-zscore.ts";
+import { gaussianBatch } from "../../models/detectors/testing/test-data.ts";
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);

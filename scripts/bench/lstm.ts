@@ -8,7 +8,7 @@
  *
  *     bun scripts/bench/lstm.ts [--repeat 3] [--no-pin]
  */
-import { LstmAutoencoder, type LstmScorePath } from "../../models/detectors/lstm-autoencoder.ts";
+import { LstmAutoencoder, type LstmScorePath } from "../../models/detectors/lstm-autoencoder/lstm-autoencoder.ts";
 import { initTf } from "../../models/tfjs/backend.ts";
 import { arg, conditions, fmtRate, measure, pinToOneCore, realisticWindows, rows, table } from "./harness.ts";
 

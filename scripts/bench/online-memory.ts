@@ -8,12 +8,12 @@
  *     bun scripts/bench/online-memory.ts [--samples 100] [--no-pin]
  */
 import { heapStats } from "bun:jsc";
-import { DenseAutoencoder } from "../../models/detectors/autoencoder.ts";
+import { DenseAutoencoder } from "../../models/detectors/autoencoder/autoencoder.ts";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { defaultFeatureSpec } from "../../models/features/spec.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { createOnlineModel } from "../../models/online/default.ts";
-import { Prng } from "../../models/detectors/prng.ts";
+import { createRng } from "../../data/random.ts";
 import { arg, conditions, pinToOneCore, table } from "./harness.ts";
 
 const SAMPLES = arg("samples", 100);
@@ -36,10 +36,10 @@ function snapshot(): Snapshot {
 
 /** Feeds `samples` ticks of noisy seasonal values to every state. */
 async function feed(model: ScoringModel, states: SeriesState[], samples: number): Promise<void> {
-  const rng = new Prng(1);
+  const rng = createRng(1);
   const tick = new Float64Array(states.length);
   for (let t = 0; t < samples; t++) {
-    for (let i = 0; i < states.length; i++) tick[i] = 10 + Math.sin((t + i) / 20) + rng.nextFloat();
+    for (let i = 0; i < states.length; i++) tick[i] = 10 + Math.sin((t + i) / 20) + rng.next();
     await model.scoreTick(states, tick);
   }
 }

@@ -3,7 +3,7 @@
  * the discrete-event simulation of a fleet picking up a pushed version.
  */
 import type { Hono } from "hono";
-import { createRng } from "../../data/synthetic/rng.ts";
+import { createRng } from "../../data/random.ts";
 import type { Heartbeat } from "../../models/registry/heartbeat.ts";
 
 /** A realistic heartbeat of agent `i`. */

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { createRegistryApp } from "../../core/registry/app.ts";
 import { startRegistryServer } from "../../core/registry/server.ts";
 import { createRegistryStore } from "../../core/registry/store/index.ts";
-import { trainedEnvelope } from "../../core/registry/testing.ts";
+import { trainedEnvelope } from "../../core/registry/testing/fixtures.ts";
 import { arg, conditions, si, table } from "./harness.ts";
 import { rawLoad } from "./http-load.ts";
 import { fleetHeartbeats, heartbeat, load, pct, simulateAdoption } from "./registry-sim.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BufferError } from "../buffer.ts";
-import { seqs, testRecords } from "../testing.ts";
+import { seqs, testRecords } from "../testing/fixtures.ts";
 import { DiskBuffer, type DiskBufferOptions } from "./disk.ts";
 import { FORMAT_VERSION, SegmentVersionError } from "./format.ts";
 

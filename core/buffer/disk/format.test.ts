@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { testRecord } from "../testing.ts";
+import { testRecord } from "../testing/fixtures.ts";
 import { bytesOf, crc32, decodeFrame, decodeHeader, encodeFrames, encodeHeader, FORMAT_VERSION, frameSize, HEADER_BYTES, SegmentVersionError } from "./format.ts";
 
 test("crc32 is the IEEE/zlib CRC-32", () => {

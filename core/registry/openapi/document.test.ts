@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { testRegistry } from "../testing.ts";
+import { testRegistry } from "../testing/fixtures.ts";
 import { openApiDocument } from "./document.ts";
 
 const METHODS = ["get", "put", "post", "delete", "patch"];

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Resolution } from "../../../models/registry/protocol.ts";
 import { bucketOf } from "../rollout.ts";
-import { AGT, testRegistry, trainedEnvelope } from "../testing.ts";
+import { AGT, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 async function withVersions(...versions: string[]) {
   const r = testRegistry();

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { FleetView, Heartbeat } from "../../../models/registry/heartbeat.ts";
 import type { RegistryEvent, Resolution } from "../../../models/registry/protocol.ts";
 import { renderFleetBody } from "../fleet/render.ts";
-import { AGT, PUB, testRegistry, trainedEnvelope } from "../testing.ts";
+import { AGT, PUB, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 const hb = (over: Partial<Heartbeat> = {}): Heartbeat => ({
   agent_id: "edge-01", host: "h1", agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 60, points_per_s: 100,

@@ -12,7 +12,7 @@ import { readBundle, sha256Hex } from "../../../models/format/bundle.ts";
 import { unpackEnvelope } from "../../../models/registry/envelope.ts";
 import { installBundle } from "../../../models/registry/install.ts";
 import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
-import { testRegistry, trainedEnvelope } from "../testing.ts";
+import { testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 let base: BundleEnvelope;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { unpackEnvelope } from "../../../models/registry/envelope.ts";
 import { importPublicKey, verifyManifestSignature } from "../../../models/registry/signature.ts";
 import { generateSigningKey, loadSigner } from "../signing/keys.ts";
-import { AGT, testRegistry, trainedEnvelope } from "../testing.ts";
+import { AGT, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 test("models, versions, a version's manifest and the bundle (ETag → 304) are readable with an agent token", async () => {
   const { req } = testRegistry();

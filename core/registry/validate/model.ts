@@ -1,6 +1,6 @@
 import { BundleModel } from "../../../models/bundle-model.ts";
 import type { DetectorKind } from "../../../models/detector.ts";
-import { loadDetector } from "../../../models/detectors/registry.ts";
+import { loadDetector } from "../../../models/detectors/catalog.ts";
 import { featureWidth, FeatureSpecSchema } from "../../../models/features/spec.ts";
 import type { Manifest } from "../../../models/format/manifest.ts";
 

@@ -17,7 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, HttpConnection, errors } from "@elastic/elasticsearch";
-import { makeBatch, makePoint } from "../shared/testing.ts";
+import { makeBatch, makePoint } from "../testing/records.ts";
 import { createSearchClient, detectSearchFlavor } from "./client.ts";
 import { createElasticsearchSink, type ElasticsearchSinkOptions } from "./sink.ts";
 import { startEsEmulator, type EsEmulator } from "./testing/es-emulator/index.ts";

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OutRecord } from "../../events.ts";
-import { deadPort, makeBatch } from "../shared/testing.ts";
+import { deadPort, makeBatch } from "../testing/records.ts";
 import { createElasticsearchSink } from "./sink.ts";
 
 type Doc = OutRecord["doc"];

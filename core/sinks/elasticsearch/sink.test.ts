@@ -1,14 +1,14 @@
 /**
  * Elasticsearch sink against a REAL OpenSearch node (`npm run services:up`, OpenSearch 2.19).
  * Fails, not skips, when it is down. Override the URL with OPENSEARCH_URL. The checks themselves
- * are in sink.checks.ts, shared with agent/e2e/opensearch3.test.ts (a private OpenSearch 3.x node).
+ * are in testing/sink-checks.ts, shared with agent/e2e/opensearch3.test.ts (a private OpenSearch 3.x node).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deadPort, makeBatch } from "../shared/testing.ts";
-import { describeSinkAgainst } from "./sink.checks.ts";
+import { deadPort, makeBatch } from "../testing/records.ts";
+import { describeSinkAgainst } from "./testing/sink-checks.ts";
 import { createElasticsearchSink } from "./sink.ts";
 
 const URL_ = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";

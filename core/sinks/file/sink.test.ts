@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeBatch } from "../shared/testing.ts";
+import { makeBatch } from "../testing/records.ts";
 import { createFileSink } from "./sink.ts";
 
 let dir: string;

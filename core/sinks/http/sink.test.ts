@@ -4,7 +4,7 @@ import { MemoryBuffer } from "../../buffer/memory.ts";
 import type { OutRecord } from "../../events.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
 import { SinkDriver } from "../driver.ts";
-import { deadPort, makeBatch, makePoint } from "../shared/testing.ts";
+import { deadPort, makeBatch, makePoint } from "../testing/records.ts";
 import { createHttpSink, NDJSON_CONTENT_TYPE } from "./sink.ts";
 
 /** One request the test server got: method, headers, body lines (gunzipped when gzip). */
@@ -125,7 +125,7 @@ describe("createHttpSink against a real HTTP server", () => {
   });
 
   test("a failure in the middle of a split retries the rest unsent", async () => {
-    const s = serve((g, n) => (n === 1 ? new Response(null, { status: 413 }) : n === 2 ? new Response("ok") : new Response(null, { status: 503 })));
+    const s = serve((_g, n) => (n === 1 ? new Response(null, { status: 413 }) : n === 2 ? new Response("ok") : new Response(null, { status: 503 })));
     const batch = makeBatch("edge", 8);
     const r = await createHttpSink({ id: "hook", url: s.url }).send(batch);
     expect(r.delivered).toBe(4);

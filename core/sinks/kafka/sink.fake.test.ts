@@ -1,7 +1,7 @@
 /** Kafka sink behaviour with a scripted fake kafkajs (no broker needed). */
 import { describe, expect, test } from "bun:test";
 import { KafkaJSError, KafkaJSNonRetriableError, KafkaJSProtocolError, type Kafka, type ProducerBatch } from "kafkajs";
-import { makeBatch } from "../shared/testing.ts";
+import { makeBatch } from "../testing/records.ts";
 import { createKafkaSink } from "./sink.ts";
 
 type Script = (batch: ProducerBatch) => void;

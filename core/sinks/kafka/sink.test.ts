@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Admin, Kafka } from "kafkajs";
 import type { OutRecord } from "../../events.ts";
-import { deadPort, makeBatch, requireTcp } from "../shared/testing.ts";
+import { deadPort, makeBatch, requireTcp } from "../testing/records.ts";
 import { createKafka, type KafkaLogRecord } from "./client.ts";
 import { createKafkaSink } from "./sink.ts";
 

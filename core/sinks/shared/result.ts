@@ -20,16 +20,6 @@ export function countError(result: SendResult, type: string, n = 1): void {
   result.errors[type] = (result.errors[type] ?? 0) + n;
 }
 
-/** Merges `from` into `into` (counts added, arrays appended, the first halt reason kept). */
-export function mergeResult(into: SendResult, from: SendResult): SendResult {
-  into.delivered += from.delivered;
-  into.retry.push(...from.retry);
-  into.dead.push(...from.dead);
-  for (const [k, v] of Object.entries(from.errors)) countError(into, k, v);
-  if (from.halt !== undefined && into.halt === undefined) into.halt = from.halt;
-  return into;
-}
-
 /** The message of anything thrown, without throwing itself. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { makeAnomaly, makeBatch, makePoint } from "../shared/testing.ts";
+import { makeAnomaly, makeBatch, makePoint } from "../testing/records.ts";
 import { formatPretty } from "./format.ts";
 import { createStdoutSink, type LineOutput } from "./sink.ts";
 

@@ -12,6 +12,7 @@ import { formatPretty } from "./format.ts";
 /** The part of a writable stream the sink uses (`process.stdout` fits). */
 export interface LineOutput {
   /** Returns false when the stream buffer is full (then the sink waits for `drain`). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: mirrors Writable.write, whose stand-ins may return nothing
   write(chunk: string): boolean | void;
   once?(event: "drain", listener: () => void): unknown;
 }

@@ -42,7 +42,7 @@ export interface Mount {
 }
 
 /** Undo the octal escapes of the mount table (`\040` is a space). */
-function unescape(s: string): string {
+function unescapeMount(s: string): string {
   return s.includes("\\") ? s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) : s;
 }
 
@@ -63,10 +63,10 @@ export function parseMounts(round: Round, text: string, file: string, typeExclud
       round.parseError(file, `line ${i + 1}: expected >= 4 fields, got ${tok.length}`);
       continue;
     }
-    const mountpoint = unescape(tok[1]);
+    const mountpoint = unescapeMount(tok[1]);
     if (typeExclude.test(tok[2]) || pathExclude.test(mountpoint)) continue;
     byPath.delete(mountpoint);
-    byPath.set(mountpoint, { device: unescape(tok[0]), mountpoint, fstype: tok[2] });
+    byPath.set(mountpoint, { device: unescapeMount(tok[0]), mountpoint, fstype: tok[2] });
   }
   return [...byPath.values()];
 }
