@@ -67,6 +67,20 @@ describe("unpackEnvelope", () => {
     expect(refusal(traversal).reason).toContain("files.0.path");
   });
 
+  test("object-prototype names are not paths: __proto__ / constructor are refused, never looked up on the prototype", () => {
+    for (const name of ["__proto__", "constructor", "a/prototype"]) {
+      const files = new Map([[name, fileA]]);
+      const env = JSON.parse(JSON.stringify(packBundle({ manifest: manifest({}), files })));
+      env.manifest.files = [{ path: name, sha256: sha256Hex(fileA), bytes: fileA.byteLength }];
+      expect(Object.keys(env.files)).toEqual([name]); // packed as an own key
+      expect(refusal(env).code).toBe("invalid_manifest");
+    }
+    // a listed "toString" with no such file is missing, not Object.prototype.toString
+    const env = envelope();
+    env.manifest.files.push({ path: "toString", sha256: sha256Hex(fileA), bytes: fileA.byteLength });
+    expect(refusal(env).code).toBe("missing_file");
+  });
+
   test("a manifest that lies about a file → 422", () => {
     const sha = envelope();
     sha.files["w.bin"] = Buffer.from("weights weights weightZ").toString("base64");

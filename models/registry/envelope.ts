@@ -96,8 +96,8 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
   }
   const files = new Map<string, Uint8Array>();
   for (const entry of manifest.files) {
-    const b64 = env.files[entry.path];
-    if (b64 === undefined) throw new EnvelopeError(422, "missing_file", `manifest lists ${entry.path}, which is not in the upload`);
+    const b64 = Object.hasOwn(env.files, entry.path) ? env.files[entry.path] : undefined;
+    if (typeof b64 !== "string") throw new EnvelopeError(422, "missing_file", `manifest lists ${entry.path}, which is not in the upload`);
     const data = new Uint8Array(Buffer.from(b64, "base64"));
     if (data.byteLength !== entry.bytes) {
       throw new EnvelopeError(422, "size_mismatch", `file ${entry.path} has ${data.byteLength} bytes; the manifest says ${entry.bytes} (truncated?)`);
@@ -119,7 +119,8 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
  */
 export function packBundle(bundle: { manifest: Manifest | Record<string, unknown>; files: Map<string, Uint8Array> }, signature?: Signature): BundleEnvelope {
   const files: Record<string, string> = {};
-  for (const [path, data] of bundle.files) files[path] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64");
+  // defineProperty: a path such as "__proto__" must become an own key, not the object's prototype
+  for (const [path, data] of bundle.files) Object.defineProperty(files, path, { enumerable: true, writable: true, configurable: true, value: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") });
   const env: BundleEnvelope = { format: ENVELOPE_FORMAT, manifest: bundle.manifest as Record<string, unknown>, files };
   if (signature) env.signature = signature;
   return env;

@@ -25,6 +25,10 @@ export function bundlePathProblem(path: string): string | undefined {
   const segments = path.split("/");
   if (segments.length > BUNDLE_PATH_LIMITS.depth) return `deeper than ${BUNDLE_PATH_LIMITS.depth} directories`;
   const bad = segments.find((s) => !SEGMENT.test(s));
+  if (bad === undefined) {
+    const special = segments.find((s) => s === "__proto__" || s === "constructor" || s === "prototype");
+    if (special !== undefined) return `segment ${JSON.stringify(special)} is a reserved name`;
+  }
   if (bad !== undefined) return `segment ${JSON.stringify(bad)} is not 1–64 of letters, digits, '.', '_', '-' (not starting with '.')`;
   if (path === MANIFEST_FILE) return `${MANIFEST_FILE} is the manifest itself`;
   return undefined;
