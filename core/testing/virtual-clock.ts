@@ -5,6 +5,9 @@
  * @module
  */
 import type { Clock, TimerHandle } from "../runtime/clock.ts";
+import { settle } from "./wait-for.ts";
+
+export { settle };
 
 interface Timer {
   at: number;
@@ -18,11 +21,6 @@ export class VirtualTimeoutError extends Error {
     super(message);
     this.name = "VirtualTimeoutError";
   }
-}
-
-/** Lets every queued promise job and immediate run (`rounds` turns of the event loop). */
-export async function settle(rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -3,6 +3,11 @@
  * @module
  */
 
+/** Lets every queued promise job and immediate run (`rounds` turns of the event loop); no timer, no wall-clock wait. */
+export async function settle(rounds = 4): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Thrown by {@link waitFor} when the condition did not hold in time. */
 export class WaitForTimeoutError extends Error {
   constructor(message: string) {
