@@ -8,11 +8,12 @@ import { pollOnce } from "./poll.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
 import { registryWith, testUpdater } from "./testing.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const inCanary = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") < 50)!;
 const outside = Array.from({ length: 200 }, (_, i) => `edge-${i}`).find((a) => bucketOf(a, "m") >= 50)!;
 const until = async (cond: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await Bun.sleep(10);
+  await waitFor(cond, { timeoutMs: ms }).catch(() => {}); // asserted below, with the test's own message
   expect(cond()).toBe(true);
 };
 
