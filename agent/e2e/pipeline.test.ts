@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKafka } from "../../core/sinks/kafka/client.ts";
 import { createSearchClient } from "../../core/sinks/elasticsearch/client.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const MAIN = join(import.meta.dir, "../main.ts");
 const RUN = `e2e${Date.now().toString(36)}`;
@@ -35,18 +36,13 @@ async function consumeAll(topics: string[], expected: number, timeoutMs = 30_000
   let n = 0;
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    void consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        got.get(topic)!.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
-        if (++n >= expected) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
+  void consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      got.get(topic)!.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
+      n++;
+    },
   });
+  await waitFor(() => n >= expected, { timeoutMs }).catch(() => {}); // the caller checks what arrived
   await consumer.disconnect();
   return got;
 }
@@ -116,13 +112,8 @@ describe("agent run → Kafka and OpenSearch", () => {
       env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:9092", ELASTICSEARCH_HOST: "127.0.0.1:9200" },
     });
     const points = fileRecords.filter((r) => r.event.kind === "metric").map((r) => r.agent.seq);
-    const deadline = Date.now() + 40_000;
     let inEs: number[] = [];
-    while (Date.now() < deadline) {
-      await Bun.sleep(1000);
-      inEs = await allSeqs(index).catch(() => []);
-      if (inEs.length >= points.length) break;
-    }
+    await waitFor(async () => (inEs = await allSeqs(index).catch(() => [])).length >= points.length, { timeoutMs: 40_000, everyMs: 250 }).catch(() => {}); // asserted below
     p.kill("SIGTERM");
     expect(await p.exited).toBe(0);
     expect(inEs.length).toBe(points.length);

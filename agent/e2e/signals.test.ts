@@ -6,6 +6,7 @@ import { expect, test } from "bun:test";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const MAIN = join(import.meta.dir, "../main.ts");
 
@@ -20,6 +21,16 @@ ${extraSink}
 server: { enabled: false }
 `;
 
+/** Collects a stream's text as it arrives (`done` resolves at its end). */
+function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Promise<void> } {
+  const out = { text: "", done: Promise.resolve() };
+  const decoder = new TextDecoder();
+  out.done = (async () => {
+    for await (const chunk of stream) out.text += decoder.decode(chunk, { stream: true });
+  })();
+  return out;
+}
+
 async function lines(path: string): Promise<{ agent: { seq: number } }[]> {
   const text = await readFile(path, "utf8").catch(() => "");
   return text.trim() ? text.trim().split("\n").map((l) => JSON.parse(l)) : [];
@@ -30,13 +41,18 @@ test("SIGHUP reloads the config without losing points; SIGTERM flushes and exits
   const file = join(dir, "agent.yaml");
   await writeFile(file, config(dir));
   const p = Bun.spawn([process.execPath, MAIN, "run", "--config", file], { stdout: "pipe", stderr: "pipe" });
-  await Bun.sleep(2500);
+  const err = collect(p.stderr);
+  await waitFor(async () => (await lines(join(dir, "a.jsonl"))).length >= 100, { timeoutMs: 15_000, what: "100 records in a" });
   await writeFile(file, config(dir, `  - { type: file, id: b, path: ${dir}/b.jsonl, batch: { max_wait: 100ms } }`));
   p.kill("SIGHUP");
-  await Bun.sleep(2500);
+  await waitFor(async () => err.text.includes("config reloaded") && (await lines(join(dir, "b.jsonl"))).length > 50 && (await lines(join(dir, "a.jsonl"))).length > 200, {
+    timeoutMs: 15_000,
+    what: "the reload done and over 50 records in b",
+  });
   p.kill("SIGTERM");
   expect(await p.exited).toBe(0);
-  const stderr = await new Response(p.stderr).text();
+  await err.done;
+  const stderr = err.text;
   expect(stderr).toContain("config reloaded");
   const a = (await lines(join(dir, "a.jsonl"))).map((r) => r.agent.seq).sort((x, y) => x - y);
   const b = (await lines(join(dir, "b.jsonl"))).map((r) => r.agent.seq);
@@ -54,15 +70,17 @@ test("SIGHUP with a broken config keeps the running one and says why", async () 
   const file = join(dir, "agent.yaml");
   await writeFile(file, config(dir));
   const p = Bun.spawn([process.execPath, MAIN, "run", "--config", file], { stdout: "pipe", stderr: "pipe" });
-  await Bun.sleep(1500);
+  const err = collect(p.stderr);
+  await waitFor(async () => (await lines(join(dir, "a.jsonl"))).length > 0, { timeoutMs: 15_000, what: "records in a" });
   await writeFile(file, config(dir).replace("interval: 100ms", "interval: soon"));
   p.kill("SIGHUP");
-  await Bun.sleep(1500);
+  await waitFor(() => err.text.includes("keeping the running one"), { timeoutMs: 15_000, what: "the broken config refused" });
   const before = (await lines(join(dir, "a.jsonl"))).length;
-  await Bun.sleep(1000);
+  await waitFor(async () => (await lines(join(dir, "a.jsonl"))).length > before, { timeoutMs: 15_000, what: "still writing after the refused reload" });
   p.kill("SIGTERM");
   expect(await p.exited).toBe(0);
-  const stderr = await new Response(p.stderr).text();
+  await err.done;
+  const stderr = err.text;
   expect(stderr).toContain("sources[0].interval");
   expect(stderr).toContain("keeping the running one");
   expect((await lines(join(dir, "a.jsonl"))).length).toBeGreaterThan(before); // still running

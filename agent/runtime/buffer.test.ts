@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
 import { AgentRuntime, StartError } from "./agent.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const log = pino({ level: "silent" });
 
@@ -35,7 +36,11 @@ test("drop_newest with a dead sink: every dropped record is counted in /status a
   process.stdout.write = () => true; // the stdout sink prints anomalies
   try {
     await rt.start();
-    await Bun.sleep(1500);
+    const sink = (st: Status, id: string) => st.sinks.find((s) => s.id === id)!;
+    await waitFor(() => {
+      const st = rt.status() as Status;
+      return st.buffer.dropped > 0 && sink(st, "out").state === "retrying" && sink(st, "out").buffer_depth > 100;
+    }, { timeoutMs: 15_000, what: "drops while the sink is retrying" });
     const st = rt.status() as Status;
     const out = st.sinks.find((s) => s.id === "out")!;
     expect(st.buffer.type).toBe("memory");
@@ -63,7 +68,7 @@ test("a corrupt record in the disk buffer is skipped after a restart and counted
   process.stdout.write = () => true;
   try {
     await down.start();
-    await Bun.sleep(600);
+    await waitFor(() => (down.status() as Status).sinks.find((s) => s.id === "out")!.buffer_depth >= 50, { timeoutMs: 15_000, what: "a round in the disk buffer" });
     await down.stop(200);
     const bufferDir = join(dir, "var", "buffer");
     const seg = join(bufferDir, readdirSync(bufferDir).filter((n) => n.startsWith("segment-")).sort()[0]);
@@ -72,7 +77,7 @@ test("a corrupt record in the disk buffer is skipped after a restart and counted
     writeFileSync(seg, bytes);
     const up = runtime(dir, join(dir, "out.jsonl"), "{ segment_size: 1MiB, max_size: 8MiB }");
     await up.start();
-    await Bun.sleep(300);
+    await waitFor(() => (up.status() as Status).buffer.corrupt_records > 0, { timeoutMs: 15_000, what: "the corrupt record found" });
     const st = up.status() as Status;
     expect(st.buffer.corrupt_records).toBe(1);
     expect((await up.metrics()).text).toContain('agent_component_errors_total{component="buffer",error_type="corrupt_record"} 1');
@@ -110,9 +115,10 @@ buffer: { type: memory }
     );
   const rt = new AgentRuntime(config(`  - { type: file, id: a, path: ${dir}/blocker/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: gone, path: ${dir}/blocker/g.jsonl }`), log);
   await rt.start();
-  await Bun.sleep(700);
+  const st = () => rt.status() as { seq_next: number; sinks: { id: string; delivered: number }[] };
+  await waitFor(() => st().seq_next > 120, { timeoutMs: 15_000, what: "over 100 records scored" });
   await rt.reload(config(`  - { type: file, id: a, path: ${dir}/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: b, path: ${dir}/b.jsonl, batch: { max_wait: 50ms } }`));
-  await Bun.sleep(500);
+  await waitFor(() => st().sinks.every((s) => s.delivered > 0), { timeoutMs: 15_000, what: "a and b delivering" });
   await rt.stop();
   const seqs = (f: string) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l).agent.seq as number);
   const a = seqs("a.jsonl");
@@ -143,18 +149,16 @@ buffer: { type: memory, max_size: 64KiB, when_full: block }
   const rt = new AgentRuntime(config(`${dir}/blocker/a.jsonl`), log); // the sink cannot write: the buffer fills
   await rt.start();
   const status = () => rt.status() as { seq_next: number; buffer: { dropped: number }; disk: unknown };
-  const deadline = Date.now() + 10_000;
+  // Blocked: no round is scored for four intervals (the runtime shows no "blocked" flag).
   let last = -1;
-  while (Date.now() < deadline) {
-    await Bun.sleep(400);
-    if (status().seq_next === last) break; // blocked: no round is scored
-    last = status().seq_next;
-  }
+  let since = performance.now();
+  await waitFor(() => {
+    if (status().seq_next !== last) [last, since] = [status().seq_next, performance.now()];
+    return performance.now() - since >= 400;
+  }, { timeoutMs: 10_000, everyMs: 20, what: "scoring blocked by the full buffer" });
   expect(status().seq_next).toBe(last);
   await rt.reload(config(`${dir}/a.jsonl`)); // the sink works now
-  const until = Date.now() + 10_000;
-  while (status().seq_next < last + 200 && Date.now() < until) await Bun.sleep(100);
-  await Bun.sleep(300);
+  await waitFor(() => status().seq_next > last + 200, { timeoutMs: 10_000, what: "over 200 more records scored" });
   await rt.stop();
   const seqs = readFileSync(join(dir, "a.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).agent.seq as number).sort((x, y) => x - y);
   const next = JSON.parse(readFileSync(join(dir, "var", "seq.json"), "utf8")).next as number;

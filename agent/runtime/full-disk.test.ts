@@ -7,6 +7,7 @@ import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
 import { AgentRuntime } from "./agent.ts";
 import { fillUp, mountSmallTmpfs } from "../../core/runtime/testing/full-disk.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const base = mkdtempSync(join(tmpdir(), "agent-seq-gate-"));
 const small = mountSmallTmpfs(join(base, "m"), "256k");
@@ -31,7 +32,11 @@ buffer: { type: memory }
     const rt = new AgentRuntime(parseConfigText(yaml, join(base, "agent.yaml"), {}, { configDir: base, hostname: "h" }), pino({ level: "silent" }));
     await rt.start();
     try {
-      await Bun.sleep(1500);
+      // Two rounds refused by the full disk (the first and a retry; not a guessed time): none may have been scored.
+      await waitFor(async () => /agent_component_errors_total\{component="seq",error_type="disk_full"\} ([2-9]|\d\d+)/.test((await rt.metrics()).text), {
+        timeoutMs: 15_000,
+        what: "two rounds refused",
+      });
       const st = rt.status() as { seq_next: number; points: number; disk: { full: boolean; problem: string } };
       const rz = await rt.readiness();
       const metrics = (await rt.metrics()).text;
@@ -43,8 +48,7 @@ buffer: { type: memory }
       expect(rz.reasons.some((r) => r.startsWith("disk full: ") && r.includes("seq.json"))).toBe(true);
       expect(metrics).toMatch(/agent_component_errors_total\{component="seq",error_type="disk_full"\} [1-9]/);
       rmSync(filler);
-      const deadline = Date.now() + 10_000;
-      while ((rt.status() as { points: number }).points < 100 && Date.now() < deadline) await Bun.sleep(100);
+      await waitFor(() => (rt.status() as { points: number }).points >= 100, { timeoutMs: 10_000, what: "100 points after the disk has room" }).catch(() => {}); // asserted below
       const after = rt.status() as { points: number; disk: { full: boolean } };
       expect(after.points).toBeGreaterThanOrEqual(100);
       expect(after.disk.full).toBe(false);

@@ -12,6 +12,7 @@ import pino from "pino";
 import { parseConfigText } from "../config/load.ts";
 import { createSearchClient } from "../../core/sinks/elasticsearch/client.ts";
 import { AgentRuntime } from "./agent.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const MAIN = join(import.meta.dir, "../main.ts");
 const log = pino({ level: "silent" });
@@ -49,10 +50,13 @@ function lines(path: string): { seq: number; kind: string; text: string }[] {
   return out;
 }
 
-async function runFor(config: string, dir: string, ms: number): Promise<AgentRuntime> {
+type RtStatus = { seq_next: number; sinks: { id: string; state: string; buffer_depth: number; delivered: number }[]; buffer: { records: number } };
+
+/** Starts a runtime and returns it once `cond(status)` holds (within 20 s). */
+async function runUntil(config: string, dir: string, what: string, cond: (st: RtStatus) => boolean): Promise<AgentRuntime> {
   const rt = new AgentRuntime(parseConfigText(config, join(dir, "agent.yaml"), {}, { configDir: dir, hostname: "h" }), log);
   await rt.start();
-  await Bun.sleep(ms);
+  await waitFor(() => cond(rt.status() as RtStatus), { timeoutMs: 20_000, what });
   return rt;
 }
 
@@ -64,14 +68,14 @@ describe("disk buffer across restarts", () => {
   test("a file sink that was down gets everything after the restart, once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-restart-"));
     writeFileSync(join(dir, "blocker"), ""); // a file where the sink wants a directory: it cannot write
-    const down = await runFor(yaml(dir, `  - { type: file, id: out, path: ${dir}/blocker/out.jsonl, batch: { max_wait: 50ms } }`), dir, 1200);
+    const down = await runUntil(yaml(dir, `  - { type: file, id: out, path: ${dir}/blocker/out.jsonl, batch: { max_wait: 50ms } }`), dir, "over 100 records held", (st) => st.sinks[0].state === "retrying" && st.sinks[0].buffer_depth > 100);
     const st = down.status() as { sinks: { state: string; buffer_depth: number }[]; buffer: { records: number } };
     expect(st.sinks[0].state).toBe("retrying");
     expect(st.sinks[0].buffer_depth).toBeGreaterThan(100);
     await down.stop();
     const appended = (down.status() as { seq_next: number }).seq_next - 1;
 
-    const up = await runFor(yaml(dir, `  - { type: file, id: out, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`), dir, 800);
+    const up = await runUntil(yaml(dir, `  - { type: file, id: out, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`), dir, "the backlog delivered", (st) => st.sinks[0].delivered >= appended);
     await up.stop();
     const last = (up.status() as { seq_next: number }).seq_next - 1;
     const got = lines(join(dir, "out.jsonl")).map((l) => l.seq).sort((a, b) => a - b);
@@ -84,11 +88,11 @@ describe("disk buffer across restarts", () => {
     const index = `${RUN}-metrics`;
     const sinks = (host: string) => `  - { type: elasticsearch, id: es, hosts: ["${host}"], index: ${index}, batch: { max_wait: 100ms } }
   - { type: file, id: file, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`;
-    const down = await runFor(yaml(dir, sinks("http://127.0.0.1:1")), dir, 1500);
+    const down = await runUntil(yaml(dir, sinks("http://127.0.0.1:1")), dir, "es retrying with a backlog", (st) => st.sinks.find((s) => s.id === "es")!.state === "retrying" && st.seq_next > 300);
     const st = down.status() as { sinks: { id: string; state: string; buffer_depth: number }[] };
     expect(st.sinks.find((s) => s.id === "es")!.state).toBe("retrying");
     await down.stop();
-    const up = await runFor(yaml(dir, sinks("http://127.0.0.1:9200")), dir, 1500);
+    const up = await runUntil(yaml(dir, sinks("http://127.0.0.1:9200")), dir, "es caught up", (st) => st.seq_next > 700 && st.sinks.find((s) => s.id === "es")!.delivered > 0 && st.sinks.find((s) => s.id === "es")!.buffer_depth === 0);
     await up.stop();
     const points = lines(join(dir, "out.jsonl")).filter((l) => l.kind === "metric").map((l) => l.seq);
     await es.indices.refresh({ index });
@@ -133,8 +137,7 @@ test("SIGKILL of agent run mid-batch: after a restart no accepted record is miss
   );
   writeFileSync(join(dir, "agent.yaml"), config);
   const p = Bun.spawn([process.execPath, MAIN, "run", "--config", join(dir, "agent.yaml")], { stdout: "ignore", stderr: "pipe" });
-  const deadline = Date.now() + 30_000;
-  while (lines(out).length < 10_000 && Date.now() < deadline) await Bun.sleep(50);
+  await waitFor(() => lines(out).length >= 10_000, { timeoutMs: 30_000, everyMs: 50 }).catch(() => {}); // asserted below
   // Freeze the agent until it holds accepted records the sink has not written yet, then kill it:
   // what is on disk while it is frozen is exactly what it had accepted when it died.
   let delivered: ReturnType<typeof lines> = [];

@@ -17,6 +17,7 @@ import type { BundleEnvelope } from "../../models/registry/protocol.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
 import { testUpdater } from "./testing/harness.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 let reg: FakeRegistry;
 beforeAll(() => void (reg = startFakeRegistry()));
@@ -74,8 +75,9 @@ describe("severe: malformed resolve answers", () => {
     expect(await errors(s.t)).toContain('component="updater",error_type="bad_answer"} 1');
     expect(updaterStatus(s.t.up)).toMatchObject({ last_poll: { result: "error" }, last_error: { message: expect.stringContaining("model") }, errors: { bad_answer: 1 } });
     const stop = new AbortController();
+    const polls = reg.hits.length;
     const running = runUpdater(s.t.up, stop.signal);
-    await Bun.sleep(300);
+    await waitFor(() => reg.hits.length > polls, { timeoutMs: 3000, what: "a poll of the running updater" });
     stop.abort();
     const t0 = performance.now();
     await running;
@@ -98,7 +100,7 @@ async function stopsWithinBound(s: Awaited<ReturnType<typeof onV1>>) {
   const stop = new AbortController();
   const running = runUpdater(s.t.up, stop.signal);
   const polls = reg.hits.length;
-  for (const end = Date.now() + 3000; reg.hits.length === polls && Date.now() < end; ) await Bun.sleep(20);
+  await waitFor(() => reg.hits.length !== polls, { timeoutMs: 3000, everyMs: 20 }).catch(() => {}); // stopping is what is checked
   stop.abort();
   const t0 = performance.now();
   await running;
@@ -293,7 +295,7 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
     reg.bundle = () => endlessBody('{"format":"agent-model-bundle+json","files":{');
     const stop = new AbortController();
     const running = runUpdater(s.t.up, stop.signal);
-    for (const end = Date.now() + 3000; !reg.hits.slice(hits).some((h) => h.endsWith("/bundle")) && Date.now() < end; ) await Bun.sleep(20);
+    await waitFor(() => reg.hits.slice(hits).some((h) => h.endsWith("/bundle")), { timeoutMs: 3000, everyMs: 20 }).catch(() => {}); // stopping is what is checked
     await Bun.sleep(300);
     stop.abort();
     const t0 = performance.now();

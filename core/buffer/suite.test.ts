@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { BufferError, type RecordBuffer } from "./buffer.ts";
 import { BUFFER_FACTORIES, seqs, testRecord, testRecords } from "./testing/fixtures.ts";
+import { settle, waitFor } from "../testing/wait-for.ts";
 
 const SIZE = JSON.stringify(testRecord(100).doc).length + 9;
 /** Room for about 40 records. */
@@ -99,14 +100,14 @@ for (const f of BUFFER_FACTORIES) {
       expect(first.accepted).toBe(30);
       let done = false;
       const pending = b.append(testRecords(31, 30)).then((r) => ((done = true), r));
-      await Bun.sleep(30);
+      await waitFor(() => b.stats().blocked?.reason === "max_size", { what: "append blocked" });
+      await settle();
       expect(done).toBe(false);
       await drain(b, "slow");
       expect(await pending).toEqual({ accepted: 30, dropped: 0 });
       const ac = new AbortController();
       const blocked = b.append(testRecords(61, 100), ac.signal);
-      await Bun.sleep(20);
-      expect(b.stats().blocked?.reason).toBe("max_size");
+      await waitFor(() => b.stats().blocked?.reason === "max_size", { what: "append blocked" });
       ac.abort();
       const r = await blocked;
       expect(r.accepted + r.dropped).toBe(100);

@@ -3,6 +3,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { acquireLock, holderAlive, LockError, processStartTime, readLock } from "./dir-lock.ts";
+import { waitFor } from "../testing/wait-for.ts";
 import { fillUp, mountSmallTmpfs } from "./testing/full-disk.ts";
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "dir-lock-")), "lock");
@@ -16,7 +17,7 @@ async function zombie(): Promise<{ pid: number; stop: () => Promise<void> }> {
   const reader = parent.stdout.getReader();
   const { value } = await reader.read();
   const pid = Number(new TextDecoder().decode(value).trim());
-  for (let i = 0; i < 300 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
+  await waitFor(() => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")), { timeoutMs: 3000, what: `pid ${pid} a zombie` });
   return { pid, stop: async () => (parent.kill(), void (await parent.exited)) };
 }
 

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { every } from "./every.ts";
+import { waitFor } from "../testing/wait-for.ts";
 
 test("runs never overlap and the schedule stops on abort", async () => {
   const ac = new AbortController();
@@ -18,7 +19,7 @@ test("runs never overlap and the schedule stops on abort", async () => {
     ac.signal,
     () => {},
   );
-  await Bun.sleep(120);
+  await waitFor(() => runs >= 3, { what: "three runs" });
   ac.abort();
   await done;
   expect(maxRunning).toBe(1);
@@ -34,7 +35,7 @@ test("an error in one run is reported and the schedule continues", async () => {
     runs++;
     if (runs === 1) throw new Error("boom");
   }, ac.signal, (e) => errors.push(e));
-  await Bun.sleep(40);
+  await waitFor(() => runs > 2, { what: "runs after the failing one" });
   ac.abort();
   await done;
   expect(errors.length).toBe(1);

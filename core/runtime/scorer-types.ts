@@ -1,6 +1,7 @@
 /** Options and callback types of the {@link Scorer} (see `scorer.ts`). */
 import type { ScoringModel } from "../../models/model.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
+import type { Clock } from "./clock.ts";
 import type { HysteresisOptions } from "./hysteresis.ts";
 import type { SeqAllocator } from "./seq.ts";
 
@@ -22,6 +23,8 @@ export interface ScorerOptions {
   onModelFailure?: (failure: ModelFailure) => ScoringModel | undefined;
   /** Called after every scored round. */
   onRound?: (round: RoundInfo) => void;
+  /** Time of `score` and `sweep` when they are not given one (default the real clock). */
+  clock?: Clock;
 }
 
 /** A model that failed while scoring a round. */

@@ -8,20 +8,21 @@ import { BundleModel } from "../../models/bundle-model.ts";
 import { RobustZScore } from "../../models/detectors/robust-zscore/robust-zscore.ts";
 import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
+import { VirtualClock } from "../testing/virtual-clock.ts";
 import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";
 import { SeqAllocator } from "./seq.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "scorer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A model whose state counts samples; scores 0 for the first `warmup` samples, then `score(n)`. */
-function fake(version: string, o: { warmup?: number; score?: (n: number) => number; delayMs?: number; fail?: () => boolean } = {}): ScoringModel {
+/** A model whose state counts samples; scores 0 for the first `warmup` samples, then `score(n)`. A tick waits for `gate` when given. */
+function fake(version: string, o: { warmup?: number; score?: (n: number) => number; gate?: Promise<void>; fail?: () => boolean } = {}): ScoringModel {
   return {
     name: "m", version, kind: "fake", window: 2, threshold: 0.5,
     scoreSeries: async () => [],
     createState: () => ({ bytes: 8, n: 0 }) as SeriesState & { n: number },
     async scoreTick(states, values) {
-      if (o.delayMs) await Bun.sleep(o.delayMs);
+      if (o.gate) await o.gate;
       if (o.fail?.()) throw new Error(`model ${version} broke`);
       return Float32Array.from(states, (s, i) => {
         const st = s as SeriesState & { n: number };
@@ -35,7 +36,7 @@ function fake(version: string, o: { warmup?: number; score?: (n: number) => numb
 }
 
 let seqDir = 0;
-function scorer(model: ScoringModel, extra: { onModelFailure?: (f: ModelFailure) => ScoringModel | undefined } = {}) {
+function scorer(model: ScoringModel, extra: { onModelFailure?: (f: ModelFailure) => ScoringModel | undefined; clock?: VirtualClock; staleAfterMs?: number } = {}) {
   const telemetry = new Telemetry({ defaultMetrics: false });
   const rounds: RoundInfo[] = [];
   const s = new Scorer(model, { agentId: "a", hostName: "h", seq: new SeqAllocator(join(dir, String(seqDir++))), telemetry, onRound: (r) => rounds.push(r), ...extra });
@@ -46,9 +47,14 @@ const points = async (s: Scorer, t: number) => (await s.score(round(t), t * 1000
 
 describe("Scorer model swaps", () => {
   test("swapBetweenRounds waits for the round in flight: no round mixes two models", async () => {
-    const { s } = scorer(fake("1", { delayMs: 50 }));
+    let release!: () => void;
+    const { s } = scorer(fake("1", { gate: new Promise<void>((resolve) => (release = resolve)) }));
     const inFlight = s.score(round(1), 1000);
-    const swapped = s.swapBetweenRounds(fake("2"));
+    let swappedYet = false;
+    const swapped = s.swapBetweenRounds(fake("2")).finally(() => (swappedYet = true));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(swappedYet).toBe(false); // the round is still in flight
+    release();
     const first = await inFlight;
     expect(first.every((r) => r.doc.model.version === "1")).toBe(true);
     expect((await swapped).version).toBe("1");
@@ -142,5 +148,56 @@ describe("Scorer with a robust-zscore bundle and extreme finite values", () => {
     }
     expect(points).toBe(225);
     expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).not.toContain("model_exception");
+  });
+});
+
+describe("Scorer stale series (sweep, on virtual time)", () => {
+  test("a series unseen for staleAfterMs loses its state (counted), a series seen since keeps it", async () => {
+    const clock = new VirtualClock();
+    const { s, telemetry } = scorer(fake("1", { warmup: 1 }), { clock, staleAfterMs: 5 * 60_000 });
+    const at = (name: string): MetricSample => ({ name, labels: {}, value: 1, timestamp: clock.now() });
+    await s.score([at("a"), at("b")]);
+    expect(s.seriesCount).toBe(2);
+    await clock.advance(4 * 60_000);
+    await s.score([at("a")]);
+    expect(s.sweep()).toBe(0); // b unseen for 4 min: kept
+    await clock.advance(60_000 + 1);
+    expect(s.sweep()).toBe(1); // b unseen for just over 5 min, a for 1 min
+    expect(s.seriesCount).toBe(1);
+    expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="series_stale"} 1');
+    expect(await telemetry.registry.getSingleMetricAsString("agent_series_active")).toContain("agent_series_active 1");
+    // b comes back with a fresh state (warm-up again: score 0), a keeps its own (past warm-up: 0.1)
+    const recs = (await s.score([at("a"), at("b")])).map((r) => r.doc as PointRecord);
+    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([["a", Math.fround(0.1)], ["b", 0]]);
+    await clock.advance(10 * 60_000);
+    expect(s.sweep()).toBe(2);
+    expect(s.seriesCount).toBe(0);
+  });
+
+  test("score and sweep take their time from the injected clock", async () => {
+    const clock = new VirtualClock(Date.UTC(2030, 0, 1));
+    const { s } = scorer(fake("1"), { clock, staleAfterMs: 1000 });
+    await s.score([{ name: "a", labels: {}, value: 1, timestamp: 5 }]);
+    expect(s.sweep()).toBe(0);
+    await clock.advance(1001);
+    expect(s.sweep()).toBe(1); // with Date.now() (before 2030) instead of the clock, the series would never look stale
+  });
+});
+
+describe("Scorer agent.seq", () => {
+  test("every record of every round, points and anomaly events, gets its own seq, increasing, never 0", async () => {
+    const { s } = scorer(fake("1", { score: (n) => (n % 4 < 2 ? 0.9 : 0.1) }));
+    const seqs: number[] = [];
+    let events = 0;
+    for (let t = 1; t <= 8; t++) {
+      for (const r of await s.score(round(t), t * 1000)) {
+        seqs.push(r.doc.agent.seq);
+        if (r.kind === "anomaly") events++;
+      }
+    }
+    expect(events).toBeGreaterThanOrEqual(6); // opens and closes happened
+    expect(seqs.every((q) => Number.isInteger(q) && q > 0)).toBe(true);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 });

@@ -1,5 +1,6 @@
 import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
+import { realClock, type Clock } from "./clock.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { countNonFinite, finiteScores } from "./finite-scores.ts";
@@ -45,12 +46,14 @@ export class Scorer {
   private hyst: HysteresisOptions;
   private rounds = 0;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly clock: Clock;
 
   constructor(
     model: ScoringModel,
     private readonly o: ScorerOptions,
   ) {
     this.model = model;
+    this.clock = o.clock ?? realClock;
     this.hyst = this.thresholds(model);
     o.telemetry.modelInfo.set({ name: model.name, version: model.version }, 1);
   }
@@ -103,8 +106,8 @@ export class Scorer {
     return { open, close: this.o.hysteresis?.close ?? 0.8 * open, minPoints: this.o.hysteresis?.minPoints ?? 1 };
   }
 
-  /** Scores one round of samples and returns the records to ship (points, then events). */
-  score(samples: readonly MetricSample[], now = Date.now()): Promise<OutRecord[]> {
+  /** Scores one round of samples (`now`: when it was received, default the clock's time) and returns the records to ship (points, then events). */
+  score(samples: readonly MetricSample[], now = this.clock.now()): Promise<OutRecord[]> {
     if (samples.length === 0) return Promise.resolve([]);
     return this.exclusive(() => this.scoreRound(samples, now));
   }
@@ -244,8 +247,8 @@ export class Scorer {
     return events.length ? out.concat(events) : out;
   }
 
-  /** Drops the state of series unseen for `staleAfterMs`; returns how many were dropped. */
-  sweep(now = Date.now()): number {
+  /** Drops the state of series unseen for `staleAfterMs` (default 5 min) as of `now` (default the clock's time); returns how many were dropped. */
+  sweep(now = this.clock.now()): number {
     const limit = this.o.staleAfterMs ?? 5 * 60_000;
     let dropped = 0;
     for (const [key, e] of this.series) {

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { RecordBuffer } from "../buffer/buffer.ts";
 import type { OutRecord } from "../events.ts";
-import { backoffDelay, sleep, type BackoffOptions } from "../runtime/backoff.ts";
+import { backoffDelay, type BackoffOptions } from "../runtime/backoff.ts";
+import { realClock, type Clock } from "../runtime/clock.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
 import { passesOnly, type OnlyFilter } from "./shared/only.ts";
 import type { Sink, SinkState } from "./sink.ts";
@@ -24,6 +25,8 @@ export interface DriverOptions {
    * (429, a rejected batch) keeps the full backoff.
    */
   probeEveryMs: number;
+  /** Time for batch waits, backoffs, probes and the stop deadline (default the real clock; tests inject a virtual one). */
+  clock: Clock;
 }
 
 /** Defaults of {@link DriverOptions}. */
@@ -34,7 +37,11 @@ export const DRIVER_DEFAULTS: DriverOptions = {
   only: "all",
   backoff: { initialMs: 200, maxMs: 30_000 },
   probeEveryMs: 1000,
+  clock: realClock,
 };
+
+/** Longest timer a runtime accepts (about 24.8 days); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What `/status` shows for one sink. */
 export interface SinkStatus {
@@ -117,7 +124,7 @@ export class SinkDriver {
     this.wake.abort();
     if (timeoutMs <= 0 || (this.buffer.durable && this.state !== "ok")) this.abort.abort();
     const deadline = new AbortController();
-    void sleep(timeoutMs, deadline.signal).then(() => this.abort.abort());
+    void this.o.clock.sleep(timeoutMs, deadline.signal).then(() => this.abort.abort());
     await this.loop;
     deadline.abort();
     await this.sink.stop();
@@ -151,7 +158,7 @@ export class SinkDriver {
       }
       if (this.state === "halted") {
         if (!this.running) return;
-        await sleep(this.o.maxWaitMs, this.wake.signal);
+        await this.o.clock.sleep(this.o.maxWaitMs, this.wake.signal);
         continue;
       }
       if (this.pending) {
@@ -162,15 +169,15 @@ export class SinkDriver {
       if (depth === 0) {
         this.firstSeen = 0;
         if (!this.running) return;
-        await this.buffer.waitForDepth(id, 1, this.o.maxWaitMs, this.wake.signal);
+        await this.waitForDepth(1, this.o.maxWaitMs);
         continue;
       }
-      const now = Date.now();
+      const now = this.o.clock.now();
       if (!this.firstSeen) this.firstSeen = now;
       const waited = now - this.firstSeen;
       // The very first batch goes out at once (time to first record); later ones fill up.
       if (this.running && this.firstBatchSent && depth < this.o.maxRecords && waited < this.o.maxWaitMs) {
-        await this.buffer.waitForDepth(id, this.o.maxRecords, this.o.maxWaitMs - waited, this.wake.signal);
+        await this.waitForDepth(this.o.maxRecords, this.o.maxWaitMs - waited);
         continue;
       }
       const read = this.buffer.read(id, this.o.maxRecords, this.o.maxBytes);
@@ -178,6 +185,25 @@ export class SinkDriver {
       this.pending = { batch, next: read.next };
       this.firstBatchSent = true;
       await this.deliver();
+    }
+  }
+
+  /**
+   * Waits until the buffer holds `min` records for this sink, `ms` pass on the clock, or the
+   * driver is woken (stop). The buffer's own timer is not used: the time comes from the clock.
+   */
+  private async waitForDepth(min: number, ms: number): Promise<void> {
+    const wake = this.wake.signal;
+    if (wake.aborted) return;
+    const done = new AbortController();
+    const end = () => done.abort();
+    wake.addEventListener("abort", end, { once: true });
+    const timer = this.o.clock.setTimeout(end, ms);
+    try {
+      await this.buffer.waitForDepth(this.sink.id, min, MAX_TIMER_MS, done.signal);
+    } finally {
+      this.o.clock.clearTimeout(timer);
+      wake.removeEventListener("abort", end);
     }
   }
 
@@ -240,17 +266,18 @@ export class SinkDriver {
    */
   private async backoff(delay: number, unavailable: boolean): Promise<void> {
     const signal = this.abort.signal;
-    const until = performance.now() + delay;
+    const clock = this.o.clock;
+    const until = clock.monotonic() + delay;
     let sawDown = unavailable;
     while (!signal.aborted) {
-      const left = until - performance.now();
-      if (left <= this.o.probeEveryMs) return sleep(Math.max(0, left), signal);
-      await sleep(this.o.probeEveryMs, signal);
+      const left = until - clock.monotonic();
+      if (left <= this.o.probeEveryMs) return clock.sleep(Math.max(0, left), signal);
+      await clock.sleep(this.o.probeEveryMs, signal);
       if (signal.aborted) return;
       const down = await this.sink.probe().catch((e: Error) => e.message || "probe failed");
       if (down) sawDown = true;
       else if (sawDown) {
-        this.log.info({ sink: this.sink.id, waited_ms: Math.round(delay - (until - performance.now())) }, "sink reachable again; retrying now");
+        this.log.info({ sink: this.sink.id, waited_ms: Math.round(delay - (until - clock.monotonic())) }, "sink reachable again; retrying now");
         this.attempt = 0; // a destination that just came back may still refuse briefly: short backoffs again
         return;
       }

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BufferError } from "../buffer.ts";
+import { waitFor } from "../../testing/wait-for.ts";
 import { seqs, testRecords } from "../testing/fixtures.ts";
 import { DiskBuffer, type DiskBufferOptions } from "./disk.ts";
 import { FORMAT_VERSION, SegmentVersionError } from "./format.ts";
@@ -222,7 +223,7 @@ test("a lock whose holder is a zombie (exited, not reaped) is taken over", async
   try {
     const { value } = await parent.stdout.getReader().read();
     const pid = Number(new TextDecoder().decode(value).trim());
-    for (let i = 0; i < 300 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); i++) await Bun.sleep(10);
+    await waitFor(() => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")), { timeoutMs: 3000, what: `pid ${pid} a zombie` });
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     expect(stat).toMatch(/\) Z /);
     writeFileSync(join(dir, "lock"), JSON.stringify({ pid, start: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] }));

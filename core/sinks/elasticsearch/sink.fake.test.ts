@@ -192,9 +192,11 @@ describe("createElasticsearchSink classification (fake server)", () => {
   });
 
   test("timeout → retry everything as `timeout`", async () => {
-    script = () => new Promise<Response>((res) => setTimeout(() => res(Response.json({ items: [] })), 500));
+    const never = Promise.withResolvers<Response>(); // the server answers only after the test
+    script = () => never.promise;
     const batch = makeBatch("ag", 2);
     expect(await sinkFor({ requestTimeoutMs: 100 }).send(batch)).toEqual({ delivered: 0, retry: batch, dead: [], errors: { timeout: 1 }, unavailable: true });
+    never.resolve(Response.json({ items: [] }));
   });
 
   test("dead-letter file not writable → the dead records go back to retry", async () => {

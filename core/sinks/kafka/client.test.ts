@@ -3,24 +3,15 @@
  * They fail, not skip, when the broker is not reachable. Override with KAFKA_BROKERS (comma list).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { connect } from "node:net";
 import { CompressionTypes, type Admin } from "kafkajs";
 import { createKafka, type KafkaLogRecord } from "./client";
+import { waitFor } from "../../testing/wait-for.ts";
+import { requireTcp } from "../testing/records.ts";
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",").map((s) => s.trim());
 const HINT = `Kafka is not reachable at ${BROKERS.join(",")}: run \`npm run services:up\` (see infra/README.md)`;
 
-function tcpReachable(hostPort: string, timeoutMs: number): Promise<void> {
-  const i = hostPort.lastIndexOf(":");
-  const host = hostPort.slice(0, i);
-  const port = Number(hostPort.slice(i + 1));
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host, port });
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`${HINT} (connect timeout)`)); }, timeoutMs);
-    sock.once("connect", () => { clearTimeout(timer); sock.end(); resolve(); });
-    sock.once("error", (err) => { clearTimeout(timer); reject(new Error(`${HINT} (${err.message})`)); });
-  });
-}
+const tcpReachable = (hostPort: string, timeoutMs: number) => requireTcp(hostPort, HINT, timeoutMs);
 
 let reachable: Promise<void>;
 const logs: KafkaLogRecord[] = [];
@@ -67,26 +58,16 @@ describe("createKafka against a real broker", () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const seen = new Map<number, number>();
-    const all = new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const { seq } = JSON.parse(message.value!.toString()) as { seq: number };
-          expect(message.headers?.["agent.id"]?.toString()).toBe("agent-it");
-          seen.set(seq, (seen.get(seq) ?? 0) + 1);
-          if (seen.size === 100) resolve();
-        },
-      });
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const { seq } = JSON.parse(message.value!.toString()) as { seq: number };
+        expect(message.headers?.["agent.id"]?.toString()).toBe("agent-it");
+        seen.set(seq, (seen.get(seq) ?? 0) + 1);
+      },
     });
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        all,
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`consumed only ${seen.size}/100 within 20s`)), 20_000);
-        }),
-      ]);
+      await waitFor(() => seen.size >= 100, { timeoutMs: 20_000, what: `100 records consumed (got ${seen.size})` });
     } finally {
-      clearTimeout(timer);
       await consumer.disconnect();
     }
     expect([...seen.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));

@@ -116,7 +116,7 @@ describe("createKafkaSink (fake kafkajs)", () => {
       p.sendBatch = async (b) => {
         seen.push(b.topicMessages!.flatMap((t) => t.messages.map((m) => JSON.parse(String(m.value)).agent.seq as number)));
         peak = Math.max(peak, ++inFlight);
-        await Bun.sleep(1);
+        await new Promise((resolve) => setImmediate(resolve)); // stay in flight while the others start
         inFlight--;
         return [];
       };

@@ -8,6 +8,7 @@ import type { OutRecord } from "../../events.ts";
 import { deadPort, makeBatch, requireTcp } from "../testing/records.ts";
 import { createKafka, type KafkaLogRecord } from "./client.ts";
 import { createKafkaSink } from "./sink.ts";
+import { waitFor } from "../../testing/wait-for.ts";
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",").map((s) => s.trim());
 const HINT = `Kafka is not reachable at ${BROKERS.join(",")}: run \`npm run services:up\` (see infra/README.md)`;
@@ -46,19 +47,14 @@ async function consume(topics: string[], n: number) {
   const consumer = kafka.consumer({ groupId: `it-sink-${run}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  void consumer.run({
+    eachMessage: async ({ topic: t, message }) => {
+      got.push({ topic: t, key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
+    },
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`consumed ${got.length}/${n} within 25 s`)), 25_000);
-      void consumer.run({
-        eachMessage: async ({ topic: t, message }) => {
-          got.push({ topic: t, key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
-          if (got.length >= n) resolve();
-        },
-      });
-    });
+    await waitFor(() => got.length >= n, { timeoutMs: 25_000, what: `${n} messages consumed` });
   } finally {
-    clearTimeout(timer);
     await consumer.disconnect();
   }
   return got;

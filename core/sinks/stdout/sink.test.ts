@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { makeAnomaly, makeBatch, makePoint } from "../testing/records.ts";
 import { formatPretty } from "./format.ts";
 import { createStdoutSink, type LineOutput } from "./sink.ts";
+import { settle, waitFor } from "../../testing/wait-for.ts";
 
 function capture(): LineOutput & { text: string } {
   const o = { text: "", write: (s: string) => ((o.text += s), true) };
@@ -50,7 +51,8 @@ describe("createStdoutSink", () => {
     const full = createStdoutSink({ id: "s", out: { write: () => false, once: (_e, l) => void (drain = l) } });
     let done = false;
     const p = full.send(batch).then((x) => ((done = true), x));
-    await Bun.sleep(5);
+    await waitFor(() => drain !== undefined, { what: "the sink waiting for drain" });
+    await settle();
     expect(done).toBe(false);
     drain!();
     expect((await p).delivered).toBe(10);

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MetricSample } from "../../events.ts";
 import { createProcfsSource, DEFAULT_DISK_EXCLUDE } from "./index.ts";
+import { settle, waitFor } from "../../testing/wait-for.ts";
 
 const BASIC = join(import.meta.dir, "testdata", "basic", "round1");
 const value = (samples: MetricSample[], name: string): number | undefined => samples.find((s) => s.name === name)?.value;
@@ -16,7 +17,10 @@ describe("createProcfsSource", () => {
     const t0 = Date.now();
     const first = await src.collect(t0);
     expect(first.samples.some((s) => s.name === "cpu.user")).toBe(false); // no fractions yet
-    await Bun.sleep(200);
+    // Fractions need the CPU counters to move: wait until they did, not a guessed time.
+    const cpuLine = () => readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+    const before = cpuLine();
+    await waitFor(() => cpuLine() !== before, { timeoutMs: 5000, what: "/proc/stat cpu counters moved" });
     const { samples, errors } = await src.collect(Date.now());
     expect(errors.filter((e) => e.type === "parse_error")).toEqual([]);
     const fractions = samples.filter((s) => /^cpu\.[a-z]+$/.test(s.name));
@@ -82,7 +86,7 @@ describe("createProcfsSource", () => {
     expect(r2.errors.map((e) => e.type)).toEqual(["timeout"]);
     expect(calls).toBe(1);
     release();
-    await Bun.sleep(5);
+    await settle(); // the released statfs completes (promise jobs only)
     const r3 = await src.collect(3000);
     expect(r3.errors).toEqual([]);
     expect(calls).toBe(2);

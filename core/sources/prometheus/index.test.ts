@@ -4,6 +4,8 @@ import { createPrometheusSource, PROMETHEUS_ACCEPT } from "./index.ts";
 const NOW = 1_700_000_000_000;
 const GOOD = '# TYPE up gauge\nup{job="node"} 1\n# TYPE reqs counter\nreqs{code="200"} 7 1699999999000\n';
 let lastHeaders: Headers | undefined;
+/** Resolved when /slow receives a request. */
+let slowHit = Promise.withResolvers<void>();
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
@@ -15,6 +17,7 @@ const server = Bun.serve({
     if (path === "/garbage") return new Response("<html><body>Not metrics</body></html>\n");
     if (path === "/error") return new Response("boom", { status: 500, statusText: "Internal Server Error" });
     if (path === "/slow") {
+      slowHit.resolve();
       await Bun.sleep(500);
       return new Response(GOOD);
     }
@@ -93,7 +96,8 @@ describe("createPrometheusSource", () => {
 
   test("the runtime's signal aborts the scrape", async () => {
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 50);
+    slowHit = Promise.withResolvers<void>();
+    void slowHit.promise.then(() => ctrl.abort()); // abort while the scrape is in flight
     const { errors } = await source("/slow", { timeoutMs: 5000 }).collect(NOW, ctrl.signal);
     expect(errors.map((e) => e.type)).toEqual(["aborted"]);
   });
