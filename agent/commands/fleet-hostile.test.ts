@@ -7,8 +7,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRegistryServer, type RunningRegistry } from "../../core/registry/server.ts";
-import { createRegistryClient } from "../../models/registry/client.ts";
-import type { Heartbeat } from "../../models/registry/heartbeat.ts";
+import { createRegistryClient } from "../../models/registry-protocol/client.ts";
+import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { fetchFleet, formatFleet } from "./fleet.ts";
 
 const MAIN = join(import.meta.dir, "..", "main.ts");

@@ -1,8 +1,8 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../args.ts";
 import { runCommand, UsageError } from "../errors.ts";
-import { createRegistryClient, type FleetQuery, type RegistryClient } from "../../models/registry/client.ts";
-import { AGENT_STATUSES, type FleetView } from "../../models/registry/heartbeat.ts";
+import { createRegistryClient, type FleetQuery, type RegistryClient } from "../../models/registry-protocol/client.ts";
+import { AGENT_STATUSES, type FleetView } from "../../models/registry-protocol/heartbeat.ts";
 import { terminalSafe } from "./safe-text.ts";
 
 /** Longest cell printed (agent-supplied text is cut to this). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startRegistryServer, type RunningRegistry } from "../../core/registry/server.ts";
 import { trainedBundle } from "../../core/registry/testing/fixtures.ts";
 import { writeBundle } from "../../models/format/bundle.ts";
-import type { RegistryError } from "../../models/registry/errors.ts";
+import type { RegistryError } from "../../models/registry-protocol/errors.ts";
 import { pushModel } from "./push-model.ts";
 
 let reg: RunningRegistry;

@@ -1,9 +1,9 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../args.ts";
 import { runCommand, UsageError } from "../errors.ts";
-import { packBundleDir } from "../../models/registry/envelope.ts";
-import { createRegistryClient, type RegistryClientOptions } from "../../models/registry/client.ts";
-import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry/protocol.ts";
+import { packBundleDir } from "../../models/registry-protocol/envelope.ts";
+import { createRegistryClient, type RegistryClientOptions } from "../../models/registry-protocol/client.ts";
+import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry-protocol/protocol.ts";
 
 /** Options of {@link pushModel}. */
 export interface PushModelOptions {

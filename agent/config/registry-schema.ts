@@ -3,7 +3,7 @@
  * heartbeats to. snake_case as written in YAML; `toRuntimeConfig` makes it camelCase.
  */
 import { z } from "zod";
-import { CHANNELS } from "../../models/registry/protocol.ts";
+import { CHANNELS } from "../../models/registry-protocol/protocol.ts";
 import { ByteSize, Duration, HttpUrl, Id } from "../../core/config/fields.ts";
 
 /** Named defaults of the registry settings. */

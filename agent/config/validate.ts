@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import { importPublicKey } from "../../models/registry/signature.ts";
+import { importPublicKey } from "../../models/registry-protocol/signature.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import { decide, type Rejected } from "./decide.ts";
 import { accept, emptyState } from "./state.ts";
 

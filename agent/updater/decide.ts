@@ -3,7 +3,7 @@
  * skip a version that already failed here, or install it (from disk when it is the current or
  * previous accepted version, else downloaded). Pure, so every rule is tested on its own.
  */
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import type { AcceptedVersion, ModelState } from "./state.ts";
 
 /** A version that failed on this agent (load, warm-up or its first rounds) and why. */

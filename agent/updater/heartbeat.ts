@@ -6,7 +6,7 @@
  * logged at most once a minute; it never stops the agent.
  */
 import { every } from "../../core/runtime/every.ts";
-import type { Heartbeat } from "../../models/registry/heartbeat.ts";
+import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { ModelUpdater } from "./updater.ts";
 

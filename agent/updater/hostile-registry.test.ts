@@ -13,7 +13,7 @@ import { pollOnce } from "./poll.ts";
 import { endlessBody, envelope, hugeBody, nanEnvelope, resolutionFor, startFakeRegistry, type FakeRegistry } from "./testing/fake-registry.ts";
 import { runUpdater } from "./index.ts";
 import { sha256Hex } from "../../models/format/bundle.ts";
-import type { BundleEnvelope } from "../../models/registry/protocol.ts";
+import type { BundleEnvelope } from "../../models/registry-protocol/protocol.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
 import { testUpdater } from "./testing/harness.ts";

@@ -6,11 +6,11 @@
  */
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { RegistryClient } from "../../models/registry/client.ts";
-import { RegistryError } from "../../models/registry/errors.ts";
-import { installBundle } from "../../models/registry/install.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
-import { manifestDigest } from "../../models/registry/signature.ts";
+import type { RegistryClient } from "../../models/registry-protocol/client.ts";
+import { RegistryError } from "../../models/registry-protocol/errors.ts";
+import { installBundle } from "../../models/registry-protocol/install.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
+import { manifestDigest } from "../../models/registry-protocol/signature.ts";
 import { modelsDir } from "./state.ts";
 
 /**

@@ -6,7 +6,7 @@
 import { BundleModel } from "../../models/bundle-model.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import { canonicalJson } from "../../models/registry/signature.ts";
+import { canonicalJson } from "../../models/registry-protocol/signature.ts";
 import { manifestFeatureProblems } from "../config/model-check.ts";
 
 /** Why a model could not be made ready: `load` (bundle, detector, features) or `warmup` (scoring). */

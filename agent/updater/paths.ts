@@ -6,7 +6,7 @@
  */
 import { lstat, realpath, rm } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
-import { isName } from "../../models/registry/protocol.ts";
+import { isName } from "../../models/registry-protocol/protocol.ts";
 
 /** Thrown when a name or version that came from outside would not be a single safe path segment. */
 export class UnsafePathError extends Error {

@@ -5,10 +5,10 @@
  * deliberate outcome (kept, refused, failed to load) keeps the ETag, so it is not retried while
  * the registry's answer stays the same.
  */
-import { RegistryAnswerError } from "../../models/registry/answers.ts";
-import { RegistryError } from "../../models/registry/errors.ts";
+import { RegistryAnswerError } from "../../models/registry-protocol/answers.ts";
+import { RegistryError } from "../../models/registry-protocol/errors.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import { decide } from "./decide.ts";
 import { downloadVersion } from "./install.ts";
 import { loadReadyModel, ModelLoadError } from "./load.ts";

@@ -7,7 +7,7 @@ import { BundleModel } from "../../models/bundle-model.ts";
 import type { Detector } from "../../models/detector.ts";
 import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts";
 import { loadModel } from "../../models/load.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import { readModelState } from "./state.ts";
 import { updaterStatus } from "./status.ts";
 import { scorerHost, testUpdater } from "./testing/harness.ts";

@@ -9,7 +9,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { isName } from "../../models/registry/protocol.ts";
+import { isName } from "../../models/registry-protocol/protocol.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { Rejected } from "./decide.ts";
 import { modelsDir } from "./paths.ts";

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { isName } from "../../models/registry/protocol.ts";
+import { isName } from "../../models/registry-protocol/protocol.ts";
 import { modelsDir } from "./paths.ts";
 
 export { modelsDir, versionDir } from "./paths.ts";

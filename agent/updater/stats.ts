@@ -2,7 +2,7 @@
  * Per-heartbeat-interval scoring statistics built from the scorer's round reports: points per
  * second, the share of flagged points, and the p99 of round scoring latency.
  */
-import type { RoundInfo } from "../../core/runtime/scorer.ts";
+import type { RoundInfo } from "../../core/scoring/scorer.ts";
 
 /** What one interval looked like. */
 export interface IntervalStats {

@@ -1,10 +1,10 @@
 /** Types shared by the model updater's modules (`updater.ts`, `poll.ts`, `heartbeat.ts`). */
 import type { Logger } from "pino";
-import type { SwapOptions } from "../../core/runtime/scorer.ts";
+import type { SwapOptions } from "../../core/scoring/scorer.ts";
 import type { Telemetry } from "../../core/telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import type { RegistryClientOptions } from "../../models/registry/client.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { RegistryClientOptions } from "../../models/registry-protocol/client.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import type { RegistryModelConfig } from "../config/types.ts";
 import type { Rejected } from "./decide.ts";
 import type { ModelState } from "./state.ts";

@@ -5,12 +5,12 @@
  * non-finite score returns to the previous model), and the heartbeats (`heartbeat.ts`).
  */
 import { readFile } from "node:fs/promises";
-import type { ModelFailure, RoundInfo } from "../../core/runtime/scorer.ts";
+import type { ModelFailure, RoundInfo } from "../../core/scoring/scorer.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import { createRegistryClient, type RegistryClient } from "../../models/registry/client.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
-import { importPublicKey } from "../../models/registry/signature.ts";
+import { createRegistryClient, type RegistryClient } from "../../models/registry-protocol/client.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
+import { importPublicKey } from "../../models/registry-protocol/signature.ts";
 import { pruneVersions } from "./install.ts";
 import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";

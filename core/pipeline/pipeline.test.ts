@@ -5,7 +5,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { createOnlineModel } from "../../models/online/default.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import type { RoundInfo } from "../runtime/scorer.ts";
+import type { RoundInfo } from "../scoring/scorer.ts";
 import { Pipeline } from "./pipeline.ts";
 import { MemorySink } from "./testing/memory-sink.ts";
 import { SteadySource } from "./testing/steady-source.ts";

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { RecordBuffer } from "../buffer/index.ts";
 import type { OutRecord } from "../events.ts";
 import { every } from "../runtime/every.ts";
-import { Scorer, type SwapOptions } from "../runtime/scorer.ts";
+import { Scorer, type SwapOptions } from "../scoring/scorer.ts";
 import { SinkDriver } from "../sinks/driver.ts";
 import type { Source } from "../sources/source.ts";
 import { RateLimitedLog } from "../telemetry/log.ts";

@@ -4,8 +4,8 @@
  */
 import type { Logger } from "pino";
 import type { BufferSettings } from "../buffer/index.ts";
-import type { HysteresisOptions } from "../runtime/hysteresis.ts";
-import type { ModelFailure, RoundInfo, SwapOptions } from "../runtime/scorer.ts";
+import type { HysteresisOptions } from "../scoring/hysteresis.ts";
+import type { ModelFailure, RoundInfo, SwapOptions } from "../scoring/scorer.ts";
 import type { DriverOptions } from "../sinks/driver.ts";
 import type { OnlyFilter } from "../sinks/shared/only.ts";
 import type { Sink } from "../sinks/sink.ts";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/registry/envelope.ts";
+import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/registry-protocol/envelope.ts";
 import type { FleetOptions, RegistryContext } from "./context.ts";
 import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
 import { FLEET_DEFAULTS } from "./fleet/view.ts";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { UnpackedBundle } from "../../models/registry/envelope.ts";
+import type { UnpackedBundle } from "../../models/registry-protocol/envelope.ts";
 import type { Signer } from "./signing/keys.ts";
 import type { RegistryStore } from "./store/index.ts";
 import type { FleetLimits } from "./store/fleet.ts";

@@ -11,7 +11,7 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import type { Heartbeat } from "../../models/registry/heartbeat.ts";
+import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { AGT, PUB, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -4,8 +4,8 @@
  * other agents' identities stay theirs, and the fleet stays bounded.
  */
 import { describe, expect, test } from "bun:test";
-import type { FleetView, Heartbeat } from "../../models/registry/heartbeat.ts";
-import type { Resolution } from "../../models/registry/protocol.ts";
+import type { FleetView, Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
+import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import { bucketOf } from "./rollout.ts";
 import { AGT, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Heartbeat } from "../../models/registry/heartbeat.ts";
+import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { bucketOf } from "./rollout.ts";
 import { startRegistryServer, type RunningRegistry } from "./server.ts";
 import { trainedEnvelope } from "./testing/fixtures.ts";

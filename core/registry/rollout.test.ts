@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ChannelState } from "../../models/registry/protocol.ts";
+import type { ChannelState } from "../../models/registry-protocol/protocol.ts";
 import { bucketOf, declaredRollback, pickVersion } from "./rollout.ts";
 
 const ch = (channel: "stable" | "canary", version: string | null, rollout: number): ChannelState => ({ model: "m", channel, version, rollout, updated_at: "" });

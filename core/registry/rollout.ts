@@ -1,4 +1,4 @@
-import type { Channel, ChannelState, Resolution } from "../../models/registry/protocol.ts";
+import type { Channel, ChannelState, Resolution } from "../../models/registry-protocol/protocol.ts";
 
 /**
  * The rollout bucket (0–99) of an agent for a model: sha256(`${agentId}/${model}`), first four

@@ -1,6 +1,6 @@
 import type { Server } from "bun";
 import type { Logger } from "pino";
-import { DEFAULT_MAX_BUNDLE_BYTES } from "../../models/registry/envelope.ts";
+import { DEFAULT_MAX_BUNDLE_BYTES } from "../../models/registry-protocol/envelope.ts";
 import { createRegistryApp, type RegistryAppOptions } from "./app.ts";
 import { maxUploadBody } from "./routes/publish.ts";
 import { ensureTokens, type TokenSource } from "./bootstrap.ts";

@@ -7,7 +7,7 @@
  *   bun scripts/bench/bundle-download.ts            # the table
  *   bun scripts/bench/bundle-download.ts --row after 1500   # one row (MB), as the table runs it
  */
-import { createRegistryClient } from "../../models/registry/client.ts";
+import { createRegistryClient } from "../../models/registry-protocol/client.ts";
 
 async function row(mode: "before" | "after", mb: number): Promise<void> {
   const bytes = mb * 1e6;

@@ -33,7 +33,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
 import type { OutRecord } from "../../core/events.ts";
-import { Scorer } from "../../core/runtime/scorer.ts";
+import { Scorer } from "../../core/scoring/scorer.ts";
 import { SeqAllocator } from "../../core/runtime/seq.ts";
 import { openBuffer } from "../../core/buffer/index.ts";
 import { SinkDriver, type DriverOptions } from "../../core/sinks/driver.ts";

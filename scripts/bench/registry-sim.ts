@@ -4,7 +4,7 @@
  */
 import type { Hono } from "hono";
 import { createRng } from "../../data/random.ts";
-import type { Heartbeat } from "../../models/registry/heartbeat.ts";
+import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 
 /** A realistic heartbeat of agent `i`. */
 export function heartbeat(i: number): Heartbeat {

@@ -5,9 +5,9 @@
  */
 import { trainedEnvelope } from "../../../core/registry/testing/fixtures.ts";
 import type { DetectorKind } from "../../../models/detector.ts";
-import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
+import type { BundleEnvelope } from "../../../models/registry-protocol/protocol.ts";
 import { sha256Hex } from "../../../models/format/bundle.ts";
-import { manifestDigest } from "../../../models/registry/signature.ts";
+import { manifestDigest } from "../../../models/registry-protocol/signature.ts";
 
 /** What a route answers: a Response, or a JSON value (sent with 200). */
 export type Answer = Response | unknown;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { testRegistry, trainedEnvelope } from "../../../core/registry/testing/fixtures.ts";
-import { Scorer } from "../../../core/runtime/scorer.ts";
+import { Scorer } from "../../../core/scoring/scorer.ts";
 import { SeqAllocator } from "../../../core/runtime/seq.ts";
 import { Telemetry } from "../../../core/telemetry/metrics.ts";
 import type { ScoringModel } from "../../../models/model.ts";

@@ -1,5 +1,5 @@
-import type { ParsedHeartbeat } from "../../../models/registry/heartbeat.ts";
-import type { RegistryEvent } from "../../../models/registry/protocol.ts";
+import type { ParsedHeartbeat } from "../../../models/registry-protocol/heartbeat.ts";
+import type { RegistryEvent } from "../../../models/registry-protocol/protocol.ts";
 import type { RegistryStore } from "../store/index.ts";
 import type { CanaryCohorts } from "./cohort.ts";
 

@@ -1,4 +1,4 @@
-import { HeartbeatSchema, type ParsedHeartbeat } from "../../../models/registry/heartbeat.ts";
+import { HeartbeatSchema, type ParsedHeartbeat } from "../../../models/registry-protocol/heartbeat.ts";
 import { oneLine, zodLine } from "../http/one-line.ts";
 
 /** Largest heartbeat body accepted (bytes). */

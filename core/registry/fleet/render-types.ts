@@ -1,3 +1,3 @@
 /** Types the page renderer reads (re-exported so `render.ts` has no runtime imports). */
-export type { FleetView } from "../../../models/registry/heartbeat.ts";
-export type { RegistryEvent } from "../../../models/registry/protocol.ts";
+export type { FleetView } from "../../../models/registry-protocol/heartbeat.ts";
+export type { RegistryEvent } from "../../../models/registry-protocol/protocol.ts";

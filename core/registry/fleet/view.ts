@@ -1,5 +1,5 @@
-import type { AgentStatus, CanaryComparison, FleetAgent, FleetView, VersionStats } from "../../../models/registry/heartbeat.ts";
-import type { ChannelState } from "../../../models/registry/protocol.ts";
+import type { AgentStatus, CanaryComparison, FleetAgent, FleetView, VersionStats } from "../../../models/registry-protocol/heartbeat.ts";
+import type { ChannelState } from "../../../models/registry-protocol/protocol.ts";
 import type { FleetOptions } from "../context.ts";
 import type { AgentRecord } from "../store/fleet.ts";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ErrorBody } from "../../../models/registry/protocol.ts";
+import type { ErrorBody } from "../../../models/registry-protocol/protocol.ts";
 import { oneLine } from "./one-line.ts";
 
 /** A refused request: thrown by handlers, answered as `{error, reason}` with `status`. */

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { CHANNELS, isName, type Channel } from "../../../models/registry/protocol.ts";
+import { CHANNELS, isName, type Channel } from "../../../models/registry-protocol/protocol.ts";
 import { ApiError } from "./errors.ts";
 
 /** A path parameter that must be a safe name (model, version): 400 `invalid_name` otherwise. */

@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { ManifestSchema } from "../../../models/format/manifest.ts";
-import { HeartbeatSchema } from "../../../models/registry/heartbeat.ts";
-import { BundleEnvelopeSchema, CHANNELS, NAME_PATTERN, RollbackSchema, SetChannelSchema } from "../../../models/registry/protocol.ts";
+import { HeartbeatSchema } from "../../../models/registry-protocol/heartbeat.ts";
+import { BundleEnvelopeSchema, CHANNELS, NAME_PATTERN, RollbackSchema, SetChannelSchema } from "../../../models/registry-protocol/protocol.ts";
 
 type Json = Record<string, unknown>;
 

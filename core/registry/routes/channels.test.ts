@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Resolution } from "../../../models/registry/protocol.ts";
+import type { Resolution } from "../../../models/registry-protocol/protocol.ts";
 import { bucketOf } from "../rollout.ts";
 import { AGT, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { isName, RollbackSchema, SetChannelSchema, type Resolution } from "../../../models/registry/protocol.ts";
+import { isName, RollbackSchema, SetChannelSchema, type Resolution } from "../../../models/registry-protocol/protocol.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
 import { jsonBody } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";

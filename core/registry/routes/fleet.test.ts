@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { FleetView, Heartbeat } from "../../../models/registry/heartbeat.ts";
-import type { RegistryEvent, Resolution } from "../../../models/registry/protocol.ts";
+import type { FleetView, Heartbeat } from "../../../models/registry-protocol/heartbeat.ts";
+import type { RegistryEvent, Resolution } from "../../../models/registry-protocol/protocol.ts";
 import { renderFleetBody } from "../fleet/render.ts";
 import { AGT, PUB, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 

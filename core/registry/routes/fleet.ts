@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
-import { AGENT_STATUSES, type AgentStatus, type HeartbeatAck } from "../../../models/registry/heartbeat.ts";
-import { isName } from "../../../models/registry/protocol.ts";
+import { AGENT_STATUSES, type AgentStatus, type HeartbeatAck } from "../../../models/registry-protocol/heartbeat.ts";
+import { isName } from "../../../models/registry-protocol/protocol.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
 import { readBodyLimited } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";

@@ -9,9 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readBundle, sha256Hex } from "../../../models/format/bundle.ts";
-import { unpackEnvelope } from "../../../models/registry/envelope.ts";
-import { installBundle } from "../../../models/registry/install.ts";
-import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
+import { unpackEnvelope } from "../../../models/registry-protocol/envelope.ts";
+import { installBundle } from "../../../models/registry-protocol/install.ts";
+import type { BundleEnvelope } from "../../../models/registry-protocol/protocol.ts";
 import { testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 let base: BundleEnvelope;

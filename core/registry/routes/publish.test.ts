@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { sha256Hex } from "../../../models/format/bundle.ts";
-import type { BundleEnvelope } from "../../../models/registry/protocol.ts";
+import type { BundleEnvelope } from "../../../models/registry-protocol/protocol.ts";
 import { AGT, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 let ae: BundleEnvelope;

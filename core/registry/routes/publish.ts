@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import { EnvelopeError, unpackEnvelope } from "../../../models/registry/envelope.ts";
-import type { PublishResult } from "../../../models/registry/protocol.ts";
-import { canonicalJson, manifestDigest } from "../../../models/registry/signature.ts";
+import { EnvelopeError, unpackEnvelope } from "../../../models/registry-protocol/envelope.ts";
+import type { PublishResult } from "../../../models/registry-protocol/protocol.ts";
+import { canonicalJson, manifestDigest } from "../../../models/registry-protocol/signature.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
 import { parseJsonBytes, readBodyLimited } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { unpackEnvelope } from "../../../models/registry/envelope.ts";
-import { importPublicKey, verifyManifestSignature } from "../../../models/registry/signature.ts";
+import { unpackEnvelope } from "../../../models/registry-protocol/envelope.ts";
+import { importPublicKey, verifyManifestSignature } from "../../../models/registry-protocol/signature.ts";
 import { generateSigningKey, loadSigner } from "../signing/keys.ts";
 import { AGT, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { ENVELOPE_FORMAT, type ModelSummary, type Signature } from "../../../models/registry/protocol.ts";
+import { ENVELOPE_FORMAT, type ModelSummary, type Signature } from "../../../models/registry-protocol/protocol.ts";
 import { requireRole, type RegistryEnv } from "../http/auth.ts";
 import { ApiError } from "../http/errors.ts";
 import { etagMatches, nameParam } from "../http/params.ts";

@@ -3,8 +3,8 @@
  * the same files `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout` produce.
  */
 import { chmod, writeFile } from "node:fs/promises";
-import { canonicalJson, derToPem, keyId, pemToDer, SignatureError } from "../../../models/registry/signature.ts";
-import type { Signature } from "../../../models/registry/protocol.ts";
+import { canonicalJson, derToPem, keyId, pemToDer, SignatureError } from "../../../models/registry-protocol/signature.ts";
+import type { Signature } from "../../../models/registry-protocol/protocol.ts";
 
 /** Signs manifests with the registry's key. */
 export interface Signer {

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Channel, ChannelState } from "../../../models/registry/protocol.ts";
+import type { Channel, ChannelState } from "../../../models/registry-protocol/protocol.ts";
 
 interface Row {
   model: string;

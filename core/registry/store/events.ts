@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Channel, RegistryEvent } from "../../../models/registry/protocol.ts";
+import type { Channel, RegistryEvent } from "../../../models/registry-protocol/protocol.ts";
 
 /** Fields of a new event. */
 export type NewEvent = Omit<RegistryEvent, "id" | "at" | "model" | "version" | "channel" | "detail"> &

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { ParsedHeartbeat } from "../../../models/registry/heartbeat.ts";
+import type { ParsedHeartbeat } from "../../../models/registry-protocol/heartbeat.ts";
 import { FLEET_DEFAULTS } from "../fleet/view.ts";
 import { openRegistryDb } from "./db.ts";
 import { FleetRefusal, FleetStore } from "./fleet.ts";

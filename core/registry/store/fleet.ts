@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { ParsedHeartbeat } from "../../../models/registry/heartbeat.ts";
+import type { ParsedHeartbeat } from "../../../models/registry-protocol/heartbeat.ts";
 
 /** The last heartbeat of one agent and when it came. */
 export interface AgentRecord {

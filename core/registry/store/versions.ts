@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Signature, VersionDetail, VersionInfo } from "../../../models/registry/protocol.ts";
+import type { Signature, VersionDetail, VersionInfo } from "../../../models/registry-protocol/protocol.ts";
 
 /** A published version as stored. `manifest` is its canonical JSON (what `digest` hashes). */
 export interface VersionRecord {

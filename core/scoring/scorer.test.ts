@@ -10,7 +10,7 @@ import { defaultFeatureSpec, featureWidth } from "../../models/features/spec.ts"
 import { Telemetry } from "../telemetry/metrics.ts";
 import { VirtualClock } from "../testing/virtual-clock.ts";
 import { Scorer, type ModelFailure, type RoundInfo } from "./scorer.ts";
-import { SeqAllocator } from "./seq.ts";
+import { SeqAllocator } from "../runtime/seq.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "scorer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 /** Options and callback types of the {@link Scorer} (see `scorer.ts`). */
 import type { ScoringModel } from "../../models/model.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import type { HysteresisOptions } from "./hysteresis.ts";
-import type { SeqAllocator } from "./seq.ts";
+import type { SeqAllocator } from "../runtime/seq.ts";
 
 /** Options of {@link Scorer}. */
 export interface ScorerOptions {

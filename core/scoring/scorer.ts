@@ -1,6 +1,6 @@
 import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
-import { realClock, type Clock } from "./clock.ts";
+import { realClock, type Clock } from "../runtime/clock.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { countNonFinite, finiteScores } from "./finite-scores.ts";
