@@ -91,7 +91,8 @@ describe("bad input: one-line errors", () => {
   });
 
   test("real exports are scored, with one warning line: repeated hours, unsorted rows, NaN/inf values, quoted fields", async () => {
-    const text = '\ufefftimestamp,"value",host\r\n2026-01-01T01:00:00Z,1,"a,b"\r\n2026-01-01T01:00:00Z,NaN,a\r\n2026-01-01T00:30:00Z,inf,a\r\n2026-01-01T02:00:00Z,4,a\r\n';
+    const text =
+      '\ufefftimestamp,"value",host\r\n2026-01-01T01:00:00Z,1,"a,b"\r\n2026-01-01T01:00:00Z,NaN,a\r\n2026-01-01T00:30:00Z,inf,a\r\n2026-01-01T02:00:00Z,4,a\r\n';
     await writeFile(join(dir, "export.csv"), text);
     const r = agent("score", "--model", "online:default", "--input", join(dir, "export.csv"), "--output", "-");
     expect(r.code).toBe(0);
@@ -124,7 +125,11 @@ describe("bad input: one-line errors", () => {
     m.files.push({ path: "weights.bin", sha256: "0".repeat(64), bytes: 3 });
     await writeFile(join(b, "weights.bin"), "abc");
     await writeFile(join(b, "manifest.json"), JSON.stringify(m));
-    expectOneLineError(agent("score", "--model", b, "--input", join(dir, "data/series/series_0001.csv"), "--output", "-"), "tampered", "sha256 mismatch for weights.bin");
+    expectOneLineError(
+      agent("score", "--model", b, "--input", join(dir, "data/series/series_0001.csv"), "--output", "-"),
+      "tampered",
+      "sha256 mismatch for weights.bin",
+    );
   });
 
   test("a window that does not fit the model", async () => {

@@ -36,8 +36,7 @@ const parser = yargs(argv)
     if (error) throw error;
     console.error(`agent: error: ${message}\nRun 'agent --help' (or 'agent <command> --help') for usage.`);
     process.exit(2);
-  })
-  ;
+  });
 for (const c of COMMANDS) {
   // The invoked command gets its full module (options, examples, handler); the others are listed only.
   if (c.name === invoked) parser.command(await c.load());

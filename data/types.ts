@@ -8,15 +8,7 @@
  */
 
 /** The anomaly kinds the synthetic generator injects and `agent eval` reports recall for. */
-export const ANOMALY_TYPES = [
-  "spike",
-  "dip",
-  "level_shift",
-  "drift",
-  "variance_burst",
-  "flatline",
-  "missing_gap",
-] as const;
+export const ANOMALY_TYPES = ["spike", "dip", "level_shift", "drift", "variance_burst", "flatline", "missing_gap"] as const;
 
 /** One of {@link ANOMALY_TYPES}. */
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];

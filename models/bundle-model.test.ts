@@ -35,7 +35,11 @@ describe("BundleModel.scoreTick with hostile values", () => {
 
   test("a NaN raw score stays NaN (never a passing 0); lastTickScored counts full windows only", async () => {
     const detector: Detector = {
-      kind: "autoencoder", width: featureWidth(spec), fit: async () => {}, save: async () => ({ params: {}, files: [] }), dispose() {},
+      kind: "autoencoder",
+      width: featureWidth(spec),
+      fit: async () => {},
+      save: async () => ({ params: {}, files: [] }),
+      dispose() {},
       scoreRaw: async (b) => new Float32Array(b.n).fill(Number.NaN),
     };
     const model = new BundleModel("m", "1", detector, spec, 1);

@@ -11,13 +11,7 @@
  */
 
 /** Detector kinds that can be trained into a bundle. */
-export const DETECTOR_KINDS = [
-  "autoencoder",
-  "lstm-autoencoder",
-  "isolation-forest",
-  "robust-zscore",
-  "ensemble",
-] as const;
+export const DETECTOR_KINDS = ["autoencoder", "lstm-autoencoder", "isolation-forest", "robust-zscore", "ensemble"] as const;
 export type DetectorKind = (typeof DETECTOR_KINDS)[number];
 
 /** A batch of windows, row-major. */

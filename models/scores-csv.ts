@@ -6,12 +6,7 @@ import { MISSING_SCORE } from "./model.ts";
  * `agent score`). A missing value is an empty field; scores get 6 decimals; a non-finite score
  * is written as 1 (flagged), like a gap.
  */
-export function formatScoresCsv(
-  timestamps: Float64Array,
-  values: Float64Array,
-  scores: Float32Array,
-  threshold: number,
-): string {
+export function formatScoresCsv(timestamps: Float64Array, values: Float64Array, scores: Float32Array, threshold: number): string {
   const lines = new Array<string>(timestamps.length + 1);
   lines[0] = "timestamp,value,anomaly_score,is_anomaly";
   for (let i = 0; i < timestamps.length; i++) {

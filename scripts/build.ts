@@ -7,10 +7,13 @@ import { mkdir } from "node:fs/promises";
 const outfile = process.argv[2] ?? "dist/agent";
 await mkdir("dist", { recursive: true });
 const started = performance.now();
-const proc = Bun.spawnSync([process.execPath, "build", "--compile", "--format=esm", "--bytecode", "--minify-syntax", "--minify-whitespace", "agent/main.ts", "--outfile", outfile], {
-  stdout: "inherit",
-  stderr: "inherit",
-});
+const proc = Bun.spawnSync(
+  [process.execPath, "build", "--compile", "--format=esm", "--bytecode", "--minify-syntax", "--minify-whitespace", "agent/main.ts", "--outfile", outfile],
+  {
+    stdout: "inherit",
+    stderr: "inherit",
+  },
+);
 if (proc.exitCode !== 0) {
   console.error(`build failed (exit ${proc.exitCode})`);
   process.exit(proc.exitCode ?? 1);

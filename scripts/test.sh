@@ -6,7 +6,8 @@
 #   npm test                  # everything
 #   npm test -- models/       # a subset
 #   AGENT_SERVICES=skip npm test -- models/   # don't start services (their tests will fail)
-# Before the tests three gates run: `tsc --noEmit`, `biome lint` (biome.json) and
+# Before the tests three gates run: `tsc --noEmit`, `biome check` (lint + format, biome.json; fix
+# with `npx biome check --write .`) and
 # scripts/check-layers.ts; each one that fails counts as one failure and fails the run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -42,7 +43,7 @@ gate() {
   fi
 }
 gate "tsc --noEmit" node_modules/.bin/tsc --noEmit -p .
-gate "biome lint" node_modules/.bin/biome lint --error-on-warnings --max-diagnostics=30 .
+gate "biome check" node_modules/.bin/biome check --error-on-warnings --max-diagnostics=30 .
 gate "check-layers" "$BUN" scripts/check-layers.ts
 
 "$BUN" test --timeout 60000 "$@" 2>&1 | tee "$log"

@@ -30,7 +30,15 @@ export async function doctor(): Promise<DoctorReport> {
   try {
     const info = await initTf();
     const ok = info.backend === "wasm";
-    return { ...base, tfjs_version: info.tfjsVersion, tfjs_backend: info.backend, simd: info.simd, threads: info.threads, init_ms: Math.round(info.initMs * 10) / 10, ok };
+    return {
+      ...base,
+      tfjs_version: info.tfjsVersion,
+      tfjs_backend: info.backend,
+      simd: info.simd,
+      threads: info.threads,
+      init_ms: Math.round(info.initMs * 10) / 10,
+      ok,
+    };
   } catch (error) {
     return { ...base, tfjs_version: null, tfjs_backend: null, simd: false, threads: false, init_ms: null, ok: false, error: (error as Error).message };
   }
@@ -40,7 +48,7 @@ export async function doctor(): Promise<DoctorReport> {
 export const doctorCommand: CommandModule = {
   command: "doctor",
   describe: "Check the runtime: print one JSON object (version, tfjs_backend, simd); exit 1 if WASM cannot start",
-  builder: (y) => y.example("$0 doctor", "prints {\"version\":\"0.1.0\",\"tfjs_backend\":\"wasm\",\"simd\":true,...}"),
+  builder: (y) => y.example("$0 doctor", 'prints {"version":"0.1.0","tfjs_backend":"wasm","simd":true,...}'),
   handler: async () => {
     const report = await doctor();
     console.log(JSON.stringify(report));

@@ -57,11 +57,18 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       .option("data", { type: "string", demandOption: true, describe: "Dataset directory (agent generate output or NAB-style CSVs)" })
       .option("json", { type: "boolean", default: false, describe: "Print JSON (one object; {models:[...]} for several)" })
       .option("report", { type: "string", describe: "Write a self-contained HTML report with plots" })
-      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)" })
+      .option("strict-time", {
+        type: "boolean",
+        default: false,
+        describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)",
+      })
       .example("$0 eval --model models/ae --data data --report report.html", "evaluate a bundle and write a report")
       .example("$0 eval --model models/ae --model online:default --model models/rz --data data", "comparison table")
       .example("$0 eval --model online:default --data data --json", "machine-readable metrics")
-      .example("$0 eval --model online:default --model online:window --data ../shared/data/nab-dev", "NAB scores (standard, low FP, low FN) and a per-category table on a NAB-layout corpus"),
+      .example(
+        "$0 eval --model online:default --model online:window --data ../shared/data/nab-dev",
+        "NAB scores (standard, low FP, low FN) and a per-category table on a NAB-layout corpus",
+      ),
   handler: (args) =>
     runCommand("eval", args.debug, async () => {
       if (args.model.length === 0) throw new UsageError("give at least one --model");
@@ -71,17 +78,19 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
         if (note) console.error(`agent eval: warning: ${note}`);
       }
       const unlabelled = dataset.series.filter((s) => !s.labels).map((s) => s.name);
-      if (unlabelled.length) throw new UsageError(`${args.data}: ${unlabelled.length} series have no labels (e.g. ${unlabelled[0]}); eval needs a label column or labels.json`);
+      if (unlabelled.length)
+        throw new UsageError(`${args.data}: ${unlabelled.length} series have no labels (e.g. ${unlabelled[0]}); eval needs a label column or labels.json`);
       const results: { eval: ModelEval; series: SeriesEval[] }[] = [];
       for (const ref of args.model) {
         const model = await loadModel(ref);
         try {
           const started = performance.now();
           const scores = await withInputContext(
-            () => model.scoreSeries(
-              dataset.series.map((s) => s.values),
-              dataset.series.map((s) => s.timestamps),
-            ),
+            () =>
+              model.scoreSeries(
+                dataset.series.map((s) => s.values),
+                dataset.series.map((s) => s.timestamps),
+              ),
             dataset.series,
             model.window,
             (i) => (corpus ? join(args.data, "data", `${dataset.series[i].name}.csv`) : datasetFile(args.data, dataset.series[i].name)),
@@ -99,7 +108,10 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
           }));
           const result = evaluate(series, dataset.anomalies);
           const nab = corpus
-            ? evaluateNab(corpus.files.map((f, i) => ({ category: f.category, timestamps: f.series.timestamps, windows: f.windows, scores: scores[i] })), corpus.profiles)
+            ? evaluateNab(
+                corpus.files.map((f, i) => ({ category: f.category, timestamps: f.series.timestamps, windows: f.windows, scores: scores[i] })),
+                corpus.profiles,
+              )
             : undefined;
           const fit = (model as { manifest?: { training: { fit_seconds: number } } }).manifest?.training.fit_seconds ?? null;
           results.push({
@@ -119,7 +131,12 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
           model.dispose();
         }
       }
-      const rows = results.map((r) => ({ model: r.eval.model, result: r.eval, fitSeconds: r.eval.fit_seconds ?? undefined, throughput: r.eval.points_per_second }));
+      const rows = results.map((r) => ({
+        model: r.eval.model,
+        result: r.eval,
+        fitSeconds: r.eval.fit_seconds ?? undefined,
+        throughput: r.eval.points_per_second,
+      }));
       if (args.report) {
         const written = await writeReport(args.report, {
           title: `agent eval — ${args.data}`,

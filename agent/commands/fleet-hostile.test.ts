@@ -18,14 +18,36 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 let reg: RunningRegistry;
 
 const hb = (agent_id: string, over: Partial<Heartbeat> = {}): Heartbeat => ({
-  agent_id, host: `${agent_id}.example`, agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 1, points_per_s: 1,
-  anomaly_rate: 0, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null, ...over,
+  agent_id,
+  host: `${agent_id}.example`,
+  agent_version: "0.1.0",
+  model: { name: "m", version: "1" },
+  uptime_s: 1,
+  points_per_s: 1,
+  anomaly_rate: 0,
+  buffer_depth: 0,
+  sinks: [{ id: "kafka", state: "ok" }],
+  last_error: null,
+  ...over,
 });
 
 beforeAll(async () => {
-  reg = await startRegistryServer({ dataDir: join(await mkdtemp(join(tmpdir(), "fleet-hostile-")), "data"), port: 0, publisherTokens: ["pub_f"], agentTokens: ["agt_f"] });
+  reg = await startRegistryServer({
+    dataDir: join(await mkdtemp(join(tmpdir(), "fleet-hostile-")), "data"),
+    port: 0,
+    publisherTokens: ["pub_f"],
+    agentTokens: ["agt_f"],
+  });
   const agent = createRegistryClient({ url: reg.url, token: "agt_f" });
-  await agent.heartbeat(hb("evil", { host: `host${EVIL}`, agent_version: EVIL, last_error: `boom${EVIL}\nline two`, sinks: [{ id: `k${EVIL}`, state: `ok${EVIL}` }], model: { name: `m${EVIL}`, version: "1" } }));
+  await agent.heartbeat(
+    hb("evil", {
+      host: `host${EVIL}`,
+      agent_version: EVIL,
+      last_error: `boom${EVIL}\nline two`,
+      sinks: [{ id: `k${EVIL}`, state: `ok${EVIL}` }],
+      model: { name: `m${EVIL}`, version: "1" },
+    }),
+  );
   for (let i = 0; i < 2500; i++) await agent.heartbeat(hb(`a-${String(i).padStart(4, "0")}`));
 }, 60_000);
 afterAll(async () => {

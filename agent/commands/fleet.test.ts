@@ -5,12 +5,27 @@ import { formatFleet } from "./fleet.ts";
 test("formatFleet prints agents, model versions and canary vs stable as aligned columns", () => {
   const now = Date.parse("2026-05-01T00:01:00Z");
   const hb = (id: string, version: string, over = {}) => ({
-    agent_id: id, host: `${id}.example`, agent_version: "0.1.0", model: { name: "host-ae", version }, uptime_s: 3600, points_per_s: 120.5,
-    anomaly_rate: 0.0123, buffer_depth: 4, sinks: [{ id: "kafka", state: "ok" }], last_error: null, ...over,
+    agent_id: id,
+    host: `${id}.example`,
+    agent_version: "0.1.0",
+    model: { name: "host-ae", version },
+    uptime_s: 3600,
+    points_per_s: 120.5,
+    anomaly_rate: 0.0123,
+    buffer_depth: 4,
+    sinks: [{ id: "kafka", state: "ok" }],
+    last_error: null,
+    ...over,
   });
   const records = [
     { agent_id: "edge-01", last_seen_ms: now - 5000, first_seen_ms: 0, interval_s: 10, heartbeat: hb("edge-01", "7") },
-    { agent_id: "edge-02", last_seen_ms: now - 45_000, first_seen_ms: 0, interval_s: 10, heartbeat: hb("edge-02", "8", { scoring_failures: 2, last_error: "NaN" }) },
+    {
+      agent_id: "edge-02",
+      last_seen_ms: now - 45_000,
+      first_seen_ms: 0,
+      interval_s: 10,
+      heartbeat: hb("edge-02", "8", { scoring_failures: 2, last_error: "NaN" }),
+    },
   ];
   const channels = [
     { model: "host-ae", channel: "stable" as const, version: "7", rollout: 100, updated_at: "" },

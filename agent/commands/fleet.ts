@@ -12,7 +12,11 @@ function grid(head: string[], raw: string[][]): string {
   // Every cell may carry agent-supplied text: escape control characters, bound its width.
   const rows = raw.map((r) => r.map((c) => terminalSafe(c, CELL_MAX)));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(head), ...rows.map(line)].join("\n");
 }
 
@@ -34,23 +38,54 @@ export function formatFleet(view: FleetView): string {
       view.agents.map((a) => {
         const h = a.heartbeat;
         return [
-          a.agent_id, a.status, h.host, `${h.model.name}@${h.model.version}${h.target ? `→${h.target.version}` : ""}`, `${Math.round(h.uptime_s)}s`,
-          fixed(h.points_per_s), pct(h.anomaly_rate), String(h.buffer_depth), h.sinks.map((s) => `${s.id}:${s.state}`).join(",") || "-",
-          fixed(h.scoring_latency_ms_p99), `${a.age_s}s ago`, (h.last_error ?? "").slice(0, 60),
+          a.agent_id,
+          a.status,
+          h.host,
+          `${h.model.name}@${h.model.version}${h.target ? `→${h.target.version}` : ""}`,
+          `${Math.round(h.uptime_s)}s`,
+          fixed(h.points_per_s),
+          pct(h.anomaly_rate),
+          String(h.buffer_depth),
+          h.sinks.map((s) => `${s.id}:${s.state}`).join(",") || "-",
+          fixed(h.scoring_latency_ms_p99),
+          `${a.age_s}s ago`,
+          (h.last_error ?? "").slice(0, 60),
         ];
       }),
     ),
   );
   if (view.versions.length) {
-    out.push("", grid(["MODEL@VERSION", "AGENTS", "ANOMALY(MEAN)", "P99MS(MAX)", "LOAD FAIL", "SCORE FAIL"],
-      view.versions.map((v) => [`${v.model}@${v.version}`, String(v.agents), pct(v.anomaly_rate_mean), fixed(v.scoring_latency_ms_p99_max), String(v.load_failures), String(v.scoring_failures)])));
+    out.push(
+      "",
+      grid(
+        ["MODEL@VERSION", "AGENTS", "ANOMALY(MEAN)", "P99MS(MAX)", "LOAD FAIL", "SCORE FAIL"],
+        view.versions.map((v) => [
+          `${v.model}@${v.version}`,
+          String(v.agents),
+          pct(v.anomaly_rate_mean),
+          fixed(v.scoring_latency_ms_p99_max),
+          String(v.load_failures),
+          String(v.scoring_failures),
+        ]),
+      ),
+    );
   }
   if (view.canaries.length) {
-    out.push("", grid(["MODEL", "STABLE", "CANARY", "ROLLOUT", "ANOMALY S/C", "P99MS S/C", "VERDICT"],
-      view.canaries.map((k) => [k.model, k.stable.version ?? "-", k.canary.version, `${k.canary.rollout}%`,
-        `${pct(k.stable.stats?.anomaly_rate_mean)}/${pct(k.canary.stats?.anomaly_rate_mean)}`,
-        `${fixed(k.stable.stats?.scoring_latency_ms_p99_max)}/${fixed(k.canary.stats?.scoring_latency_ms_p99_max)}`,
-        k.canary.rollout === 0 ? `${k.verdict} (rolled back)` : k.verdict])));
+    out.push(
+      "",
+      grid(
+        ["MODEL", "STABLE", "CANARY", "ROLLOUT", "ANOMALY S/C", "P99MS S/C", "VERDICT"],
+        view.canaries.map((k) => [
+          k.model,
+          k.stable.version ?? "-",
+          k.canary.version,
+          `${k.canary.rollout}%`,
+          `${pct(k.stable.stats?.anomaly_rate_mean)}/${pct(k.canary.stats?.anomaly_rate_mean)}`,
+          `${fixed(k.stable.stats?.scoring_latency_ms_p99_max)}/${fixed(k.canary.stats?.scoring_latency_ms_p99_max)}`,
+          k.canary.rollout === 0 ? `${k.verdict} (rolled back)` : k.verdict,
+        ]),
+      ),
+    );
   }
   const more = view.counts.total - view.agents.length;
   if (more > 0) out.push("", `(${more} more agents not shown; narrow with --status / --model-version, or raise --max-agents)`);

@@ -24,7 +24,9 @@ test("the prototype's default run passes and its size is estimated", () => {
 });
 
 test("1e6 × 1e6 is refused above the documented limit, naming both flags and --force", () => {
-  expect(problem({ nSeries: 1e6, nPoints: 1e6 })).toBe(`--n-series 1,000,000 × --n-points 1,000,000 = 1,000,000,000,000 points (≈ 40000.0 GB) is above the limit of ${MAX_POINTS.toLocaleString("en")} points; add --force to generate it anyway`);
+  expect(problem({ nSeries: 1e6, nPoints: 1e6 })).toBe(
+    `--n-series 1,000,000 × --n-points 1,000,000 = 1,000,000,000,000 points (≈ 40000.0 GB) is above the limit of ${MAX_POINTS.toLocaleString("en")} points; add --force to generate it anyway`,
+  );
   expect(problem({ nSeries: 20_000, nPoints: 1440, force: true })).toBeUndefined();
 });
 
@@ -44,13 +46,19 @@ test("every number must be finite and in range; all problems in one line", () =>
   expect(problem({ nSeries: Number.NaN })).toBe("--n-series NaN: expected an integer from 1 to 1,000,000");
   expect(problem({ nSeries: 2.5 })).toMatch(/^--n-series 2.5:/);
   expect(problem({ nPoints: 10 })).toMatch(/^--n-points 10: expected an integer from 300/);
-  expect(problem({ anomalyRatio: 2, seed: -1 })).toBe("--anomaly-ratio 2: expected a number from 0 to 1; --seed -1: expected an integer from 0 to 9,007,199,254,740,991");
+  expect(problem({ anomalyRatio: 2, seed: -1 })).toBe(
+    "--anomaly-ratio 2: expected a number from 0 to 1; --seed -1: expected an integer from 0 to 9,007,199,254,740,991",
+  );
   expect(problem({ seed: 1e300 })).toMatch(/^--seed 1e\+300:/);
 });
 
 test("agent generate --output-dir '' exits non-zero with one line and writes nothing into the cwd", async () => {
   const cwd = mkdtempSync(join(tmpdir(), "agent-generate-empty-"));
-  const p = Bun.spawn([process.execPath, join(import.meta.dir, "../main.ts"), "generate", "--n-series", "2", "--output-dir", ""], { cwd, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([process.execPath, join(import.meta.dir, "../main.ts"), "generate", "--n-series", "2", "--output-dir", ""], {
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const err = await new Response(p.stderr).text();
   expect(await p.exited).not.toBe(0);
   expect(err.trim().split("\n")).toEqual(['agent generate: error: --output-dir "": expected a directory (use "." for the current one)']);

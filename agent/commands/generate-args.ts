@@ -63,9 +63,11 @@ export function checkGenerateFlags(f: GenerateFlags, free: (dir: string) => numb
   };
   int("n-series", f.nSeries, 1, MAX_SERIES);
   int("n-points", f.nPoints, MIN_POINTS, MAX_POINTS_PER_SERIES);
-  if (!(Number.isFinite(f.anomalyRatio) && f.anomalyRatio >= 0 && f.anomalyRatio <= 1)) bad.push(`--anomaly-ratio ${f.anomalyRatio}: expected a number from 0 to 1`);
+  if (!(Number.isFinite(f.anomalyRatio) && f.anomalyRatio >= 0 && f.anomalyRatio <= 1))
+    bad.push(`--anomaly-ratio ${f.anomalyRatio}: expected a number from 0 to 1`);
   if (!Number.isSafeInteger(f.seed) || f.seed < 0) bad.push(`--seed ${f.seed}: expected an integer from 0 to ${fmt(Number.MAX_SAFE_INTEGER)}`);
-  if (!(Number.isFinite(f.intervalSeconds) && f.intervalSeconds >= 0.001)) bad.push(`--interval-seconds ${f.intervalSeconds}: expected a finite number of seconds ≥ 0.001`);
+  if (!(Number.isFinite(f.intervalSeconds) && f.intervalSeconds >= 0.001))
+    bad.push(`--interval-seconds ${f.intervalSeconds}: expected a finite number of seconds ≥ 0.001`);
   else if (Number.isInteger(f.nPoints) && START_MS + f.nPoints * f.intervalSeconds * 1000 > MAX_DATE_MS) {
     bad.push(`--interval-seconds ${f.intervalSeconds}: ${fmt(f.nPoints)} points from 2026-01-01 would end past the last representable date (year 275760)`);
   }
@@ -74,11 +76,15 @@ export function checkGenerateFlags(f: GenerateFlags, free: (dir: string) => numb
   const points = f.nSeries * f.nPoints;
   const bytes = points * BYTES_PER_POINT[f.format];
   if (points > MAX_POINTS && !f.force) {
-    throw new UsageError(`--n-series ${fmt(f.nSeries)} × --n-points ${fmt(f.nPoints)} = ${fmt(points)} points (≈ ${(bytes / 1e9).toFixed(1)} GB) is above the limit of ${fmt(MAX_POINTS)} points; add --force to generate it anyway`);
+    throw new UsageError(
+      `--n-series ${fmt(f.nSeries)} × --n-points ${fmt(f.nPoints)} = ${fmt(points)} points (≈ ${(bytes / 1e9).toFixed(1)} GB) is above the limit of ${fmt(MAX_POINTS)} points; add --force to generate it anyway`,
+    );
   }
   const available = free(f.outputDir);
   if (bytes > available) {
-    throw new UsageError(`--output-dir ${f.outputDir}: the dataset needs about ${(bytes / 1e6).toFixed(0)} MB, the disk has ${(available / 1e6).toFixed(0)} MB free`);
+    throw new UsageError(
+      `--output-dir ${f.outputDir}: the dataset needs about ${(bytes / 1e6).toFixed(0)} MB, the disk has ${(available / 1e6).toFixed(0)} MB free`,
+    );
   }
   return bytes;
 }

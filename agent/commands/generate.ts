@@ -34,7 +34,11 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
       .option("seed", { type: "number", default: 42, describe: "PRNG seed; the same seed gives byte-identical output" })
       .option("interval-seconds", { type: "number", default: 60, describe: "Seconds between points" })
       .option("format", { choices: ["csv", "jsonl"] as const, default: "csv" as const, describe: "Series file format" })
-      .option("force", { type: "boolean", default: false, describe: `Generate more than ${MAX_POINTS.toLocaleString("en")} points (series × points); free disk space is checked anyway` })
+      .option("force", {
+        type: "boolean",
+        default: false,
+        describe: `Generate more than ${MAX_POINTS.toLocaleString("en")} points (series × points); free disk space is checked anyway`,
+      })
       .example("$0 generate --n-series 1000 --n-points 1440 --anomaly-ratio 0.3 --output-dir data", "the prototype's default run")
       .example("$0 generate --n-series 50 --seed 7 --format jsonl --output-dir /tmp/ds", "small JSONL dataset"),
   handler: (args) =>
@@ -53,14 +57,22 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
       let ds;
       try {
         ds = generateDataset({
-        nSeries: args["n-series"],
-        nPoints: args["n-points"],
-        anomalyRatio: args["anomaly-ratio"],
-        seed: args.seed,
-        intervalSeconds: args["interval-seconds"],
+          nSeries: args["n-series"],
+          nPoints: args["n-points"],
+          anomalyRatio: args["anomaly-ratio"],
+          seed: args.seed,
+          intervalSeconds: args["interval-seconds"],
         });
       } catch (error) {
-        if (error instanceof RangeError) throw new UsageError(error.message.replace(/nSeries/g, "--n-series").replace(/nPoints/g, "--n-points").replace(/anomalyRatio/g, "--anomaly-ratio").replace(/intervalSeconds/g, "--interval-seconds").replace(/\bseed\b/g, "--seed"));
+        if (error instanceof RangeError)
+          throw new UsageError(
+            error.message
+              .replace(/nSeries/g, "--n-series")
+              .replace(/nPoints/g, "--n-points")
+              .replace(/anomalyRatio/g, "--anomaly-ratio")
+              .replace(/intervalSeconds/g, "--interval-seconds")
+              .replace(/\bseed\b/g, "--seed"),
+          );
         throw error;
       }
       const written = await writeDataset(args["output-dir"], ds, { format: args.format, overwrite: true });

@@ -17,9 +17,17 @@ beforeAll(async () => {
   const b = await trainedBundle("isolation-forest", "iforest", "1");
   const { files: _f, ...m } = b.manifest;
   bundleDir = join(root, "bundle");
-  await writeBundle(bundleDir, m, [...b.files].map(([path, data]) => ({ path, data })));
+  await writeBundle(
+    bundleDir,
+    m,
+    [...b.files].map(([path, data]) => ({ path, data })),
+  );
   otherDir = join(root, "other");
-  await writeBundle(otherDir, { ...m, created_at: "2031-01-01T00:00:00Z" }, [...b.files].map(([path, data]) => ({ path, data })));
+  await writeBundle(
+    otherDir,
+    { ...m, created_at: "2031-01-01T00:00:00Z" },
+    [...b.files].map(([path, data]) => ({ path, data })),
+  );
 }, 60_000);
 afterAll(async () => {
   await reg?.stop();
@@ -36,7 +44,11 @@ test("pushModel publishes a bundle directory under a new name/version and starts
 });
 
 test("pushModel surfaces the registry's refusals: 409 other content, 401 no token, 403 agent token", async () => {
-  const e = (p: Promise<unknown>) => p.then(() => undefined, (x) => x as RegistryError);
+  const e = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (x) => x as RegistryError,
+    );
   await pushModel({ bundle: bundleDir, registry: reg.url, token: "pub_t", name: "dup", version: "1" });
   const conflict = await e(pushModel({ bundle: otherDir, registry: reg.url, token: "pub_t", name: "dup", version: "1" }));
   expect([conflict?.status, conflict?.code]).toEqual([409, "version_exists"]);
@@ -59,5 +71,7 @@ test("a FIFO (or symlink) in the bundle directory is refused at once with a clea
   expect(e.message).toBe(`${dir}: ${file}: is a FIFO; bundles hold regular files only`);
   await rm(join(dir, file));
   await symlink(join(bundleDir, file), join(dir, file));
-  expect(((await pushModel({ bundle: dir, registry: reg.url, token: "pub_t", name: "fifo", version: "1" }).catch((x: Error) => x)) as Error).message).toContain("symbolic link");
+  expect(((await pushModel({ bundle: dir, registry: reg.url, token: "pub_t", name: "fifo", version: "1" }).catch((x: Error) => x)) as Error).message).toContain(
+    "symbolic link",
+  );
 });

@@ -45,7 +45,8 @@ export const DEFAULT_ROLLOUT: Record<Channel, number> = { stable: 100, canary: 1
  */
 export async function pushModel(o: PushModelOptions): Promise<PushModelResult> {
   if (o.name !== undefined && !isName(o.name)) throw new UsageError(`--name ${JSON.stringify(o.name)}: expected 1–64 of letters, digits, '.', '_', '-'`);
-  if (o.version !== undefined && !isName(o.version)) throw new UsageError(`--model-version ${JSON.stringify(o.version)}: expected 1–64 of letters, digits, '.', '_', '-'`);
+  if (o.version !== undefined && !isName(o.version))
+    throw new UsageError(`--model-version ${JSON.stringify(o.version)}: expected 1–64 of letters, digits, '.', '_', '-'`);
   if (o.rollout !== undefined && !(o.rollout >= 0 && o.rollout <= 100)) throw new UsageError(`--rollout ${o.rollout}: expected a percentage 0–100`);
   if (o.rollout !== undefined && !o.channel) throw new UsageError("--rollout needs --channel");
   const envelope = await packBundleDir(o.bundle, { name: o.name, version: o.version });
@@ -84,13 +85,24 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
       .option("channel", { choices: CHANNELS, describe: "Point this channel at the version" })
       .option("rollout", { type: "number", describe: "Percentage of agents the channel reaches (default 100 stable, 10 canary)" })
       .example("$0 push-model models/ae --registry http://registry:8700 --name host-ae --channel canary --rollout 10", "publish and start a 10% canary")
-      .example("AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable", "token from the environment"),
+      .example(
+        "AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable",
+        "token from the environment",
+      ),
   handler: (args) =>
     runCommand("push-model", args.debug, async () => {
       if (!args.registry) throw new UsageError("--registry URL is required (or set AGENT_REGISTRY_URL)");
       const token = args.token ?? process.env.AGENT_REGISTRY_TOKEN;
       if (!token) throw new UsageError("no token: pass --token or set AGENT_REGISTRY_TOKEN (a publisher token)");
-      const r = await pushModel({ bundle: args.bundle, registry: args.registry, token, name: args.name, version: args["model-version"], channel: args.channel, rollout: args.rollout });
+      const r = await pushModel({
+        bundle: args.bundle,
+        registry: args.registry,
+        token,
+        name: args.name,
+        version: args["model-version"],
+        channel: args.channel,
+        rollout: args.rollout,
+      });
       const p = r.published;
       const what = p.created ? "published" : "already published (identical content)";
       console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${p.signed ? ", signed" : ""}`);

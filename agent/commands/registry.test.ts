@@ -37,26 +37,32 @@ async function serve(dataDir: string): Promise<{ url: string; stderr: string }> 
   return { url, stderr: text };
 }
 
-test.skipIf(!wired)("registry serve (zero config) → push-model with the token file → fleet table", async () => {
-  const root = await mkdtemp(join(tmpdir(), "reg-cli-"));
-  const { url, stderr } = await serve(join(root, "data"));
-  expect(stderr).toContain(`created a publisher token in ${join(root, "data", "publisher.token")} (mode 0600)`);
-  const token = (await readFile(join(root, "data", "publisher.token"), "utf8")).trim();
-  expect(agent(["generate", "--n-series", "4", "--n-points", "400", "--output-dir", join(root, "d")]).code).toBe(0);
-  expect(agent(["train", "--data", join(root, "d"), "--model", "robust-zscore", "--out", join(root, "rz")]).code).toBe(0);
-  const push = agent(["push-model", join(root, "rz"), "--registry", url, "--name", "host-rz", "--channel", "canary", "--rollout", "25"], { AGENT_REGISTRY_TOKEN: token });
-  expect(push.stderr).toBe("");
-  expect(push.code).toBe(0);
-  expect(push.stdout).toContain("host-rz@1 published");
-  expect(push.stdout).toContain("channel canary of host-rz → 1 at 25%");
-  const unauth = agent(["push-model", join(root, "rz"), "--registry", url, "--token", "pub_wrong"]);
-  expect(unauth.code).toBe(1);
-  expect(unauth.stderr.trim().split("\n")).toHaveLength(1);
-  expect(unauth.stderr).toContain("401 unauthorized");
-  const fleet = agent(["fleet", "--registry", url, "--token", token]);
-  expect(fleet.code).toBe(0);
-  expect(fleet.stdout).toContain("0 agents");
-}, 90_000);
+test.skipIf(!wired)(
+  "registry serve (zero config) → push-model with the token file → fleet table",
+  async () => {
+    const root = await mkdtemp(join(tmpdir(), "reg-cli-"));
+    const { url, stderr } = await serve(join(root, "data"));
+    expect(stderr).toContain(`created a publisher token in ${join(root, "data", "publisher.token")} (mode 0600)`);
+    const token = (await readFile(join(root, "data", "publisher.token"), "utf8")).trim();
+    expect(agent(["generate", "--n-series", "4", "--n-points", "400", "--output-dir", join(root, "d")]).code).toBe(0);
+    expect(agent(["train", "--data", join(root, "d"), "--model", "robust-zscore", "--out", join(root, "rz")]).code).toBe(0);
+    const push = agent(["push-model", join(root, "rz"), "--registry", url, "--name", "host-rz", "--channel", "canary", "--rollout", "25"], {
+      AGENT_REGISTRY_TOKEN: token,
+    });
+    expect(push.stderr).toBe("");
+    expect(push.code).toBe(0);
+    expect(push.stdout).toContain("host-rz@1 published");
+    expect(push.stdout).toContain("channel canary of host-rz → 1 at 25%");
+    const unauth = agent(["push-model", join(root, "rz"), "--registry", url, "--token", "pub_wrong"]);
+    expect(unauth.code).toBe(1);
+    expect(unauth.stderr.trim().split("\n")).toHaveLength(1);
+    expect(unauth.stderr).toContain("401 unauthorized");
+    const fleet = agent(["fleet", "--registry", url, "--token", token]);
+    expect(fleet.code).toBe(0);
+    expect(fleet.stdout).toContain("0 agents");
+  },
+  90_000,
+);
 
 test.skipIf(!wired)("registry keygen writes a 0600 PKCS#8 key and its public key, and refuses to overwrite", async () => {
   const out = join(await mkdtemp(join(tmpdir(), "keygen-")), "reg.key");
@@ -77,7 +83,12 @@ test.skipIf(!wired)("registry token refuses a --data-dir that holds no registry 
   expect(r.stdout).toBe("");
   expect(r.stderr.trim().split("\n")).toHaveLength(1);
   expect(r.stderr).toContain(`${typo}: not a registry data directory (no registry.db in it)`);
-  expect(await stat(typo).then(() => "exists", () => "absent")).toBe("absent");
+  expect(
+    await stat(typo).then(
+      () => "exists",
+      () => "absent",
+    ),
+  ).toBe("absent");
   const init = agent(["registry", "token", "--role", "agent", "--data-dir", typo, "--init"]);
   expect([init.code, init.stdout.trim()]).toEqual([0, expect.stringMatching(/^agt_/)]);
   const again = agent(["registry", "token", "--role", "publisher", "--data-dir", typo]);

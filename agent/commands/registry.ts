@@ -33,17 +33,44 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
   describe: "Serve the model registry and fleet view (Hono on Bun; SQLite + content-addressed files in --data-dir)",
   builder: (y) =>
     y
-      .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "Database, bundle files and bootstrap tokens ($AGENT_REGISTRY_DATA_DIR)" })
-      .option("listen", { type: "string", default: process.env.AGENT_REGISTRY_LISTEN ?? `${REGISTRY_SERVER_DEFAULTS.hostname}:${REGISTRY_SERVER_DEFAULTS.port}`, describe: "HOST:PORT ($AGENT_REGISTRY_LISTEN); 0.0.0.0:8700 for a fleet" })
-      .option("signing-key", { type: "string", default: process.env.AGENT_REGISTRY_SIGNING_KEY, describe: "Ed25519 PKCS#8 PEM key: sign every manifest (agent registry keygen)" })
+      .option("data-dir", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir,
+        describe: "Database, bundle files and bootstrap tokens ($AGENT_REGISTRY_DATA_DIR)",
+      })
+      .option("listen", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_LISTEN ?? `${REGISTRY_SERVER_DEFAULTS.hostname}:${REGISTRY_SERVER_DEFAULTS.port}`,
+        describe: "HOST:PORT ($AGENT_REGISTRY_LISTEN); 0.0.0.0:8700 for a fleet",
+      })
+      .option("signing-key", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_SIGNING_KEY,
+        describe: "Ed25519 PKCS#8 PEM key: sign every manifest (agent registry keygen)",
+      })
       .option("max-bundle-mb", { type: "number", default: 64, describe: "Largest accepted bundle (sum of file sizes), MiB" })
       .option("publisher-token-file", { type: "string", describe: "File of publisher tokens (else $AGENT_REGISTRY_PUBLISHER_TOKEN; else one is generated)" })
       .option("agent-token-file", { type: "string", describe: "File of agent tokens (else $AGENT_REGISTRY_AGENT_TOKEN; else one is generated)" })
-      .option("canary-quorum", { type: "number", default: REGISTRY_APP_DEFAULTS.canaryQuorum, describe: "Distinct agents that resolved a canary and report failures of it before the guard rolls it back" })
-      .option("max-agents", { type: "number", default: FLEET_DEFAULTS.maxAgents, describe: "Most agents the fleet keeps (a newcomer evicts a stale entry, else gets 429)" })
-      .option("max-heartbeat-interval", { type: "number", default: FLEET_DEFAULTS.maxIntervalS, describe: "Largest heartbeat interval an agent may claim, seconds (longer claims are clamped)" })
+      .option("canary-quorum", {
+        type: "number",
+        default: REGISTRY_APP_DEFAULTS.canaryQuorum,
+        describe: "Distinct agents that resolved a canary and report failures of it before the guard rolls it back",
+      })
+      .option("max-agents", {
+        type: "number",
+        default: FLEET_DEFAULTS.maxAgents,
+        describe: "Most agents the fleet keeps (a newcomer evicts a stale entry, else gets 429)",
+      })
+      .option("max-heartbeat-interval", {
+        type: "number",
+        default: FLEET_DEFAULTS.maxIntervalS,
+        describe: "Largest heartbeat interval an agent may claim, seconds (longer claims are clamped)",
+      })
       .example("$0 registry serve", "zero configuration: ./registry-data, 127.0.0.1:8700, tokens generated on first start")
-      .example("$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key", "for a fleet, signing manifests"),
+      .example(
+        "$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key",
+        "for a fleet, signing manifests",
+      ),
   handler: (args) =>
     runCommand("registry serve", args.debug, async () => {
       const hp = parseHostPort(args.listen);
@@ -71,7 +98,9 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
         else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
       }
-      console.error(`agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`);
+      console.error(
+        `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
+      );
       if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
       await new Promise<void>((resolve) => {
         const stop = () => void reg.stop().then(resolve);
@@ -103,7 +132,11 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
   builder: (y) =>
     y
       .option("role", { choices: ["publisher", "agent"], demandOption: true, describe: "What the token may do" })
-      .option("data-dir", { type: "string", default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir, describe: "The registry's data directory" })
+      .option("data-dir", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir,
+        describe: "The registry's data directory",
+      })
       .option("label", { type: "string", default: "cli", describe: "Note stored with the token's hash" })
       .option("init", { type: "boolean", default: false, describe: "Create the registry data directory if it holds none (else a typo is refused)" })
       .example("$0 registry token --role agent --label rack-7", "prints a new agent token; a running registry accepts it at once"),
@@ -113,7 +146,8 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
       try {
         store = createRegistryStore({ dataDir: args["data-dir"], existing: !args.init });
       } catch (error) {
-        if (error instanceof NotARegistryError) throw new UsageError(`--data-dir ${error.message}; check the path (registry serve creates one), or pass --init to create one here`);
+        if (error instanceof NotARegistryError)
+          throw new UsageError(`--data-dir ${error.message}; check the path (registry serve creates one), or pass --init to create one here`);
         throw error;
       }
       try {

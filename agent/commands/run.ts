@@ -35,7 +35,10 @@ export const runCommand_: CommandModule<GlobalArgs, RunArgs> = {
   describe: "Run the agent: collect, score locally, ship to Kafka/Elasticsearch/files; local HTTP on /healthz /readyz /metrics /status /v1/score",
   builder: (y) =>
     y
-      .option("config", { type: "string", describe: "Config file (YAML); without it the embedded default runs (synthetic source, online:default, file sink, 127.0.0.1:8686)" })
+      .option("config", {
+        type: "string",
+        describe: "Config file (YAML); without it the embedded default runs (synthetic source, online:default, file sink, 127.0.0.1:8686)",
+      })
       .option("duration", { type: "string", describe: "Stop gracefully after this long (e.g. 30s, 10m); default: until SIGTERM/SIGINT" })
       .example("$0 run", "embedded default: synthetic data, anomalies printed as they are found, records in ./var/out.jsonl")
       .example("$0 run --config /etc/agent/agent.yaml", "production; SIGHUP reloads the config, SIGTERM flushes and exits")
@@ -43,7 +46,8 @@ export const runCommand_: CommandModule<GlobalArgs, RunArgs> = {
   handler: (args) =>
     runCommand("run", args.debug, async () => {
       const durationMs = args.duration === undefined ? undefined : parseDuration(args.duration);
-      if (args.duration !== undefined && durationMs === undefined) throw new UsageError(`--duration ${JSON.stringify(args.duration)}: expected a duration like 30s, 10m or 1h`);
+      if (args.duration !== undefined && durationMs === undefined)
+        throw new UsageError(`--duration ${JSON.stringify(args.duration)}: expected a duration like 30s, 10m or 1h`);
       const prepared = await prepare(args.config);
       if (!prepared) {
         process.exitCode = 1;

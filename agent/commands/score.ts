@@ -27,7 +27,11 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       .option("model", { type: "string", demandOption: true, describe: "Bundle directory or online:NAME (e.g. online:default)" })
       .option("input", { type: "string", demandOption: true, describe: "Input CSV/JSONL: timestamp,value[,label] (our generator's or NAB's layout)" })
       .option("output", { type: "string", demandOption: true, describe: "Output CSV path ('-' for stdout)" })
-      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)" })
+      .option("strict-time", {
+        type: "boolean",
+        default: false,
+        describe: "Refuse repeated or out-of-order timestamps (default: score rows in file order and say how many)",
+      })
       .example("$0 score --model online:default --input data/series/series_0001.csv --output scored.csv", "score with the online detector")
       .example("$0 score --model models/ae --input nab/cpu.csv --output -", "score a NAB file with a trained bundle to stdout"),
   handler: (args) =>
@@ -37,7 +41,12 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
       if (note) console.error(`agent score: warning: ${note}`);
       const model = await loadModel(args.model);
       try {
-        const [scores] = await withInputContext(() => model.scoreSeries([series.values], [series.timestamps]), [series], model.window, () => args.input);
+        const [scores] = await withInputContext(
+          () => model.scoreSeries([series.values], [series.timestamps]),
+          [series],
+          model.window,
+          () => args.input,
+        );
         const warning = calibrationWarning(model, flaggedShare([scores], model.threshold));
         if (warning) console.error(`agent score: warning: ${warning}`);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);

@@ -34,7 +34,11 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option("window", { type: "number", default: 32, describe: "Samples per window" })
       .option("epochs", { type: "number", describe: "Training epochs (neural detectors; default 10, LSTM 4)" })
       .option("seed", { type: "number", default: 1, describe: "Seed for weight init and sampling" })
-      .option("strict-time", { type: "boolean", default: false, describe: "Refuse repeated or out-of-order timestamps (default: read rows in file order and say how many)" })
+      .option("strict-time", {
+        type: "boolean",
+        default: false,
+        describe: "Refuse repeated or out-of-order timestamps (default: read rows in file order and say how many)",
+      })
       .option("name", { type: "string", describe: "Model name in the manifest (default: the detector kind)" })
       .option("model-version", { type: "string", default: "1", describe: "Model version in the manifest" })
       .example("$0 train --data data --model autoencoder --out models/ae", "dense autoencoder bundle")
@@ -51,17 +55,23 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       const progress = createProgress(`train ${args.model}`);
       let trained;
       try {
-        trained = await withInputContext(() => trainModel(dataset, {
-          kind: args.model,
-          window: args.window,
-          epochs: args.epochs,
-          seed: args.seed,
-          name: args.name ?? args.model,
-          version: args["model-version"],
-          datasetLabel: args.data,
-          agentVersion: AGENT_VERSION,
-          onProgress: (f, s) => progress.update(f, s),
-        }), dataset.series, args.window, (i) => datasetFile(args.data, dataset.series[i].name));
+        trained = await withInputContext(
+          () =>
+            trainModel(dataset, {
+              kind: args.model,
+              window: args.window,
+              epochs: args.epochs,
+              seed: args.seed,
+              name: args.name ?? args.model,
+              version: args["model-version"],
+              datasetLabel: args.data,
+              agentVersion: AGENT_VERSION,
+              onProgress: (f, s) => progress.update(f, s),
+            }),
+          dataset.series,
+          args.window,
+          (i) => datasetFile(args.data, dataset.series[i].name),
+        );
       } finally {
         progress.stop();
       }

@@ -47,6 +47,7 @@ test("does not modify its input", () => {
 
 test("every variable a sink component declares is one envDefaults reads", () => {
   const d = envDefaults({});
-  for (const sink of Object.values(SINKS)) for (const variable of Object.values(("env" in sink && sink.env) || {})) expect(() => envValue(d, variable)).not.toThrow();
+  for (const sink of Object.values(SINKS))
+    for (const variable of Object.values(("env" in sink && sink.env) || {})) expect(() => envValue(d, variable)).not.toThrow();
   expect(() => envValue(d, "NOPE")).toThrow("NOPE");
 });

@@ -20,9 +20,7 @@ describe("substituteString", () => {
     expect(substituteString("${A}", { A: "${B}", B: "no" }).value).toBe("${B}");
   });
   test("unset variable without default and malformed expressions are problems", () => {
-    expect(substituteString("${NOPE}", {}).problems).toEqual([
-      "environment variable NOPE is not set (use ${NOPE:-default} to give a default)",
-    ]);
+    expect(substituteString("${NOPE}", {}).problems).toEqual(["environment variable NOPE is not set (use ${NOPE:-default} to give a default)"]);
     expect(substituteString("${1BAD}", {}).problems[0]).toContain("malformed");
     expect(substituteString("x ${OPEN", {}).problems[0]).toContain('unclosed "${"');
   });

@@ -60,7 +60,11 @@ export function envValue(d: EnvDefaults, variable: string): unknown {
   return get(d);
 }
 
-const list = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /**
  * Reads the prototype's environment variables, with fallbacks.
@@ -97,7 +101,7 @@ export function substituteString(text: string, env: Env): { value: string; probl
     if (match === "$$") return "$";
     const m = expr === undefined ? null : EXPR.exec(expr);
     if (!m) {
-      problems.push(`malformed ${match === "${" ? "unclosed \"${\"" : JSON.stringify(match)}: expected \${VAR} or \${VAR:-default} (write $$ for a literal $)`);
+      problems.push(`malformed ${match === "${" ? 'unclosed "${"' : JSON.stringify(match)}: expected \${VAR} or \${VAR:-default} (write $$ for a literal $)`);
       return match;
     }
     const [, name, fallback] = m;

@@ -12,7 +12,14 @@ test("the example parses as printed: synthetic → file + stdout, no services ne
   expect(r.config!.sources.map((s) => s.type)).toEqual(["synthetic"]);
   expect(r.config!.sinks.map((s) => s.type)).toEqual(["file", "stdout"]);
   expect(r.config!.telemetry.pushgateway).toBeUndefined();
-  expect(r.config!.buffer).toMatchObject({ type: "disk", maxBytes: 256 << 20, whenFull: "block", fsync: "interval", segmentBytes: 8 << 20, dir: "/etc/agent/var/buffer" });
+  expect(r.config!.buffer).toMatchObject({
+    type: "disk",
+    maxBytes: 256 << 20,
+    whenFull: "block",
+    fsync: "interval",
+    segmentBytes: 8 << 20,
+    dir: "/etc/agent/var/buffer",
+  });
 });
 
 test("with every optional block uncommented, all component types parse", () => {
@@ -22,7 +29,17 @@ test("with every optional block uncommented, all component types parse", () => {
   expect(r.config!.model).toEqual({
     online: "default",
     alarmsPerDay: 0.1,
-    registry: { url: "http://127.0.0.1:8700", name: "host-ae", channel: "stable", token: "agt_x", publicKey: "/etc/agent/registry-signing.key.pub", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000, maxBundleBytes: 64 << 20, requestTimeoutMs: 30_000 },
+    registry: {
+      url: "http://127.0.0.1:8700",
+      name: "host-ae",
+      channel: "stable",
+      token: "agt_x",
+      publicKey: "/etc/agent/registry-signing.key.pub",
+      pollIntervalMs: 30_000,
+      heartbeatIntervalMs: 10_000,
+      maxBundleBytes: 64 << 20,
+      requestTimeoutMs: 30_000,
+    },
   });
   // Every sink type, those that need no service first.
   const sinkTypes = r.config!.sinks.map((s): string => s.type);

@@ -25,7 +25,9 @@ function bound(iss: Record<string, unknown>, small: boolean): string | undefined
     case "array":
       return `expected ${small ? "at least" : "at most"} ${limit} item${limit === 1 ? "" : "s"}, found ${Array.isArray(input) ? input.length : found(input)}`;
     case "string":
-      return small && Number(limit) === 1 ? `expected a non-empty string, found ${found(input)}` : `expected ${small ? "at least" : "at most"} ${limit} characters, found ${found(input)}`;
+      return small && Number(limit) === 1
+        ? `expected a non-empty string, found ${found(input)}`
+        : `expected ${small ? "at least" : "at most"} ${limit} characters, found ${found(input)}`;
     case "number":
     case "int":
       return `expected a number ${small ? (inclusive ? "≥" : ">") : inclusive ? "≤" : "<"} ${limit}, found ${found(input)}`;

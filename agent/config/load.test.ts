@@ -198,7 +198,9 @@ describe("model.alarms_per_day", () => {
   test("sets online:default's false-alarm rate; refused next to another model, with the reason", () => {
     const ok = parseConfigText(minimal("model: { online: default, alarms_per_day: 0.05 }\n"), "a.yaml", {}, ctx);
     expect(ok.model).toEqual({ online: "default", alarmsPerDay: 0.05 });
-    expect(problemsOf(minimal("model: { online: window, alarms_per_day: 1 }\n"))).toEqual(['model.alarms_per_day: applies to "online: default" only, found online: window']);
+    expect(problemsOf(minimal("model: { online: window, alarms_per_day: 1 }\n"))).toEqual([
+      'model.alarms_per_day: applies to "online: default" only, found online: window',
+    ]);
     expect(problemsOf(minimal("model: { online: default, alarms_per_day: 0 }\n"))[0]).toMatch(/^model\.alarms_per_day: /);
   });
 });

@@ -42,8 +42,7 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
   return undefined;
 }
 
-const samePrefix = (prefix: readonly PropertyKey[], path: readonly PropertyKey[]) =>
-  prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
+const samePrefix = (prefix: readonly PropertyKey[], path: readonly PropertyKey[]) => prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
 
 function setIn(tree: unknown, path: readonly PropertyKey[], value: unknown): void {
   let node = tree as Record<PropertyKey, unknown>;

@@ -14,9 +14,7 @@ test("a manifest written by this agent fits", () => {
 });
 
 test("a different width, window or feature names do not", () => {
-  expect(manifestFeatureProblems(manifest(32, { width: 32 }))).toEqual([
-    "bundle expects 32 features per row, but this agent builds 33 (window 32 + spread)",
-  ]);
+  expect(manifestFeatureProblems(manifest(32, { width: 32 }))).toEqual(["bundle expects 32 features per row, but this agent builds 33 (window 32 + spread)"]);
   expect(manifestFeatureProblems(manifest(32, { window: 16 }))[0]).toBe("bundle features use window 16 but the model declares window 32");
   expect(manifestFeatureProblems(manifest(32, { names: ["value[32]", "spread"] }))[0]).toContain("feature names");
 });

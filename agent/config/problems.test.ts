@@ -13,9 +13,7 @@ test("ConfigError message: a count line, then one line per problem naming the fi
     { path: "sources", message: "expected at least one source", line: 2 },
     { path: "", message: "whole-file problem" },
   ]);
-  expect(e.message).toBe(
-    "a.yaml: 2 problems in config\n  a.yaml: sources: expected at least one source (line 2)\n  a.yaml: whole-file problem",
-  );
+  expect(e.message).toBe("a.yaml: 2 problems in config\n  a.yaml: sources: expected at least one source (line 2)\n  a.yaml: whole-file problem");
   expect(formatProblems("b.yaml", [{ path: "x", message: "y" }]).split("\n")[0]).toBe("b.yaml: 1 problem in config");
   expect(e.file).toBe("a.yaml");
 });

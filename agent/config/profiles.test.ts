@@ -17,7 +17,9 @@ for (const f of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
 }
 
 test("the DaemonSet's ConfigMap holds a valid config", () => {
-  const docs = readFileSync(join(import.meta.dir, "../../infra/kubernetes/daemonset.yaml"), "utf8").split(/^---$/m).map((d) => parse(d));
+  const docs = readFileSync(join(import.meta.dir, "../../infra/kubernetes/daemonset.yaml"), "utf8")
+    .split(/^---$/m)
+    .map((d) => parse(d));
   const cm = docs.find((d) => d?.kind === "ConfigMap");
   const r = checkConfigText(cm.data["agent.yaml"], "daemonset.yaml", env, { configDir: "/tmp" });
   expect(r.problems).toEqual([]);

@@ -11,14 +11,27 @@ describe("model.registry", () => {
     expect(r.problems).toEqual([]);
     expect(r.config!.model).toEqual({
       online: "default",
-      registry: { url: "http://reg:8700", name: "host-ae", channel: "stable", token: "agt_1", pollIntervalMs: 30_000, heartbeatIntervalMs: 10_000, maxBundleBytes: 64 * 1024 * 1024 },
+      registry: {
+        url: "http://reg:8700",
+        name: "host-ae",
+        channel: "stable",
+        token: "agt_1",
+        pollIntervalMs: 30_000,
+        heartbeatIntervalMs: 10_000,
+        maxBundleBytes: 64 * 1024 * 1024,
+      },
     });
   });
 
   test("token from AGENT_REGISTRY_TOKEN; public_key resolved against the config directory; a bundle as the fallback", () => {
-    const r = check("{ bundle: ./m, registry: { url: http://reg:8700, name: m, channel: canary, public_key: keys/reg.pub, poll_interval: 500ms } }", { AGENT_REGISTRY_TOKEN: "agt_env" });
+    const r = check("{ bundle: ./m, registry: { url: http://reg:8700, name: m, channel: canary, public_key: keys/reg.pub, poll_interval: 500ms } }", {
+      AGENT_REGISTRY_TOKEN: "agt_env",
+    });
     expect(r.problems).toEqual([]);
-    expect(r.config!.model).toMatchObject({ bundle: "/cfg/m", registry: { token: "agt_env", channel: "canary", publicKey: "/cfg/keys/reg.pub", pollIntervalMs: 500 } });
+    expect(r.config!.model).toMatchObject({
+      bundle: "/cfg/m",
+      registry: { token: "agt_env", channel: "canary", publicKey: "/cfg/keys/reg.pub", pollIntervalMs: 500 },
+    });
   });
 
   test("strict: every problem with its path (no token, bad url, unknown channel, unknown key)", () => {
@@ -41,6 +54,8 @@ describe("model.registry", () => {
 
   test("online and bundle together are still refused next to a registry", () => {
     const r = check("{ online: default, bundle: ./m, registry: { url: http://reg, name: m, token: t } }");
-    expect(r.problems.map((p) => p.message)).toEqual(['expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found both online and bundle']);
+    expect(r.problems.map((p) => p.message)).toEqual([
+      'expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found both online and bundle',
+    ]);
   });
 });

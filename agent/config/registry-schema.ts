@@ -7,7 +7,13 @@ import { CHANNELS } from "../../models/registry-protocol/protocol.ts";
 import { ByteSize, Duration, HttpUrl, Id } from "../../core/config/fields.ts";
 
 /** Named defaults of the registry settings. */
-export const REGISTRY_DEFAULTS = { channel: "stable", poll_interval: "30s", heartbeat_interval: "10s", token_env: "AGENT_REGISTRY_TOKEN", max_bundle_size: "64MiB" } as const;
+export const REGISTRY_DEFAULTS = {
+  channel: "stable",
+  poll_interval: "30s",
+  heartbeat_interval: "10s",
+  token_env: "AGENT_REGISTRY_TOKEN",
+  max_bundle_size: "64MiB",
+} as const;
 
 /**
  * `model.registry:` — follow a model on a registry channel. The `online`/`bundle` key next to it
@@ -26,7 +32,9 @@ export const RegistrySectionSchema = z
     /** `stable` (default; a hash-chosen share of agents gets a live canary) or `canary` (always the canary). */
     channel: z.enum(CHANNELS).default(REGISTRY_DEFAULTS.channel),
     /** An agent token. Default: `$AGENT_REGISTRY_TOKEN`. */
-    token: z.string({ error: (i) => (i.input === undefined ? "missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)" : undefined) }).min(1),
+    token: z
+      .string({ error: (i) => (i.input === undefined ? "missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)" : undefined) })
+      .min(1),
     /** Ed25519 public key file (`agent registry keygen` writes `<key>.pub`): unsigned or badly signed bundles are refused. */
     public_key: z.string().min(1).optional(),
     /** Time between resolve polls (±20 % jitter). */

@@ -15,27 +15,49 @@ describe("toRuntimeConfig", () => {
     expect(c.sinks[0]).toEqual({ type: "stdout", id: "o", only: "all", batch: { maxRecords: 500, maxBytes: 1_000_000, maxWaitMs: 1000 } });
     expect(c.server).toEqual({ enabled: true, host: "127.0.0.1", port: 8686 });
     expect(c.telemetry).toEqual({ pushIntervalMs: 15_000, job: "agent" });
-    expect(c.buffer).toEqual({ type: "disk", maxBytes: 256 * 1024 * 1024, whenFull: "block", fsync: "interval", fsyncIntervalMs: 1000, segmentBytes: 8 * 1024 * 1024, dir: "/cfg/var/buffer" });
+    expect(c.buffer).toEqual({
+      type: "disk",
+      maxBytes: 256 * 1024 * 1024,
+      whenFull: "block",
+      fsync: "interval",
+      fsyncIntervalMs: 1000,
+      segmentBytes: 8 * 1024 * 1024,
+      dir: "/cfg/var/buffer",
+    });
   });
 
   test("buffer: sizes, policy, fsync; max_size must hold two segments", () => {
     const base = { sources: [{ type: "synthetic", id: "s", interval: 1 }], sinks: [{ type: "stdout", id: "o" }] };
-    const c = parse({ ...base, buffer: { type: "memory", max_size: "64MiB", when_full: "drop_newest", fsync: "always", fsync_interval: "250ms", segment_size: 1_000_000 } });
-    expect(c.buffer).toMatchObject({ type: "memory", maxBytes: 64 << 20, whenFull: "drop_newest", fsync: "always", fsyncIntervalMs: 250, segmentBytes: 1_000_000 });
+    const c = parse({
+      ...base,
+      buffer: { type: "memory", max_size: "64MiB", when_full: "drop_newest", fsync: "always", fsync_interval: "250ms", segment_size: 1_000_000 },
+    });
+    expect(c.buffer).toMatchObject({
+      type: "memory",
+      maxBytes: 64 << 20,
+      whenFull: "drop_newest",
+      fsync: "always",
+      fsyncIntervalMs: 250,
+      segmentBytes: 1_000_000,
+    });
     const bad = ConfigFileSchema.safeParse({ ...base, buffer: { max_size: "8MiB", segment_size: "8MiB", when_full: "drop_oldest", extra: 1 } });
     expect(bad.success).toBe(false);
     const messages = bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     expect(messages.some((m) => m.startsWith("buffer.when_full"))).toBe(true);
     expect(messages.some((m) => m.includes("extra"))).toBe(true);
     const small = ConfigFileSchema.safeParse({ ...base, buffer: { max_size: "8MiB", segment_size: "8MiB" } });
-    expect(small.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(['buffer.max_size: expected max_size ≥ 2 × segment_size ("8MiB"), found "8MiB"']);
+    expect(small.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      'buffer.max_size: expected max_size ≥ 2 × segment_size ("8MiB"), found "8MiB"',
+    ]);
     expect(ConfigFileSchema.safeParse({ ...base, buffer: { max_size: "lots" } }).error!.issues[0].message).toContain("expected a size like");
   });
 
   test("prometheus timeout defaults to min(10s, interval); headers kept", () => {
     const src = (interval: string, timeout?: string) =>
-      parse({ sources: [{ type: "prometheus", id: "p", url: "http://x/metrics", interval, timeout, headers: { A: "b" } }], sinks: [{ type: "stdout", id: "o" }] })
-        .sources[0];
+      parse({
+        sources: [{ type: "prometheus", id: "p", url: "http://x/metrics", interval, timeout, headers: { A: "b" } }],
+        sinks: [{ type: "stdout", id: "o" }],
+      }).sources[0];
     expect(src("5s")).toMatchObject({ timeoutMs: 5000, headers: { A: "b" } });
     expect(src("1m")).toMatchObject({ timeoutMs: 10_000 });
     expect(src("1m", "500ms")).toMatchObject({ timeoutMs: 500 });
@@ -52,15 +74,31 @@ describe("toRuntimeConfig", () => {
       ],
     });
     expect(c.sinks[0]).toEqual({
-      type: "kafka", id: "k", only: "points", batch: { maxRecords: 10, maxBytes: 1_000_000, maxWaitMs: 250 },
-      brokers: ["b:9092"], topic: "t", anomaliesTopic: "t-anomalies", clientId: "agent-e1", compression: "none",
+      type: "kafka",
+      id: "k",
+      only: "points",
+      batch: { maxRecords: 10, maxBytes: 1_000_000, maxWaitMs: 250 },
+      brokers: ["b:9092"],
+      topic: "t",
+      anomaliesTopic: "t-anomalies",
+      clientId: "agent-e1",
+      compression: "none",
     });
-    expect(c.sinks[1]).toMatchObject({ auth: { apiKey: "KEY" }, flavor: "opensearch", anomaliesIndex: "m-anomalies", deadLetterPath: "/cfg/var/dead-letter/e.jsonl" });
+    expect(c.sinks[1]).toMatchObject({
+      auth: { apiKey: "KEY" },
+      flavor: "opensearch",
+      anomaliesIndex: "m-anomalies",
+      deadLetterPath: "/cfg/var/dead-letter/e.jsonl",
+    });
     expect(c.sinks[2]).toMatchObject({ auth: { username: "u", password: "p" }, anomaliesIndex: "a" });
   });
 
   test("server listen with IPv6 and disabled", () => {
-    const c = parse({ sources: [{ type: "synthetic", id: "s", interval: 1 }], sinks: [{ type: "stdout", id: "o" }], server: { listen: "[::1]:0", enabled: false } });
+    const c = parse({
+      sources: [{ type: "synthetic", id: "s", interval: 1 }],
+      sinks: [{ type: "stdout", id: "o" }],
+      server: { listen: "[::1]:0", enabled: false },
+    });
     expect(c.server).toEqual({ enabled: false, host: "::1", port: 0 });
   });
 });

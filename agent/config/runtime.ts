@@ -53,7 +53,10 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const model: ModelConfig =
     parsed.model.bundle !== undefined
       ? { bundle: resolve(dir, parsed.model.bundle) }
-      : { online: parsed.model.online ?? CONFIG_DEFAULTS.model.online, ...(parsed.model.alarms_per_day !== undefined ? { alarmsPerDay: parsed.model.alarms_per_day } : {}) };
+      : {
+          online: parsed.model.online ?? CONFIG_DEFAULTS.model.online,
+          ...(parsed.model.alarms_per_day !== undefined ? { alarmsPerDay: parsed.model.alarms_per_day } : {}),
+        };
   if (parsed.model.registry) model.registry = toRegistry(parsed.model.registry, dir);
   const { open_threshold: open, close_threshold: close, min_points: minPoints } = parsed.scoring;
   const scoring: ScoringConfig = { minPoints };

@@ -25,9 +25,14 @@ describe("validateAll", () => {
 
   test("model.registry.public_key must be an Ed25519 public key file", async () => {
     write("reg.pub", "not a key");
-    const file = write("reg.yaml", `sources: [{ type: synthetic, id: s, interval: 1s }]\nmodel:\n  registry: { url: http://r:8700, name: m, token: t, public_key: reg.pub }\n${SINKS}`);
+    const file = write(
+      "reg.yaml",
+      `sources: [{ type: synthetic, id: s, interval: 1s }]\nmodel:\n  registry: { url: http://r:8700, name: m, token: t, public_key: reg.pub }\n${SINKS}`,
+    );
     const r = await validateAll(file, {});
-    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([`model.registry.public_key: cannot use ${join(dir, "reg.pub")}: expected a PEM "PUBLIC KEY" block`]);
+    expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `model.registry.public_key: cannot use ${join(dir, "reg.pub")}: expected a PEM "PUBLIC KEY" block`,
+    ]);
     expect(r.model).toMatchObject({ name: "online:default" });
   });
 
@@ -43,9 +48,14 @@ describe("validateAll", () => {
     try {
       const file = write("ro.yaml", `agent: { id: a, data_dir: ${ro} }\nsources: [{ type: synthetic, id: s, interval: 1s }]\n${SINKS}`);
       const r = await validateAll(file, {});
-      expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([expect.stringMatching(new RegExp(`^agent\\.data_dir: ${ro}: not writable: .*(EROFS|EACCES|read-only|permission)`, "i"))]);
+      expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+        expect.stringMatching(new RegExp(`^agent\\.data_dir: ${ro}: not writable: .*(EROFS|EACCES|read-only|permission)`, "i")),
+      ]);
       expect(r.problems[0].line).toBe(1);
-      const ok = await validateAll(write("ok-dir.yaml", `agent: { id: a, data_dir: ${join(dir, "new", "var")} }\nsources: [{ type: synthetic, id: s, interval: 1s }]\n${SINKS}`), {});
+      const ok = await validateAll(
+        write("ok-dir.yaml", `agent: { id: a, data_dir: ${join(dir, "new", "var")} }\nsources: [{ type: synthetic, id: s, interval: 1s }]\n${SINKS}`),
+        {},
+      );
       expect(ok.problems).toEqual([]);
       expect(existsSync(join(dir, "new"))).toBe(false); // nothing created
     } finally {

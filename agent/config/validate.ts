@@ -104,10 +104,12 @@ export async function validateAll(path: string, env: Env, options: ValidateOptio
   if (dirProblem) problems.push({ path: "agent.data_dir", message: `${dataDir}: ${dirProblem}`, line: checked.lineOf?.(["agent", "data_dir"]) });
   const keyFile = checked.config?.model.registry?.publicKey;
   if (keyFile) {
-    const problem = await readFile(keyFile, "utf8").then(importPublicKey).then(
-      () => undefined,
-      (e: Error) => `cannot use ${keyFile}: ${e.message.split("\n")[0]}`,
-    );
+    const problem = await readFile(keyFile, "utf8")
+      .then(importPublicKey)
+      .then(
+        () => undefined,
+        (e: Error) => `cannot use ${keyFile}: ${e.message.split("\n")[0]}`,
+      );
     if (problem) problems.push({ path: "model.registry.public_key", message: problem, line: checked.lineOf?.(["model", "registry", "public_key"]) });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));

@@ -9,7 +9,10 @@ import { MAX_CONFIG_BYTES, parseYamlBounded } from "./yaml-bounds.ts";
 
 const TAIL = "sources: [{ type: synthetic, id: s, interval: 1s }]\nsinks: [{ type: stdout, id: o }]\n";
 /** Nine levels of nine aliases each: 9^9 ≈ 387M strings if expanded. */
-const BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ..."bcdefghi".split("").map((c, i) => `${c}: &${c} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`)].join("\n") + "\n" + TAIL;
+const BOMB =
+  ["a: &a [x, x, x, x, x, x, x, x, x]", ..."bcdefghi".split("").map((c, i) => `${c}: &${c} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`)].join("\n") +
+  "\n" +
+  TAIL;
 const problems = (text: string) => checkConfigText(text, "agent.yaml", {}).problems.map((p) => `${p.message}${p.line ? ` @${p.line}` : ""}`);
 
 test("an alias bomb is one problem, found at once (no expansion)", () => {

@@ -72,13 +72,18 @@ export function parseYamlBounded(text: string): BoundedYaml {
       }
     },
   });
-  if (cycleAt !== undefined) return { problems: [{ path: "", message: "YAML aliases: an alias refers to a node that contains it (a cycle)", line: cycleAt || undefined }] };
+  if (cycleAt !== undefined)
+    return { problems: [{ path: "", message: "YAML aliases: an alias refers to a node that contains it (a cycle)", line: cycleAt || undefined }] };
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const message = (error as Error).message;
-    const why = /alias count/i.test(message) ? `more than ${MAX_ALIAS_COUNT} alias expansions (an alias bomb?)` : /call stack/i.test(message) ? "nested too deeply" : message.split("\n")[0];
+    const why = /alias count/i.test(message)
+      ? `more than ${MAX_ALIAS_COUNT} alias expansions (an alias bomb?)`
+      : /call stack/i.test(message)
+        ? "nested too deeply"
+        : message.split("\n")[0];
     return { problems: [{ path: "", message: `YAML aliases: ${why}` }] };
   }
   const deep = tooDeep(value);

@@ -73,7 +73,10 @@ describe("(d) the buffer's file system fills up while OpenSearch is down (4 MiB 
             seed: 37,
             // max_size is far above the file system: the disk fills first.
             buffer: `{ type: disk, segment_size: 256KiB, max_size: 64MiB, when_full: ${whenFull} }`,
-            sinks: [`{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_records: 2000, max_wait: 250ms } }`, `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`],
+            sinks: [
+              `{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_records: 2000, max_wait: 250ms } }`,
+              `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`,
+            ],
           });
         await agent.start(yaml);
         await agent.until("es delivering", async () => agent.sink(await agent.status(), "es").delivered > 2000, 30_000);
@@ -126,11 +129,15 @@ describe("(d) the buffer's file system fills up while OpenSearch is down (4 MiB 
         }
         proxy.mode = "pass";
         const upAt = performance.now();
-        await agent.until("es backlog drained, the source flowing again", async () => {
-          const st = await agent.status();
-          const s = agent.sink(st, "es");
-          return s.state === "ok" && s.buffer_depth < 3000 && st.seq_next > resumeFrom + 2000;
-        }, 90_000);
+        await agent.until(
+          "es backlog drained, the source flowing again",
+          async () => {
+            const st = await agent.status();
+            const s = agent.sink(st, "es");
+            return s.state === "ok" && s.buffer_depth < 3000 && st.seq_next > resumeFrom + 2000;
+          },
+          90_000,
+        );
         const drained = (performance.now() - upAt) / 1000;
         const m = await agent.metrics();
         const st = await agent.status();
@@ -140,7 +147,11 @@ describe("(d) the buffer's file system fills up while OpenSearch is down (4 MiB 
         const search = await readSearchLedger(es, [index, `${index}-anomalies`]);
         const r = reconcile(offered(seqFile(dir)), file, search);
         const diskFull = metricSum(m, "agent_component_errors_total", { component: "buffer", error_type: "disk_full" });
-        const dropped = { es: metricSum(m, "agent_dropped_total", { component: "es" }), file: metricSum(m, "agent_dropped_total", { component: "file" }), status: st.buffer.dropped };
+        const dropped = {
+          es: metricSum(m, "agent_dropped_total", { component: "es" }),
+          file: metricSum(m, "agent_dropped_total", { component: "file" }),
+          status: st.buffer.dropped,
+        };
         console.log(
           `[faults] tmpfs 4 MiB, when_full ${whenFull}: full ${fullAfter.toFixed(1)} s after OpenSearch went down (${usedMiB.toFixed(1)} MiB used, ${atFull.buffer.records} records held); while full: seq ${atFull.seq_next} → ${stillFull.seq_next} in 4 s, dropped ${atFull.buffer.dropped} → ${stillFull.buffer.dropped}; drained ${drained.toFixed(1)} s after recovery; reported drops ${JSON.stringify(dropped)} by reason ${JSON.stringify(st.buffer.dropped_by_reason)}, disk_full errors ${diskFull}${restart}; ${summary(r)}`,
         );
@@ -184,7 +195,10 @@ test("(f) damaged segments: the bad records are skipped, counted exactly and log
       interval: "100ms",
       seed: 41,
       buffer: "{ type: disk, segment_size: 64KiB, max_size: 64MiB }",
-      sinks: [`{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_wait: 250ms } }`, `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`],
+      sinks: [
+        `{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_wait: 250ms } }`,
+        `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`,
+      ],
     });
   proxy.mode = "down"; // OpenSearch unreachable: its records stay in the buffer
   await agent.start(yaml);
@@ -210,11 +224,15 @@ test("(f) damaged segments: the bad records are skipped, counted exactly and log
   proxy.mode = "pass";
   const startedAt = performance.now();
   await agent.start(yaml);
-  await agent.until("es backlog drained", async () => {
-    const st = await agent.status();
-    const s = agent.sink(st, "es");
-    return s.state === "ok" && s.buffer_depth < 500 && st.seq_next > run1 + 1000;
-  }, 60_000);
+  await agent.until(
+    "es backlog drained",
+    async () => {
+      const st = await agent.status();
+      const s = agent.sink(st, "es");
+      return s.state === "ok" && s.buffer_depth < 500 && st.seq_next > run1 + 1000;
+    },
+    60_000,
+  );
   const drained = (performance.now() - startedAt) / 1000;
   const m = await agent.metrics();
   const st = await agent.status();

@@ -96,18 +96,25 @@ describe.skipIf(cannotMount !== undefined)("(g, h) the whole data_dir on a full 
         interval: "200ms",
         seed: 43,
         buffer: "{ type: disk, segment_size: 256KiB, max_size: 64MiB, when_full: block }",
-        sinks: [`{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_records: 2000, max_wait: 250ms } }`, `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`],
+        sinks: [
+          `{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_records: 2000, max_wait: 250ms } }`,
+          `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`,
+        ],
       });
     proxy.mode = "pass";
     await agent.start(yaml);
     await agent.until("es delivering", async () => agent.sink(await agent.status(), "es").delivered > 2000, 30_000);
     proxy.mode = "down";
-    const full = await agent.until("the data_dir's file system is full (the source held back)", async (): Promise<AgentStatus | undefined> => {
-      const a = await agent.status();
-      await Bun.sleep(1000);
-      const b = await agent.status();
-      return b.seq_next === a.seq_next && b.buffer.records > 1000 ? b : undefined;
-    }, 60_000);
+    const full = await agent.until(
+      "the data_dir's file system is full (the source held back)",
+      async (): Promise<AgentStatus | undefined> => {
+        const a = await agent.status();
+        await Bun.sleep(1000);
+        const b = await agent.status();
+        return b.seq_next === a.seq_next && b.buffer.records > 1000 ? b : undefined;
+      },
+      60_000,
+    );
     const filler = fillUp(dataDir);
     return { dir, dataDir, index, out, agent, yaml, full, filler };
   }
@@ -165,7 +172,9 @@ describe.skipIf(cannotMount !== undefined)("(g, h) the whole data_dir on a full 
       const rz = await agent.readyz();
       const m = await agent.metrics();
       const diskFull = metricSum(m, "agent_component_errors_total", { error_type: "disk_full" });
-      console.log(`[faults-fulldisk] (h) restarted on the full disk (filler ${filler} bytes): running ${agent.running}, /readyz ${rz.status} ${JSON.stringify(rz.reasons)}, disk_full errors ${diskFull}, seq_next ${st.seq_next}, /status disk ${JSON.stringify(st.disk ?? null)}`);
+      console.log(
+        `[faults-fulldisk] (h) restarted on the full disk (filler ${filler} bytes): running ${agent.running}, /readyz ${rz.status} ${JSON.stringify(rz.reasons)}, disk_full errors ${diskFull}, seq_next ${st.seq_next}, /status disk ${JSON.stringify(st.disk ?? null)}`,
+      );
       expect(agent.running).toBe(true);
       expect(rz.status).toBe(503);
       expect(rz.reasons.join(" ")).toMatch(/disk full/i);
@@ -173,13 +182,19 @@ describe.skipIf(cannotMount !== undefined)("(g, h) the whole data_dir on a full 
       expect(JSON.stringify(st.disk ?? {})).toMatch(/full/i);
       rmSync(join(dataDir, "filler"));
       proxy.mode = "pass";
-      await agent.until("es backlog drained, the source flowing again", async () => {
-        const s = await agent.status();
-        const e = agent.sink(s, "es");
-        return e.state === "ok" && e.buffer_depth < 3000 && s.seq_next > killedAtReserved + 2000;
-      }, 90_000);
+      await agent.until(
+        "es backlog drained, the source flowing again",
+        async () => {
+          const s = await agent.status();
+          const e = agent.sink(s, "es");
+          return e.state === "ok" && e.buffer_depth < 3000 && s.seq_next > killedAtReserved + 2000;
+        },
+        90_000,
+      );
       // Ready again once the sink's probe (every 5 s) has seen it back and nothing waits for space.
-      const ready = await agent.until("ready again", async () => ((await agent.readyz()).status === 200 ? true : undefined), 20_000).catch(async () => JSON.stringify(await agent.readyz()));
+      const ready = await agent
+        .until("ready again", async () => ((await agent.readyz()).status === 200 ? true : undefined), 20_000)
+        .catch(async () => JSON.stringify(await agent.readyz()));
       expect(ready).toBe(true);
       expect(await agent.stop()).toBe(0);
       const file = readFileLedger(out);
@@ -189,7 +204,9 @@ describe.skipIf(cannotMount !== undefined)("(g, h) the whole data_dir on a full 
       const missing = [...range(killedAtReserved, next)].filter((s) => !file.bySeq.has(s));
       const held = searchHeld(index, dataDir);
       const notHeld = [...file.bySeq.keys()].filter((s) => !held.has(s));
-      console.log(`[faults-fulldisk] (h) run 2 accepted ${run2.length} records from seq ${Math.min(...run2)}; reused seqs ${reused.length}; missing in ${killedAtReserved}…${next - 1}: ${missing.length}; accepted but not in the emulator/buffer ${notHeld.length}; conflicts ${file.conflicts.length}`);
+      console.log(
+        `[faults-fulldisk] (h) run 2 accepted ${run2.length} records from seq ${Math.min(...run2)}; reused seqs ${reused.length}; missing in ${killedAtReserved}…${next - 1}: ${missing.length}; accepted but not in the emulator/buffer ${notHeld.length}; conflicts ${file.conflicts.length}`,
+      );
       expect(reused).toEqual([]);
       expect(file.conflicts).toEqual([]);
       expect(missing).toEqual([]);

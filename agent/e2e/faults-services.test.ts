@@ -104,10 +104,14 @@ test("(c) SIGKILL mid-batch and restart: the disk buffer replays, no accepted re
       ],
     });
   await agent.start(yaml);
-  await agent.until("5000 records in the file sink and in OpenSearch", async () => {
-    const st = await agent.status();
-    return agent.sink(st, "file").delivered > 5000 && agent.sink(st, "es").delivered > 3000;
-  }, 60_000);
+  await agent.until(
+    "5000 records in the file sink and in OpenSearch",
+    async () => {
+      const st = await agent.status();
+      return agent.sink(st, "file").delivered > 5000 && agent.sink(st, "es").delivered > 3000;
+    },
+    60_000,
+  );
 
   // Freeze the agent until it holds accepted records that neither the file sink nor OpenSearch
   // has yet (a batch in flight), then kill it: what is on disk while it is frozen is exactly
@@ -137,10 +141,14 @@ test("(c) SIGKILL mid-batch and restart: the disk buffer replays, no accepted re
 
   const restartedAt = performance.now();
   await agent.start(yaml);
-  await agent.until("backlog replayed to every sink and new records delivered", async () => {
-    const st = await agent.status();
-    return st.seq_next > reserved + 3000 && st.sinks.every((s) => s.state === "ok" && s.buffer_depth < 1500);
-  }, 60_000);
+  await agent.until(
+    "backlog replayed to every sink and new records delivered",
+    async () => {
+      const st = await agent.status();
+      return st.seq_next > reserved + 3000 && st.sinks.every((s) => s.state === "ok" && s.buffer_depth < 1500);
+    },
+    60_000,
+  );
   const replayed = (performance.now() - restartedAt) / 1000;
   const drops = metricSum(await agent.metrics(), "agent_dropped_total");
   expect(await agent.stop()).toBe(0);
@@ -181,7 +189,10 @@ test("(e) OpenSearch answering 429 (whole requests, then single items): retried,
         series: 50,
         interval: "250ms",
         seed: 31,
-        sinks: [`{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_wait: 250ms } }`, `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`],
+        sinks: [
+          `{ type: elasticsearch, id: es, hosts: ["${proxy.url}"], index: ${index}, batch: { max_wait: 250ms } }`,
+          `{ type: file, id: file, path: ${out}, batch: { max_wait: 250ms } }`,
+        ],
       }),
     );
     await agent.until("es delivering", async () => agent.sink(await agent.status(), "es").delivered > 400, 30_000);
@@ -190,15 +201,24 @@ test("(e) OpenSearch answering 429 (whole requests, then single items): retried,
     proxy.rejectItems = 3;
     const states = new Set<string>();
     const ready = new Set<boolean>();
-    await agent.until("every planned rejection answered", async () => {
-      states.add(agent.sink(await agent.status(), "es").state);
-      ready.add((await agent.readyz()).ready);
-      return proxy.rejectRequests === 0 && proxy.rejectItems === 0;
-    }, 60_000, 100);
-    await agent.until("es backlog drained", async () => {
-      const s = agent.sink(await agent.status(), "es");
-      return s.state === "ok" && s.buffer_depth < 500;
-    }, 60_000);
+    await agent.until(
+      "every planned rejection answered",
+      async () => {
+        states.add(agent.sink(await agent.status(), "es").state);
+        ready.add((await agent.readyz()).ready);
+        return proxy.rejectRequests === 0 && proxy.rejectItems === 0;
+      },
+      60_000,
+      100,
+    );
+    await agent.until(
+      "es backlog drained",
+      async () => {
+        const s = agent.sink(await agent.status(), "es");
+        return s.state === "ok" && s.buffer_depth < 500;
+      },
+      60_000,
+    );
     const recovered = (performance.now() - t0) / 1000;
     const m = await agent.metrics();
     const st = await agent.status();

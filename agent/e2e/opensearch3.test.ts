@@ -21,10 +21,13 @@ let started: Promise<void>;
 /** The java up.sh would run OpenSearch `VERSION` with (its own choice, scripts/services/common.sh), or undefined. */
 function java21(): string | undefined {
   const common = join(import.meta.dir, "../../scripts/services/common.sh");
-  const r = Bun.spawnSync(["bash", "-c", `source "$1" && pick_java && OPENSEARCH_VERSION="$2" && pick_opensearch_java && echo "$OS_JAVA"`, "java21", common, VERSION], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const r = Bun.spawnSync(
+    ["bash", "-c", `source "$1" && pick_java && OPENSEARCH_VERSION="$2" && pick_opensearch_java && echo "$OS_JAVA"`, "java21", common, VERSION],
+    {
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  );
   return r.exitCode === 0 ? r.stdout.toString().trim() || undefined : undefined;
 }
 const JAVA = java21();

@@ -65,7 +65,10 @@ server: { enabled: false }
   const code = await p.exited;
   const stderr = await new Response(p.stderr).text();
   if (code !== 0) throw new Error(`agent run exited ${code}: ${stderr}`);
-  fileRecords = (await readFile(join(dir, "out.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  fileRecords = (await readFile(join(dir, "out.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }, 60_000);
 
 afterAll(async () => {
@@ -106,11 +109,14 @@ describe("agent run → Kafka and OpenSearch", () => {
 
   test("agent ingest moves the points topic into OpenSearch with nothing missing", async () => {
     const index = `${RUN}-ingested`;
-    const p = Bun.spawn([process.execPath, MAIN, "ingest", "--topic", TOPIC, "--group", `${RUN}-ingest`, "--index", index, "--dead-letter", join(dir, "dl.jsonl")], {
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:9092", ELASTICSEARCH_HOST: "127.0.0.1:9200" },
-    });
+    const p = Bun.spawn(
+      [process.execPath, MAIN, "ingest", "--topic", TOPIC, "--group", `${RUN}-ingest`, "--index", index, "--dead-letter", join(dir, "dl.jsonl")],
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:9092", ELASTICSEARCH_HOST: "127.0.0.1:9200" },
+      },
+    );
     const points = fileRecords.filter((r) => r.event.kind === "metric").map((r) => r.agent.seq);
     let inEs: number[] = [];
     await waitFor(async () => (inEs = await allSeqs(index).catch(() => [])).length >= points.length, { timeoutMs: 40_000, everyMs: 250 }).catch(() => {}); // asserted below

@@ -44,7 +44,10 @@ export class Proc {
 
   /** Parsed JSON log lines. */
   logs(): Record<string, unknown>[] {
-    return this.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   /** SIGTERM and wait for the exit code. */
@@ -64,7 +67,9 @@ export async function runCli(args: string[], env: Record<string, string> = {}, c
 /** Starts `agent registry serve` on `listen` (port 0 picks one); resolves with its URL once it serves. */
 export async function startRegistry(dataDir: string, listen: string, tokens: { publisher: string; agent: string }): Promise<{ proc: Proc; url: string }> {
   const env = { ...process.env, AGENT_REGISTRY_PUBLISHER_TOKEN: tokens.publisher, AGENT_REGISTRY_AGENT_TOKEN: tokens.agent };
-  const proc = new Proc(Bun.spawn([...agentCommand(), "registry", "serve", "--listen", listen, "--data-dir", dataDir], { stdout: "pipe", stderr: "pipe", env }));
+  const proc = new Proc(
+    Bun.spawn([...agentCommand(), "registry", "serve", "--listen", listen, "--data-dir", dataDir], { stdout: "pipe", stderr: "pipe", env }),
+  );
   const m = await proc.waitFor(/serving (http:\/\/[\d.]+:\d+)/);
   return { proc, url: m[1] };
 }
@@ -77,7 +82,9 @@ export async function startAgent(config: string, env: Record<string, string> = {
 }
 
 /** `GET /status` of an agent. */
-export async function status(api: string): Promise<{ model: { name: string; version: string; source: string; previous: unknown }; registry: Record<string, any> }> {
+export async function status(
+  api: string,
+): Promise<{ model: { name: string; version: string; source: string; previous: unknown }; registry: Record<string, any> }> {
   return (await fetch(`${api}/status`)).json() as never;
 }
 
@@ -104,5 +111,8 @@ export interface FilePoint {
 /** Every record of a file sink. */
 export async function fileRecords(path: string): Promise<FilePoint[]> {
   const text = await readFile(path, "utf8").catch(() => "");
-  return text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as FilePoint);
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as FilePoint);
 }

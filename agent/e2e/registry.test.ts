@@ -25,9 +25,14 @@ const agents: Record<"canary" | "stable", { proc: Proc; api: string; config: str
 const procs: Proc[] = [];
 const timings: Record<string, number> = {};
 
-const push = (bundle: string, ...args: string[]) => runCli(["push-model", join(root, bundle), "--registry", registry.url, ...args], { AGENT_REGISTRY_TOKEN: TOKENS.publisher });
+const push = (bundle: string, ...args: string[]) =>
+  runCli(["push-model", join(root, bundle), "--registry", registry.url, ...args], { AGENT_REGISTRY_TOKEN: TOKENS.publisher });
 const publisher = (method: string, path: string, body?: unknown) =>
-  fetch(`${registry.url}${path}`, { method, headers: { authorization: `Bearer ${TOKENS.publisher}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  fetch(`${registry.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKENS.publisher}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const versionOf = async (who: "canary" | "stable") => (await status(agents[who].api)).model;
 
 async function agentConfig(who: "canary" | "stable", id: string): Promise<string> {
@@ -74,7 +79,25 @@ beforeAll(async () => {
   };
   await cli("generate", "--n-series", "6", "--n-points", "500", "--anomaly-ratio", "0", "--output-dir", "data", "--seed", "3");
   await cli("train", "--data", "data", "--model", "robust-zscore", "--window", "8", "--out", "v1", "--name", MODEL, "--model-version", "1");
-  await cli("train", "--data", "data", "--model", "autoencoder", "--window", "8", "--epochs", "1", "--seed", "5", "--out", "v2", "--name", MODEL, "--model-version", "2");
+  await cli(
+    "train",
+    "--data",
+    "data",
+    "--model",
+    "autoencoder",
+    "--window",
+    "8",
+    "--epochs",
+    "1",
+    "--seed",
+    "5",
+    "--out",
+    "v2",
+    "--name",
+    MODEL,
+    "--model-version",
+    "2",
+  );
   await cli("train", "--data", "data", "--model", "isolation-forest", "--out", "corrupt", "--name", MODEL, "--model-version", "3");
   const trees = join(root, "corrupt/trees.bin");
   const bytes = await readFile(trees);
@@ -87,7 +110,10 @@ beforeAll(async () => {
   await writeFile(join(root, "wrong-shape/manifest.json"), JSON.stringify(m, null, 2));
   registry = await startRegistry(join(root, "registry"), "127.0.0.1:0", TOKENS);
   procs.push(registry.proc);
-  for (const [who, id] of [["canary", CANARY_ID], ["stable", STABLE_ID]] as const) {
+  for (const [who, id] of [
+    ["canary", CANARY_ID],
+    ["stable", STABLE_ID],
+  ] as const) {
     agents[who] = { config: await agentConfig(who, id), out: join(root, who, "out.jsonl") } as never;
     await start(who);
   }
@@ -96,7 +122,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(procs.map((p) => p.stop().catch(() => 0)));
   if (root && !process.env.AGENT_E2E_KEEP) await rm(root, { recursive: true, force: true });
-  console.log(`registry e2e (${process.env.AGENT_E2E_BIN ?? "bun agent/main.ts"}): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])))} ms`);
+  console.log(
+    `registry e2e (${process.env.AGENT_E2E_BIN ?? "bun agent/main.ts"}): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])))} ms`,
+  );
 });
 
 describe("registry → agents over HTTP", () => {
@@ -109,7 +137,10 @@ describe("registry → agents over HTTP", () => {
     const r = await push("v1", "--channel", "stable");
     expect([r.code, r.stdout]).toEqual([0, expect.stringContaining("host-ae@1 published")]);
     const onV1 = async (who: "canary" | "stable") => (await status(agents[who].api)).registry.accepted === "1";
-    timings.v1_both = await waitUntil("both agents on v1", async () => (await versionOf("canary")).name === MODEL && (await versionOf("stable")).name === MODEL);
+    timings.v1_both = await waitUntil(
+      "both agents on v1",
+      async () => (await versionOf("canary")).name === MODEL && (await versionOf("stable")).name === MODEL,
+    );
     await waitUntil("v1 accepted by both (probation passed)", async () => (await onV1("canary")) && (await onV1("stable")));
     for (const who of ["canary", "stable"] as const) {
       expect(await versionOf(who)).toMatchObject({ name: MODEL, version: "1", source: "registry", previous: { name: "online:default", source: "online" } });
@@ -173,9 +204,16 @@ describe("registry → agents over HTTP", () => {
     const promoted = await push("v2", "--channel", "stable");
     expect(promoted.stdout).toContain("already published (identical content)");
     timings.promote = await waitUntil("both on v2", async () => (await versionOf("canary")).version === "2" && (await versionOf("stable")).version === "2");
-    await waitUntil("v2 accepted by both", async () => (await status(agents.canary.api)).registry.accepted === "2" && (await status(agents.stable.api)).registry.accepted === "2");
+    await waitUntil(
+      "v2 accepted by both",
+      async () => (await status(agents.canary.api)).registry.accepted === "2" && (await status(agents.stable.api)).registry.accepted === "2",
+    );
     expect((await publisher("POST", `/v1/models/${MODEL}/channels/stable/rollback`)).status).toBe(200);
-    timings.stable_rollback = await waitUntil("both back on v1", async () => (await versionOf("canary")).version === "1" && (await versionOf("stable")).version === "1", 5000);
+    timings.stable_rollback = await waitUntil(
+      "both back on v1",
+      async () => (await versionOf("canary")).version === "1" && (await versionOf("stable")).version === "1",
+      5000,
+    );
     await waitUntil("v1 accepted again by the stable agent", async () => (await status(agents.stable.api)).registry.accepted === "1");
     const fleet = (await (await publisher("GET", "/v1/fleet")).json()) as { agents: { agent_id: string; heartbeat: { model: { version: string } } }[] };
     await waitUntil("fleet shows both on v1", async () => {

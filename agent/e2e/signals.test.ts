@@ -33,7 +33,12 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Prom
 
 async function lines(path: string): Promise<{ agent: { seq: number } }[]> {
   const text = await readFile(path, "utf8").catch(() => "");
-  return text.trim() ? text.trim().split("\n").map((l) => JSON.parse(l)) : [];
+  return text.trim()
+    ? text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 test("SIGHUP reloads the config without losing points; SIGTERM flushes and exits 0", async () => {
@@ -45,10 +50,13 @@ test("SIGHUP reloads the config without losing points; SIGTERM flushes and exits
   await waitFor(async () => (await lines(join(dir, "a.jsonl"))).length >= 100, { timeoutMs: 15_000, what: "100 records in a" });
   await writeFile(file, config(dir, `  - { type: file, id: b, path: ${dir}/b.jsonl, batch: { max_wait: 100ms } }`));
   p.kill("SIGHUP");
-  await waitFor(async () => err.text.includes("config reloaded") && (await lines(join(dir, "b.jsonl"))).length > 50 && (await lines(join(dir, "a.jsonl"))).length > 200, {
-    timeoutMs: 15_000,
-    what: "the reload done and over 50 records in b",
-  });
+  await waitFor(
+    async () => err.text.includes("config reloaded") && (await lines(join(dir, "b.jsonl"))).length > 50 && (await lines(join(dir, "a.jsonl"))).length > 200,
+    {
+      timeoutMs: 15_000,
+      what: "the reload done and over 50 records in b",
+    },
+  );
   p.kill("SIGTERM");
   expect(await p.exited).toBe(0);
   await err.done;

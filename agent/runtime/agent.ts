@@ -39,7 +39,15 @@ export class AgentRuntime implements RuntimeView {
     const { id: agentId, hostName, dataDir } = config.agent;
     const registry = config.model.registry;
     if (registry) {
-      this.updater = new ModelUpdater({ registry, agentId, hostName: hostName || hostname(), dataDir, fallbackRef: modelRef(config.model), log, telemetry: this.telemetry });
+      this.updater = new ModelUpdater({
+        registry,
+        agentId,
+        hostName: hostName || hostname(),
+        dataDir,
+        fallbackRef: modelRef(config.model),
+        log,
+        telemetry: this.telemetry,
+      });
     }
     this.pipeline = new Pipeline({
       agentId,
@@ -84,11 +92,16 @@ export class AgentRuntime implements RuntimeView {
     const pg = this.config.telemetry.pushgateway;
     if (pg) {
       tasks.push((signal) =>
-        every(this.config.telemetry.pushIntervalMs, async () => {
-          this.pipeline.refreshGauges();
-          const err = await pushMetrics(pg, this.config.telemetry.job, this.config.agent.id, this.telemetry);
-          if (err) this.rl.warn("pushgateway", {}, err);
-        }, signal, () => {}),
+        every(
+          this.config.telemetry.pushIntervalMs,
+          async () => {
+            this.pipeline.refreshGauges();
+            const err = await pushMetrics(pg, this.config.telemetry.job, this.config.agent.id, this.telemetry);
+            if (err) this.rl.warn("pushgateway", {}, err);
+          },
+          signal,
+          () => {},
+        ),
       );
     }
     return tasks;
@@ -119,7 +132,8 @@ export class AgentRuntime implements RuntimeView {
         this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
         next = { ...next, model: this.config.model };
       }
-      const model = modelRef(next.model) !== modelRef(this.config.model) && this.pipeline.model() && !this.updater ? await loadModel(modelRef(next.model)) : undefined;
+      const model =
+        modelRef(next.model) !== modelRef(this.config.model) && this.pipeline.model() && !this.updater ? await loadModel(modelRef(next.model)) : undefined;
       this.config = next;
       return { sources: () => next.sources.map(buildSource), sinks: this.sinkSpecs(next), model };
     });
@@ -143,7 +157,14 @@ export class AgentRuntime implements RuntimeView {
       agent: { id: this.config.agent.id, version: AGENT_VERSION, host: this.config.agent.hostName || hostname() },
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
       model: m
-        ? { name: m.name, version: m.version, kind: m.kind, window: m.window, threshold: m.threshold, ...(this.updater ? modelSourceStatus(this.updater) : { source: "bundle" in this.config.model ? "bundle" : "online", previous: null }) }
+        ? {
+            name: m.name,
+            version: m.version,
+            kind: m.kind,
+            window: m.window,
+            threshold: m.threshold,
+            ...(this.updater ? modelSourceStatus(this.updater) : { source: "bundle" in this.config.model ? "bundle" : "online", previous: null }),
+          }
         : null,
       registry: this.updater ? updaterStatus(this.updater) : null,
       series: p.series,

@@ -37,10 +37,13 @@ test("drop_newest with a dead sink: every dropped record is counted in /status a
   try {
     await rt.start();
     const sink = (st: Status, id: string) => st.sinks.find((s) => s.id === id)!;
-    await waitFor(() => {
-      const st = rt.status() as Status;
-      return st.buffer.dropped > 0 && sink(st, "out").state === "retrying" && sink(st, "out").buffer_depth > 100;
-    }, { timeoutMs: 15_000, what: "drops while the sink is retrying" });
+    await waitFor(
+      () => {
+        const st = rt.status() as Status;
+        return st.buffer.dropped > 0 && sink(st, "out").state === "retrying" && sink(st, "out").buffer_depth > 100;
+      },
+      { timeoutMs: 15_000, what: "drops while the sink is retrying" },
+    );
     const st = rt.status() as Status;
     const out = st.sinks.find((s) => s.id === "out")!;
     expect(st.buffer.type).toBe("memory");
@@ -68,10 +71,18 @@ test("a corrupt record in the disk buffer is skipped after a restart and counted
   process.stdout.write = () => true;
   try {
     await down.start();
-    await waitFor(() => (down.status() as Status).sinks.find((s) => s.id === "out")!.buffer_depth >= 50, { timeoutMs: 15_000, what: "a round in the disk buffer" });
+    await waitFor(() => (down.status() as Status).sinks.find((s) => s.id === "out")!.buffer_depth >= 50, {
+      timeoutMs: 15_000,
+      what: "a round in the disk buffer",
+    });
     await down.stop(200);
     const bufferDir = join(dir, "var", "buffer");
-    const seg = join(bufferDir, readdirSync(bufferDir).filter((n) => n.startsWith("segment-")).sort()[0]);
+    const seg = join(
+      bufferDir,
+      readdirSync(bufferDir)
+        .filter((n) => n.startsWith("segment-"))
+        .sort()[0],
+    );
     const bytes = readFileSync(seg);
     bytes[100] ^= 0xff;
     writeFileSync(seg, bytes);
@@ -93,7 +104,9 @@ test("a buffer directory that cannot be created stops the start with the path", 
   writeFileSync(join(dir, "var", "buffer"), ""); // a file where the buffer directory should be
   const rt = runtime(dir, join(dir, "out.jsonl"), "{ type: disk }");
   await expect(rt.start()).rejects.toThrow(StartError);
-  await expect(runtime(dir, join(dir, "out.jsonl"), "{ type: disk }").start()).rejects.toThrow(`buffer directory ${join(dir, "var", "buffer")} is not writable`);
+  await expect(runtime(dir, join(dir, "out.jsonl"), "{ type: disk }").start()).rejects.toThrow(
+    `buffer directory ${join(dir, "var", "buffer")} is not writable`,
+  );
 });
 
 test("reload (SIGHUP): a sink kept by id gets its backlog, a new sink starts at the newest record, a removed one is counted", async () => {
@@ -113,14 +126,25 @@ buffer: { type: memory }
       {},
       { configDir: dir, hostname: "h" },
     );
-  const rt = new AgentRuntime(config(`  - { type: file, id: a, path: ${dir}/blocker/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: gone, path: ${dir}/blocker/g.jsonl }`), log);
+  const rt = new AgentRuntime(
+    config(`  - { type: file, id: a, path: ${dir}/blocker/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: gone, path: ${dir}/blocker/g.jsonl }`),
+    log,
+  );
   await rt.start();
   const st = () => rt.status() as { seq_next: number; sinks: { id: string; delivered: number }[] };
   await waitFor(() => st().seq_next > 120, { timeoutMs: 15_000, what: "over 100 records scored" });
-  await rt.reload(config(`  - { type: file, id: a, path: ${dir}/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: b, path: ${dir}/b.jsonl, batch: { max_wait: 50ms } }`));
+  await rt.reload(
+    config(
+      `  - { type: file, id: a, path: ${dir}/a.jsonl, batch: { max_wait: 50ms } }\n  - { type: file, id: b, path: ${dir}/b.jsonl, batch: { max_wait: 50ms } }`,
+    ),
+  );
   await waitFor(() => st().sinks.every((s) => s.delivered > 0), { timeoutMs: 15_000, what: "a and b delivering" });
   await rt.stop();
-  const seqs = (f: string) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l).agent.seq as number);
+  const seqs = (f: string) =>
+    readFileSync(join(dir, f), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).agent.seq as number);
   const a = seqs("a.jsonl");
   const b = seqs("b.jsonl");
   expect(a[0]).toBe(1);
@@ -152,15 +176,22 @@ buffer: { type: memory, max_size: 64KiB, when_full: block }
   // Blocked: no round is scored for four intervals (the runtime shows no "blocked" flag).
   let last = -1;
   let since = performance.now();
-  await waitFor(() => {
-    if (status().seq_next !== last) [last, since] = [status().seq_next, performance.now()];
-    return performance.now() - since >= 400;
-  }, { timeoutMs: 10_000, everyMs: 20, what: "scoring blocked by the full buffer" });
+  await waitFor(
+    () => {
+      if (status().seq_next !== last) [last, since] = [status().seq_next, performance.now()];
+      return performance.now() - since >= 400;
+    },
+    { timeoutMs: 10_000, everyMs: 20, what: "scoring blocked by the full buffer" },
+  );
   expect(status().seq_next).toBe(last);
   await rt.reload(config(`${dir}/a.jsonl`)); // the sink works now
   await waitFor(() => status().seq_next > last + 200, { timeoutMs: 10_000, what: "over 200 more records scored" });
   await rt.stop();
-  const seqs = readFileSync(join(dir, "a.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).agent.seq as number).sort((x, y) => x - y);
+  const seqs = readFileSync(join(dir, "a.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l).agent.seq as number)
+    .sort((x, y) => x - y);
   const next = JSON.parse(readFileSync(join(dir, "var", "seq.json"), "utf8")).next as number;
   expect(next).toBeGreaterThan(last + 200);
   expect(seqs).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1)); // nothing missing, nothing twice

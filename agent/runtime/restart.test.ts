@@ -68,17 +68,29 @@ describe("disk buffer across restarts", () => {
   test("a file sink that was down gets everything after the restart, once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-restart-"));
     writeFileSync(join(dir, "blocker"), ""); // a file where the sink wants a directory: it cannot write
-    const down = await runUntil(yaml(dir, `  - { type: file, id: out, path: ${dir}/blocker/out.jsonl, batch: { max_wait: 50ms } }`), dir, "over 100 records held", (st) => st.sinks[0].state === "retrying" && st.sinks[0].buffer_depth > 100);
+    const down = await runUntil(
+      yaml(dir, `  - { type: file, id: out, path: ${dir}/blocker/out.jsonl, batch: { max_wait: 50ms } }`),
+      dir,
+      "over 100 records held",
+      (st) => st.sinks[0].state === "retrying" && st.sinks[0].buffer_depth > 100,
+    );
     const st = down.status() as { sinks: { state: string; buffer_depth: number }[]; buffer: { records: number } };
     expect(st.sinks[0].state).toBe("retrying");
     expect(st.sinks[0].buffer_depth).toBeGreaterThan(100);
     await down.stop();
     const appended = (down.status() as { seq_next: number }).seq_next - 1;
 
-    const up = await runUntil(yaml(dir, `  - { type: file, id: out, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`), dir, "the backlog delivered", (st) => st.sinks[0].delivered >= appended);
+    const up = await runUntil(
+      yaml(dir, `  - { type: file, id: out, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`),
+      dir,
+      "the backlog delivered",
+      (st) => st.sinks[0].delivered >= appended,
+    );
     await up.stop();
     const last = (up.status() as { seq_next: number }).seq_next - 1;
-    const got = lines(join(dir, "out.jsonl")).map((l) => l.seq).sort((a, b) => a - b);
+    const got = lines(join(dir, "out.jsonl"))
+      .map((l) => l.seq)
+      .sort((a, b) => a - b);
     expect(appended).toBeGreaterThan(100);
     expect(got).toEqual(Array.from({ length: last }, (_, i) => i + 1));
   }, 30_000);
@@ -88,13 +100,25 @@ describe("disk buffer across restarts", () => {
     const index = `${RUN}-metrics`;
     const sinks = (host: string) => `  - { type: elasticsearch, id: es, hosts: ["${host}"], index: ${index}, batch: { max_wait: 100ms } }
   - { type: file, id: file, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }`;
-    const down = await runUntil(yaml(dir, sinks("http://127.0.0.1:1")), dir, "es retrying with a backlog", (st) => st.sinks.find((s) => s.id === "es")!.state === "retrying" && st.seq_next > 300);
+    const down = await runUntil(
+      yaml(dir, sinks("http://127.0.0.1:1")),
+      dir,
+      "es retrying with a backlog",
+      (st) => st.sinks.find((s) => s.id === "es")!.state === "retrying" && st.seq_next > 300,
+    );
     const st = down.status() as { sinks: { id: string; state: string; buffer_depth: number }[] };
     expect(st.sinks.find((s) => s.id === "es")!.state).toBe("retrying");
     await down.stop();
-    const up = await runUntil(yaml(dir, sinks("http://127.0.0.1:9200")), dir, "es caught up", (st) => st.seq_next > 700 && st.sinks.find((s) => s.id === "es")!.delivered > 0 && st.sinks.find((s) => s.id === "es")!.buffer_depth === 0);
+    const up = await runUntil(
+      yaml(dir, sinks("http://127.0.0.1:9200")),
+      dir,
+      "es caught up",
+      (st) => st.seq_next > 700 && st.sinks.find((s) => s.id === "es")!.delivered > 0 && st.sinks.find((s) => s.id === "es")!.buffer_depth === 0,
+    );
     await up.stop();
-    const points = lines(join(dir, "out.jsonl")).filter((l) => l.kind === "metric").map((l) => l.seq);
+    const points = lines(join(dir, "out.jsonl"))
+      .filter((l) => l.kind === "metric")
+      .map((l) => l.seq);
     await es.indices.refresh({ index });
     const res = await es.search({ index, size: 10_000, _source: ["agent.seq"], query: { match_all: {} } });
     const inEs = res.hits.hits.map((h) => (h._source as { agent: { seq: number } }).agent.seq);

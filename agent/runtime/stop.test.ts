@@ -27,5 +27,7 @@ test("a stop that hangs resolves false at the bound with one error line", async 
   const t0 = performance.now();
   expect(await stopWithin(() => new Promise<void>(() => {}), log, 300)).toBe(false);
   expect(performance.now() - t0).toBeLessThan(5000); // generous
-  expect(lines.map((l) => l.msg)).toEqual(["stopping: the stop did not finish within 0.3 s; exiting anyway (what the disk buffer holds is sent after the next start)"]);
+  expect(lines.map((l) => l.msg)).toEqual([
+    "stopping: the stop did not finish within 0.3 s; exiting anyway (what the disk buffer holds is sent after the next start)",
+  ]);
 });

@@ -63,12 +63,27 @@ test("bad bodies get 400 with a reason; oversized ones 413; no model 503", async
 test("POST /v1/score: a point the model scores NaN or ∞ is flagged (1) and counted; the other series are untouched", async () => {
   const counted: [string, string, number][] = [];
   const model = {
-    name: "nan", version: "1", kind: "fake", window: 2, threshold: 0.5,
-    scoreSeries: async (series: readonly Float64Array[]) => series.map((v) => Float32Array.from(v, (x) => (x > 1e300 ? Number.NaN : x < -1e300 ? Number.NEGATIVE_INFINITY : 0.1))),
-    createState: () => ({ bytes: 0 }), scoreTick: async () => new Float32Array(0), dispose() {},
+    name: "nan",
+    version: "1",
+    kind: "fake",
+    window: 2,
+    threshold: 0.5,
+    scoreSeries: async (series: readonly Float64Array[]) =>
+      series.map((v) => Float32Array.from(v, (x) => (x > 1e300 ? Number.NaN : x < -1e300 ? Number.NEGATIVE_INFINITY : 0.1))),
+    createState: () => ({ bytes: 0 }),
+    scoreTick: async () => new Float32Array(0),
+    dispose() {},
   };
   const app = createApp(view({ model: () => model, countError: (c: string, t: string, n: number) => void counted.push([c, t, n]) }));
-  const r = await app.request("/v1/score", { method: "POST", body: JSON.stringify({ series: [{ name: "a", values: [1, 1e308, -1e308] }, { name: "b", values: [1, 2, 3] }] }) });
+  const r = await app.request("/v1/score", {
+    method: "POST",
+    body: JSON.stringify({
+      series: [
+        { name: "a", values: [1, 1e308, -1e308] },
+        { name: "b", values: [1, 2, 3] },
+      ],
+    }),
+  });
   expect(r.status).toBe(200);
   const j = (await r.json()) as { results: { name: string; scores: number[]; is_anomaly: boolean[] }[] };
   expect(j.results.map((x) => [x.name, x.scores, x.is_anomaly])).toEqual([

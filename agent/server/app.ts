@@ -30,7 +30,14 @@ export interface AppOptions {
 
 const Values = z.array(z.number().finite().nullable()).min(1);
 const OneSeries = z.object({ values: Values }).strict();
-const ManySeries = z.object({ series: z.array(z.object({ name: z.string().max(256).optional(), values: Values }).strict()).min(1).max(10_000) }).strict();
+const ManySeries = z
+  .object({
+    series: z
+      .array(z.object({ name: z.string().max(256).optional(), values: Values }).strict())
+      .min(1)
+      .max(10_000),
+  })
+  .strict();
 
 /**
  * The agent's local HTTP API (Hono): `/healthz`, `/readyz`, `/metrics`, `/status`, and
@@ -75,7 +82,13 @@ export function createApp(view: RuntimeView, options: AppOptions = {}): Hono {
       const parsed = one ? OneSeries.safeParse(json) : ManySeries.safeParse(json);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        return c.json({ error: `invalid body at ${i.path.join(".") || "(root)"}: ${i.message}`, expected: '{"values":[number|null,...]} or {"series":[{"name":"...","values":[...]}]}' }, 400);
+        return c.json(
+          {
+            error: `invalid body at ${i.path.join(".") || "(root)"}: ${i.message}`,
+            expected: '{"values":[number|null,...]} or {"series":[{"name":"...","values":[...]}]}',
+          },
+          400,
+        );
       }
       const data = parsed.data as { values: (number | null)[] } | { series: { name?: string; values: (number | null)[] }[] };
       const series = "values" in data ? [{ name: undefined, values: data.values }] : data.series;
@@ -103,6 +116,8 @@ export function createApp(view: RuntimeView, options: AppOptions = {}): Hono {
       return c.json("values" in data ? { ...head, scores: results[0].scores, is_anomaly: results[0].is_anomaly } : { ...head, results });
     },
   );
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}`, routes: ["/healthz", "/readyz", "/metrics", "/status", "POST /v1/score"] }, 404));
+  app.notFound((c) =>
+    c.json({ error: `no route ${c.req.method} ${c.req.path}`, routes: ["/healthz", "/readyz", "/metrics", "/status", "POST /v1/score"] }, 404),
+  );
   return app;
 }

@@ -58,12 +58,18 @@ export async function sendHeartbeat(up: ModelUpdater): Promise<boolean> {
     hb.lastError = (error as Error).message;
     up.o.telemetry.error("registry", "heartbeat_failed");
     const logEvery = Math.max(1, Math.round(60_000 / up.o.registry.heartbeatIntervalMs));
-    if (hb.failed === 1 || hb.failed % logEvery === 0) up.o.log.warn({ registry: up.o.registry.url, err: hb.lastError, failed: hb.failed }, "heartbeat to the registry failed");
+    if (hb.failed === 1 || hb.failed % logEvery === 0)
+      up.o.log.warn({ registry: up.o.registry.url, err: hb.lastError, failed: hb.failed }, "heartbeat to the registry failed");
     return false;
   }
 }
 
 /** Sends a heartbeat now and every `heartbeat_interval` until `signal` aborts. */
 export function heartbeatLoop(up: ModelUpdater, signal: AbortSignal): Promise<void> {
-  return every(up.o.registry.heartbeatIntervalMs, async () => void (await sendHeartbeat(up)), signal, () => {});
+  return every(
+    up.o.registry.heartbeatIntervalMs,
+    async () => void (await sendHeartbeat(up)),
+    signal,
+    () => {},
+  );
 }

@@ -28,7 +28,11 @@ async function prepared() {
   const v1 = await envelope("1");
   reg.resolve = () => resolutionFor(v1, { agent_id: "edge-proc" });
   reg.bundle = () => v1;
-  const t = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-proc", { dataDir, registry: { url: reg.url }, fetch: (req) => fetch(req) });
+  const t = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-proc", {
+    dataDir,
+    registry: { url: reg.url },
+    fetch: (req) => fetch(req),
+  });
   expect((await pollOnce(t.up)).result).toBe("switched");
   t.rounds();
   await t.up.saved;
@@ -64,7 +68,10 @@ test('agent run: {"model": null, "version": 12} from the registry is counted, v1
     await proc.waitFor(/starting on the last good registry model/);
     reg.resolve = () => ({ model: null, version: 12 });
     await waitUntil("bad answers counted", async () => /component="updater",error_type="bad_answer"} [2-9]/.test(await (await fetch(`${api}/metrics`)).text()));
-    const status = (await (await fetch(`${api}/status`)).json()) as { model: { version: string; source: string }; registry: { last_error: { message: string } } };
+    const status = (await (await fetch(`${api}/status`)).json()) as {
+      model: { version: string; source: string };
+      registry: { last_error: { message: string } };
+    };
     expect(status.model).toMatchObject({ version: "1", source: "registry" });
     expect(status.registry.last_error.message).toContain("resolve answer");
     // v1 keeps scoring while the answers stay bad (waited for, not timed)
@@ -104,7 +111,9 @@ test("agent run: a NaN model is refused and stays refused after a restart (no se
     await first.proc.waitFor(/starting on the last good registry model/);
     reg.resolve = () => resolutionFor(v2, { agent_id: "edge-proc" });
     reg.bundle = () => v2;
-    await waitUntil("v2 refused", async () => JSON.stringify((await (await fetch(`${first.api}/status`)).json() as { registry: unknown }).registry).includes('"rejected":[{"version":"2"'));
+    await waitUntil("v2 refused", async () =>
+      JSON.stringify(((await (await fetch(`${first.api}/status`)).json()) as { registry: unknown }).registry).includes('"rejected":[{"version":"2"'),
+    );
     await sigtermWithinBound(first.proc);
   } finally {
     first.proc.p.kill("SIGKILL");
@@ -114,7 +123,12 @@ test("agent run: a NaN model is refused and stays refused after a restart (no se
   const second = await startAgent(p.config);
   try {
     await second.proc.waitFor(/starting on the last good registry model/);
-    await waitUntil("a poll after the restart", async () => ((await (await fetch(`${second.api}/status`)).json()) as { registry: { last_poll: { result: string } | null } }).registry.last_poll?.result === "skipped");
+    await waitUntil(
+      "a poll after the restart",
+      async () =>
+        ((await (await fetch(`${second.api}/status`)).json()) as { registry: { last_poll: { result: string } | null } }).registry.last_poll?.result ===
+        "skipped",
+    );
     const status = (await (await fetch(`${second.api}/status`)).json()) as { model: { version: string }; registry: { rejected: { version: string }[] } };
     expect(status.model.version).toBe("1");
     expect(status.registry.rejected.map((r) => r.version)).toEqual(["2"]);

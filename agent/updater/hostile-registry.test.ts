@@ -39,7 +39,11 @@ async function onV1() {
   const v1 = await envelope("1");
   reg.resolve = () => resolutionFor(v1);
   reg.bundle = () => v1;
-  const t = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: r.dataDir, registry: { url: reg.url }, fetch: (req) => fetch(req) });
+  const t = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", {
+    dataDir: r.dataDir,
+    registry: { url: reg.url },
+    fetch: (req) => fetch(req),
+  });
   expect(await pollOnce(t.up)).toMatchObject({ result: "switched", version: "1" });
   t.rounds();
   await t.up.saved;
@@ -53,7 +57,8 @@ const survives = (victim: string) => expect(existsSync(join(victim, "sub", "prec
 describe("severe: traversal in a resolve answer", () => {
   test("version ../../../victim whose download fails never removes anything outside <data_dir>/models", async () => {
     const s = await onV1();
-    reg.resolve = () => resolutionFor({ format: "agent-model-bundle+json", manifest: { name: "m", version: "2" }, files: {} } as never, { version: "../../../victim" });
+    reg.resolve = () =>
+      resolutionFor({ format: "agent-model-bundle+json", manifest: { name: "m", version: "2" }, files: {} } as never, { version: "../../../victim" });
     reg.bundle = () => Response.json({ error: "not_found", reason: "gone" }, { status: 404 });
     const r = await pollOnce(s.t.up);
     survives(s.victim);
@@ -73,7 +78,11 @@ describe("severe: malformed resolve answers", () => {
     expect(r.detail).toContain("resolve answer");
     expect(s.t.model().version).toBe("1");
     expect(await errors(s.t)).toContain('component="updater",error_type="bad_answer"} 1');
-    expect(updaterStatus(s.t.up)).toMatchObject({ last_poll: { result: "error" }, last_error: { message: expect.stringContaining("model") }, errors: { bad_answer: 1 } });
+    expect(updaterStatus(s.t.up)).toMatchObject({
+      last_poll: { result: "error" },
+      last_error: { message: expect.stringContaining("model") },
+      errors: { bad_answer: 1 },
+    });
     const stop = new AbortController();
     const polls = reg.hits.length;
     const running = runUpdater(s.t.up, stop.signal);
@@ -149,7 +158,8 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
     test(`wrong type: ${name}`, async () => {
       const s = await onV1();
       const v2 = await envelope("2");
-      reg.resolve = () => (body !== null && typeof body === "object" && !Array.isArray(body) ? resolutionFor(v2, body as Record<string, unknown>) : Response.json(body));
+      reg.resolve = () =>
+        body !== null && typeof body === "object" && !Array.isArray(body) ? resolutionFor(v2, body as Record<string, unknown>) : Response.json(body);
       const r = await pollOnce(s.t.up);
       expect(r.result).toBe("error");
       expect(await errors(s.t)).toContain('component="updater",error_type="bad_answer"} 1');
@@ -186,7 +196,16 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
     reg.resolve = () => {
       const r = hugeBody(256 << 20);
       const reader = r.body!.getReader();
-      return new Response(new ReadableStream({ async pull(c) { const x = await reader.read(); if (x.done) return c.close(); pulled += x.value.byteLength; c.enqueue(x.value); } }));
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            const x = await reader.read();
+            if (x.done) return c.close();
+            pulled += x.value.byteLength;
+            c.enqueue(x.value);
+          },
+        }),
+      );
     };
     expect(await pollOnce(s.t.up)).toMatchObject({ result: "error", detail: expect.stringContaining("larger than the limit of 65536") });
     expect(await errors(s.t)).toContain('error_type="resolve_failed"} 1');
@@ -197,7 +216,11 @@ describe("hostile resolve answers: refused before they touch a path, counted, v1
   });
   test("a slow, endless answer ends at the request timeout", async () => {
     const s = await onV1();
-    const slow = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: s.dataDir, registry: { url: reg.url, requestTimeoutMs: 500 }, fetch: (req) => fetch(req) });
+    const slow = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", {
+      dataDir: s.dataDir,
+      registry: { url: reg.url, requestTimeoutMs: 500 },
+      fetch: (req) => fetch(req),
+    });
     reg.resolve = () => endlessBody('{"model":"m"');
     const t0 = performance.now();
     expect((await pollOnce(slow.up)).result).toBe("error");
@@ -257,20 +280,35 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
   });
   test("an oversized bundle (300 MB) is cut at the configured limit: little is read, nothing kept", async () => {
     const s = await onV1();
-    const small = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: s.dataDir, registry: { url: reg.url, maxBundleBytes: 1 << 20 }, fetch: (req) => fetch(req) });
+    const small = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", {
+      dataDir: s.dataDir,
+      registry: { url: reg.url, maxBundleBytes: 1 << 20 },
+      fetch: (req) => fetch(req),
+    });
     const v2 = await envelope("2");
     let pulled = 0;
     reg.resolve = () => resolutionFor(v2);
     reg.bundle = () => {
       const reader = hugeBody(300 << 20).body!.getReader();
-      return new Response(new ReadableStream({ async pull(c) { const x = await reader.read(); if (x.done) return c.close(); pulled += x.value.byteLength; c.enqueue(x.value); } }));
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            const x = await reader.read();
+            if (x.done) return c.close();
+            pulled += x.value.byteLength;
+            c.enqueue(x.value);
+          },
+        }),
+      );
     };
     const rss0 = process.memoryUsage().rss;
     const r = await pollOnce(small.up);
     expect(r).toMatchObject({ result: "load_failed", detail: expect.stringContaining("larger than the limit") });
     expect(await small.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('error_type="too_large"} 1');
     await Bun.sleep(200);
-    console.log(`oversized bundle: ${(pulled / 2 ** 20).toFixed(1)} MiB sent by the server before the cut (limit ${(1 << 20) / 2 ** 20} MiB of files), RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `oversized bundle: ${(pulled / 2 ** 20).toFixed(1)} MiB sent by the server before the cut (limit ${(1 << 20) / 2 ** 20} MiB of files), RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(pulled).toBeLessThan(64 << 20);
     expect(small.model().version).toBe("1");
     survives(s.victim);
@@ -308,7 +346,11 @@ describe("hostile bundles: refused, counted, never installed, v1 keeps scoring",
   });
   test("a slow, endless bundle body ends at the request timeout and is retried later", async () => {
     const s = await onV1();
-    const slow = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: s.dataDir, registry: { url: reg.url, requestTimeoutMs: 500 }, fetch: (req) => fetch(req) });
+    const slow = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", {
+      dataDir: s.dataDir,
+      registry: { url: reg.url, requestTimeoutMs: 500 },
+      fetch: (req) => fetch(req),
+    });
     const v2 = await envelope("2");
     reg.resolve = () => resolutionFor(v2);
     reg.bundle = () => endlessBody('{"format":"agent-model-bundle+json","files":{');
@@ -334,7 +376,11 @@ describe("severe: non-finite models", () => {
     await unharmed(s);
     await stopsWithinBound(s);
     const bundles = reg.hits.filter((h) => h.endsWith("/bundle")).length;
-    const again = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", { dataDir: s.dataDir, registry: { url: reg.url }, fetch: (req) => fetch(req) });
+    const again = await testUpdater({ request: () => new Response(null, { status: 500 }) }, "edge-1", {
+      dataDir: s.dataDir,
+      registry: { url: reg.url },
+      fetch: (req) => fetch(req),
+    });
     expect(again.model().version).toBe("1");
     expect(await pollOnce(again.up)).toMatchObject({ result: "skipped", version: "2" });
     expect(reg.hits.filter((h) => h.endsWith("/bundle")).length).toBe(bundles);

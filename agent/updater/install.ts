@@ -25,7 +25,12 @@ export async function downloadVersion(client: RegistryClient, res: Resolution, d
   if (b.status !== "ok") throw new RegistryError(502, "bad_bundle", "registry answered 304 to an unconditional download", res.bundle_url);
   const digest = manifestDigest(b.value.manifest);
   if (digest !== res.digest) {
-    throw new RegistryError(502, "digest_mismatch", `bundle manifest digest ${digest.slice(0, 12)}… is not the resolved ${res.digest.slice(0, 12)}…`, res.bundle_url);
+    throw new RegistryError(
+      502,
+      "digest_mismatch",
+      `bundle manifest digest ${digest.slice(0, 12)}… is not the resolved ${res.digest.slice(0, 12)}…`,
+      res.bundle_url,
+    );
   }
   await installBundle(b.value, dir);
   return { signed: b.value.signature !== undefined, bytes: b.value.bytes };
@@ -46,7 +51,10 @@ export async function pruneVersions(dataDir: string, name: string, keep: () => s
   for (const e of entries) {
     const tmp = e.indexOf(".tmp-");
     if (tmp >= 0 ? e.startsWith(`.tmp-${process.pid}-`, tmp) || keep().includes(e.slice(0, tmp)) : keep().includes(e)) continue;
-    await rm(join(dir, e), { recursive: true, force: true }).then(() => removed.push(e), () => {});
+    await rm(join(dir, e), { recursive: true, force: true }).then(
+      () => removed.push(e),
+      () => {},
+    );
   }
   return removed;
 }

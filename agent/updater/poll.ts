@@ -49,7 +49,10 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
     u.etag = answer.etag ?? undefined;
     if (d.action === "refuse") {
       up.error("refused_older", d.reason);
-      log.warn({ model: res.model, version: res.version, published_at: res.published_at, newest_accepted: u.state.newest_published_at }, `refused: ${d.reason}`);
+      log.warn(
+        { model: res.model, version: res.version, published_at: res.published_at, newest_accepted: u.state.newest_published_at },
+        `refused: ${d.reason}`,
+      );
     }
     return done({ result: d.action === "refuse" ? "refused" : "skipped", version: res.version, detail: d.reason });
   }
@@ -112,7 +115,15 @@ function failed(up: ModelUpdater, type: string, error: unknown, done: (r: Omit<P
   const running = up.host?.current();
   if (u.pollErrors === 1 || u.pollErrors % 20 === 0) {
     up.o.log.warn(
-      { registry: up.o.registry.url, err: message, failures: u.pollErrors, model: running?.name, version: running?.version, source: u.source, started_from: u.startedFrom },
+      {
+        registry: up.o.registry.url,
+        err: message,
+        failures: u.pollErrors,
+        model: running?.name,
+        version: running?.version,
+        source: u.source,
+        started_from: u.startedFrom,
+      },
       `registry poll failed; running ${running?.name}@${running?.version} (${u.source === "registry" ? "last good registry model" : `configured ${u.source} model`})`,
     );
   }

@@ -27,7 +27,15 @@ function constantModel(version: string, raw: number): BundleModel {
 }
 
 const res = (version: string): Resolution => ({
-  model: "m", channel: "stable", agent_id: "edge-1", bucket: 1, version, digest: "d".repeat(64), cohort: "stable", published_at: "2026-01-01T00:00:00.000Z", bundle_url: "/x",
+  model: "m",
+  channel: "stable",
+  agent_id: "edge-1",
+  bucket: 1,
+  version,
+  digest: "d".repeat(64),
+  cohort: "stable",
+  published_at: "2026-01-01T00:00:00.000Z",
+  bundle_url: "/x",
 });
 
 const noRegistry = { request: () => new Response("{}", { status: 503 }) };

@@ -22,14 +22,20 @@ test("rejected versions round-trip through models/rejected.json; only the newest
 test("rejections by another agent version are retried (an upgrade may accept them)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "rejected-"));
   mkdirSync(join(dir, "models"));
-  writeFileSync(join(dir, "models", "rejected.json"), JSON.stringify({ format: 1, model: "m", rejected: [{ version: "2", digest, reason: "r", agent_version: "0.0.1-old" }] }));
+  writeFileSync(
+    join(dir, "models", "rejected.json"),
+    JSON.stringify({ format: 1, model: "m", rejected: [{ version: "2", digest, reason: "r", agent_version: "0.0.1-old" }] }),
+  );
   expect((await readRejected(dir, "m")).size).toBe(0);
 });
 
 test("a tampered file (traversal version, wrong types) is refused with its path", async () => {
   const dir = mkdtempSync(join(tmpdir(), "rejected-"));
   mkdirSync(join(dir, "models"));
-  writeFileSync(join(dir, "models", "rejected.json"), JSON.stringify({ format: 1, model: "m", rejected: [{ version: "../x", digest, reason: "r", agent_version: "0.1.0" }] }));
+  writeFileSync(
+    join(dir, "models", "rejected.json"),
+    JSON.stringify({ format: 1, model: "m", rejected: [{ version: "../x", digest, reason: "r", agent_version: "0.1.0" }] }),
+  );
   const err = await readRejected(dir, "m").catch((e) => e);
   expect(err).toBeInstanceOf(ModelStateError);
   expect(err.message).toContain("rejected.json: rejected.0.version");

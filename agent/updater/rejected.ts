@@ -53,7 +53,9 @@ export async function readRejected(dataDir: string, model: string): Promise<Map<
 export async function writeRejected(dataDir: string, model: string, rejected: ReadonlyMap<string, Rejected>): Promise<void> {
   const dir = modelsDir(dataDir);
   await mkdir(dir, { recursive: true });
-  const entries = [...rejected].slice(-MAX_REJECTED).map(([version, r]) => ({ version, digest: r.digest, reason: r.reason.slice(0, 1000), agent_version: AGENT_VERSION }));
+  const entries = [...rejected]
+    .slice(-MAX_REJECTED)
+    .map(([version, r]) => ({ version, digest: r.digest, reason: r.reason.slice(0, 1000), agent_version: AGENT_VERSION }));
   const body = RejectedFileSchema.parse({ format: 1, model, rejected: entries });
   const tmp = `${file(dataDir)}.tmp-${process.pid}-${Date.now()}`;
   await writeFile(tmp, JSON.stringify(body, null, 2) + "\n");

@@ -110,6 +110,10 @@ export async function writeModelState(dataDir: string, state: ModelState): Promi
  */
 export function accept(state: ModelState, v: AcceptedVersion): ModelState {
   const previous = state.current && state.current.version !== v.version ? state.current : state.previous;
-  const newest = [state.newest_published_at, v.published_at].filter((x): x is string => x !== null).sort().pop() ?? null;
+  const newest =
+    [state.newest_published_at, v.published_at]
+      .filter((x): x is string => x !== null)
+      .sort()
+      .pop() ?? null;
   return { ...state, current: v, previous: previous?.version === v.version ? null : previous, newest_published_at: newest };
 }

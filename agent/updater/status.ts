@@ -18,7 +18,9 @@ export function updaterStatus(up: ModelUpdater): Record<string, unknown> {
     started_from: u.startedFrom,
     poll_interval_ms: cfg.pollIntervalMs,
     last_poll: u.lastPoll ?? null,
-    resolved: u.lastResolution ? { version: u.lastResolution.version, cohort: u.lastResolution.cohort, bucket: u.lastResolution.bucket, rollback: u.lastResolution.rollback ?? false } : null,
+    resolved: u.lastResolution
+      ? { version: u.lastResolution.version, cohort: u.lastResolution.cohort, bucket: u.lastResolution.bucket, rollback: u.lastResolution.rollback ?? false }
+      : null,
     accepted: u.state.current?.version ?? null,
     probation: up.probationInfo() ?? null,
     target: wanted && (u.source !== "registry" || wanted !== u.running?.version) ? wanted : null,

@@ -107,14 +107,25 @@ describe("ModelUpdater against an in-process registry", () => {
     const back = t.up.onModelFailure({ model: v2, kind: "non_finite", error: new Error("score NaN"), roundsSinceSwap: 1 });
     expect(back?.version).toBe("1");
     await t.host.swap(back!, {});
-    expect(updaterStatus(t.up)).toMatchObject({ target: "2", load_failures: 1, rejected: [{ version: "2", reason: "non-finite score in round 2: score NaN" }] });
+    expect(updaterStatus(t.up)).toMatchObject({
+      target: "2",
+      load_failures: 1,
+      rejected: [{ version: "2", reason: "non-finite score in round 2: score NaN" }],
+    });
     expect(t.up.u.source).toBe("registry");
     expect((await pollOnce(t.up)).result).toBe("not_modified");
     expect(await sendHeartbeat(t.up)).toBe(true);
     const canary = (await (await r.req("GET", "/v1/models/m/channels")).json()) as { channels: { channel: string; rollout: number }[] };
     expect(canary.channels.find((c) => c.channel === "canary")?.rollout).toBe(0);
     const fleet = (await (await r.req("GET", "/v1/fleet")).json()) as { agents: { agent_id: string; heartbeat: Record<string, unknown> }[] };
-    expect(fleet.agents[0].heartbeat).toMatchObject({ agent_id: inCanary, model: { name: "m", version: "1" }, target: { version: "2" }, load_failures: 1, buffer_depth: 3, sinks: [{ id: "file", state: "ok" }] });
+    expect(fleet.agents[0].heartbeat).toMatchObject({
+      agent_id: inCanary,
+      model: { name: "m", version: "1" },
+      target: { version: "2" },
+      load_failures: 1,
+      buffer_depth: 3,
+      sinks: [{ id: "file", state: "ok" }],
+    });
     expect(t.up.onModelFailure({ model: t.model(), kind: "exception", error: new Error("x"), roundsSinceSwap: 40 })).toBeUndefined();
     expect(buildHeartbeat(t.up)).toMatchObject({ model: { version: "1" }, scoring_failures: 1 });
   });
@@ -126,7 +137,12 @@ describe("ModelUpdater against an in-process registry", () => {
     await pollOnce(t.up);
     t.rounds();
     await t.up.saved;
-    const down = await testUpdater(r.app, outside, { dataDir: t.dataDir, fetch: async () => { throw new Error("connect ECONNREFUSED 127.0.0.1:1"); } });
+    const down = await testUpdater(r.app, outside, {
+      dataDir: t.dataDir,
+      fetch: async () => {
+        throw new Error("connect ECONNREFUSED 127.0.0.1:1");
+      },
+    });
     expect([down.model().name, down.model().version, down.up.u.source]).toEqual(["m", "1", "registry"]);
     expect(down.lines.some((l) => l.msg === "starting on the last good registry model (from models/state.json)")).toBe(true);
     expect(await pollOnce(down.up)).toMatchObject({ result: "error" });

@@ -66,7 +66,16 @@ export class ModelUpdater {
     this.now = o.now ?? Date.now;
     this.startedAt = this.now();
     this.stats = new RoundStats(this.now);
-    this.u = { state: emptyState(o.registry.name), source: "online", rejected: new Map(), pollErrors: 0, failures: { load: 0, scoring: 0 }, startedFrom: "fallback", heartbeats: { sent: 0, failed: 0 }, errorCounts: {} };
+    this.u = {
+      state: emptyState(o.registry.name),
+      source: "online",
+      rejected: new Map(),
+      pollErrors: 0,
+      failures: { load: 0, scoring: 0 },
+      startedFrom: "fallback",
+      heartbeats: { sent: 0, failed: 0 },
+      errorCounts: {},
+    };
   }
 
   /** Sets up the client (public key) and returns the model to start with; `preloaded` is the fallback when given. */
@@ -84,7 +93,10 @@ export class ModelUpdater {
     const send = this.o.fetch ?? ((req: Request) => fetch(req));
     const abortable = (req: Request) => send(this.signal ? new Request(req, { signal: AbortSignal.any([req.signal, this.signal]) }) : req);
     this.client = createRegistryClient({
-      url: r.url, token: r.token, publicKey, fetch: abortable,
+      url: r.url,
+      token: r.token,
+      publicKey,
+      fetch: abortable,
       timeoutMs: r.requestTimeoutMs ?? Math.max(30_000, r.pollIntervalMs),
       maxBundleBytes: r.maxBundleBytes,
     });
@@ -101,7 +113,8 @@ export class ModelUpdater {
         const model = await loadReadyModel(versionDir(this.o.dataDir, r.name, cand.version));
         preloaded?.dispose();
         Object.assign(this.u, { running: { version: cand.version, digest: cand.digest }, source: "registry", startedFrom: "state.json" });
-        if (cand === this.u.state.current && this.u.state.previous) this.u.previous = { name: r.name, version: this.u.state.previous.version, source: "registry" };
+        if (cand === this.u.state.current && this.u.state.previous)
+          this.u.previous = { name: r.name, version: this.u.state.previous.version, source: "registry" };
         this.o.log.info({ model: r.name, version: cand.version, registry: r.url }, "starting on the last good registry model (from models/state.json)");
         return model;
       } catch (error) {
@@ -153,7 +166,17 @@ export class ModelUpdater {
     this.u.source = "registry";
     this.u.failures = { ...this.u.failures, scoringOf: res.version, scoring: 0 };
     if (this.u.failures.target === res.version) this.u.failures = { ...this.u.failures, target: undefined, load: 0 };
-    this.o.log.info({ model: res.model, from: `${prev.name}@${prev.version}`, to: `${res.model}@${res.version}`, cohort: res.cohort, rollback: res.rollback ?? false, keep_state: kept }, "model switched");
+    this.o.log.info(
+      {
+        model: res.model,
+        from: `${prev.name}@${prev.version}`,
+        to: `${res.model}@${res.version}`,
+        cohort: res.cohort,
+        rollback: res.rollback ?? false,
+        keep_state: kept,
+      },
+      "model switched",
+    );
   }
 
   /** Scorer hook: counts the round and accepts a model that passed probation. */
@@ -171,7 +194,12 @@ export class ModelUpdater {
     this.saved = this.saved
       .then(() => writeModelState(this.o.dataDir, state))
       .then(() => pruneVersions(this.o.dataDir, this.o.registry.name, () => [...keep, this.u.installing ?? ""]))
-      .then(() => this.o.log.info({ model: this.o.registry.name, version: p.version, previous: state.previous?.version ?? null }, "model accepted (remembered in models/state.json)"))
+      .then(() =>
+        this.o.log.info(
+          { model: this.o.registry.name, version: p.version, previous: state.previous?.version ?? null },
+          "model accepted (remembered in models/state.json)",
+        ),
+      )
       .catch((e: Error) => this.error("state_write_failed", `cannot write models/state.json: ${e.message}`));
   }
 
@@ -191,7 +219,10 @@ export class ModelUpdater {
     this.error("model_rolled_back", `${f.model.name}@${p.version} ${reason}; back to ${p.previousModel.version}`);
     Object.assign(this.u, { running: p.before.running, source: p.before.source, previous: p.before.previous });
     setTimeout(() => f.model.dispose(), 0);
-    this.o.log.error({ model: f.model.name, version: p.version, back_to: p.previousModel.version, reason }, "new model failed in its first rounds: returned to the previous model");
+    this.o.log.error(
+      { model: f.model.name, version: p.version, back_to: p.previousModel.version, reason },
+      "new model failed in its first rounds: returned to the previous model",
+    );
     return p.previousModel;
   }
 

@@ -4,7 +4,16 @@
  * @module
  */
 import type { OutRecord } from "../events.ts";
-import { BufferError, type AppendResult, type AttachResult, type BufferOptions, type BufferRead, type BufferStats, type DropReason, type RecordBuffer } from "./buffer.ts";
+import {
+  BufferError,
+  type AppendResult,
+  type AttachResult,
+  type BufferOptions,
+  type BufferRead,
+  type BufferStats,
+  type DropReason,
+  type RecordBuffer,
+} from "./buffer.ts";
 
 interface DataWaiter {
   sinkId: string;
@@ -179,7 +188,15 @@ export abstract class BaseBuffer implements RecordBuffer {
   }
 
   stats(): BufferStats {
-    return { type: this.type, records: this.tail - this.head, bytes: this.bytes, maxBytes: this.o.maxBytes, dropped: { ...this.dropped }, corrupt: this.corrupt, ...(this.blockedOn ? { blocked: { ...this.blockedOn } } : {}) };
+    return {
+      type: this.type,
+      records: this.tail - this.head,
+      bytes: this.bytes,
+      maxBytes: this.o.maxBytes,
+      dropped: { ...this.dropped },
+      corrupt: this.corrupt,
+      ...(this.blockedOn ? { blocked: { ...this.blockedOn } } : {}),
+    };
   }
 
   abstract close(): Promise<void>;

@@ -22,9 +22,7 @@ export function found(value: unknown): string {
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** A component or agent id. */
-export const Id = z
-  .string()
-  .regex(ID_PATTERN, { error: (i) => `expected an id of letters, digits, '.', '_', '-' (max 64), found ${found(i.input)}` });
+export const Id = z.string().regex(ID_PATTERN, { error: (i) => `expected an id of letters, digits, '.', '_', '-' (max 64), found ${found(i.input)}` });
 
 const durationError = (i: { input?: unknown }) => `expected ${DURATION_HINT}, found ${found(i.input)}`;
 
@@ -68,9 +66,7 @@ export function sizeBytes(value: z.infer<typeof ByteSize>): number {
 }
 
 /** An absolute http(s) URL. */
-export const HttpUrl = z
-  .string()
-  .refine(isHttpUrl, { error: (i) => `expected an http:// or https:// URL, found ${found(i.input)}` });
+export const HttpUrl = z.string().refine(isHttpUrl, { error: (i) => `expected an http:// or https:// URL, found ${found(i.input)}` });
 
 /** A `host:port` address. */
 export const HostPortString = z

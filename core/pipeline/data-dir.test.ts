@@ -52,8 +52,12 @@ describe("two pipelines started at the same instant on one data_dir", () => {
       for (let round = 0; round < 3; round++) {
         const dir = fresh();
         const at = Date.now() + 1500;
-        const procs = [0, 1].map(() => Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "start-race.ts"), dir, String(at), buffer], { stdout: "pipe", stderr: "pipe" }));
-        const outs = await Promise.all(procs.map(async (p) => `${(await new Response(p.stdout).text()).trim()}${(await new Response(p.stderr).text()).trim()}`));
+        const procs = [0, 1].map(() =>
+          Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "start-race.ts"), dir, String(at), buffer], { stdout: "pipe", stderr: "pipe" }),
+        );
+        const outs = await Promise.all(
+          procs.map(async (p) => `${(await new Response(p.stdout).text()).trim()}${(await new Response(p.stderr).text()).trim()}`),
+        );
         expect(outs.filter((o) => o === "started").length).toBe(1);
         const refused = outs.find((o) => o !== "started") ?? "";
         expect(refused).toMatch(new RegExp(`^refused: data_dir ${dir}/var: ${dir}/var/lock: in use by another running process \\(pid \\d+\\)`));

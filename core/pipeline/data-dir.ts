@@ -76,7 +76,11 @@ export function checkDataDir(dir: string): string | undefined {
 }
 
 /** The `disk` block of `/status`: `full` while a round waits for the sequence file or a blocked append waits on a full file system. */
-export function diskStatus(dataDir: string, seq: SeqGate | undefined, buffer: RecordBuffer | undefined): { data_dir: string; full: boolean; problem: string | null; waiting_since: string | null; seq_reserved_ahead: number | null } {
+export function diskStatus(
+  dataDir: string,
+  seq: SeqGate | undefined,
+  buffer: RecordBuffer | undefined,
+): { data_dir: string; full: boolean; problem: string | null; waiting_since: string | null; seq_reserved_ahead: number | null } {
   const s = seq?.status();
   const blocked = buffer?.stats().blocked;
   const bufferFull = blocked?.reason === "disk_full" ? blocked : undefined;
@@ -101,7 +105,12 @@ export function diskReasons(disk: ReturnType<typeof diskStatus>): string[] {
  * started at once never both write `seq.json`), the sequence, the record buffer. Throws
  * {@link StartError} with one line naming the path; the lock is released again on failure.
  */
-export async function openDataDir(dir: string, buffer: PipelineBufferConfig, telemetry: Telemetry, rl: RateLimitedLog): Promise<{ lock: { release(): void }; seq: SeqGate; buffer: RecordBuffer }> {
+export async function openDataDir(
+  dir: string,
+  buffer: PipelineBufferConfig,
+  telemetry: Telemetry,
+  rl: RateLimitedLog,
+): Promise<{ lock: { release(): void }; seq: SeqGate; buffer: RecordBuffer }> {
   const problem = prepareDataDir(dir);
   if (problem) throw new StartError(problem);
   let lock: { release(): void };

@@ -20,7 +20,14 @@ function fresh(): string {
 }
 
 const memory = (maxBytes = 64 * 1024 * 1024): PipelineBufferConfig => ({ type: "memory", maxBytes, whenFull: "block" });
-const disk = (dir: string): PipelineBufferConfig => ({ type: "disk", dir: join(dir, "var", "buffer"), maxBytes: 16 * 1024 * 1024, whenFull: "block", fsync: "never", segmentBytes: 256 * 1024 });
+const disk = (dir: string): PipelineBufferConfig => ({
+  type: "disk",
+  dir: join(dir, "var", "buffer"),
+  maxBytes: 16 * 1024 * 1024,
+  whenFull: "block",
+  fsync: "never",
+  segmentBytes: 256 * 1024,
+});
 
 interface Setup {
   buffer?: PipelineBufferConfig;
@@ -42,7 +49,11 @@ function make(dir: string, s: Setup): Pipeline {
     dataDir: join(dir, "var"),
     buffer: s.buffer ?? memory(),
     sources: [s.source ?? new SteadySource("steady", 20, 5)],
-    sinks: s.sinks.map((sink) => ({ id: sink.id, driver: { maxWaitMs: s.maxWaitMs ?? 20, probeEveryMs: 50, backoff: { initialMs: 20, maxMs: 100 } }, create: () => sink })),
+    sinks: s.sinks.map((sink) => ({
+      id: sink.id,
+      driver: { maxWaitMs: s.maxWaitMs ?? 20, probeEveryMs: 50, backoff: { initialMs: 20, maxMs: 100 } },
+      create: () => sink,
+    })),
     model: createOnlineModel("online:default"),
     watcher: s.watcher,
     tasks: s.tasks,
@@ -60,7 +71,7 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const metric = async (p: Pipeline, re: RegExp) => Number((await p.telemetry.registry.metrics()).match(re)?.[1] ?? 0);
-const drops = async (p: Pipeline) => ((await p.telemetry.registry.metrics()).match(/^agent_dropped_total\{[^}]*\} [1-9].*$/gm) ?? []);
+const drops = async (p: Pipeline) => (await p.telemetry.registry.metrics()).match(/^agent_dropped_total\{[^}]*\} [1-9].*$/gm) ?? [];
 const nextSeq = (dir: string) => JSON.parse(readFileSync(join(dir, "var", "seq.json"), "utf8")).next as number;
 
 /** Waits until the source is held back by the full buffer (no seq taken for 300 ms); returns the next seq. */

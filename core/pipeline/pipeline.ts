@@ -127,7 +127,12 @@ export class Pipeline {
 
   private async startSinks(specs: SinkSpec[]): Promise<void> {
     const buffer = this.buffer!;
-    await attachSinks(buffer, specs.map((c) => c.id), this.telemetry, this.log);
+    await attachSinks(
+      buffer,
+      specs.map((c) => c.id),
+      this.telemetry,
+      this.log,
+    );
     for (const c of specs) {
       const driver = new SinkDriver(c.create(), buffer, { ...c.driver, ...(c.only && { only: c.only }) }, this.telemetry, this.log);
       await driver.start();
@@ -142,10 +147,31 @@ export class Pipeline {
     const signal = this.abort.signal;
     this.sources = typeof this.sourcesSpec === "function" ? this.sourcesSpec() : this.sourcesSpec;
     for (const source of this.sources) {
-      this.loops.push(every(source.intervalMs, (now) => this.round(source, now), signal, (e) => this.log.error({ source: source.id, err: String(e) }, "source round failed")));
+      this.loops.push(
+        every(
+          source.intervalMs,
+          (now) => this.round(source, now),
+          signal,
+          (e) => this.log.error({ source: source.id, err: String(e) }, "source round failed"),
+        ),
+      );
     }
-    this.loops.push(every(5000, () => this.probeSinks(), signal, () => {}));
-    this.loops.push(every(60_000, async (now) => void this.scorer?.sweep(now), signal, () => {}));
+    this.loops.push(
+      every(
+        5000,
+        () => this.probeSinks(),
+        signal,
+        () => {},
+      ),
+    );
+    this.loops.push(
+      every(
+        60_000,
+        async (now) => void this.scorer?.sweep(now),
+        signal,
+        () => {},
+      ),
+    );
     const tasks = typeof this.o.tasks === "function" ? this.o.tasks() : (this.o.tasks ?? []);
     for (const task of tasks) this.loops.push(task(signal));
   }
@@ -190,7 +216,13 @@ export class Pipeline {
     if (!this.buffer || records.length === 0) return;
     const result = await this.buffer.append(records, this.abort.signal);
     this.seq?.settled(records, result);
-    if (result.reason !== "aborted") return countRejected(records, result, this.slots.map((s) => s.driver), this.rl);
+    if (result.reason !== "aborted")
+      return countRejected(
+        records,
+        result,
+        this.slots.map((s) => s.driver),
+        this.rl,
+      );
     if (this.stopping) this.heldAtStop += result.dropped;
     else this.carried.push(records.slice(result.accepted));
   }
@@ -284,6 +316,10 @@ export class Pipeline {
 
   /** Sets the buffer gauges (`agent_buffer_depth`, `agent_buffer_bytes`) to their current values. */
   refreshGauges(): void {
-    refreshBufferGauges(this.buffer, this.slots.map((s) => s.driver), this.telemetry);
+    refreshBufferGauges(
+      this.buffer,
+      this.slots.map((s) => s.driver),
+      this.telemetry,
+    );
   }
 }

@@ -98,9 +98,13 @@ export class SeqGate {
   /** {@link close}, and one log line each: the file could not be written; records of a held round were not accepted. */
   closeAndReport(heldAtStop: number, log: Logger): void {
     const { givenBack, error } = this.close();
-    if (error) log.error({ component: "seq" }, `sequence not recorded at stop (the next start continues after the reserved mark: a gap, never a repeat): ${error}`);
+    if (error)
+      log.error({ component: "seq" }, `sequence not recorded at stop (the next start continues after the reserved mark: a gap, never a repeat): ${error}`);
     if (heldAtStop) {
-      log.warn({ records: heldAtStop, seqs_given_back: givenBack }, "records of a round held back by a full buffer were not accepted before the stop (never stored, never acknowledged: not a drop); their seqs are given back");
+      log.warn(
+        { records: heldAtStop, seqs_given_back: givenBack },
+        "records of a round held back by a full buffer were not accepted before the stop (never stored, never acknowledged: not a drop); their seqs are given back",
+      );
     }
   }
 

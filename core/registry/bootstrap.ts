@@ -38,7 +38,10 @@ export async function ensureTokens(tokens: TokenStore, dataDir: string, configur
       tokens.add(token, role, "bootstrap");
       out.push({ role, source: "created", path });
     } else {
-      const exists = await stat(path).then(() => true, () => false);
+      const exists = await stat(path).then(
+        () => true,
+        () => false,
+      );
       out.push({ role, source: "existing", path: exists ? path : undefined });
     }
   }

@@ -15,7 +15,16 @@ import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { AGT, PUB, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const ARTIFACT = join(import.meta.dir, "../../var/test-artifacts/fleet.png");
 
 let offsetMs = 0;
@@ -27,9 +36,25 @@ let dir = "";
 const consoleErrors: string[] = [];
 
 const hb = (agent: string, host: string, version: string, anomalyRate: number, over: Partial<Heartbeat> = {}): Heartbeat => ({
-  agent_id: agent, host, agent_version: "0.1.0", model: { name: "host-ae", version }, channel: "stable", uptime_s: 3600, points_per_s: 50,
-  anomaly_rate: anomalyRate, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }, { id: "es", state: "ok" }], last_error: null, interval_s: 10,
-  scoring_latency_ms_p99: 1.5, load_failures: 0, scoring_failures: 0, ...over,
+  agent_id: agent,
+  host,
+  agent_version: "0.1.0",
+  model: { name: "host-ae", version },
+  channel: "stable",
+  uptime_s: 3600,
+  points_per_s: 50,
+  anomaly_rate: anomalyRate,
+  buffer_depth: 0,
+  sinks: [
+    { id: "kafka", state: "ok" },
+    { id: "es", state: "ok" },
+  ],
+  last_error: null,
+  interval_s: 10,
+  scoring_latency_ms_p99: 1.5,
+  load_failures: 0,
+  scoring_failures: 0,
+  ...over,
 });
 const beat = async (h: Heartbeat) => expect((await reg.req("POST", "/v1/heartbeat", { body: h, token: AGT })).status).toBe(200);
 
@@ -39,7 +64,8 @@ type Win = { marker?: number; document: { querySelector(s: string): { textConten
 
 beforeAll(async () => {
   if (!available) return;
-  for (const v of ["1", "2"]) expect((await reg.req("POST", "/v1/models/host-ae/versions", { body: await trainedEnvelope("robust-zscore", "host-ae", v) })).status).toBe(201);
+  for (const v of ["1", "2"])
+    expect((await reg.req("POST", "/v1/models/host-ae/versions", { body: await trainedEnvelope("robust-zscore", "host-ae", v) })).status).toBe(201);
   await reg.req("PUT", "/v1/models/host-ae/channels/stable", { body: { version: "1" } });
   await reg.req("PUT", "/v1/models/host-ae/channels/canary", { body: { version: "2", rollout: 25 } });
   offsetMs = -60_000; // its last heartbeat is a minute old: 6 intervals of 10 s → stale
@@ -70,7 +96,9 @@ afterAll(async () => {
 });
 
 const rows = (section: string) =>
-  page.$$eval(`xpath=//h2[normalize-space()="${section}"]/following-sibling::table[1]//tr[td]`, (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => (td.textContent ?? "").trim())));
+  page.$$eval(`xpath=//h2[normalize-space()="${section}"]/following-sibling::table[1]//tr[td]`, (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => (td.textContent ?? "").trim())),
+  );
 
 describe.skipIf(!available)("/fleet in headless Chromium", () => {
   test("without credentials the page asks for Basic auth", async () => {
@@ -96,7 +124,9 @@ describe.skipIf(!available)("/fleet in headless Chromium", () => {
       ["host-ae@1", "3 (75%)", "0.40%"],
       ["host-ae@2", "1 (25%)", "2.10%"],
     ]);
-    const bars = await page.$$eval('xpath=//h2[normalize-space()="Model versions"]/following-sibling::table[1]//span[@class="bar"]/i', (is) => is.map((i) => (i as unknown as { style: { width: string } }).style.width));
+    const bars = await page.$$eval('xpath=//h2[normalize-space()="Model versions"]/following-sibling::table[1]//span[@class="bar"]/i', (is) =>
+      is.map((i) => (i as unknown as { style: { width: string } }).style.width),
+    );
     expect(bars).toEqual(["75%", "19%", "25%", "100%"]);
     const hosts = await rows("Anomaly rate per host");
     expect(hosts.map((r) => r[0]).sort()).toEqual(["rack1-node1", "rack1-node2", "rack1-node3", "rack2-node1"]);
@@ -109,7 +139,9 @@ describe.skipIf(!available)("/fleet in headless Chromium", () => {
     await page.evaluate(() => void ((globalThis as unknown as Win).marker = 42));
     const t0 = performance.now();
     await beat(hb("edge-04", "rack3-node1", "2", 0.013));
-    await page.waitForFunction(() => (globalThis as unknown as Win).document.querySelector("#root")?.textContent?.includes("edge-04"), undefined, { timeout: 12_000 });
+    await page.waitForFunction(() => (globalThis as unknown as Win).document.querySelector("#root")?.textContent?.includes("edge-04"), undefined, {
+      timeout: 12_000,
+    });
     const waited = performance.now() - t0;
     expect(await page.evaluate(() => (globalThis as unknown as Win).marker)).toBe(42);
     expect(await page.textContent(".counts")).toContain("5 agents: 4 ok · 1 stale");

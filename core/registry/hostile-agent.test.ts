@@ -10,14 +10,23 @@ import { bucketOf } from "./rollout.ts";
 import { AGT, testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const hb = (over: Partial<Heartbeat> = {}): Heartbeat => ({
-  agent_id: "edge-01", host: "h1", agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 60, points_per_s: 100,
-  anomaly_rate: 0.01, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null, ...over,
+  agent_id: "edge-01",
+  host: "h1",
+  agent_version: "0.1.0",
+  model: { name: "m", version: "1" },
+  uptime_s: 60,
+  points_per_s: 100,
+  anomaly_rate: 0.01,
+  buffer_depth: 0,
+  sinks: [{ id: "kafka", state: "ok" }],
+  last_error: null,
+  ...over,
 });
 
 /** Agent ids whose bucket puts them inside (or outside) a 50 % canary of model `m`. */
 const ids = (inside: boolean, n: number, prefix = "a") => {
   const out: string[] = [];
-  for (let i = 0; out.length < n; i++) if ((bucketOf(`${prefix}${i}`, "m") < 50) === inside) out.push(`${prefix}${i}`);
+  for (let i = 0; out.length < n; i++) if (bucketOf(`${prefix}${i}`, "m") < 50 === inside) out.push(`${prefix}${i}`);
   return out;
 };
 
@@ -27,12 +36,17 @@ async function canaryRegistry(options: Parameters<typeof testRegistry>[0] = {}) 
   for (const v of ["1", "2"]) await r.req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", v) });
   await r.req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
   await r.req("PUT", "/v1/models/m/channels/canary", { body: { version: "2", rollout: 50 } });
-  const resolve = async (agentId: string) => (await (await r.req("GET", `/v1/models/m/channels/stable/resolve?agent_id=${agentId}`, { token: AGT })).json()) as Resolution;
-  const canary = async () => ((await (await r.req("GET", "/v1/models/m/channels")).json()) as { channels: { channel: string; rollout: number }[] }).channels.find((c) => c.channel === "canary")!.rollout;
+  const resolve = async (agentId: string) =>
+    (await (await r.req("GET", `/v1/models/m/channels/stable/resolve?agent_id=${agentId}`, { token: AGT })).json()) as Resolution;
+  const canary = async () =>
+    ((await (await r.req("GET", "/v1/models/m/channels")).json()) as { channels: { channel: string; rollout: number }[] }).channels.find(
+      (c) => c.channel === "canary",
+    )!.rollout;
   return { ...r, resolve, canary, advance: (s: number) => (now += s * 1000) };
 }
 
-const failing = (agent_id: string): Heartbeat => hb({ agent_id, host: `${agent_id}.example`, target: { name: "m", version: "2" }, load_failures: 1, last_error: "cannot load" });
+const failing = (agent_id: string): Heartbeat =>
+  hb({ agent_id, host: `${agent_id}.example`, target: { name: "m", version: "2" }, load_failures: 1, last_error: "cannot load" });
 
 describe("SEVERE: forged failure reports do not roll a canary back", () => {
   test("a made-up agent id that never resolved the canary reports a load failure: the canary survives and nobody is told to roll back", async () => {
@@ -123,7 +137,10 @@ describe("fleet flood: 20 000 made-up agent ids", () => {
     const before = process.memoryUsage().rss;
     const statuses = new Map<number, number>();
     for (let i = 0; i < 20_000; i++) {
-      const res = await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `flood-${i}`, host: `flood-${i}.example`, last_error: "x".repeat(500) }), token: AGT });
+      const res = await r.req("POST", "/v1/heartbeat", {
+        body: hb({ agent_id: `flood-${i}`, host: `flood-${i}.example`, last_error: "x".repeat(500) }),
+        token: AGT,
+      });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
     expect(Object.fromEntries(statuses)).toEqual({ 200: 5000, 429: 15_000 });
@@ -136,7 +153,9 @@ describe("fleet flood: 20 000 made-up agent ids", () => {
     const page = await (await r.req("GET", "/fleet")).text();
     expect(page.length).toBeLessThan(400_000);
     const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
-    console.log(`flood: 20000 ids → ${r.store.fleet.size} entries, /v1/fleet ${bytes} bytes, /fleet page ${page.length} chars, RSS +${grownMiB.toFixed(0)} MiB`);
+    console.log(
+      `flood: 20000 ids → ${r.store.fleet.size} entries, /v1/fleet ${bytes} bytes, /fleet page ${page.length} chars, RSS +${grownMiB.toFixed(0)} MiB`,
+    );
     expect(grownMiB).toBeLessThan(400); // generous: bounded, not the 1.7 GB of the unbounded fleet
     // A real agent already in the fleet keeps reporting; once the flood goes stale, newcomers get in.
     expect((await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: "flood-1", host: "flood-1.example" }), token: AGT })).status).toBe(200);
@@ -147,7 +166,8 @@ describe("fleet flood: 20 000 made-up agent ids", () => {
 
   test("paging: limit/cursor walk every agent exactly once", async () => {
     const r = await canaryRegistry();
-    for (let i = 0; i < 250; i++) await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `p-${String(i).padStart(3, "0")}`, host: `p${i}` }), token: AGT });
+    for (let i = 0; i < 250; i++)
+      await r.req("POST", "/v1/heartbeat", { body: hb({ agent_id: `p-${String(i).padStart(3, "0")}`, host: `p${i}` }), token: AGT });
     const seen: string[] = [];
     let cursor: string | null | undefined;
     do {

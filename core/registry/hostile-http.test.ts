@@ -18,7 +18,13 @@ const MAX_BUNDLE = 1024 * 1024;
 let reg: RunningRegistry;
 
 beforeAll(async () => {
-  reg = await startRegistryServer({ dataDir: join(await mkdtemp(join(tmpdir(), "hostile-http-")), "data"), port: 0, publisherTokens: [PUB], agentTokens: [AGT], maxBundleBytes: MAX_BUNDLE });
+  reg = await startRegistryServer({
+    dataDir: join(await mkdtemp(join(tmpdir(), "hostile-http-")), "data"),
+    port: 0,
+    publisherTokens: [PUB],
+    agentTokens: [AGT],
+    maxBundleBytes: MAX_BUNDLE,
+  });
   for (const v of ["1", "2"]) expect((await call("POST", "/v1/models/m/versions", PUB, await trainedEnvelope("robust-zscore", "m", v))).status).toBe(201);
   await call("PUT", "/v1/models/m/channels/stable", PUB, { version: "1" });
   await call("PUT", "/v1/models/m/channels/canary", PUB, { version: "2", rollout: 50 });
@@ -28,18 +34,36 @@ afterAll(async () => {
 });
 
 function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(`${reg.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${reg.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 const hb = (agent_id: string, over: Partial<Heartbeat> = {}): Heartbeat => ({
-  agent_id, host: `${agent_id}.example`, agent_version: "0.1.0", model: { name: "m", version: "1" }, target: { name: "m", version: "2" }, uptime_s: 1,
-  points_per_s: 1, anomaly_rate: 0, buffer_depth: 0, sinks: [], last_error: "cannot load", load_failures: 1, ...over,
+  agent_id,
+  host: `${agent_id}.example`,
+  agent_version: "0.1.0",
+  model: { name: "m", version: "1" },
+  target: { name: "m", version: "2" },
+  uptime_s: 1,
+  points_per_s: 1,
+  anomaly_rate: 0,
+  buffer_depth: 0,
+  sinks: [],
+  last_error: "cannot load",
+  load_failures: 1,
+  ...over,
 });
 const inCanary = (prefix: string, n: number) => {
   const out: string[] = [];
   for (let i = 0; out.length < n; i++) if (bucketOf(`${prefix}${i}`, "m") < 50) out.push(`${prefix}${i}`);
   return out;
 };
-const canaryRollout = async () => ((await (await call("GET", "/v1/models/m/channels", PUB)).json()) as { channels: { channel: string; rollout: number }[] }).channels.find((c) => c.channel === "canary")!.rollout;
+const canaryRollout = async () =>
+  ((await (await call("GET", "/v1/models/m/channels", PUB)).json()) as { channels: { channel: string; rollout: number }[] }).channels.find(
+    (c) => c.channel === "canary",
+  )!.rollout;
 
 /** Streams `total` bytes of `fill` as a chunked body; resolves with the status and how many bytes the server pulled. */
 async function endless(path: string, token: string, total: number): Promise<{ status: number; sent: number; connection: string | null; error?: string }> {
@@ -53,7 +77,12 @@ async function endless(path: string, token: string, total: number): Promise<{ st
     },
   });
   try {
-    const res = await fetch(`${reg.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    const res = await fetch(`${reg.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
     await res.arrayBuffer();
     return { status: res.status, sent, connection: res.headers.get("connection") };
   } catch (error) {
@@ -97,7 +126,8 @@ describe("over real HTTP", () => {
     let ended = false;
     const done = { resolve: () => void (ended = true) };
     const socket = await Bun.connect({
-      hostname, port: Number(port),
+      hostname,
+      port: Number(port),
       socket: {
         data(_s, d) {
           answer += new TextDecoder().decode(d);
@@ -107,7 +137,9 @@ describe("over real HTTP", () => {
         error: () => done.resolve(),
       },
     });
-    socket.write(`POST /v1/models/m/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${PUB}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`);
+    socket.write(
+      `POST /v1/models/m/versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${PUB}\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n`,
+    );
     await waitFor(() => ended, { timeoutMs: 10_000, what: "an answer or a closed socket" }).catch(() => {}); // the 413 check says what went wrong
     socket.end();
     expect(answer).toMatch(/^HTTP\/1\.1 413/);

@@ -26,7 +26,10 @@ describe("registry server over real HTTP", () => {
   test("zero configuration: creates a publisher and an agent token in 0600 files; a restart keeps them", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "reg-")), "data");
     const a = await start(dir);
-    expect(a.tokens.map((t) => [t.role, t.source])).toEqual([["publisher", "created"], ["agent", "created"]]);
+    expect(a.tokens.map((t) => [t.role, t.source])).toEqual([
+      ["publisher", "created"],
+      ["agent", "created"],
+    ]);
     const pub = (await readFile(join(dir, tokenFileName("publisher")), "utf8")).trim();
     const agt = (await readFile(join(dir, tokenFileName("agent")), "utf8")).trim();
     expect(pub).toMatch(/^pub_[A-Za-z0-9_-]{43}$/);
@@ -41,7 +44,9 @@ describe("registry server over real HTTP", () => {
     const b = await start(dir);
     expect(b.tokens.map((t) => t.source)).toEqual(["existing", "existing"]);
     expect((await createRegistryClient({ url: b.url, token: pub }).listModels()).models).toEqual([]);
-    const asAgent = await createRegistryClient({ url: b.url, token: agt }).fleet().catch((e) => e);
+    const asAgent = await createRegistryClient({ url: b.url, token: agt })
+      .fleet()
+      .catch((e) => e);
     expect(asAgent.status).toBe(403);
   });
 

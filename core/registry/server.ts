@@ -55,7 +55,15 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   try {
     const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
-    const app = createRegistryApp({ store, signer, maxBundleBytes: options.maxBundleBytes, fleet: options.fleet, canaryGuard: options.canaryGuard, canaryQuorum: options.canaryQuorum, log: options.log });
+    const app = createRegistryApp({
+      store,
+      signer,
+      maxBundleBytes: options.maxBundleBytes,
+      fleet: options.fleet,
+      canaryGuard: options.canaryGuard,
+      canaryQuorum: options.canaryQuorum,
+      log: options.log,
+    });
     const server = Bun.serve({
       hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
       port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,

@@ -78,7 +78,9 @@ describe("processes started at the same instant", () => {
       const path = fresh();
       if (stale) writeFileSync(path, JSON.stringify({ pid: 999_999_99, start: "1" }));
       const at = Date.now() + 1000;
-      const procs = Array.from({ length: 4 }, () => Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "lock-race.ts"), path, String(at)], { stdout: "pipe" }));
+      const procs = Array.from({ length: 4 }, () =>
+        Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "lock-race.ts"), path, String(at)], { stdout: "pipe" }),
+      );
       const outs = await Promise.all(procs.map(async (p) => (await new Response(p.stdout).text()).trim()));
       expect(outs.filter((o) => o === "locked").length).toBe(1);
       expect(outs.filter((o) => o.startsWith("refused: ") && o.includes("in use by another running process")).length).toBe(3);

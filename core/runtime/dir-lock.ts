@@ -4,7 +4,20 @@
  * start time from `/proc/<pid>/stat`, so a reused pid is not mistaken for the holder).
  * @module
  */
-import { closeSync, ftruncateSync, linkSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  ftruncateSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 
 /** The directory is held by another live process, or the lock file cannot be taken (the message names the path). */
 export class LockError extends Error {
@@ -19,7 +32,9 @@ export function readLock(path: string): { pid: number; start?: string } | undefi
   try {
     const text = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, "utf8");
     const j = JSON.parse(text) as { pid?: unknown; start?: unknown };
-    return typeof j.pid === "number" && Number.isSafeInteger(j.pid) && j.pid > 0 ? { pid: j.pid, start: typeof j.start === "string" ? j.start : undefined } : undefined;
+    return typeof j.pid === "number" && Number.isSafeInteger(j.pid) && j.pid > 0
+      ? { pid: j.pid, start: typeof j.start === "string" ? j.start : undefined }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -31,10 +31,15 @@ test("an error in one run is reported and the schedule continues", async () => {
   const ac = new AbortController();
   const errors: unknown[] = [];
   let runs = 0;
-  const done = every(5, async () => {
-    runs++;
-    if (runs === 1) throw new Error("boom");
-  }, ac.signal, (e) => errors.push(e));
+  const done = every(
+    5,
+    async () => {
+      runs++;
+      if (runs === 1) throw new Error("boom");
+    },
+    ac.signal,
+    (e) => errors.push(e),
+  );
   await waitFor(() => runs > 2, { what: "runs after the failing one" });
   ac.abort();
   await done;

@@ -18,7 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A model whose state counts samples; scores 0 for the first `warmup` samples, then `score(n)`. A tick waits for `gate` when given. */
 function fake(version: string, o: { warmup?: number; score?: (n: number) => number; gate?: Promise<void>; fail?: () => boolean } = {}): ScoringModel {
   return {
-    name: "m", version, kind: "fake", window: 2, threshold: 0.5,
+    name: "m",
+    version,
+    kind: "fake",
+    window: 2,
+    threshold: 0.5,
     scoreSeries: async () => [],
     createState: () => ({ bytes: 8, n: 0 }) as SeriesState & { n: number },
     async scoreTick(states, values) {
@@ -36,10 +40,20 @@ function fake(version: string, o: { warmup?: number; score?: (n: number) => numb
 }
 
 let seqDir = 0;
-function scorer(model: ScoringModel, extra: { onModelFailure?: (f: ModelFailure) => ScoringModel | undefined; clock?: VirtualClock; staleAfterMs?: number } = {}) {
+function scorer(
+  model: ScoringModel,
+  extra: { onModelFailure?: (f: ModelFailure) => ScoringModel | undefined; clock?: VirtualClock; staleAfterMs?: number } = {},
+) {
   const telemetry = new Telemetry({ defaultMetrics: false });
   const rounds: RoundInfo[] = [];
-  const s = new Scorer(model, { agentId: "a", hostName: "h", seq: new SeqAllocator(join(dir, String(seqDir++))), telemetry, onRound: (r) => rounds.push(r), ...extra });
+  const s = new Scorer(model, {
+    agentId: "a",
+    hostName: "h",
+    seq: new SeqAllocator(join(dir, String(seqDir++))),
+    telemetry,
+    onRound: (r) => rounds.push(r),
+    ...extra,
+  });
   return { s, telemetry, rounds };
 }
 const round = (t: number, n = 3): MetricSample[] => Array.from({ length: n }, (_, i) => ({ name: `s${i}`, labels: {}, value: t + i, timestamp: t * 1000 }));
@@ -75,7 +89,11 @@ describe("Scorer model swaps", () => {
     const old = fake("1");
     const { s, telemetry, rounds } = scorer(fake("2", { fail: () => true }), { onModelFailure: (f) => (failures.push(f), old) });
     const recs = await points(s, 1);
-    expect(recs.map((p) => [p.model.version, p.agent.seq])).toEqual([["1", 1], ["1", 2], ["1", 3]]);
+    expect(recs.map((p) => [p.model.version, p.agent.seq])).toEqual([
+      ["1", 1],
+      ["1", 2],
+      ["1", 3],
+    ]);
     expect(failures.map((f) => [f.kind, f.model.version, f.roundsSinceSwap, f.error.message])).toEqual([["exception", "2", 0, "model 2 broke"]]);
     expect(s.current.version).toBe("1");
     expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points])).toEqual([["1", 1, 3]]);
@@ -88,8 +106,14 @@ describe("Scorer model swaps", () => {
     const bare = scorer(fake("3", { fail: () => true })).s;
     await expect(bare.score(round(1), 1000)).rejects.toThrow("model 3 broke");
     const nan = scorer(fake("4", { score: () => Number.NaN }));
-    expect((await points(nan.s, 1)).map((p) => [p.anomaly.score, p.anomaly.is_anomaly])).toEqual([[1, true], [1, true], [1, true]]);
-    expect(await nan.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="non_finite_score"} 3');
+    expect((await points(nan.s, 1)).map((p) => [p.anomaly.score, p.anomaly.is_anomaly])).toEqual([
+      [1, true],
+      [1, true],
+      [1, true],
+    ]);
+    expect(await nan.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain(
+      'component="scorer",error_type="non_finite_score"} 3',
+    );
   });
 
   test("one series with a non-finite score is flagged alone: every other series of the round keeps its score", async () => {
@@ -98,7 +122,11 @@ describe("Scorer model swaps", () => {
     model.scoreTick = async (states, values) => (await inner(states, values)).map((x, i) => (i === 1 ? Number.POSITIVE_INFINITY : x));
     const { s, telemetry } = scorer(model);
     const recs = await points(s, 1);
-    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([["s0", Math.fround(0.1)], ["s1", 1], ["s2", Math.fround(0.1)]]);
+    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([
+      ["s0", Math.fround(0.1)],
+      ["s1", 1],
+      ["s2", Math.fround(0.1)],
+    ]);
     expect(recs.every((p) => Number.isFinite(p.anomaly.score))).toBe(true);
     expect(await telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('component="scorer",error_type="non_finite_score"} 1');
   });
@@ -109,7 +137,11 @@ describe("Scorer model swaps", () => {
     await points(s, 2);
     s.swapModel(fake("2"));
     await points(s, 3);
-    expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points, r.flagged])).toEqual([["1", 1, 3, 3], ["1", 2, 3, 0], ["2", 1, 3, 0]]);
+    expect(rounds.map((r) => [r.model.version, r.roundsSinceSwap, r.points, r.flagged])).toEqual([
+      ["1", 1, 3, 3],
+      ["1", 2, 3, 0],
+      ["2", 1, 3, 0],
+    ]);
   });
 });
 
@@ -139,7 +171,12 @@ describe("Scorer with a robust-zscore bundle and extreme finite values", () => {
     const { s, telemetry } = scorer(model);
     let points = 0;
     for (let t = 1; t <= 45; t++) {
-      const samples: MetricSample[] = Array.from({ length: 5 }, (_, i) => ({ name: `s${i}`, labels: {}, value: i === 2 ? (t % 2 ? 1e308 : -1e308) : 50 + i + Math.sin(t / 3), timestamp: t * 1000 }));
+      const samples: MetricSample[] = Array.from({ length: 5 }, (_, i) => ({
+        name: `s${i}`,
+        labels: {},
+        value: i === 2 ? (t % 2 ? 1e308 : -1e308) : 50 + i + Math.sin(t / 3),
+        timestamp: t * 1000,
+      }));
       const recs = (await s.score(samples, t * 1000)).filter((r) => r.kind === "point").map((r) => r.doc as PointRecord);
       expect(recs.length).toBe(5);
       expect(recs.every((p) => Number.isFinite(p.anomaly.score))).toBe(true);
@@ -168,7 +205,10 @@ describe("Scorer stale series (sweep, on virtual time)", () => {
     expect(await telemetry.registry.getSingleMetricAsString("agent_series_active")).toContain("agent_series_active 1");
     // b comes back with a fresh state (warm-up again: score 0), a keeps its own (past warm-up: 0.1)
     const recs = (await s.score([at("a"), at("b")])).map((r) => r.doc as PointRecord);
-    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([["a", Math.fround(0.1)], ["b", 0]]);
+    expect(recs.map((p) => [p.metric.name, p.anomaly.score])).toEqual([
+      ["a", Math.fround(0.1)],
+      ["b", 0],
+    ]);
     await clock.advance(10 * 60_000);
     expect(s.sweep()).toBe(2);
     expect(s.seriesCount).toBe(0);

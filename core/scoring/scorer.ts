@@ -34,7 +34,6 @@ interface SeriesEntry {
   lastTs: number;
 }
 
-
 /**
  * Scores source rounds: every sample goes to its series' streaming state, all series of a
  * round are scored in one batched model call, and each point becomes a data-contract record
@@ -154,7 +153,14 @@ export class Scorer {
       const key = cachedKey(s.name, s.labels);
       let e = this.series.get(key);
       if (!e) {
-        e = { name: s.name, labels: s.labels, state: this.model.createState(), tracker: new HysteresisTracker(this.hyst), lastSeen: now, lastTs: Number.NEGATIVE_INFINITY };
+        e = {
+          name: s.name,
+          labels: s.labels,
+          state: this.model.createState(),
+          tracker: new HysteresisTracker(this.hyst),
+          lastSeen: now,
+          lastTs: Number.NEGATIVE_INFINITY,
+        };
         this.series.set(key, e);
       }
       e.lastSeen = now;

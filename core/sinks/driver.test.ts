@@ -67,7 +67,12 @@ const fast = { maxWaitMs: 20, backoff: { initialMs: 5, maxMs: 20 } };
  * A driver for `sink` on virtual time, reading from a fresh memory buffer (or `buffer`).
  * `stop(ms)` stops it and runs the clock until the stop is done; returns the records left.
  */
-async function driverFor(sink: Sink, options: Partial<Omit<DriverOptions, "clock">> & { clock?: VirtualClock }, t: Telemetry, buffer: RecordBuffer = new MemoryBuffer()) {
+async function driverFor(
+  sink: Sink,
+  options: Partial<Omit<DriverOptions, "clock">> & { clock?: VirtualClock },
+  t: Telemetry,
+  buffer: RecordBuffer = new MemoryBuffer(),
+) {
   const clock = options.clock ?? new VirtualClock();
   await buffer.attach([sink.id]);
   const d = new SinkDriver(sink, buffer, { ...options, clock }, t, log);
@@ -132,7 +137,10 @@ test("a partial retry re-sends only the failed records, then acknowledges the ba
   await d.start();
   await push([rec(1), rec(2), rec(3), rec(4)]);
   await stop(1000);
-  expect(sent).toEqual([[1, 2, 3, 4], [3, 4]]);
+  expect(sent).toEqual([
+    [1, 2, 3, 4],
+    [3, 4],
+  ]);
   expect(buffer.depth("fake")).toBe(0);
 });
 
@@ -226,12 +234,15 @@ test("after an outage the batch is retried as soon as a probe succeeds again, no
   await stop(100);
 });
 
-
 test("a sink that stays reachable (429: its probe succeeds) keeps the full backoff", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const clock0 = new VirtualClock();
   const { sink, sends } = reachableSink((batch, n) => (n === 1 ? { delivered: 0, retry: batch, dead: [], errors: { http_429: 1 } } : undefined), clock0);
-  const { d, push, stop } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 600, maxMs: 600, random: () => 0 }, probeEveryMs: 50, clock: clock0 }, t);
+  const { d, push, stop } = await driverFor(
+    sink,
+    { maxWaitMs: 20, backoff: { initialMs: 600, maxMs: 600, random: () => 0 }, probeEveryMs: 50, clock: clock0 },
+    t,
+  );
   await d.start();
   await push([rec(1)]);
   await clock0.runUntil(() => sends.length >= 2);
@@ -242,7 +253,10 @@ test("a sink that stays reachable (429: its probe succeeds) keeps the full backo
 test("a destination still starting (503 while its probe succeeds) is retried at the next probe, not after the whole backoff", async () => {
   const t = new Telemetry({ defaultMetrics: false });
   const clock0 = new VirtualClock();
-  const { sink, sends } = reachableSink((batch, n) => (n <= 2 ? { delivered: 0, retry: batch, dead: [], errors: { http_503: batch.length }, unavailable: true } : undefined), clock0);
+  const { sink, sends } = reachableSink(
+    (batch, n) => (n <= 2 ? { delivered: 0, retry: batch, dead: [], errors: { http_503: batch.length }, unavailable: true } : undefined),
+    clock0,
+  );
   // Without the probe, each retry would wait 5-10 s.
   const { d, push, stop } = await driverFor(sink, { maxWaitMs: 20, backoff: { initialMs: 10_000, maxMs: 10_000 }, probeEveryMs: 50, clock: clock0 }, t);
   await d.start();

@@ -4,7 +4,15 @@ import { Telemetry } from "./metrics.ts";
 
 test("the runtime metrics are the agent's own (true under Bun), not prom-client's Node collectors", async () => {
   const text = await new Telemetry().registry.metrics();
-  for (const m of ["agent_process_cpu_user_seconds_total", "agent_process_resident_memory_bytes", "agent_heap_used_bytes", "agent_eventloop_lag_seconds", "agent_build_info", "agent_component_errors_total"]) expect(text).toContain(m);
+  for (const m of [
+    "agent_process_cpu_user_seconds_total",
+    "agent_process_resident_memory_bytes",
+    "agent_heap_used_bytes",
+    "agent_eventloop_lag_seconds",
+    "agent_build_info",
+    "agent_component_errors_total",
+  ])
+    expect(text).toContain(m);
   expect(text).not.toContain("nodejs_");
   expect(text).not.toContain("agent_process_heap_bytes");
   const bare = await new Telemetry({ defaultMetrics: false }).registry.metrics();

@@ -27,10 +27,30 @@ export class Telemetry {
   constructor(options: { defaultMetrics?: boolean; prefix?: string } = {}) {
     const p = options.prefix ?? "agent_";
     const r = [this.registry];
-    this.pointsIn = new Counter({ name: `${p}points_in_total`, help: "Points received per component", labelNames: ["component", "component_kind"], registers: r });
-    this.pointsOut = new Counter({ name: `${p}points_out_total`, help: "Records delivered per component", labelNames: ["component", "component_kind"], registers: r });
-    this.errors = new Counter({ name: `${p}component_errors_total`, help: "Errors by component and type", labelNames: ["component", "error_type"], registers: r });
-    this.dropped = new Counter({ name: `${p}dropped_total`, help: "Records dropped, by component and reason", labelNames: ["component", "reason"], registers: r });
+    this.pointsIn = new Counter({
+      name: `${p}points_in_total`,
+      help: "Points received per component",
+      labelNames: ["component", "component_kind"],
+      registers: r,
+    });
+    this.pointsOut = new Counter({
+      name: `${p}points_out_total`,
+      help: "Records delivered per component",
+      labelNames: ["component", "component_kind"],
+      registers: r,
+    });
+    this.errors = new Counter({
+      name: `${p}component_errors_total`,
+      help: "Errors by component and type",
+      labelNames: ["component", "error_type"],
+      registers: r,
+    });
+    this.dropped = new Counter({
+      name: `${p}dropped_total`,
+      help: "Records dropped, by component and reason",
+      labelNames: ["component", "reason"],
+      registers: r,
+    });
     this.batchLatency = new Histogram({
       name: `${p}batch_latency_seconds`,
       help: "Time to deliver one batch, per sink",
@@ -38,7 +58,12 @@ export class Telemetry {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     });
-    this.bufferDepth = new Gauge({ name: `${p}buffer_depth`, help: "Records in the buffer not yet acknowledged, per sink", labelNames: ["component"], registers: r });
+    this.bufferDepth = new Gauge({
+      name: `${p}buffer_depth`,
+      help: "Records in the buffer not yet acknowledged, per sink",
+      labelNames: ["component"],
+      registers: r,
+    });
     this.bufferBytes = new Gauge({ name: `${p}buffer_bytes`, help: "Bytes held by the record buffer (segment files on disk, JSON in memory)", registers: r });
     this.anomalies = new Counter({ name: `${p}anomalies_total`, help: "Anomaly events (open/close)", labelNames: ["state"], registers: r });
     this.scoringLatency = new Histogram({

@@ -23,7 +23,11 @@ async function promtool(text: string): Promise<{ code: number; out: string }> {
 
 /** A Telemetry with every metric populated as a running agent's is, labels with awkward characters included. */
 function populated(t: Telemetry): Telemetry {
-  for (const [id, kind] of [["synth", "synthetic"], ["host", "procfs"], ['a"b\\c\nd', "file"]]) {
+  for (const [id, kind] of [
+    ["synth", "synthetic"],
+    ["host", "procfs"],
+    ['a"b\\c\nd', "file"],
+  ]) {
     t.pointsIn.inc({ component: id, component_kind: kind }, 10);
     t.pointsOut.inc({ component: id, component_kind: kind }, 9);
     t.errors.inc({ component: id, error_type: "timeout" });

@@ -61,7 +61,10 @@ test("process metrics agree with the kernel and the runtime; CPU counts up; buil
   const delta = sample(after, "t_process_cpu_seconds_total") - sample(before, "t_process_cpu_seconds_total");
   expect(delta).toBeGreaterThanOrEqual((used.user + used.system) / 1e6); // the busy loop's CPU (less on a loaded machine than its 100 ms)
   expect(delta).toBeGreaterThan(0.01);
-  expect(sample(after, "t_process_cpu_seconds_total")).toBeCloseTo(sample(after, "t_process_cpu_user_seconds_total") + sample(after, "t_process_cpu_system_seconds_total"), 2); // three reads, microseconds apart
+  expect(sample(after, "t_process_cpu_seconds_total")).toBeCloseTo(
+    sample(after, "t_process_cpu_user_seconds_total") + sample(after, "t_process_cpu_system_seconds_total"),
+    2,
+  ); // three reads, microseconds apart
   const heap = sample(after, "t_heap_used_bytes");
   expect(heap).toBeGreaterThan(100_000);
   expect(heap).toBeLessThan(2 ** 31); // not a 6 GB address-space reservation
@@ -77,7 +80,9 @@ test("process metrics agree with the kernel and the runtime; CPU counts up; buil
   const b = buildInfo();
   expect(b.bun).toBe(Bun.version);
   expect(b.version).toMatch(/^\d+\.\d+\.\d+/);
-  expect(after).toContain(`t_build_info{version="${b.version}",bun="${Bun.version}",bun_revision="${Bun.revision}",platform="${process.platform}",arch="${process.arch}"} 1`);
+  expect(after).toContain(
+    `t_build_info{version="${b.version}",bun="${Bun.version}",bun_revision="${Bun.revision}",platform="${process.platform}",arch="${process.arch}"} 1`,
+  );
   expect(after).not.toMatch(/nodejs_|NaN|Nan/);
 });
 

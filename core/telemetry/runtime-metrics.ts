@@ -184,7 +184,9 @@ export function registerRuntimeMetrics(registry: Registry, prefix: string, sampl
   proc("process_virtual_memory_bytes", "Virtual address space of the process (VmSize, mostly reservations), bytes", (s) => s.virtualBytes);
   proc("process_open_fds", "Open file descriptors", (s) => s.openFds);
   proc("process_max_fds", "Limit of open file descriptors (RLIMIT_NOFILE)", (s) => s.maxFds);
-  new Gauge({ name: `${prefix}process_start_time_seconds`, help: "Start time of the process since the Unix epoch, seconds", registers }).set(Math.round(START_TIME_S));
+  new Gauge({ name: `${prefix}process_start_time_seconds`, help: "Start time of the process since the Unix epoch, seconds", registers }).set(
+    Math.round(START_TIME_S),
+  );
 
   const heap = (name: string, help: string, pick: (m: NodeJS.MemoryUsage) => number) =>
     new Gauge({
@@ -199,7 +201,12 @@ export function registerRuntimeMetrics(registry: Registry, prefix: string, sampl
   // in 5 % of reads of a growing heap), and JavaScriptCore's capacity (`heapStats()`) costs ~10 ms a read.
   heap("heap_used_bytes", "JavaScript heap in use (JavaScriptCore under Bun), bytes", (m) => m.heapUsed);
 
-  const lag = new Histogram({ name: `${prefix}eventloop_lag_seconds`, help: `Event-loop lag: how late a timer due every ${sampler.periodMs} ms ran, seconds`, buckets: LAG_BUCKETS, registers });
+  const lag = new Histogram({
+    name: `${prefix}eventloop_lag_seconds`,
+    help: `Event-loop lag: how late a timer due every ${sampler.periodMs} ms ran, seconds`,
+    buckets: LAG_BUCKETS,
+    registers,
+  });
   // Held weakly: a registry that is dropped takes its histogram with it, and the listener goes too.
   const ref = new WeakRef(lag);
   const off = sampler.onSample((s) => {
@@ -217,5 +224,8 @@ export function registerRuntimeMetrics(registry: Registry, prefix: string, sampl
   });
 
   const info = buildInfo();
-  new Gauge({ name: `${prefix}build_info`, help: "The agent's build: version, Bun runtime, platform (value 1)", labelNames: Object.keys(info), registers }).set({ ...info }, 1);
+  new Gauge({ name: `${prefix}build_info`, help: "The agent's build: version, Bun runtime, platform (value 1)", labelNames: Object.keys(info), registers }).set(
+    { ...info },
+    1,
+  );
 }

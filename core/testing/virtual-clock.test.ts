@@ -53,7 +53,9 @@ test("waitFor returns the first truthy value, or throws a WaitForTimeoutError", 
   }
   await expect(waitFor(() => false, { timeoutMs: 20, what: "never" })).rejects.toBeInstanceOf(WaitForTimeoutError);
   let done = false;
-  void Promise.resolve().then(() => Promise.resolve()).then(() => (done = true));
+  void Promise.resolve()
+    .then(() => Promise.resolve())
+    .then(() => (done = true));
   await settle();
   expect(done).toBe(true);
 });

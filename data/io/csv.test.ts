@@ -64,7 +64,8 @@ describe("parseSeriesCsv", () => {
 describe("parseSeriesCsv, lenient by default (real exports)", () => {
   test("repeated and backwards timestamps are kept in file order and counted", () => {
     // the repeated hour of a daylight-saving change, then a duplicated row
-    const text = "timestamp,value\n2014-03-09 01:00:00,1\n2014-03-09 01:30:00,2\n2014-03-09 01:00:00,3\n2014-03-09 01:30:00,4\n2014-03-09 01:30:00,5\n2014-03-09 02:00:00,6\n";
+    const text =
+      "timestamp,value\n2014-03-09 01:00:00,1\n2014-03-09 01:30:00,2\n2014-03-09 01:00:00,3\n2014-03-09 01:30:00,4\n2014-03-09 01:30:00,5\n2014-03-09 02:00:00,6\n";
     const s = parseSeriesCsv(text, F);
     expect(Array.from(s.values)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(s.notes).toMatchObject({ repeated: 2, outOfOrder: 1, skipped: 0, badValues: 0, firstTimeLine: 4 });

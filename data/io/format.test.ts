@@ -22,9 +22,7 @@ describe("formatValue", () => {
 
 describe("series encoders", () => {
   test("CSV: header, ISO timestamps, empty field for a gap", () => {
-    expect(formatSeriesCsv(series)).toBe(
-      "timestamp,value,label\n2026-01-01T00:00:00Z,1.2346,0\n2026-01-01T00:01:00Z,,1\n2026-01-01T00:02:00Z,0,0\n",
-    );
+    expect(formatSeriesCsv(series)).toBe("timestamp,value,label\n2026-01-01T00:00:00Z,1.2346,0\n2026-01-01T00:01:00Z,,1\n2026-01-01T00:02:00Z,0,0\n");
     expect(formatSeriesCsv({ ...series, labels: undefined }).split("\n")[0]).toBe("timestamp,value");
   });
   test("JSONL: null for a gap, parseable lines", () => {

@@ -19,10 +19,7 @@ function expectError(text: string, pattern: RegExp, line?: number): void {
 
 describe("parseSeriesJsonl", () => {
   test("reads values, null gaps, labels and epoch timestamps", () => {
-    const s = parseSeriesJsonl(
-      '{"timestamp":"2026-01-01T00:00:00Z","value":1.5,"label":0}\n{"timestamp":1767225660,"value":null,"label":1}\n',
-      F,
-    );
+    const s = parseSeriesJsonl('{"timestamp":"2026-01-01T00:00:00Z","value":1.5,"label":0}\n{"timestamp":1767225660,"value":null,"label":1}\n', F);
     expect(s.name).toBe("s");
     expect(Array.from(s.timestamps)).toEqual([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, 0, 1)]);
     expect(s.values[0]).toBe(1.5);
@@ -32,7 +29,10 @@ describe("parseSeriesJsonl", () => {
   });
 
   test("lenient by default: bad rows skipped, bad values gaps, counted", () => {
-    const s = parseSeriesJsonl('{"timestamp":"x","value":1}\n{"timestamp":"2026-01-01T00:00:00Z","value":"NaN"}\n{"timestamp":"2026-01-01T00:00:00Z","value":2}\n', F);
+    const s = parseSeriesJsonl(
+      '{"timestamp":"x","value":1}\n{"timestamp":"2026-01-01T00:00:00Z","value":"NaN"}\n{"timestamp":"2026-01-01T00:00:00Z","value":2}\n',
+      F,
+    );
     expect(s.values.length).toBe(2);
     expect(s.values[0]).toBeNaN();
     expect(s.notes).toMatchObject({ skipped: 1, badValues: 1, repeated: 1 });

@@ -11,11 +11,7 @@ import { checkLabel, SeriesBuilder, type ReadOptions } from "./rows.ts";
 function timestampOf(raw: unknown, file: string, line: number): number {
   if (raw === undefined) throw new DataError(file, 'missing "timestamp"', line);
   const t =
-    typeof raw === "string"
-      ? parseTimestamp(raw.trim())
-      : typeof raw === "number" && Number.isFinite(raw) && raw >= 0
-        ? parseTimestamp(String(raw))
-        : NaN;
+    typeof raw === "string" ? parseTimestamp(raw.trim()) : typeof raw === "number" && Number.isFinite(raw) && raw >= 0 ? parseTimestamp(String(raw)) : NaN;
   if (Number.isNaN(t)) throw new DataError(file, `unparseable timestamp ${quote(JSON.stringify(raw) ?? "")}`, line);
   return t;
 }

@@ -69,11 +69,7 @@ export function toLabelsJson(dataset: Dataset, ext: string): LabelsJson {
  * @example
  * toMetadataJson(ds, ds.params, "csv").params?.anomaly_ratio; // 0.3
  */
-export function toMetadataJson(
-  dataset: Dataset & { meta?: SeriesMeta[] },
-  params: GeneratorParams | undefined,
-  format: string,
-): MetadataJson {
+export function toMetadataJson(dataset: Dataset & { meta?: SeriesMeta[] }, params: GeneratorParams | undefined, format: string): MetadataJson {
   const byName = new Map<string, AnomalyRecord[]>();
   for (const a of dataset.anomalies) {
     const list = byName.get(a.series) ?? [];
@@ -90,9 +86,7 @@ export function toMetadataJson(
       end: a.end,
       start_index: a.startIndex,
       end_index: a.endIndex,
-      ...(isInjected(a)
-        ? { affected_start_index: a.affectedStart, affected_end_index: a.affectedEnd, magnitude: round4(a.magnitude) }
-        : {}),
+      ...(isInjected(a) ? { affected_start_index: a.affectedStart, affected_end_index: a.affectedEnd, magnitude: round4(a.magnitude) } : {}),
     }));
     if (!m) return { name: s.name, anomalies };
     return {

@@ -72,7 +72,13 @@ async function readJson(path: string, max = 16 << 20): Promise<unknown> {
 }
 
 function oneLine(path: string, issues: { path: PropertyKey[]; message: string }[]): DataError {
-  return new DataError(path, issues.slice(0, 3).map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`).join("; "));
+  return new DataError(
+    path,
+    issues
+      .slice(0, 3)
+      .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+      .join("; "),
+  );
 }
 
 /**
@@ -93,10 +99,15 @@ export async function readNabCorpus(dir: string, options: ReadOptions = {}): Pro
   if (await exists(profilesPath)) {
     const p = profilesSchema.safeParse(await readJson(profilesPath));
     if (!p.success) throw oneLine(profilesPath, p.error.issues);
-    profiles = Object.fromEntries(Object.entries(p.data).map(([k, v]) => [k, { tpWeight: v.CostMatrix.tpWeight, fpWeight: v.CostMatrix.fpWeight, fnWeight: v.CostMatrix.fnWeight }]));
+    profiles = Object.fromEntries(
+      Object.entries(p.data).map(([k, v]) => [k, { tpWeight: v.CostMatrix.tpWeight, fpWeight: v.CostMatrix.fpWeight, fnWeight: v.CostMatrix.fnWeight }]),
+    );
   }
   const files: NabFile[] = [];
-  const categories = (await readdir(join(dir, "data"), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const categories = (await readdir(join(dir, "data"), { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const category of categories) {
     const names = (await readdir(join(dir, "data", category))).filter((f) => f.toLowerCase().endsWith(".csv")).sort();
     for (const name of names) {
@@ -107,7 +118,8 @@ export async function readNabCorpus(dir: string, options: ReadOptions = {}): Pro
       const windows = limits.map(([a, b]): [number, number] => {
         const lo = parseTimestamp(a.trim());
         const hi = parseTimestamp(b.trim());
-        if (Number.isNaN(lo) || Number.isNaN(hi)) throw new DataError(windowsPath, `window of ${quote(key)}: unparseable timestamp ${quote(Number.isNaN(lo) ? a : b)}`);
+        if (Number.isNaN(lo) || Number.isNaN(hi))
+          throw new DataError(windowsPath, `window of ${quote(key)}: unparseable timestamp ${quote(Number.isNaN(lo) ? a : b)}`);
         return [lo, hi];
       });
       files.push({ key, category, series, windows });

@@ -76,8 +76,14 @@ export function describeNotes(file: string, n: ReadNotes): string | undefined {
         `${n.firstTimeLine ? ` (first at line ${n.firstTimeLine})` : ""}; scored in file order (--strict-time refuses them)`,
     );
   }
-  if (n.skipped > 0) parts.push(`${n.skipped} malformed row${n.skipped === 1 ? "" : "s"} skipped${n.firstSkippedLine ? ` (first at line ${n.firstSkippedLine}: ${n.firstSkippedReason})` : ""}`);
-  if (n.badValues > 0) parts.push(`${n.badValues} non-numeric or non-finite value${n.badValues === 1 ? "" : "s"} read as gaps${n.firstBadValueLine ? ` (first at line ${n.firstBadValueLine})` : ""}`);
+  if (n.skipped > 0)
+    parts.push(
+      `${n.skipped} malformed row${n.skipped === 1 ? "" : "s"} skipped${n.firstSkippedLine ? ` (first at line ${n.firstSkippedLine}: ${n.firstSkippedReason})` : ""}`,
+    );
+  if (n.badValues > 0)
+    parts.push(
+      `${n.badValues} non-numeric or non-finite value${n.badValues === 1 ? "" : "s"} read as gaps${n.firstBadValueLine ? ` (first at line ${n.firstBadValueLine})` : ""}`,
+    );
   return parts.length ? `${file}: ${parts.join("; ")}` : undefined;
 }
 
@@ -108,10 +114,7 @@ export class SeriesBuilder {
     if (t <= this.maxT) {
       const prev = this.ts[n - 1];
       if (this.options.strictTime) {
-        const reason =
-          t === prev
-            ? `duplicate timestamp ${formatIso(t)}`
-            : `timestamps not sorted: ${formatIso(t)} comes after ${formatIso(prev)}`;
+        const reason = t === prev ? `duplicate timestamp ${formatIso(t)}` : `timestamps not sorted: ${formatIso(t)} comes after ${formatIso(prev)}`;
         throw new DataError(this.file, reason, line);
       }
       if (t === this.maxT) this.notes.repeated++;
@@ -153,7 +156,10 @@ export class SeriesBuilder {
   /** The series read so far; throws when there was no data row. */
   finish(name: string): Series {
     if (this.n === 0) {
-      const why = this.notes.skipped > 0 ? `no parsable data row (${this.notes.skipped} malformed, first at line ${this.notes.firstSkippedLine}: ${this.notes.firstSkippedReason})` : "no data rows";
+      const why =
+        this.notes.skipped > 0
+          ? `no parsable data row (${this.notes.skipped} malformed, first at line ${this.notes.firstSkippedLine}: ${this.notes.firstSkippedReason})`
+          : "no data rows";
       throw new DataError(this.file, why);
     }
     const s: Series = { name, timestamps: this.ts.slice(0, this.n), values: this.vs.slice(0, this.n) };

@@ -72,7 +72,7 @@ export function generateBaseline(rng: Rng, opts: BaselineOptions): Baseline {
   }
   if (kind === "random_walk") {
     const stepStd = 0.3 * sigma;
-    let w = rng.normal() * stepStd / Math.sqrt(1 - WALK_PHI * WALK_PHI);
+    let w = (rng.normal() * stepStd) / Math.sqrt(1 - WALK_PHI * WALK_PHI);
     for (let i = 0; i < n; i++) {
       w = WALK_PHI * w + rng.normal() * stepStd;
       signal[i] += w;

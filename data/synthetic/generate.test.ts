@@ -5,8 +5,7 @@ import { generateDataset, resolveParams } from "./generate.ts";
 import { generateSeries } from "./series.ts";
 
 const ds = generateDataset({ nSeries: 200, nPoints: 1440, seed: 5 });
-const sameFloats = (a: Float64Array, b: Float64Array): boolean =>
-  a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+const sameFloats = (a: Float64Array, b: Float64Array): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
 describe("generateDataset", () => {
   test("is deterministic per seed", () => {

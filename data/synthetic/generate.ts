@@ -34,12 +34,10 @@ export function resolveParams(opts: GenerateOptions = {}): GeneratorParams {
   const p = { ...GENERATE_DEFAULTS, ...opts };
   const bad: string[] = [];
   if (!Number.isInteger(p.nSeries) || p.nSeries < 1) bad.push(`nSeries must be an integer >= 1 (got ${p.nSeries})`);
-  if (!Number.isInteger(p.nPoints) || p.nPoints < MIN_POINTS)
-    bad.push(`nPoints must be an integer >= ${MIN_POINTS} (got ${p.nPoints})`);
+  if (!Number.isInteger(p.nPoints) || p.nPoints < MIN_POINTS) bad.push(`nPoints must be an integer >= ${MIN_POINTS} (got ${p.nPoints})`);
   if (!(p.anomalyRatio >= 0 && p.anomalyRatio <= 1)) bad.push(`anomalyRatio must be in [0, 1] (got ${p.anomalyRatio})`);
   if (!Number.isSafeInteger(p.seed)) bad.push(`seed must be an integer (got ${p.seed})`);
-  if (!(p.intervalSeconds > 0 && Number.isFinite(p.intervalSeconds)))
-    bad.push(`intervalSeconds must be > 0 (got ${p.intervalSeconds})`);
+  if (!(p.intervalSeconds > 0 && Number.isFinite(p.intervalSeconds))) bad.push(`intervalSeconds must be > 0 (got ${p.intervalSeconds})`);
   if (!Number.isFinite(p.start)) bad.push(`start must be a finite epoch ms (got ${p.start})`);
   if (bad.length > 0) throw new RangeError(`invalid generator options: ${bad.join("; ")}`);
   return p;

@@ -34,13 +34,7 @@ export interface GeneratedSeries {
  * const p = resolveParams({ seed: 1 });
  * const clean = generateSeries(p, 3, "series_0003", false, timestamps).series.values;
  */
-export function generateSeries(
-  p: GeneratorParams,
-  index: number,
-  name: string,
-  anomalous: boolean,
-  timestamps: Float64Array,
-): GeneratedSeries {
+export function generateSeries(p: GeneratorParams, index: number, name: string, anomalous: boolean, timestamps: Float64Array): GeneratedSeries {
   const iso = (i: number): string => formatIso(timestamps[i]);
   const n = p.nPoints;
   const rng = createRng(mixSeed(p.seed, index));
@@ -87,4 +81,3 @@ export function generateSeries(
   };
   return { series: { name, timestamps: timestamps.slice(), values, labels }, meta };
 }
-

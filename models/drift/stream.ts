@@ -50,7 +50,8 @@ export class DriftStream {
 
   constructor(options: DriftOptions = {}) {
     this.o = { ...DRIFT_DEFAULTS, ...options };
-    for (const [k, v] of Object.entries(this.o)) if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`drift option ${k} must be a positive number, got ${v}`);
+    for (const [k, v] of Object.entries(this.o))
+      if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`drift option ${k} must be a positive number, got ${v}`);
     this.keep = Math.pow(0.5, 1 / this.o.halfLife);
     this.refSample = new Float32Array(Math.max(2, Math.floor(this.o.referenceSize)));
   }

@@ -24,7 +24,11 @@ describe("downsampling", () => {
 
   test("paths break at missing values", () => {
     const b = minMaxBuckets(Float64Array.of(1, 2, Number.NaN, 3, 4), 5);
-    const d = bucketPath(b, (i) => i, (v) => v);
+    const d = bucketPath(
+      b,
+      (i) => i,
+      (v) => v,
+    );
     expect(d).toBe("M0.0,1.0L1.0,2.0M3.0,3.0L4.0,4.0");
   });
 });

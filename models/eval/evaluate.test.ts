@@ -13,8 +13,15 @@ describe("evaluate", () => {
     expect(r.mean_time_to_detect_seconds).toBe(0);
     expect(r.fp_per_1k).toBe(0);
     expect(r.counts).toEqual({
-      series: 1, points: 10, anomalous_points: 3, normal_points: 7, flagged_points: 3,
-      windows: 2, detected_windows: 2, predicted_events: 1, matched_events: 1, // gap of 4 < 5 merges
+      series: 1,
+      points: 10,
+      anomalous_points: 3,
+      normal_points: 7,
+      flagged_points: 3,
+      windows: 2,
+      detected_windows: 2,
+      predicted_events: 1,
+      matched_events: 1, // gap of 4 < 5 merges
     });
   });
 
@@ -59,7 +66,15 @@ describe("evaluate", () => {
 
   test("one event overlapping two windows detects both and counts once", () => {
     const n = 16;
-    const s = series("a", labelsWith(n, [[2, 3], [6, 7], [12, 13]]), new Array(n).fill(0));
+    const s = series(
+      "a",
+      labelsWith(n, [
+        [2, 3],
+        [6, 7],
+        [12, 13],
+      ]),
+      new Array(n).fill(0),
+    );
     s.scores[3] = 0.9;
     s.scores[6] = 0.9;
     const anomalies = [record("a", "spike", 2, 3), record("a", "dip", 6, 7), record("a", "level_shift", 12, 13)];

@@ -28,11 +28,7 @@ export function flagPoints(scores: Float32Array, threshold: number): Uint8Array 
  * const result = evaluate(series, dataset.anomalies, { mergeGap: 5 });
  * console.log(result.f1, result.event_f1, result.recall_by_type.spike);
  */
-export function evaluate(
-  series: readonly SeriesEval[],
-  anomalies: readonly AnomalyRecord[],
-  options: EvalOptions = {},
-): EvalResult {
+export function evaluate(series: readonly SeriesEval[], anomalies: readonly AnomalyRecord[], options: EvalOptions = {}): EvalResult {
   const mergeGap = options.mergeGap ?? EVAL_DEFAULTS.mergeGap;
   const bySeries = groupBySeries(anomalies);
   let points = 0;

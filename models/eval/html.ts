@@ -15,9 +15,7 @@ export function escapeHtml(text: string): string {
 /** A `<table>` from escaped-on-the-way-in header and body cells; numeric columns right-aligned. */
 export function htmlTable(header: readonly string[], body: readonly string[][]): string {
   const th = header.map((h, c) => `<th${c > 0 ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");
-  const rows = body.map(
-    (row) => `<tr>${row.map((cell, c) => `<td${c > 0 ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`).join("")}</tr>`,
-  );
+  const rows = body.map((row) => `<tr>${row.map((cell, c) => `<td${c > 0 ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`).join("")}</tr>`);
   return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
 

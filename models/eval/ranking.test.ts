@@ -44,18 +44,12 @@ describe("rankingMetrics", () => {
       labels[1] = 0;
       const scores = labels.map((l) => Math.fround(Math.min(1, Math.floor((rand() + l * 0.3) * levels) / levels)));
       const want = brute(scores, labels);
-      const got = rankingMetrics(
-        Float32Array.from(scores.filter((_, i) => labels[i] === 1)),
-        Float32Array.from(scores.filter((_, i) => labels[i] === 0)),
-      );
+      const got = rankingMetrics(Float32Array.from(scores.filter((_, i) => labels[i] === 1)), Float32Array.from(scores.filter((_, i) => labels[i] === 0)));
       expect(got.prAuc!).toBeCloseTo(want.ap, 10);
       expect(got.rocAuc!).toBeCloseTo(want.auc, 10);
       // pooled across several series via evaluate gives the same numbers
       const cut = Math.floor(n / 3);
-      const r = evaluate(
-        [series("x", labels.slice(0, cut), scores.slice(0, cut)), series("y", labels.slice(cut), scores.slice(cut))],
-        [],
-      );
+      const r = evaluate([series("x", labels.slice(0, cut), scores.slice(0, cut)), series("y", labels.slice(cut), scores.slice(cut))], []);
       expect(r.pr_auc!).toBeCloseTo(want.ap, 10);
       expect(r.roc_auc!).toBeCloseTo(want.auc, 10);
     }

@@ -26,7 +26,13 @@ function fixture(): { models: ReportModel[]; anomalies: AnomalyRecord[] } {
   anomalies[0].series = `<odd & "name">`;
   const models = ["autoencoder", "isolation-forest", "robust<zscore>"].map((model, m) => {
     const scored = base.map((b) =>
-      series(b.name, b.labels, Array.from({ length: n }, (_, i) => (i < 30 ? Number.NaN : Math.min(1, rand() * 0.5 + b.labels[i] * (0.3 + 0.2 * m)))), 0.6, b.values),
+      series(
+        b.name,
+        b.labels,
+        Array.from({ length: n }, (_, i) => (i < 30 ? Number.NaN : Math.min(1, rand() * 0.5 + b.labels[i] * (0.3 + 0.2 * m)))),
+        0.6,
+        b.values,
+      ),
     );
     return { model, result: evaluate(scored, anomalies), series: scored, fitSeconds: 3 + m, throughput: 1e5 };
   });

@@ -53,9 +53,7 @@ export function renderReport(input: ReportInput): string {
   const byName = input.models.map((m) => new Map(m.series.map((s) => [s.name, s])));
   const records = groupBySeries(input.anomalies ?? []);
   const counts = input.models[0]?.result.counts;
-  const legend = input.models
-    .map((m, j) => `<span><i style="background:${modelColor(j)}"></i>${escapeHtml(m.model)}</span>`)
-    .join("");
+  const legend = input.models.map((m, j) => `<span><i style="background:${modelColor(j)}"></i>${escapeHtml(m.model)}</span>`).join("");
   const plots = chosen.map((s) => {
     const models = input.models.flatMap((m, j) => {
       const own = byName[j].get(s.name);

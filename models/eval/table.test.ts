@@ -3,7 +3,10 @@ import { evaluate } from "./evaluate.ts";
 import { labelsWith, record, series } from "./testing/fixtures.ts";
 import { alignColumns, formatComparisonTable } from "./table.ts";
 
-const labels = labelsWith(20, [[3, 5], [12, 13]]);
+const labels = labelsWith(20, [
+  [3, 5],
+  [12, 13],
+]);
 const anomalies = [record("s", "spike", 3, 5), record("s", "flatline", 12, 13)];
 const good = evaluate([series("s", labels, labels)], anomalies);
 const bad = evaluate([series("s", labels, new Array(20).fill(0.1))], anomalies);
@@ -32,7 +35,13 @@ describe("formatComparisonTable", () => {
   });
 
   test("alignColumns right-aligns numbers under their header", () => {
-    const lines = alignColumns(["model", "F1"], [["a", "0.5"], ["long-name", "1.000"]]).split("\n");
+    const lines = alignColumns(
+      ["model", "F1"],
+      [
+        ["a", "0.5"],
+        ["long-name", "1.000"],
+      ],
+    ).split("\n");
     expect(lines.map((l) => l.length)).toEqual([16, 16, 16, 16]);
     expect(lines[2].endsWith("  0.5")).toBe(true);
   });

@@ -48,10 +48,7 @@ export function groupBySeries(anomalies: readonly AnomalyRecord[]): Map<string, 
  * Windows of one series of length `n`: its metadata records (clamped to `[0, n-1]`, empty
  * ranges dropped) when there are any, else the label runs.
  */
-export function labelledWindows(
-  labels: Uint8Array,
-  records: readonly AnomalyRecord[] | undefined,
-): LabelledWindow[] {
+export function labelledWindows(labels: Uint8Array, records: readonly AnomalyRecord[] | undefined): LabelledWindow[] {
   if (!records || records.length === 0) return windowsFromLabels(labels);
   const n = labels.length;
   const out: LabelledWindow[] = [];

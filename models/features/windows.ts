@@ -19,11 +19,7 @@ export interface SeriesWindows {
  *
  * `keep(seriesIdx, pointIdx)` may drop rows (e.g. training keeps only windows free of labels).
  */
-export function buildWindows(
-  series: readonly Float64Array[],
-  spec: FeatureSpec,
-  keep?: (seriesIdx: number, pointIdx: number) => boolean,
-): SeriesWindows {
+export function buildWindows(series: readonly Float64Array[], spec: FeatureSpec, keep?: (seriesIdx: number, pointIdx: number) => boolean): SeriesWindows {
   const width = featureWidth(spec);
   let capacity = 0;
   for (const v of series) capacity += v.length;

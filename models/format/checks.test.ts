@@ -7,8 +7,14 @@ import type { Manifest } from "./manifest.ts";
 
 const spec = defaultFeatureSpec(32);
 const manifest = (over: Partial<Manifest> = {}): Manifest => ({
-  format: "agent-model-bundle", manifest_version: 1, name: "m", version: "1", created_at: "t", agent_version: "0.1.0",
-  detector: { kind: "robust-zscore", params: {} }, window: 32,
+  format: "agent-model-bundle",
+  manifest_version: 1,
+  name: "m",
+  version: "1",
+  created_at: "t",
+  agent_version: "0.1.0",
+  detector: { kind: "robust-zscore", params: {} },
+  window: 32,
   features: { ...spec, width: featureWidth(spec), names: featureNames(spec) },
   scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" },
   threshold: { score: 0.5, raw: 1, quantile: 0.99 },
@@ -24,8 +30,25 @@ describe("bundle manifest checks (agent load and registry upload)", () => {
   });
 
   test("paths an agent cannot install to exactly one file are refused, each with a one-line reason", () => {
-    const bad = ["./manifest.json", "manifest.json", "MANIFEST.JSON", "manifest.json/a", "a\u0000b", "dir/", "/etc/passwd", "../x", "a//b", "a/./b", ".hidden", "-rf", "a\nb", "a\u001b[2Jb",
-      Array.from({ length: 2000 }, () => "d").join("/"), "x".repeat(300), `${"y".repeat(101)}/z`];
+    const bad = [
+      "./manifest.json",
+      "manifest.json",
+      "MANIFEST.JSON",
+      "manifest.json/a",
+      "a\u0000b",
+      "dir/",
+      "/etc/passwd",
+      "../x",
+      "a//b",
+      "a/./b",
+      ".hidden",
+      "-rf",
+      "a\nb",
+      "a\u001b[2Jb",
+      Array.from({ length: 2000 }, () => "d").join("/"),
+      "x".repeat(300),
+      `${"y".repeat(101)}/z`,
+    ];
     for (const p of bad) {
       const problems = manifestProblems(withPaths(p));
       expect(problems.length).toBeGreaterThan(0);
@@ -48,7 +71,10 @@ describe("bundle manifest checks (agent load and registry upload)", () => {
   test("property: an accepted path stays inside the bundle, is normalized, printable and not the manifest", () => {
     const root = "/bundle";
     const segment = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(".", "..", "", "manifest.json", "a", "\u0000", "x\u0085", "é"));
-    const path = fc.oneof(fc.string({ maxLength: 40 }), fc.array(segment, { minLength: 1, maxLength: 12 }).map((s) => s.join("/")));
+    const path = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.array(segment, { minLength: 1, maxLength: 12 }).map((s) => s.join("/")),
+    );
     fc.assert(
       fc.property(path, (p) => {
         const problem = bundlePathProblem(p);

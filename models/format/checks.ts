@@ -79,7 +79,8 @@ export function manifestProblems(manifest: Manifest): string[] {
     return problems;
   }
   if (manifest.window !== spec.data.window) problems.push(`window ${manifest.window} differs from features.window ${spec.data.window}`);
-  if (width !== featureWidth(spec.data)) problems.push(`features.width ${width} does not match window ${spec.data.window} (+1 spread feature = ${featureWidth(spec.data)})`);
+  if (width !== featureWidth(spec.data))
+    problems.push(`features.width ${width} does not match window ${spec.data.window} (+1 spread feature = ${featureWidth(spec.data)})`);
   const expected = featureNames(spec.data);
   if (names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
     problems.push(`features.names ${JSON.stringify(names.slice(0, 4)).slice(0, 120)} should be ${JSON.stringify(expected)}`);

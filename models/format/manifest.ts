@@ -44,9 +44,7 @@ export const ManifestSchema = z
         counters: z.literal("auto_rate"),
       })
       .strict(),
-    threshold: z
-      .object({ score: z.number().min(0).max(1), raw: z.number().positive(), quantile: z.number().gt(0).lte(1) })
-      .strict(),
+    threshold: z.object({ score: z.number().min(0).max(1), raw: z.number().positive(), quantile: z.number().gt(0).lte(1) }).strict(),
     training: z
       .object({
         dataset: z.string().optional(),

@@ -7,7 +7,11 @@ import { readRegularFile, UnsafeFileError } from "./safe-read.ts";
 import { defaultFeatureSpec, featureNames, featureWidth } from "../features/spec.ts";
 
 const mkfifo = (p: string) => expect(Bun.spawnSync(["mkfifo", p]).exitCode).toBe(0);
-const refusal = (p: Promise<unknown>) => p.then(() => "read", (e: Error) => (e instanceof UnsafeFileError ? e.message : `other: ${e.message}`));
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => "read",
+    (e: Error) => (e instanceof UnsafeFileError ? e.message : `other: ${e.message}`),
+  );
 
 describe("readRegularFile: bundle files are regular files, never anything that blocks", () => {
   test("a FIFO, a symlink, a directory, a symlinked parent directory and an oversized file are refused at once", async () => {
@@ -30,18 +34,40 @@ describe("readRegularFile: bundle files are regular files, never anything that b
   test("readBundle (what agent push-model and loadModel read) refuses a bundle whose listed file or manifest is a FIFO, without blocking", async () => {
     const spec = defaultFeatureSpec(32);
     const dir = join(await mkdtemp(join(tmpdir(), "fifo-bundle-")), "b");
-    await writeBundle(dir, {
-      format: "agent-model-bundle", manifest_version: 1, name: "m", version: "1", created_at: "t", agent_version: "0.1.0",
-      detector: { kind: "robust-zscore", params: {} }, window: 32, features: { ...spec, width: featureWidth(spec), names: featureNames(spec) },
-      scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" }, threshold: { score: 0.5, raw: 1, quantile: 0.99 },
-      training: { series: 1, windows: 1, fit_seconds: 0, metrics: {} },
-    }, [{ path: "stats.json", data: new TextEncoder().encode("{}") }]);
+    await writeBundle(
+      dir,
+      {
+        format: "agent-model-bundle",
+        manifest_version: 1,
+        name: "m",
+        version: "1",
+        created_at: "t",
+        agent_version: "0.1.0",
+        detector: { kind: "robust-zscore", params: {} },
+        window: 32,
+        features: { ...spec, width: featureWidth(spec), names: featureNames(spec) },
+        scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" },
+        threshold: { score: 0.5, raw: 1, quantile: 0.99 },
+        training: { series: 1, windows: 1, fit_seconds: 0, metrics: {} },
+      },
+      [{ path: "stats.json", data: new TextEncoder().encode("{}") }],
+    );
     await rm(join(dir, "stats.json"));
     mkfifo(join(dir, "stats.json"));
-    const e = await readBundle(dir).then(() => undefined, (x: Error) => x);
+    const e = await readBundle(dir).then(
+      () => undefined,
+      (x: Error) => x,
+    );
     expect(e?.message).toBe(`${dir}: stats.json: is a FIFO; bundles hold regular files only`);
     await rm(join(dir, "manifest.json"));
     mkfifo(join(dir, "manifest.json"));
-    expect((await readBundle(dir).then(() => undefined, (x: Error) => x))?.message).toContain("manifest.json: is a FIFO");
+    expect(
+      (
+        await readBundle(dir).then(
+          () => undefined,
+          (x: Error) => x,
+        )
+      )?.message,
+    ).toContain("manifest.json: is a FIFO");
   });
 });

@@ -13,7 +13,14 @@ export class UnsafeFileError extends Error {
   }
 }
 
-function kindOf(s: { isFIFO(): boolean; isSymbolicLink(): boolean; isDirectory(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(s: {
+  isFIFO(): boolean;
+  isSymbolicLink(): boolean;
+  isDirectory(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (s.isFIFO()) return "a FIFO";
   if (s.isSymbolicLink()) return "a symbolic link";
   if (s.isDirectory()) return "a directory";

@@ -109,7 +109,11 @@ describe("online:default (adaptive)", () => {
     const offline = await m.scoreSeries(series, [t, t, t]);
     const states = series.map(() => m.createState());
     for (let i = 0; i < n; i++) {
-      const tick = await m.scoreTick(states, series.map((v) => v[i]), t[i]);
+      const tick = await m.scoreTick(
+        states,
+        series.map((v) => v[i]),
+        t[i],
+      );
       for (let k = 0; k < 3; k++) expect(tick[k]).toBe(offline[k][i]);
     }
   });

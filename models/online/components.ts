@@ -20,13 +20,7 @@ export const EXPECTED = Float64Array.from([0.8, 0.5, 0.12]);
 export const LIMITS = Float64Array.from([7, 4.5, 1.3]);
 
 /** Computes {@link Components} from one feature row (`window` z-values + spread feature). */
-export function componentStats(
-  row: Float32Array,
-  window: number,
-  spreadWeight: number,
-  scratch: Float64Array,
-  out: Components,
-): Components {
+export function componentStats(row: Float32Array, window: number, spreadWeight: number, scratch: Float64Array, out: Components): Components {
   const older = window - LEVEL_K;
   for (let i = 0; i < window - 1; i++) scratch[i] = row[i];
   const restMedian = median(scratch.subarray(0, window - 1));

@@ -26,7 +26,10 @@ function referenceScores(series: Float64Array): Float32Array {
   const out = new Float32Array(series.length);
   for (let i = 0; i < series.length; i++) {
     const r = f.push(series[i], row, 0);
-    if (r === "missing") { out[i] = MISSING_SCORE; continue; }
+    if (r === "missing") {
+      out[i] = MISSING_SCORE;
+      continue;
+    }
     if (r === "warmup") continue;
     componentStats(row, 32, spec.spread_weight, scratch, c);
     const raw = Math.max(
@@ -62,7 +65,10 @@ describe("online:default equivalence with the former implementation", () => {
     const offline = await m.scoreSeries(series);
     const states = series.map(() => m.createState());
     for (let t = 0; t < series[0].length; t++) {
-      const tick = await m.scoreTick(states, series.map((v) => v[t]));
+      const tick = await m.scoreTick(
+        states,
+        series.map((v) => v[t]),
+      );
       for (let i = 0; i < series.length; i++) expect(tick[i]).toBe(offline[i][t]);
     }
   });
@@ -88,9 +94,7 @@ describe("online:default equivalence with the former implementation", () => {
     const w = buildWindows(values, defaultFeatureSpec(32));
     expect(w.batch.n).toBe(goldenWindows.n);
     expect(w.batch.width).toBe(goldenWindows.width);
-    const hash = new Bun.CryptoHasher("sha256")
-      .update(new Uint8Array(w.batch.data.buffer, w.batch.data.byteOffset, w.batch.data.byteLength))
-      .digest("hex");
+    const hash = new Bun.CryptoHasher("sha256").update(new Uint8Array(w.batch.data.buffer, w.batch.data.byteOffset, w.batch.data.byteLength)).digest("hex");
     expect(hash).toBe(goldenWindows.sha256);
     for (const [k, rows] of Object.entries(goldenWindows.rows as Record<string, number[][]>)) {
       const s = Number(k);

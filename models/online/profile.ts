@@ -49,16 +49,7 @@ export function newProfile(shape: ProfileShape): Float32Array {
  * value outside the envelope widens it (1/samples per bin: a one-day anomaly stays outside for
  * its whole duration, a new daily pattern is inside after a day or two).
  */
-export function profileStat(
-  p: Float32Array,
-  shape: ProfileShape,
-  t: number,
-  first: number,
-  alpha: number,
-  x: number,
-  scale: number,
-  expand = 1,
-): number {
+export function profileStat(p: Float32Array, shape: ProfileShape, t: number, first: number, alpha: number, x: number, scale: number, expand = 1): number {
   const span = shape.periodMs / shape.bins;
   let phase = t % shape.periodMs;
   if (phase < 0) phase += shape.periodMs;

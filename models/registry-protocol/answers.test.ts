@@ -5,8 +5,16 @@ import { isName } from "./protocol.ts";
 
 const asked = { model: "m", channel: "stable" as const, agentId: "edge-1" };
 const good = {
-  model: "m", channel: "stable", agent_id: "edge-1", bucket: 7, version: "2", digest: "a".repeat(64), cohort: "stable",
-  published_at: "2026-01-01T00:00:00.000Z", rollback: false, bundle_url: "/v1/models/m/versions/2/bundle",
+  model: "m",
+  channel: "stable",
+  agent_id: "edge-1",
+  bucket: 7,
+  version: "2",
+  digest: "a".repeat(64),
+  cohort: "stable",
+  published_at: "2026-01-01T00:00:00.000Z",
+  rollback: false,
+  bundle_url: "/v1/models/m/versions/2/bundle",
 };
 
 /** Calls `fn`; true when it returned, false when it threw a RegistryAnswerError; rethrows anything else. */
@@ -51,12 +59,24 @@ describe("parseResolution", () => {
   });
 
   test("fuzz: arbitrary JSON never throws anything but RegistryAnswerError", () => {
-    fc.assert(fc.property(fc.jsonValue(), (json) => void accepted(() => parseResolution(json, asked))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => void accepted(() => parseResolution(json, asked))),
+      { numRuns: 2000 },
+    );
   });
 
   test("fuzz: answers with arbitrary field values are accepted only with safe names, for the model asked", () => {
-    const field = fc.oneof(fc.string(), fc.constantFrom("..", ".", "../x", "/x", "a/b", "a\u0000", "m", "2", "edge-1"), fc.integer(), fc.constant(null), fc.jsonValue());
-    const answer = fc.record({ model: field, version: field, agent_id: field, bucket: fc.oneof(fc.integer(), field), digest: fc.oneof(fc.constant("a".repeat(64)), field) }, { requiredKeys: [] });
+    const field = fc.oneof(
+      fc.string(),
+      fc.constantFrom("..", ".", "../x", "/x", "a/b", "a\u0000", "m", "2", "edge-1"),
+      fc.integer(),
+      fc.constant(null),
+      fc.jsonValue(),
+    );
+    const answer = fc.record(
+      { model: field, version: field, agent_id: field, bucket: fc.oneof(fc.integer(), field), digest: fc.oneof(fc.constant("a".repeat(64)), field) },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(answer, (over) => {
         const json = { ...good, ...over };
@@ -74,6 +94,9 @@ describe("parseResolution", () => {
 describe("parseHeartbeatAck", () => {
   test("the registry's ack is accepted; anything else is a RegistryAnswerError", () => {
     expect(parseHeartbeatAck({ ok: true, server_time: "2026-01-01T00:00:00Z", interval_s: 10 }).ok).toBe(true);
-    fc.assert(fc.property(fc.jsonValue(), (json) => void accepted(() => parseHeartbeatAck(json))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => void accepted(() => parseHeartbeatAck(json))),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -18,7 +18,10 @@ export class RegistryAnswerError extends RegistryError {
 
 /** A name or version that is also a safe single path segment. */
 const SafeName = z.string().max(64).refine(isName, "expected 1–64 of letters, digits, '.', '_', '-', starting with a letter or digit");
-const Timestamp = z.string().max(64).refine((s) => Number.isFinite(Date.parse(s)), "expected an ISO-8601 time");
+const Timestamp = z
+  .string()
+  .max(64)
+  .refine((s) => Number.isFinite(Date.parse(s)), "expected an ISO-8601 time");
 
 /** `GET …/resolve` (see {@link Resolution}); unknown keys are refused. */
 export const ResolutionSchema = z
@@ -40,7 +43,11 @@ export const ResolutionSchema = z
  * `POST /v1/heartbeat`'s answer. Not strict on purpose: the agent uses none of it, so a field a
  * newer registry adds must not turn every heartbeat into a counted failure.
  */
-export const HeartbeatAckSchema = z.object({ ok: z.literal(true), server_time: Timestamp, interval_s: z.number().positive() }) satisfies z.ZodType<HeartbeatAck>;
+export const HeartbeatAckSchema = z.object({
+  ok: z.literal(true),
+  server_time: Timestamp,
+  interval_s: z.number().positive(),
+}) satisfies z.ZodType<HeartbeatAck>;
 
 /** One line naming the first problem of a failed parse. */
 export function firstIssue(error: z.ZodError): string {
@@ -59,9 +66,11 @@ export function parseResolution(json: unknown, asked: { model: string; channel: 
   const parsed = ResolutionSchema.safeParse(json);
   if (!parsed.success) throw new RegistryAnswerError("resolve answer", firstIssue(parsed.error), url);
   const r = parsed.data;
-  if (r.model !== asked.model) throw new RegistryAnswerError("resolve answer", `model ${JSON.stringify(r.model)} is not the model asked for (${asked.model})`, url);
+  if (r.model !== asked.model)
+    throw new RegistryAnswerError("resolve answer", `model ${JSON.stringify(r.model)} is not the model asked for (${asked.model})`, url);
   if (r.channel !== asked.channel) throw new RegistryAnswerError("resolve answer", `channel ${r.channel} is not the channel asked for (${asked.channel})`, url);
-  if (r.agent_id !== asked.agentId) throw new RegistryAnswerError("resolve answer", `agent_id ${JSON.stringify(r.agent_id)} is not this agent (${asked.agentId})`, url);
+  if (r.agent_id !== asked.agentId)
+    throw new RegistryAnswerError("resolve answer", `agent_id ${JSON.stringify(r.agent_id)} is not this agent (${asked.agentId})`, url);
   return r;
 }
 

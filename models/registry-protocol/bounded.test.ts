@@ -48,7 +48,7 @@ describe("readBounded", () => {
 
 describe("readBoundedJson", () => {
   test("truncated JSON is a RegistryAnswerError", async () => {
-    const err = await readBoundedJson(new Response('{"a":'), 1024, "u").catch((e: Error) => e) as Error;
+    const err = (await readBoundedJson(new Response('{"a":'), 1024, "u").catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(RegistryAnswerError);
     expect(err.message).toContain("not JSON");
   });

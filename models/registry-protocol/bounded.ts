@@ -31,7 +31,8 @@ export function envelopeLimit(maxBundleBytes: number): number {
  */
 export async function readBounded(res: Response, limit: number, url: string, abort: () => void = () => {}): Promise<Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? Number.NaN);
-  const tooLarge = (n: string) => new RegistryError(413, "too_large", `answer of ${n} bytes is larger than the limit of ${limit} bytes; connection closed`, url);
+  const tooLarge = (n: string) =>
+    new RegistryError(413, "too_large", `answer of ${n} bytes is larger than the limit of ${limit} bytes; connection closed`, url);
   if (Number.isFinite(declared) && declared > limit) {
     abort();
     await res.body?.cancel().catch(() => {});

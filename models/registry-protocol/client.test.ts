@@ -8,11 +8,18 @@ import { canonicalJson, derToPem, importPublicKey, keyId } from "./signature.ts"
 
 const data = new TextEncoder().encode("0123456789");
 const manifest = {
-  format: "agent-model-bundle", manifest_version: 1, name: "m", version: "2", created_at: "t", agent_version: "0",
-  detector: { kind: "robust-zscore", params: {} }, window: 8,
+  format: "agent-model-bundle",
+  manifest_version: 1,
+  name: "m",
+  version: "2",
+  created_at: "t",
+  agent_version: "0",
+  detector: { kind: "robust-zscore", params: {} },
+  window: 8,
   features: { window: 8, scale_half_life: 240, spread_weight: 4, auto_rate: true, clip: 50, width: 9, names: [] },
   scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" },
-  threshold: { score: 0.5, raw: 1, quantile: 0.99 }, training: { series: 1, windows: 1, fit_seconds: 0, metrics: {} },
+  threshold: { score: 0.5, raw: 1, quantile: 0.99 },
+  training: { series: 1, windows: 1, fit_seconds: 0, metrics: {} },
   files: [{ path: "a.bin", sha256: sha256Hex(data), bytes: 10 }],
 };
 
@@ -28,13 +35,23 @@ function fake(routes: Record<string, (req: Request) => Response>) {
 }
 
 const resolution = {
-  model: "m", channel: "stable", agent_id: "edge-01", bucket: 3, version: "2", digest: "c".repeat(64), cohort: "stable", published_at: "2026-01-01T00:00:00.000Z", bundle_url: "/v1/models/m/versions/2/bundle",
+  model: "m",
+  channel: "stable",
+  agent_id: "edge-01",
+  bucket: 3,
+  version: "2",
+  digest: "c".repeat(64),
+  cohort: "stable",
+  published_at: "2026-01-01T00:00:00.000Z",
+  bundle_url: "/v1/models/m/versions/2/bundle",
 };
 
 test("resolve sends the token and If-None-Match; 304 → not_modified, 200 → the resolution and its ETag", async () => {
   const f = fake({
     "GET /v1/models/m/channels/stable/resolve": (req) =>
-      req.headers.get("if-none-match") === '"e1"' ? new Response(null, { status: 304, headers: { etag: '"e1"' } }) : Response.json(resolution, { headers: { etag: '"e1"' } }),
+      req.headers.get("if-none-match") === '"e1"'
+        ? new Response(null, { status: 304, headers: { etag: '"e1"' } })
+        : Response.json(resolution, { headers: { etag: '"e1"' } }),
   });
   const c = createRegistryClient({ url: "http://r/", token: "agt_x", fetch: f.fetch });
   const first = await c.resolve("m", "stable", "edge-01");
@@ -50,7 +67,12 @@ test("errors carry the registry's {error, reason}; network failures are status 0
   const e = await c.publish(packBundle({ manifest, files: new Map([["a.bin", data]]) })).catch((x) => x);
   expect(e).toBeInstanceOf(RegistryError);
   expect([e.status, e.code, e.reason, e.retryable]).toEqual([403, "forbidden", "agent token", false]);
-  const down = createRegistryClient({ url: "http://r", fetch: async () => { throw new Error("ECONNREFUSED"); } });
+  const down = createRegistryClient({
+    url: "http://r",
+    fetch: async () => {
+      throw new Error("ECONNREFUSED");
+    },
+  });
   const n = await down.listModels().catch((x) => x);
   expect([n.status, n.retryable]).toEqual([0, true]);
 });
@@ -58,7 +80,8 @@ test("errors carry the registry's {error, reason}; network failures are status 0
 test("download verifies checksums, the name/version asked for, and the signature when a key is given", async () => {
   const kp = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
   const sig = {
-    alg: "ed25519" as const, key_id: await keyId(kp.publicKey),
+    alg: "ed25519" as const,
+    key_id: await keyId(kp.publicKey),
     value: Buffer.from(await crypto.subtle.sign("Ed25519", kp.privateKey, new TextEncoder().encode(canonicalJson(manifest)))).toString("base64"),
   };
   const publicKey = await importPublicKey(derToPem(new Uint8Array(await crypto.subtle.exportKey("spki", kp.publicKey)), "PUBLIC KEY"));
@@ -92,8 +115,10 @@ test("resolve: a malformed answer is a RegistryAnswerError (bad_answer, retryabl
 
 test("error bodies: read at most 16 KiB, one line without control characters", async () => {
   const f = fake({
-    "GET /v1/models/m/channels/stable/resolve": () => Response.json({ error: "nope\u001b]0;pwned\u0007", reason: "line 1\nline 2\r\n\u001b[31mred" }, { status: 403 }),
-    "GET /v1/models/m/channels/canary/resolve": () => new Response(JSON.stringify({ error: "x", reason: "y".repeat(1 << 20) }), { status: 500, statusText: "Internal Server Error" }),
+    "GET /v1/models/m/channels/stable/resolve": () =>
+      Response.json({ error: "nope\u001b]0;pwned\u0007", reason: "line 1\nline 2\r\n\u001b[31mred" }, { status: 403 }),
+    "GET /v1/models/m/channels/canary/resolve": () =>
+      new Response(JSON.stringify({ error: "x", reason: "y".repeat(1 << 20) }), { status: 500, statusText: "Internal Server Error" }),
   });
   const c = createRegistryClient({ url: "http://r", fetch: f.fetch });
   const e = await c.resolve("m", "stable", "edge-01").catch((x) => x);

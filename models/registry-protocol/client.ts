@@ -10,7 +10,17 @@ import { DEFAULT_MAX_BUNDLE_BYTES, unpackEnvelope, type UnpackedBundle } from ".
 import { errorFromResponse, RegistryError } from "./errors.ts";
 import type { FleetView, Heartbeat, HeartbeatAck } from "./heartbeat.ts";
 import type {
-  BundleEnvelope, Channel, ChannelState, ModelSummary, PublishResult, RegistryEvent, Resolution, Rollback, SetChannel, VersionDetail, VersionInfo,
+  BundleEnvelope,
+  Channel,
+  ChannelState,
+  ModelSummary,
+  PublishResult,
+  RegistryEvent,
+  Resolution,
+  Rollback,
+  SetChannel,
+  VersionDetail,
+  VersionInfo,
 } from "./protocol.ts";
 import { verifyManifestSignature } from "./signature.ts";
 
@@ -197,13 +207,21 @@ export class RegistryClient {
 
   /** The fleet view (publisher token). */
   fleet(query: FleetQuery = {}): Promise<FleetView> {
-    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
+    const q = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string]),
+    );
     return this.json("GET", `/v1/fleet${q.size ? `?${q}` : ""}`);
   }
 
   /** Recorded events, newest first (publisher token). */
   events(query: { model?: string; type?: string; limit?: number } = {}): Promise<{ events: RegistryEvent[] }> {
-    const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
+    const q = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string]),
+    );
     return this.json("GET", `/v1/events${q.size ? `?${q}` : ""}`);
   }
 }

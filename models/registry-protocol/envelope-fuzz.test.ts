@@ -15,8 +15,14 @@ const enc = new TextEncoder();
 function envelope(paths: string[]): Record<string, unknown> {
   const files = new Map(paths.map((p, i) => [p, enc.encode(`file ${i}`)]));
   const manifest = {
-    format: "agent-model-bundle", manifest_version: 1, name: "host-ae", version: "7", created_at: "2026-01-01T00:00:00Z", agent_version: "0.1.0",
-    detector: { kind: "robust-zscore", params: {} }, window: 8,
+    format: "agent-model-bundle",
+    manifest_version: 1,
+    name: "host-ae",
+    version: "7",
+    created_at: "2026-01-01T00:00:00Z",
+    agent_version: "0.1.0",
+    detector: { kind: "robust-zscore", params: {} },
+    window: 8,
     features: { window: 8, scale_half_life: 240, spread_weight: 4, auto_rate: true, clip: 50, width: 9, names: ["value_z[8]", "log_spread_ratio"] },
     scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" },
     threshold: { score: 0.5, raw: 1, quantile: 0.99 },
@@ -38,12 +44,25 @@ function tryUnpack(input: unknown) {
 
 const hostileSegment = fc.constantFrom("..", ".", "", "manifest.json", "a\u0000b", "a\\b", "/", "C:", " ", "é", ".hidden", "x".repeat(70));
 const segment = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/), hostileSegment, fc.string({ maxLength: 6 }));
-const path = fc.oneof(fc.array(segment, { minLength: 1, maxLength: 12 }).map((s) => s.join("/")), fc.string({ maxLength: 40 }), fc.constantFrom("./manifest.json", "/abs", "a/", "//x", "a/../../b"));
+const path = fc.oneof(
+  fc.array(segment, { minLength: 1, maxLength: 12 }).map((s) => s.join("/")),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("./manifest.json", "/abs", "a/", "//x", "a/../../b"),
+);
 
 describe("unpackEnvelope under fuzzing", () => {
   test("arbitrary JSON only ever throws EnvelopeError", () => {
-    fc.assert(fc.property(fc.jsonValue(), (json) => void tryUnpack(json)), { numRuns: 2000 });
-    fc.assert(fc.property(fc.dictionary(fc.constantFrom("format", "manifest", "files", "signature", "x"), fc.jsonValue()), (json) => void tryUnpack({ format: "agent-model-bundle+json", ...json })), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (json) => void tryUnpack(json)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.constantFrom("format", "manifest", "files", "signature", "x"), fc.jsonValue()),
+        (json) => void tryUnpack({ format: "agent-model-bundle+json", ...json }),
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   test("an envelope with arbitrary (consistent) file paths is accepted only when every path is safe", () => {
@@ -80,7 +99,19 @@ describe("unpackEnvelope under fuzzing", () => {
 
 describe("bundlePathProblem", () => {
   test.each(["model.json", "weights.bin", "members/0/model.json", "a_b-c.d"])("accepts %p", (p) => expect(bundlePathProblem(p)).toBeUndefined());
-  test.each(["", "../x", "a/../b", "/abs", "./manifest.json", "manifest.json", "a\u0000b", "a\\b", "dir/", "a//b", ".hidden", Array(9).fill("d").join("/"), "x".repeat(300)])("refuses %p", (p) =>
-    expect(bundlePathProblem(p)).toBeString(),
-  );
+  test.each([
+    "",
+    "../x",
+    "a/../b",
+    "/abs",
+    "./manifest.json",
+    "manifest.json",
+    "a\u0000b",
+    "a\\b",
+    "dir/",
+    "a//b",
+    ".hidden",
+    Array(9).fill("d").join("/"),
+    "x".repeat(300),
+  ])("refuses %p", (p) => expect(bundlePathProblem(p)).toBeString());
 });

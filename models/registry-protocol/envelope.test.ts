@@ -12,8 +12,14 @@ const fileB = enc.encode('{"layers":[]}');
 
 function manifest(files: Record<string, Uint8Array>): Manifest {
   return {
-    format: "agent-model-bundle", manifest_version: 1, name: "host-ae", version: "7", created_at: "2026-01-01T00:00:00Z", agent_version: "0.1.0",
-    detector: { kind: "robust-zscore", params: {} }, window: 8,
+    format: "agent-model-bundle",
+    manifest_version: 1,
+    name: "host-ae",
+    version: "7",
+    created_at: "2026-01-01T00:00:00Z",
+    agent_version: "0.1.0",
+    detector: { kind: "robust-zscore", params: {} },
+    window: 8,
     features: { window: 8, scale_half_life: 240, spread_weight: 4, auto_rate: true, clip: 50, width: 9, names: ["value_z[8]", "log_spread_ratio"] },
     scaler: { center: "window_median", scale: "ewma_abs_diff", counters: "auto_rate" },
     threshold: { score: 0.5, raw: 1, quantile: 0.99 },
@@ -23,7 +29,10 @@ function manifest(files: Record<string, Uint8Array>): Manifest {
 }
 
 function envelope() {
-  const files = new Map([["w.bin", fileA], ["model.json", fileB]]);
+  const files = new Map([
+    ["w.bin", fileA],
+    ["model.json", fileB],
+  ]);
   return JSON.parse(JSON.stringify(packBundle({ manifest: manifest(Object.fromEntries(files)), files })));
 }
 

@@ -58,7 +58,11 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
   const shape = BundleEnvelopeSchema.safeParse(input);
   if (!shape.success) {
     const i = shape.error.issues[0];
-    throw new EnvelopeError(400, "not_a_bundle", `not a bundle envelope: ${i.path.join(".") || "(root)"}: ${i.message} (expected {"format":"${ENVELOPE_FORMAT}","manifest":{…},"files":{path: base64}})`);
+    throw new EnvelopeError(
+      400,
+      "not_a_bundle",
+      `not a bundle envelope: ${i.path.join(".") || "(root)"}: ${i.message} (expected {"format":"${ENVELOPE_FORMAT}","manifest":{…},"files":{path: base64}})`,
+    );
   }
   const env = shape.data;
   const version = env.manifest.manifest_version;
@@ -120,7 +124,13 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
 export function packBundle(bundle: { manifest: Manifest | Record<string, unknown>; files: Map<string, Uint8Array> }, signature?: Signature): BundleEnvelope {
   const files: Record<string, string> = {};
   // defineProperty: a path such as "__proto__" must become an own key, not the object's prototype
-  for (const [path, data] of bundle.files) Object.defineProperty(files, path, { enumerable: true, writable: true, configurable: true, value: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64") });
+  for (const [path, data] of bundle.files)
+    Object.defineProperty(files, path, {
+      enumerable: true,
+      writable: true,
+      configurable: true,
+      value: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64"),
+    });
   const env: BundleEnvelope = { format: ENVELOPE_FORMAT, manifest: bundle.manifest as Record<string, unknown>, files };
   if (signature) env.signature = signature;
   return env;

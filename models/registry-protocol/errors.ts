@@ -62,5 +62,9 @@ export async function errorFromResponse(res: Response, url: string, abort: () =>
 /** `s` without control characters, whitespace runs collapsed, at most `max` characters. */
 function oneLine(s: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, max);
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, max);
 }

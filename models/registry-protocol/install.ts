@@ -6,7 +6,10 @@ import { bundlePathProblem } from "./safe-path.ts";
 
 /** Thrown by {@link installBundle} when a file path would leave the bundle directory. */
 export class UnsafeBundlePathError extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`bundle file path ${JSON.stringify(path.slice(0, 80))}: ${problem}`);
     this.name = "UnsafeBundlePathError";
   }

@@ -73,15 +73,11 @@ export interface ChannelState {
 }
 
 /** Body of `PUT /v1/models/{name}/channels/{channel}`. */
-export const SetChannelSchema = z
-  .object({ version: NameSchema, rollout: z.number().min(0).max(100).default(100) })
-  .strict();
+export const SetChannelSchema = z.object({ version: NameSchema, rollout: z.number().min(0).max(100).default(100) }).strict();
 export type SetChannel = z.input<typeof SetChannelSchema>;
 
 /** Body of `POST /v1/models/{name}/channels/{channel}/rollback` (all optional). */
-export const RollbackSchema = z
-  .object({ version: NameSchema.optional(), reason: z.string().max(500).optional() })
-  .strict();
+export const RollbackSchema = z.object({ version: NameSchema.optional(), reason: z.string().max(500).optional() }).strict();
 export type Rollback = z.infer<typeof RollbackSchema>;
 
 /** A published version (without its manifest) as lists show it. */

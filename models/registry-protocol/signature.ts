@@ -50,7 +50,10 @@ export function pemToDer(pem: string, label: string): Uint8Array<ArrayBuffer> {
 
 /** PEM text of DER bytes, 64 columns. */
 export function derToPem(der: Uint8Array, label: string): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").trimEnd();
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 

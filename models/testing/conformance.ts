@@ -150,7 +150,11 @@ export function runOnlineModelConformance(name: string, h: OnlineHarness): void 
       const states = values.map(() => m.createState());
       const single = values.map(() => m.createState());
       for (let i = 0; i < N; i++) {
-        const out = await m.scoreTick(states, values.map((v) => v[i]), times[0][i]);
+        const out = await m.scoreTick(
+          states,
+          values.map((v) => v[i]),
+          times[0][i],
+        );
         for (let k = 0; k < S; k++) {
           together[k][i] = out[k];
           alone[k][i] = (await m.scoreTick([single[k]], [values[k][i]], times[0][i]))[0];

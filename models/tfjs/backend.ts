@@ -55,8 +55,7 @@ function installPlatform(): void {
       now: () => performance.now(),
       encode: (text: string) => encoder.encode(text),
       decode: (bytes: Uint8Array, encoding: string) => new TextDecoder(encoding as "utf-8").decode(bytes),
-      isTypedArray: (a: unknown): a is Float32Array | Int32Array | Uint8Array | Uint8ClampedArray =>
-        ArrayBuffer.isView(a) && !(a instanceof DataView),
+      isTypedArray: (a: unknown): a is Float32Array | Int32Array | Uint8Array | Uint8ClampedArray => ArrayBuffer.isView(a) && !(a instanceof DataView),
       setTimeoutCustom: (fn: () => void, delay: number) => void setTimeout(fn, delay),
     } as unknown as Parameters<ReturnType<typeof tf.env>["setPlatform"]>[1]);
   } finally {

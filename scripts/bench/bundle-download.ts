@@ -47,7 +47,10 @@ async function row(mode: "before" | "after", mb: number): Promise<void> {
     outcome = body instanceof Error ? `error: ${body.message}` : "read whole, then refused by size";
   } else {
     const client = createRegistryClient({ url: `http://127.0.0.1:${server.port}` });
-    outcome = await client.download("m", "2").then(() => "accepted?!", (e: Error & { code?: string }) => `${e.code}`);
+    outcome = await client.download("m", "2").then(
+      () => "accepted?!",
+      (e: Error & { code?: string }) => `${e.code}`,
+    );
   }
   const ms = performance.now() - t0;
   await Bun.sleep(50);
@@ -61,7 +64,11 @@ const args = process.argv.slice(2);
 if (args[0] === "--row") {
   await row(args[1] as "before" | "after", Number(args[2]));
 } else {
-  const rows: [string, number][] = [["before", 300], ["after", 300], ["after", 1500]];
+  const rows: [string, number][] = [
+    ["before", 300],
+    ["after", 300],
+    ["after", 1500],
+  ];
   console.log("| client | body | sent by server | peak RSS | time | outcome |\n|---|---|---|---|---|---|");
   for (const [mode, mb] of rows) {
     const p = Bun.spawnSync([process.execPath, import.meta.path, "--row", mode, String(mb)], { stdout: "pipe", stderr: "inherit" });

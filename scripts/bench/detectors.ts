@@ -42,9 +42,13 @@ async function main(): Promise<void> {
 
   const batched = (score: (b: WindowBatch) => unknown, n = BATCH, repeat = REPEAT) => measure(n, () => score(rows(test, 0, n)), repeat);
   const single = (score: (b: WindowBatch) => unknown, n = SINGLE) =>
-    measure(n, async () => {
-      for (let i = 0; i < n; i++) await score(rows(test, i, 1));
-    }, 3);
+    measure(
+      n,
+      async () => {
+        for (let i = 0; i < n; i++) await score(rows(test, i, 1));
+      },
+      3,
+    );
 
   // --- detectors ---
   const body: string[][] = [];
@@ -66,12 +70,16 @@ async function main(): Promise<void> {
   const onlineState = online.createState();
   const one = new Float64Array(1);
   let t = 0;
-  const onlineSingle = await measure(SINGLE * 10, async () => {
-    for (let i = 0; i < SINGLE * 10; i++) {
-      one[0] = values[0][t++ % 1440];
-      await online.scoreTick([onlineState], one);
-    }
-  }, 3);
+  const onlineSingle = await measure(
+    SINGLE * 10,
+    async () => {
+      for (let i = 0; i < SINGLE * 10; i++) {
+        one[0] = values[0][t++ % 1440];
+        await online.scoreTick([onlineState], one);
+      }
+    },
+    3,
+  );
   results.set("online:default", [onlineBatch, onlineSingle]);
 
   // --- bare tfjs on the dense autoencoder's network ---
@@ -104,7 +112,11 @@ async function main(): Promise<void> {
   };
   // ours and both bare variants interleaved run by run, so load changes hit all three alike
   const contenders = [(x: WindowBatch) => ae.scoreRaw(x), barePredict, bareChain];
-  const [aeB, predictB, chainB] = await measureInterleaved(BATCH, contenders.map((f) => () => f(rows(test, 0, BATCH))), REPEAT);
+  const [aeB, predictB, chainB] = await measureInterleaved(
+    BATCH,
+    contenders.map((f) => () => f(rows(test, 0, BATCH))),
+    REPEAT,
+  );
   const singleLoop = (f: (x: WindowBatch) => unknown) => async () => {
     for (let i = 0; i < SINGLE; i++) await f(rows(test, i, 1));
   };

@@ -97,7 +97,10 @@ export async function measureInterleaved(items: number, runs: (() => unknown)[],
 export function realisticWindows(n: number, window = 32, seed = 7): WindowBatch {
   const perSeries = 1440 - window - 2;
   const ds = generateDataset({ nSeries: Math.ceil(n / perSeries) + 1, nPoints: 1440, seed });
-  const w = buildWindows(ds.series.map((s) => s.values), defaultFeatureSpec(window));
+  const w = buildWindows(
+    ds.series.map((s) => s.values),
+    defaultFeatureSpec(window),
+  );
   if (w.batch.n < n) throw new Error(`only ${w.batch.n} windows built, wanted ${n}`);
   return { data: w.batch.data.slice(0, n * w.batch.width), n, width: w.batch.width };
 }

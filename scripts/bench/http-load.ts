@@ -26,43 +26,47 @@ export async function rawLoad(url: string, connections: number, seconds: number,
   let unexpected = 0;
   let seq = 0;
   await Promise.all(
-    Array.from({ length: connections }, () => new Promise<void>((resolve, reject) => {
-      let buf = "";
-      let sentAt = 0;
-      const decoder = new TextDecoder();
-      const send = (s: { write(d: string): number; end(): void }) => {
-        if (performance.now() >= end) {
-          s.end();
-          resolve();
-          return;
-        }
-        sentAt = performance.now();
-        s.write(request(seq++));
-      };
-      Bun.connect({
-        hostname,
-        port: Number(port),
-        socket: {
-          open: (s) => send(s),
-          data(s, chunk) {
-            buf += decoder.decode(chunk, { stream: true });
-            for (;;) {
-              const head = buf.indexOf("\r\n\r\n");
-              if (head < 0) return;
-              const m = /\r\ncontent-length:\s*(\d+)/i.exec(buf.slice(0, head));
-              const total = head + 4 + (m ? Number(m[1]) : 0);
-              if (buf.length < total) return;
-              if (Number(buf.slice(9, 12)) !== expectStatus) unexpected++;
-              buf = buf.slice(total);
-              lat.push(performance.now() - sentAt);
-              send(s);
+    Array.from(
+      { length: connections },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          let buf = "";
+          let sentAt = 0;
+          const decoder = new TextDecoder();
+          const send = (s: { write(d: string): number; end(): void }) => {
+            if (performance.now() >= end) {
+              s.end();
+              resolve();
+              return;
             }
-          },
-          close: () => resolve(),
-          error: (_s, e) => reject(e),
-        },
-      }).catch(reject);
-    })),
+            sentAt = performance.now();
+            s.write(request(seq++));
+          };
+          Bun.connect({
+            hostname,
+            port: Number(port),
+            socket: {
+              open: (s) => send(s),
+              data(s, chunk) {
+                buf += decoder.decode(chunk, { stream: true });
+                for (;;) {
+                  const head = buf.indexOf("\r\n\r\n");
+                  if (head < 0) return;
+                  const m = /\r\ncontent-length:\s*(\d+)/i.exec(buf.slice(0, head));
+                  const total = head + 4 + (m ? Number(m[1]) : 0);
+                  if (buf.length < total) return;
+                  if (Number(buf.slice(9, 12)) !== expectStatus) unexpected++;
+                  buf = buf.slice(total);
+                  lat.push(performance.now() - sentAt);
+                  send(s);
+                }
+              },
+              close: () => resolve(),
+              error: (_s, e) => reject(e),
+            },
+          }).catch(reject);
+        }),
+    ),
   );
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? Number.NaN;

@@ -21,7 +21,13 @@ const REPEAT = arg("repeat", 3);
 const WINDOW = 32;
 const WIDTH = WINDOW + 1;
 
-interface ObjNode { feature: number; threshold: number; left: ObjNode | null; right: ObjNode | null; size: number }
+interface ObjNode {
+  feature: number;
+  threshold: number;
+  left: ObjNode | null;
+  right: ObjNode | null;
+  size: number;
+}
 
 /** The same forest as a tree of JS objects (the textbook implementation). */
 function toObjects(f: ForestArrays): ObjNode[] {
@@ -66,31 +72,43 @@ const objTrees = toObjects(trees);
 const psi = Number(params.psi);
 
 const results: [string, number][] = [];
-results.push(["baseline: row mean loop", await rate(() => {
-  for (let r = 0; r < ROWS; r++) {
-    let s = 0;
-    for (let j = 0, b = r * WIDTH; j < WIDTH; j++) s += test.data[b + j];
-    out[r] = s / WIDTH;
-  }
-})]);
-results.push(["baseline: naive object-tree IF", await rate(() => {
-  const c = averagePathLength(psi) * objTrees.length;
-  for (let r = 0; r < ROWS; r++) {
-    const row = test.data.subarray(r * WIDTH, (r + 1) * WIDTH);
-    let h = 0;
-    for (const t of objTrees) h += pathLength(t, row, 0);
-    out[r] = 2 ** (-h / c);
-  }
-})]);
+results.push([
+  "baseline: row mean loop",
+  await rate(() => {
+    for (let r = 0; r < ROWS; r++) {
+      let s = 0;
+      for (let j = 0, b = r * WIDTH; j < WIDTH; j++) s += test.data[b + j];
+      out[r] = s / WIDTH;
+    }
+  }),
+]);
+results.push([
+  "baseline: naive object-tree IF",
+  await rate(() => {
+    const c = averagePathLength(psi) * objTrees.length;
+    for (let r = 0; r < ROWS; r++) {
+      const row = test.data.subarray(r * WIDTH, (r + 1) * WIDTH);
+      let h = 0;
+      for (const t of objTrees) h += pathLength(t, row, 0);
+      out[r] = 2 ** (-h / c);
+    }
+  }),
+]);
 results.push(["IF batched (scoreInto)", await rate(() => forest.scoreInto(test, out))]);
 results.push(["IF batched (await scoreRaw)", await rate(() => forest.scoreRaw(test))]);
-results.push(["IF one row at a time (scoreInto)", await rate(() => {
-  const one = new Float32Array(1);
-  for (let r = 0; r < ROWS; r++) forest.scoreInto({ data: test.data.subarray(r * WIDTH, (r + 1) * WIDTH), n: 1, width: WIDTH }, one);
-})]);
-results.push(["IF one row at a time (await scoreRaw)", await rate(async () => {
-  for (let r = 0; r < ROWS; r++) await forest.scoreRaw({ data: test.data.subarray(r * WIDTH, (r + 1) * WIDTH), n: 1, width: WIDTH });
-})]);
+results.push([
+  "IF one row at a time (scoreInto)",
+  await rate(() => {
+    const one = new Float32Array(1);
+    for (let r = 0; r < ROWS; r++) forest.scoreInto({ data: test.data.subarray(r * WIDTH, (r + 1) * WIDTH), n: 1, width: WIDTH }, one);
+  }),
+]);
+results.push([
+  "IF one row at a time (await scoreRaw)",
+  await rate(async () => {
+    for (let r = 0; r < ROWS; r++) await forest.scoreRaw({ data: test.data.subarray(r * WIDTH, (r + 1) * WIDTH), n: 1, width: WIDTH });
+  }),
+]);
 for (const method of ["mad", "ewma", "max"] as const) {
   const det = new RobustZScore({ window: WINDOW, extra: 1, method });
   await det.fit(train);
@@ -98,8 +116,12 @@ for (const method of ["mad", "ewma", "max"] as const) {
 }
 
 const naive = results[1][1];
-console.log(`bun ${Bun.version}, ${ROWS.toLocaleString("en")} rows × width ${WIDTH}, IF ${forest.nTrees} trees ψ=${psi}, ${trees.feature.length} nodes (${files[0].data.byteLength} B), fit ${fitMs.toFixed(1)} ms on 20k rows; best of ${REPEAT}`);
+console.log(
+  `bun ${Bun.version}, ${ROWS.toLocaleString("en")} rows × width ${WIDTH}, IF ${forest.nTrees} trees ψ=${psi}, ${trees.feature.length} nodes (${files[0].data.byteLength} B), fit ${fitMs.toFixed(1)} ms on 20k rows; best of ${REPEAT}`,
+);
 console.log(`${"method".padEnd(40)} ${"rows/s".padStart(12)} ${"ns/row".padStart(9)} ${"× naive IF".padStart(11)}`);
 for (const [name, r] of results) {
-  console.log(`${name.padEnd(40)} ${Math.round(r).toLocaleString("en").padStart(12)} ${(1e9 / r).toFixed(0).padStart(9)} ${(r / naive).toFixed(2).padStart(11)}`);
+  console.log(
+    `${name.padEnd(40)} ${Math.round(r).toLocaleString("en").padStart(12)} ${(1e9 / r).toFixed(0).padStart(9)} ${(r / naive).toFixed(2).padStart(11)}`,
+  );
 }

@@ -62,10 +62,15 @@ async function main(): Promise<void> {
       }
       const t0 = performance.now();
       const calls = Math.max(1, Math.floor(1024 / n));
-      const r = await measure(n * calls, async () => {
-        for (let i = 0; i < calls; i++) await det.scoreWith(rows(data, i * n, n), path);
-        scored += n * calls;
-      }, REPEAT, 300);
+      const r = await measure(
+        n * calls,
+        async () => {
+          for (let i = 0; i < calls; i++) await det.scoreWith(rows(data, i * n, n), path);
+          scored += n * calls;
+        },
+        REPEAT,
+        300,
+      );
       wall += performance.now() - t0;
       cells.push(fmtRate(r));
     }

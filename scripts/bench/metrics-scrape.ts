@@ -16,7 +16,14 @@ import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { arg, conditions, pinToOneCore, table } from "./harness.ts";
 
 function populate(t: Telemetry): void {
-  for (const [id, kind] of [["synth", "synthetic"], ["host", "procfs"], ["app", "prometheus"], ["kafka", "kafka"], ["es", "elasticsearch"], ["file", "file"]]) {
+  for (const [id, kind] of [
+    ["synth", "synthetic"],
+    ["host", "procfs"],
+    ["app", "prometheus"],
+    ["kafka", "kafka"],
+    ["es", "elasticsearch"],
+    ["file", "file"],
+  ]) {
     t.pointsIn.inc({ component: id, component_kind: kind }, 1000);
     t.pointsOut.inc({ component: id, component_kind: kind }, 1000);
     t.errors.inc({ component: id, error_type: "timeout" });
@@ -46,7 +53,10 @@ if (pinToOneCore()) {
   const agent = new Telemetry();
   const bare = new Telemetry({ defaultMetrics: false });
   for (const t of [full, agent, bare]) populate(t);
-  const status = { agent: { id: "edge-01", version: "0.1.0" }, sinks: Array.from({ length: 3 }, (_, i) => ({ id: `s${i}`, delivered: 1000, buffer_depth: 12 })) };
+  const status = {
+    agent: { id: "edge-01", version: "0.1.0" },
+    sinks: Array.from({ length: 3 }, (_, i) => ({ id: `s${i}`, delivered: 1000, buffer_depth: 12 })),
+  };
   const rows: [string, Awaited<ReturnType<typeof cost>>][] = [
     ["prom-client default collectors, all (before)", await cost(() => full.registry.metrics(), n)],
     ["agent Telemetry: its own runtime metrics (after)", await cost(() => agent.registry.metrics(), n)],
@@ -55,5 +65,10 @@ if (pinToOneCore()) {
   ];
   const before = rows[0][1].cpu;
   console.log(`# /metrics scrape cost — ${conditions()}, ${n} scrapes each\n`);
-  console.log(table(["what", "CPU ms / scrape", "wall ms / scrape", "bytes", "vs before"], rows.map(([what, r]) => [what, r.cpu.toFixed(3), r.wall.toFixed(3), r.bytes, `${(before / r.cpu).toFixed(0)}× cheaper`.replace(/^1× cheaper$/, "1×")])));
+  console.log(
+    table(
+      ["what", "CPU ms / scrape", "wall ms / scrape", "bytes", "vs before"],
+      rows.map(([what, r]) => [what, r.cpu.toFixed(3), r.wall.toFixed(3), r.bytes, `${(before / r.cpu).toFixed(0)}× cheaper`.replace(/^1× cheaper$/, "1×")]),
+    ),
+  );
 }

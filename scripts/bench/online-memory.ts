@@ -50,23 +50,33 @@ async function main(): Promise<void> {
   const spec = defaultFeatureSpec(32);
   // A bundle model's per-series state is a featurizer; the detector is never called here.
   const bundle = new BundleModel("ae", "1", new DenseAutoencoder({ width: 33 }), spec, 1);
-  const noScore = { ...bundle, scoreTick: async (s: readonly SeriesState[], v: ArrayLike<number>) => {
-    for (let i = 0; i < s.length; i++) (s[i] as unknown as { featurizer: { push: (x: number, o: Float32Array, at: number) => void } }).featurizer.push(v[i], row, 0);
-    return new Float32Array(0);
-  } } as unknown as ScoringModel;
+  const noScore = {
+    ...bundle,
+    scoreTick: async (s: readonly SeriesState[], v: ArrayLike<number>) => {
+      for (let i = 0; i < s.length; i++)
+        (s[i] as unknown as { featurizer: { push: (x: number, o: Float32Array, at: number) => void } }).featurizer.push(v[i], row, 0);
+      return new Float32Array(0);
+    },
+  } as unknown as ScoringModel;
   const row = new Float32Array(33);
   const kinds: [string, (n: number) => Promise<{ held: unknown; estimate: number }>][] = [
     ["baseline: empty object", async (n) => ({ held: Array.from({ length: n }, () => ({})), estimate: Number.NaN })],
-    ["online:default state", async (n) => {
-      const states = Array.from({ length: n }, () => online.createState());
-      await feed(online, states, SAMPLES);
-      return { held: states, estimate: states[0].bytes };
-    }],
-    ["bundle state (featurizer)", async (n) => {
-      const states = Array.from({ length: n }, () => bundle.createState());
-      await feed(noScore, states, SAMPLES);
-      return { held: states, estimate: states[0].bytes };
-    }],
+    [
+      "online:default state",
+      async (n) => {
+        const states = Array.from({ length: n }, () => online.createState());
+        await feed(online, states, SAMPLES);
+        return { held: states, estimate: states[0].bytes };
+      },
+    ],
+    [
+      "bundle state (featurizer)",
+      async (n) => {
+        const states = Array.from({ length: n }, () => bundle.createState());
+        await feed(noScore, states, SAMPLES);
+        return { held: states, estimate: states[0].bytes };
+      },
+    ],
   ];
   const n = arg("n", 0);
   const rowsOut: string[][] = [];

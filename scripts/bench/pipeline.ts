@@ -164,7 +164,15 @@ async function runPipeline(stream: Stream, sink: Sink, batch: Partial<DriverOpti
     },
   };
   const bufferDir = await mkdtemp(join(dir, "buffer-"));
-  const buffer = await openBuffer({ type: bufferType, dir: bufferDir, maxBytes: 256 << 20, whenFull: "block", fsync: "interval", fsyncIntervalMs: 1000, segmentBytes: 8 << 20 });
+  const buffer = await openBuffer({
+    type: bufferType,
+    dir: bufferDir,
+    maxBytes: 256 << 20,
+    whenFull: "block",
+    fsync: "interval",
+    fsyncIntervalMs: 1000,
+    segmentBytes: 8 << 20,
+  });
   await buffer.attach([sink.id]);
   const driver = new SinkDriver(counted, buffer, batch, stream.telemetry, createLogger({ level: "warn" }));
   await driver.start();
@@ -239,14 +247,29 @@ async function main(): Promise<void> {
   await Promise.all([rawStock.connect(), rawTuned.connect()]);
 
   const kafkaSink = (compression: "gzip" | "zstd" | "none") =>
-    createKafkaSink({ id: "kafka", brokers: BROKERS, clientId: "bench-pipeline", topic: TOPIC, anomaliesTopic: `${TOPIC}-anomalies`, compression, logLevel: "error" });
+    createKafkaSink({
+      id: "kafka",
+      brokers: BROKERS,
+      clientId: "bench-pipeline",
+      topic: TOPIC,
+      anomaliesTopic: `${TOPIC}-anomalies`,
+      compression,
+      logLevel: "error",
+    });
   const esSink = () =>
     createElasticsearchSink({
-      id: "es", hosts: ES_URL, index: INDEX, anomaliesIndex: `${INDEX}-anomalies`,
-      deadLetterPath: join(dataDir, "dead.jsonl"), indexSettings: { number_of_replicas: 0 },
+      id: "es",
+      hosts: ES_URL,
+      index: INDEX,
+      anomaliesIndex: `${INDEX}-anomalies`,
+      deadLetterPath: join(dataDir, "dead.jsonl"),
+      indexSettings: { number_of_replicas: 0 },
     });
   const GZ = CompressionTypes.GZIP;
-  const pipe = (sink: () => Sink, batch: Partial<DriverOptions>, buffer = BUFFER) => () => runPipeline(stream, sink(), batch, buffer, dataDir);
+  const pipe =
+    (sink: () => Sink, batch: Partial<DriverOptions>, buffer = BUFFER) =>
+    () =>
+      runPipeline(stream, sink(), batch, buffer, dataDir);
   const all: Row[] = [
     { name: "null sink, memory buffer, batch 500", run: pipe(nullSink, SMALL, "memory") },
     { name: "null sink, disk buffer, batch 500", run: pipe(nullSink, SMALL, "disk") },
@@ -299,7 +322,9 @@ async function main(): Promise<void> {
       Math.round(Math.max(...row.samples.map((s) => s.peakRss)) / 2 ** 20),
     ];
   });
-  console.log(`\n## Pipeline throughput: ${SERIES} series × ${ROUNDS} rounds = ${si(SERIES * ROUNDS)} points per row, ${REPEAT} runs, ${BUFFER} buffer unless named`);
+  console.log(
+    `\n## Pipeline throughput: ${SERIES} series × ${ROUNDS} rounds = ${si(SERIES * ROUNDS)} points per row, ${REPEAT} runs, ${BUFFER} buffer unless named`,
+  );
   console.log(`${started}\n`);
   console.log(table(["path", "pts/s (median)", "spread", "CPU (of 1 core)", "pts/CPU-s", "CPU µs/pt", "peak RSS MB"], body));
   console.log(`\nGoal: ≥ ${si(GOAL)} points/s into Kafka per core (pts/CPU-s). Raw rows send the same records pre-serialised (no scorer/driver).`);
@@ -313,7 +338,8 @@ async function main(): Promise<void> {
     ["null sink, disk buffer, batch 500", "null sink, memory buffer, batch 500"],
   ]) {
     const [d, m] = [rateOf(disk), rateOf(memory)];
-    if (BUFFER === "disk" && d && m) console.log(`Disk buffer cost (${disk} vs memory buffer): ${((100 * (d - m)) / m).toFixed(1)}% of throughput (goal: ≤ 20%)`);
+    if (BUFFER === "disk" && d && m)
+      console.log(`Disk buffer cost (${disk} vs memory buffer): ${((100 * (d - m)) / m).toFixed(1)}% of throughput (goal: ≤ 20%)`);
   }
   process.exit(0); // kafkajs / the ES client keep sockets' timers
 }

@@ -9,9 +9,23 @@ import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 /** A realistic heartbeat of agent `i`. */
 export function heartbeat(i: number): Heartbeat {
   return {
-    agent_id: `agent-${i}`, host: `host-${i % 250}`, agent_version: "0.1.0", model: { name: "host-ae", version: "1" }, uptime_s: 3600 + i,
-    points_per_s: 120, anomaly_rate: 0.002, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }, { id: "es", state: "ok" }], last_error: null,
-    scoring_latency_ms_p99: 3.2, load_failures: 0, scoring_failures: 0, interval_s: 10,
+    agent_id: `agent-${i}`,
+    host: `host-${i % 250}`,
+    agent_version: "0.1.0",
+    model: { name: "host-ae", version: "1" },
+    uptime_s: 3600 + i,
+    points_per_s: 120,
+    anomaly_rate: 0.002,
+    buffer_depth: 0,
+    sinks: [
+      { id: "kafka", state: "ok" },
+      { id: "es", state: "ok" },
+    ],
+    last_error: null,
+    scoring_latency_ms_p99: 3.2,
+    load_failures: 0,
+    scoring_failures: 0,
+    interval_s: 10,
   };
 }
 
@@ -68,7 +82,8 @@ export async function simulateAdoption(app: Hono<any>, agents: number, tokens: {
   const rng = createRng(9);
   const h = (t: string) => ({ authorization: `Bearer ${t}` });
   const etags: string[] = [];
-  for (let i = 0; i < agents; i++) etags[i] = (await app.request(`/v1/models/host-ae/channels/stable/resolve?agent_id=sim-${i}`, { headers: h(tokens.agt) })).headers.get("etag")!;
+  for (let i = 0; i < agents; i++)
+    etags[i] = (await app.request(`/v1/models/host-ae/channels/stable/resolve?agent_id=sim-${i}`, { headers: h(tokens.agt) })).headers.get("etag")!;
   const t0 = performance.now();
   const version = await publish();
   await app.request("/v1/models/host-ae/channels/stable", { method: "PUT", headers: h(tokens.pub), body: JSON.stringify({ version }) });
@@ -80,7 +95,9 @@ export async function simulateAdoption(app: Hono<any>, agents: number, tokens: {
     queue.sort((a, b) => a.at - b.at);
     const ev = queue.shift()!;
     const t = performance.now();
-    const r = await app.request(`/v1/models/host-ae/channels/stable/resolve?agent_id=sim-${ev.i}`, { headers: { ...h(tokens.agt), "if-none-match": etags[ev.i] } });
+    const r = await app.request(`/v1/models/host-ae/channels/stable/resolve?agent_id=sim-${ev.i}`, {
+      headers: { ...h(tokens.agt), "if-none-match": etags[ev.i] },
+    });
     requests++;
     if (r.status === 200 && ((await r.json()) as { version: string }).version === version) {
       const b = await app.request(`/v1/models/host-ae/versions/${version}/bundle`, { headers: h(tokens.agt) });

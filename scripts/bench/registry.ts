@@ -51,7 +51,8 @@ async function prepare(send: (path: string, init: RequestInit) => Promise<Respon
   await send("/v1/models/host-ae/versions", { method: "POST", headers: auth(PUB), body: JSON.stringify(await trainedEnvelope("autoencoder", "host-ae", "1")) });
   await send("/v1/models/host-ae/channels/stable", { method: "PUT", headers: auth(PUB), body: JSON.stringify({ version: "1" }) });
   const etags: string[] = [];
-  for (let i = 0; i < agents; i++) etags[i] = (await send(`/v1/models/host-ae/channels/stable/resolve?agent_id=agent-${i}`, { headers: auth(AGT) })).headers.get("etag")!;
+  for (let i = 0; i < agents; i++)
+    etags[i] = (await send(`/v1/models/host-ae/channels/stable/resolve?agent_id=agent-${i}`, { headers: auth(AGT) })).headers.get("etag")!;
   return etags;
 }
 
@@ -89,7 +90,10 @@ async function main(): Promise<void> {
   // 2./3. Real HTTP, registry pinned to one core.
   const dir = await mkdtemp(join(tmpdir(), "bench-registry-"));
   const taskset = Bun.which("taskset") && cpus().length > 1;
-  const server = Bun.spawn([...(taskset ? ["taskset", "-c", String(cpus().length - 1)] : []), process.execPath, import.meta.path, "--serve", dir], { stdout: "pipe", stderr: "inherit" });
+  const server = Bun.spawn([...(taskset ? ["taskset", "-c", String(cpus().length - 1)] : []), process.execPath, import.meta.path, "--serve", dir], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   let pollRate = 0;
   let pollCapacity = 0;
   let hbP99 = Number.NaN;
@@ -100,7 +104,8 @@ async function main(): Promise<void> {
     if (taskset) Bun.spawnSync(["taskset", "-a", "-p", "-c", "0", String(process.pid)]);
     const httpEtags = await prepare((p, init) => fetch(`${url}${p}`, init), agents);
     const host = new URL(url).host;
-    const rawPoll = (i: number) => `GET ${resolvePath(i % agents)} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${AGT}\r\nIf-None-Match: ${httpEtags[i % agents]}\r\n\r\n`;
+    const rawPoll = (i: number) =>
+      `GET ${resolvePath(i % agents)} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${AGT}\r\nIf-None-Match: ${httpEtags[i % agents]}\r\n\r\n`;
     const rawBeat = (i: number) => {
       const body = hbBodies[i % agents];
       return `POST /v1/heartbeat HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${AGT}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
@@ -111,7 +116,11 @@ async function main(): Promise<void> {
       if (r.status !== 304) throw new Error(`expected 304, got ${r.status}`);
     };
     const hbeat = async (i: number) => {
-      const r = await fetch(`${url}/v1/heartbeat`, { method: "POST", headers: { ...auth(AGT), "content-type": "application/json" }, body: hbBodies[i % agents] });
+      const r = await fetch(`${url}/v1/heartbeat`, {
+        method: "POST",
+        headers: { ...auth(AGT), "content-type": "application/json" },
+        body: hbBodies[i % agents],
+      });
       await r.arrayBuffer();
       if (r.status !== 200) throw new Error(`heartbeat ${r.status}`);
     };
@@ -127,13 +136,29 @@ async function main(): Promise<void> {
       const busy = ((await cpuSeconds(server.pid)) - c0) / seconds;
       if ("unexpected" in r && (r.unexpected as number) > 0) throw new Error(`${label}: ${r.unexpected} unexpected statuses`);
       if (label.startsWith("resolve → 304, raw")) [pollRate, pollCapacity] = [r.rate, r.rate / busy];
-      rows.push([`${label}, HTTP, ${C} connections`, si(r.rate), r.p50.toFixed(2), r.p99.toFixed(2), `${Math.round(busy * 100)}%`, ((busy * 1e6) / r.rate).toFixed(1), si(r.rate / busy)]);
+      rows.push([
+        `${label}, HTTP, ${C} connections`,
+        si(r.rate),
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        `${Math.round(busy * 100)}%`,
+        ((busy * 1e6) / r.rate).toFixed(1),
+        si(r.rate / busy),
+      ]);
     }
     for (const interval of [10, 1]) {
       const dur = interval === 10 ? hbSeconds : Math.max(5, hbSeconds / 2);
       const lat = await fleetHeartbeats(agents, interval, dur, hbeat);
       if (interval === 10) hbP99 = pct(lat.sorted, 0.99);
-      rows.push([`${agents} agents heartbeating every ${interval} s for ${dur} s, HTTP (fetch)`, `${si(lat.n / dur)} offered`, pct(lat.sorted, 0.5).toFixed(2), `${pct(lat.sorted, 0.99).toFixed(2)} (max ${lat.sorted.at(-1)!.toFixed(1)})`, "", "", ""]);
+      rows.push([
+        `${agents} agents heartbeating every ${interval} s for ${dur} s, HTTP (fetch)`,
+        `${si(lat.n / dur)} offered`,
+        pct(lat.sorted, 0.5).toFixed(2),
+        `${pct(lat.sorted, 0.99).toFixed(2)} (max ${lat.sorted.at(-1)!.toFixed(1)})`,
+        "",
+        "",
+        "",
+      ]);
     }
   } finally {
     server.kill("SIGTERM");
@@ -144,15 +169,32 @@ async function main(): Promise<void> {
 
   // 4. Push → adoption on a simulated clock over the real in-process app.
   const publish = async () => {
-    await app.request("/v1/models/host-ae/versions", { method: "POST", headers: auth(PUB), body: JSON.stringify(await trainedEnvelope("autoencoder", "host-ae", "2")) });
+    await app.request("/v1/models/host-ae/versions", {
+      method: "POST",
+      headers: auth(PUB),
+      body: JSON.stringify(await trainedEnvelope("autoencoder", "host-ae", "2")),
+    });
     return "2";
   };
   const a = await simulateAdoption(app, agents, { pub: PUB, agt: AGT }, publish);
   console.log(`\n## push → adoption (${agents} agents, poll every 10 s ± 1 s, simulated clock)\n`);
-  console.log(table(["agents on the new version", "seconds after the push"], [["50 %", a.p50.toFixed(2)], ["95 %", a.p95.toFixed(2)], ["100 %", a.p100.toFixed(2)]]));
-  console.log(`\n${a.requests} resolve requests and ${agents} downloads, each real (in process), their wall time added to the simulated clock; publish + channel move took ${(a.pushS * 1000).toFixed(0)} ms. With uniform phases the expectation is 0.95 × 10 s ≈ 9.5 s: the poll interval, not the registry, sets the time.`);
+  console.log(
+    table(
+      ["agents on the new version", "seconds after the push"],
+      [
+        ["50 %", a.p50.toFixed(2)],
+        ["95 %", a.p95.toFixed(2)],
+        ["100 %", a.p100.toFixed(2)],
+      ],
+    ),
+  );
+  console.log(
+    `\n${a.requests} resolve requests and ${agents} downloads, each real (in process), their wall time added to the simulated clock; publish + channel move took ${(a.pushS * 1000).toFixed(0)} ms. With uniform phases the expectation is 0.95 × 10 s ≈ 9.5 s: the poll interval, not the registry, sets the time.`,
+  );
   store.close();
   await rm(memDir, { recursive: true, force: true });
   const ok = (b: boolean) => (b ? "met" : "NOT met");
-  console.log(`\nGoals: ≥ 20k polls/s on one core — measured ${si(pollRate)}/s over HTTP (${ok(pollRate >= 20_000)}), ${si(pollCapacity)}/s per whole core by CPU time (${ok(pollCapacity >= 20_000)}); heartbeat p99 < 20 ms at ${agents} agents / 10 s — ${hbP99.toFixed(2)} ms (${ok(hbP99 < 20)}).`);
+  console.log(
+    `\nGoals: ≥ 20k polls/s on one core — measured ${si(pollRate)}/s over HTTP (${ok(pollRate >= 20_000)}), ${si(pollCapacity)}/s per whole core by CPU time (${ok(pollCapacity >= 20_000)}); heartbeat p99 < 20 ms at ${agents} agents / 10 s — ${hbP99.toFixed(2)} ms (${ok(hbP99 < 20)}).`,
+  );
 }

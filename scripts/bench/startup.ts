@@ -48,7 +48,10 @@ async function versionRun(bin: string): Promise<Times> {
 
 /** Reads new bytes of `path` from `offset` (empty when the file does not exist yet). */
 async function readFrom(path: string, offset: number): Promise<string> {
-  const size = await stat(path).then((s) => s.size, () => 0);
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
   if (size <= offset) return "";
   const fh = await open(path, "r");
   try {
@@ -117,9 +120,17 @@ async function main(): Promise<void> {
   await agentRun(bin, { interval: "1s", maxWait: "10ms", waitScored: false });
   const rows: { name: string; pick: keyof Times; runs: () => Promise<Times> }[] = [
     { name: "`agent --version` (baseline: spawn → exit)", pick: "exit", runs: () => versionRun(bin) },
-    { name: "first record, batch max_wait 10ms (1 s interval)", pick: "first", runs: () => agentRun(bin, { interval: "1s", maxWait: "10ms", waitScored: false }) },
+    {
+      name: "first record, batch max_wait 10ms (1 s interval)",
+      pick: "first",
+      runs: () => agentRun(bin, { interval: "1s", maxWait: "10ms", waitScored: false }),
+    },
     { name: "first record, default batching (max_wait 1 s)", pick: "first", runs: () => agentRun(bin, { interval: "1s", waitScored: false }) },
-    { name: "first non-warm-up score, 10 ms interval, max_wait 10ms", pick: "scored", runs: () => agentRun(bin, { interval: "10ms", maxWait: "10ms", waitScored: true }) },
+    {
+      name: "first non-warm-up score, 10 ms interval, max_wait 10ms",
+      pick: "scored",
+      runs: () => agentRun(bin, { interval: "10ms", maxWait: "10ms", waitScored: true }),
+    },
   ];
   const results = rows.map(() => [] as Times[]);
   for (let k = 0; k < RUNS; k++) for (const [i, row] of rows.entries()) results[i]!.push(await row.runs()); // interleaved
@@ -135,7 +146,9 @@ async function main(): Promise<void> {
       rows.map((row, i) => [row.name, fmt(results[i]!.map((t) => t[row.pick])), row.pick === "exit" ? "–" : fmt(results[i]!.map((t) => t.started))]),
     ),
   );
-  console.log(`\nGoal: first record ≤ ${GOAL_MS} ms. Warm-up points (score 0) count as records; the last row waits for a model score (window + 2 = 34 samples).`);
+  console.log(
+    `\nGoal: first record ≤ ${GOAL_MS} ms. Warm-up points (score 0) count as records; the last row waits for a model score (window + 2 = 34 samples).`,
+  );
 }
 
 await main();

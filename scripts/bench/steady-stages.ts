@@ -55,7 +55,15 @@ async function main(): Promise<void> {
     },
   });
   const scorer = new Scorer(timed, { agentId: "bench", hostName: "bench-host", seq: new SeqAllocator(join(dir, "var")), telemetry });
-  const buffer = await openBuffer({ type: "disk", dir: join(dir, "buffer"), maxBytes: 256 << 20, whenFull: "block", fsync: "interval", fsyncIntervalMs: 1000, segmentBytes: 8 << 20 });
+  const buffer = await openBuffer({
+    type: "disk",
+    dir: join(dir, "buffer"),
+    maxBytes: 256 << 20,
+    whenFull: "block",
+    fsync: "interval",
+    fsyncIntervalMs: 1000,
+    segmentBytes: 8 << 20,
+  });
   const file = createFileSink({ id: "out", path: "/dev/null" });
   let sendMs = 0;
   let delivered = 0;
@@ -73,7 +81,15 @@ async function main(): Promise<void> {
   const driver = new SinkDriver(sink, buffer, { maxWaitMs: 5 }, telemetry, createLogger({ level: "warn" }));
   await driver.start();
 
-  const stages = { collect: [] as number[], tick: [] as number[], scorerRest: [] as number[], append: [] as number[], driverSend: [] as number[], driverOther: [] as number[], total: [] as number[] };
+  const stages = {
+    collect: [] as number[],
+    tick: [] as number[],
+    scorerRest: [] as number[],
+    append: [] as number[],
+    driverSend: [] as number[],
+    driverOther: [] as number[],
+    total: [] as number[],
+  };
   const micro = { seriesKey: [] as number[], toISOString: [] as number[], stringify: [] as number[] };
   let now = Date.UTC(2026, 0, 1);
   let samples: MetricSample[] = [];
@@ -129,21 +145,28 @@ async function main(): Promise<void> {
   console.log(`\n## Steady cost by stage: ${SERIES} series, ${ROUNDS} rounds after 40 warm-up rounds, µs per point, median (min–max) over rounds`);
   console.log(`${started}\n`);
   console.log(
-    table(["stage", "µs / point", "share"], [
-      row("source.collect (synthetic)", stages.collect),
-      row("model.scoreTick (online:default) — baseline", stages.tick),
-      row("scorer, rest (series lookup, record objects, seq, timestamps)", stages.scorerRest),
-      row("buffer.append (disk: JSON.stringify + frames + write)", stages.append),
-      row("sink.send (file → /dev/null)", stages.driverSend),
-      row("driver, rest (buffer read, wake-ups, ack)", stages.driverOther),
-      row("total per round", stages.total),
-      ["— inside the above: seriesKey(name, labels)", f(micro.seriesKey), `${Math.round((100 * median(micro.seriesKey)) / total)}%`],
-      ["— inside the above: new Date(ts).toISOString()", f(micro.toISOString), `${Math.round((100 * median(micro.toISOString)) / total)}%`],
-      ["— inside the above: JSON.stringify(doc)", f(micro.stringify), `${Math.round((100 * median(micro.stringify)) / total)}%`],
-    ]),
+    table(
+      ["stage", "µs / point", "share"],
+      [
+        row("source.collect (synthetic)", stages.collect),
+        row("model.scoreTick (online:default) — baseline", stages.tick),
+        row("scorer, rest (series lookup, record objects, seq, timestamps)", stages.scorerRest),
+        row("buffer.append (disk: JSON.stringify + frames + write)", stages.append),
+        row("sink.send (file → /dev/null)", stages.driverSend),
+        row("driver, rest (buffer read, wake-ups, ack)", stages.driverOther),
+        row("total per round", stages.total),
+        ["— inside the above: seriesKey(name, labels)", f(micro.seriesKey), `${Math.round((100 * median(micro.seriesKey)) / total)}%`],
+        ["— inside the above: new Date(ts).toISOString()", f(micro.toISOString), `${Math.round((100 * median(micro.toISOString)) / total)}%`],
+        ["— inside the above: JSON.stringify(doc)", f(micro.stringify), `${Math.round((100 * median(micro.stringify)) / total)}%`],
+      ],
+    ),
   );
-  console.log(`\nProcess CPU during the measured rounds: ${((1000 * measuredCpu) / (ROUNDS * SERIES)).toFixed(2)} µs per point (all threads; includes the micro-timings above);`);
-  console.log(`whole run: ${((cuAll.user + cuAll.system) / 1000 / wall * 100).toFixed(0)}% of a core. At 1 Hz, X µs/point × series ≈ X × series / 10⁴ % of a core.`);
+  console.log(
+    `\nProcess CPU during the measured rounds: ${((1000 * measuredCpu) / (ROUNDS * SERIES)).toFixed(2)} µs per point (all threads; includes the micro-timings above);`,
+  );
+  console.log(
+    `whole run: ${(((cuAll.user + cuAll.system) / 1000 / wall) * 100).toFixed(0)}% of a core. At 1 Hz, X µs/point × series ≈ X × series / 10⁴ % of a core.`,
+  );
   process.exit(0);
 }
 

@@ -101,11 +101,23 @@ async function main(): Promise<void> {
     results.push(r);
   }
   const f = (x: number) => x.toFixed(2);
-  console.log(`\n## Steady cost of dist/agent, synthetic 1 Hz → online:default → ${BUFFER || "disk"} buffer → file (${TO_FILE ? "temp file" : "/dev/null"}), ${SECONDS} s after ${WARMUP} s warm-up`);
+  console.log(
+    `\n## Steady cost of dist/agent, synthetic 1 Hz → online:default → ${BUFFER || "disk"} buffer → file (${TO_FILE ? "temp file" : "/dev/null"}), ${SECONDS} s after ${WARMUP} s warm-up`,
+  );
   console.log(`${started}\n`);
   console.log(
     table(
-      ["series", "pts/s delivered", `CPU % of 1 core (median of ${WINDOW_S}s windows)`, "min–max", `avg over ${SECONDS}s`, "RSS MB mean", "RSS MB max", "VmHWM MB", "RSS MB at 5 s"],
+      [
+        "series",
+        "pts/s delivered",
+        `CPU % of 1 core (median of ${WINDOW_S}s windows)`,
+        "min–max",
+        `avg over ${SECONDS}s`,
+        "RSS MB mean",
+        "RSS MB max",
+        "VmHWM MB",
+        "RSS MB at 5 s",
+      ],
       results.map((r) => [
         r.series === IDLE ? `${r.series} (idle baseline)` : r.series,
         r.ptsPerSec.toFixed(0),
@@ -122,7 +134,9 @@ async function main(): Promise<void> {
   const idle = results[0]!;
   for (const r of results.slice(1)) {
     const perK = (r.avgPct - idle.avgPct) / (r.series / 1000);
-    console.log(`${r.series} series: +${f(r.avgPct - idle.avgPct)}% CPU over idle (${f(perK)}% per 1k series/s), +${(r.rssMean - idle.rssMean).toFixed(0)} MB RSS`);
+    console.log(
+      `${r.series} series: +${f(r.avgPct - idle.avgPct)}% CPU over idle (${f(perK)}% per 1k series/s), +${(r.rssMean - idle.rssMean).toFixed(0)} MB RSS`,
+    );
   }
   console.log("\nGoals at 10k series: ≤ 5% of a core, ≤ 250 MB RSS.");
 }

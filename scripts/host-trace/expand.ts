@@ -20,10 +20,14 @@ const trace = readHostTrace(args.dir);
 if (args.report) {
   for (const ref of ["online:default", "online:window"]) {
     const r = await hostTraceReport(createOnlineModel(ref), trace);
-    console.log(`${ref}: ${r.series} series (${r.constantSeries} constant), idle ${r.idleMinutes.toFixed(1)} min: ` +
-      `${r.idleAlarmsPerSeriesHour.toFixed(2)} alarms per series-hour (most: ${r.idleMaxAlarms.alarms} on ${r.idleMaxAlarms.series || "-"}), ` +
-      `constant series with alarms: ${r.constantWithAlarms.length}; onsets found: ` +
-      r.onsets.map((o) => `${o.phase} ${o.found ? `+${o.samples} samples (${o.series!.slice(0, 3).join(", ")}${o.series!.length > 3 ? ", …" : ""})` : "missed"}`).join("; "));
+    console.log(
+      `${ref}: ${r.series} series (${r.constantSeries} constant), idle ${r.idleMinutes.toFixed(1)} min: ` +
+        `${r.idleAlarmsPerSeriesHour.toFixed(2)} alarms per series-hour (most: ${r.idleMaxAlarms.alarms} on ${r.idleMaxAlarms.series || "-"}), ` +
+        `constant series with alarms: ${r.constantWithAlarms.length}; onsets found: ` +
+        r.onsets
+          .map((o) => `${o.phase} ${o.found ? `+${o.samples} samples (${o.series!.slice(0, 3).join(", ")}${o.series!.length > 3 ? ", …" : ""})` : "missed"}`)
+          .join("; "),
+    );
   }
 } else if (args.out) {
   mkdirSync(args.out, { recursive: true });

@@ -16,7 +16,18 @@ export interface AgentStatus {
   points: number;
   anomalies: number;
   buffer: { records: number; bytes: number; dropped: number; dropped_by_reason: Record<string, number>; corrupt_records: number };
-  sinks: { id: string; state: string; buffer_depth: number; delivered: number; dead: number; dropped: number; retries: number; reachable: boolean; probe_error?: string; last_error?: string }[];
+  sinks: {
+    id: string;
+    state: string;
+    buffer_depth: number;
+    delivered: number;
+    dead: number;
+    dropped: number;
+    retries: number;
+    reachable: boolean;
+    probe_error?: string;
+    last_error?: string;
+  }[];
 }
 
 /** Options of {@link agentYaml}. */
@@ -74,11 +85,17 @@ export class AgentProcess {
     const config = join(this.dir, "agent.yaml");
     writeFileSync(config, yaml(this.port));
     const log = Bun.file(join(this.dir, `agent.${++this.runs}.log`));
-    this.proc = Bun.spawn([process.execPath, MAIN, "run", "--config", config], { stdout: "ignore", stderr: log, env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+    this.proc = Bun.spawn([process.execPath, MAIN, "run", "--config", config], {
+      stdout: "ignore",
+      stderr: log,
+      env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    });
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`agent exited ${this.proc.exitCode} at start:\n${this.log()}`);
-      const ok = await fetch(`${this.url}/healthz`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${this.url}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) return;
       await Bun.sleep(100);
     }

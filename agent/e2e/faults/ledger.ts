@@ -63,7 +63,10 @@ export function readFileLedger(path: string): FileLedger {
 }
 
 /** Every document of `indices` (points and anomalies): seq → its `_id` and source, plus the hit count. */
-export async function readSearchLedger(es: Client, indices: string[]): Promise<{ bySeq: Map<number, { id: string; doc: Record<string, unknown> }>; hits: number; badIds: string[] }> {
+export async function readSearchLedger(
+  es: Client,
+  indices: string[],
+): Promise<{ bySeq: Map<number, { id: string; doc: Record<string, unknown> }>; hits: number; badIds: string[] }> {
   const index = indices.join(",");
   await es.indices.refresh({ index, ignore_unavailable: true, allow_no_indices: true });
   const bySeq = new Map<number, { id: string; doc: Record<string, unknown> }>();
@@ -71,7 +74,15 @@ export async function readSearchLedger(es: Client, indices: string[]): Promise<{
   let hits = 0;
   let after: unknown[] | undefined;
   for (;;) {
-    const res = await es.search({ index, size: 5000, ignore_unavailable: true, allow_no_indices: true, sort: [{ "agent.seq": "asc" }], search_after: after as never, query: { match_all: {} } });
+    const res = await es.search({
+      index,
+      size: 5000,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      sort: [{ "agent.seq": "asc" }],
+      search_after: after as never,
+      query: { match_all: {} },
+    });
     const page = res.hits.hits;
     if (page.length === 0) break;
     for (const h of page) {
@@ -148,7 +159,12 @@ export interface Reconciliation {
  * Reconciles the seqs the agent offered with the file sink (accepted) and the destinations.
  * `offered` is the list of seqs the agent handed out.
  */
-export function reconcile(offered: Iterable<number>, file: FileLedger, search?: Awaited<ReturnType<typeof readSearchLedger>>, kafka?: Map<number, number>): Reconciliation {
+export function reconcile(
+  offered: Iterable<number>,
+  file: FileLedger,
+  search?: Awaited<ReturnType<typeof readSearchLedger>>,
+  kafka?: Map<number, number>,
+): Reconciliation {
   const off = [...offered];
   const notAccepted = off.filter((s) => !file.bySeq.has(s));
   const r: Reconciliation = {

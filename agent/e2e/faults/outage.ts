@@ -37,7 +37,15 @@ export interface OutageReport {
 }
 
 /** Runs one outage of `service` (`sinkId` is the agent's sink that talks to it). */
-export async function runOutage(o: { services: ServiceInstance; es: Client; service: ServiceName; sinkId: "kafka" | "es"; dir: string; name: string; outageMs: number }): Promise<OutageReport> {
+export async function runOutage(o: {
+  services: ServiceInstance;
+  es: Client;
+  service: ServiceName;
+  sinkId: "kafka" | "es";
+  dir: string;
+  name: string;
+  outageMs: number;
+}): Promise<OutageReport> {
   const id = `${o.name}-agent`;
   const topic = `${o.name}-points`;
   const index = `${o.name}-metrics`;

@@ -32,7 +32,12 @@ export function readFrames(bufferDir: string): Frame[] {
     while (off + 8 <= b.length) {
       const len = b.readUInt32LE(off);
       if (len < 1 || off + 8 + len > b.length) break;
-      out.push({ segment: name, offset: off, length: len, seq: (JSON.parse(b.toString("utf8", off + 9, off + 8 + len)) as { agent: { seq: number } }).agent.seq });
+      out.push({
+        segment: name,
+        offset: off,
+        length: len,
+        seq: (JSON.parse(b.toString("utf8", off + 9, off + 8 + len)) as { agent: { seq: number } }).agent.seq,
+      });
       off += 8 + len;
     }
   }

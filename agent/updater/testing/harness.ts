@@ -36,8 +36,25 @@ export async function testUpdater(
   const telemetry = new Telemetry({ defaultMetrics: false });
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: "debug" }, { write: (s: string) => void lines.push(JSON.parse(s)) });
-  const registry: RegistryModelConfig = { url: "http://registry.test", name: "m", channel: "stable", token: "agt_test-agent-token", pollIntervalMs: 1000, heartbeatIntervalMs: 1000, ...o.registry };
-  const up = new ModelUpdater({ registry, agentId, hostName: "box", dataDir, fallbackRef: "online:default", log, telemetry, fetch: o.fetch ?? (async (req) => app.request(req)) });
+  const registry: RegistryModelConfig = {
+    url: "http://registry.test",
+    name: "m",
+    channel: "stable",
+    token: "agt_test-agent-token",
+    pollIntervalMs: 1000,
+    heartbeatIntervalMs: 1000,
+    ...o.registry,
+  };
+  const up = new ModelUpdater({
+    registry,
+    agentId,
+    hostName: "box",
+    dataDir,
+    fallbackRef: "online:default",
+    log,
+    telemetry,
+    fetch: o.fetch ?? (async (req) => app.request(req)),
+  });
   let current = await up.init();
   const swaps: { from: string; to: string; keep: boolean }[] = [];
   const host: UpdaterHost = {
@@ -66,13 +83,25 @@ export async function testUpdater(
  */
 export function scorerHost(up: ModelUpdater, model: ScoringModel, dir = mkdtempSync(join(tmpdir(), "scorer-host-"))) {
   const scorer = new Scorer(model, {
-    agentId: "edge-1", hostName: "box", seq: new SeqAllocator(dir), telemetry: up.o.telemetry,
-    onRound: (r) => up.onRound(r), onModelFailure: (f) => up.onModelFailure(f),
+    agentId: "edge-1",
+    hostName: "box",
+    seq: new SeqAllocator(dir),
+    telemetry: up.o.telemetry,
+    onRound: (r) => up.onRound(r),
+    onModelFailure: (f) => up.onModelFailure(f),
   });
-  const host: UpdaterHost = { current: () => scorer.current, swap: (m, options) => scorer.swapBetweenRounds(m, options), facts: () => ({ bufferDepth: 0, sinks: [] }) };
+  const host: UpdaterHost = {
+    current: () => scorer.current,
+    swap: (m, options) => scorer.swapBetweenRounds(m, options),
+    facts: () => ({ bufferDepth: 0, sinks: [] }),
+  };
   up.attach(host);
   let t = Date.UTC(2026, 0, 1);
   const labels = Array.from({ length: 64 }, (_, i) => Object.freeze({ s: `s${i}` }));
-  const round = (values: number[]) => scorer.score(values.map((value, i) => ({ name: "cpu", labels: labels[i], value, timestamp: t })), (t += 1000));
+  const round = (values: number[]) =>
+    scorer.score(
+      values.map((value, i) => ({ name: "cpu", labels: labels[i], value, timestamp: t })),
+      (t += 1000),
+    );
   return { scorer, host, round };
 }

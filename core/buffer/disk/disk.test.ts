@@ -72,7 +72,9 @@ test("segments are named, rotated at segment size, and deleted once every sink i
   const b = await DiskBuffer.open({ dir, ...small });
   await b.attach(["s"]);
   for (let i = 0; i < 10; i++) await b.append(testRecords(i * 50 + 1, 50));
-  const names = readdirSync(dir).filter((n) => n.startsWith("segment-")).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.startsWith("segment-"))
+    .sort();
   expect(names[0]).toBe("segment-000001.log");
   expect(names.length).toBeGreaterThan(5);
   for (const n of names) expect(statSync(join(dir, n)).size).toBeLessThanOrEqual(16 * 1024 + 20_000);

@@ -80,7 +80,8 @@ export class DiskBuffer extends BaseBuffer {
   private constructor(d: DiskBufferOptions) {
     super(d);
     this.d = d;
-    if (d.segmentBytes * 2 > d.maxBytes) throw new BufferError(`buffer max size (${d.maxBytes} bytes) must hold at least two segments (${d.segmentBytes} bytes each)`);
+    if (d.segmentBytes * 2 > d.maxBytes)
+      throw new BufferError(`buffer max size (${d.maxBytes} bytes) must hold at least two segments (${d.segmentBytes} bytes each)`);
     const { diskFull } = prepareDir(d.dir, d.segmentBytes, d.freeBytes ?? freeBytes);
     if (diskFull) this.o.onError?.("disk_full", diskFull, 1);
     const report = this.reportCorrupt.bind(this);
@@ -157,7 +158,9 @@ export class DiskBuffer extends BaseBuffer {
     if (this.d.fsync === "always") {
       // The records are written (readable, in the cache, positions taken): a failed fsync must
       // not report them as dropped (the buffer's positions would no longer match the segment).
-      await active.sync().catch((e) => this.o.onError?.("io_error", `${active.path}: fsync: ${(e as Error).message}; records written but not known to be on disk`, 1));
+      await active
+        .sync()
+        .catch((e) => this.o.onError?.("io_error", `${active.path}: fsync: ${(e as Error).message}; records written but not known to be on disk`, 1));
     }
   }
 

@@ -1,6 +1,17 @@
 import { expect, test } from "bun:test";
 import { testRecord } from "../testing/fixtures.ts";
-import { bytesOf, crc32, decodeFrame, decodeHeader, encodeFrames, encodeHeader, FORMAT_VERSION, frameSize, HEADER_BYTES, SegmentVersionError } from "./format.ts";
+import {
+  bytesOf,
+  crc32,
+  decodeFrame,
+  decodeHeader,
+  encodeFrames,
+  encodeHeader,
+  FORMAT_VERSION,
+  frameSize,
+  HEADER_BYTES,
+  SegmentVersionError,
+} from "./format.ts";
 
 test("crc32 is the IEEE/zlib CRC-32", () => {
   expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);

@@ -32,7 +32,9 @@ export class SegmentVersionError extends BufferError {
     readonly path: string,
     readonly version: number,
   ) {
-    super(`${path}: buffer segment written by format version ${version}; this agent reads version ${FORMAT_VERSION} and older. Run a newer agent, or move the buffer directory away (its records will not be sent)`);
+    super(
+      `${path}: buffer segment written by format version ${version}; this agent reads version ${FORMAT_VERSION} and older. Run a newer agent, or move the buffer directory away (its records will not be sent)`,
+    );
     this.name = "SegmentVersionError";
   }
 }

@@ -49,7 +49,9 @@ export function prepareDir(dir: string, segmentBytes: number, free: (dir: string
     if (!(error instanceof LockError)) throw error;
     throw new BufferError(`buffer directory ${dir}: ${error.message}`);
   }
-  return full ? { diskFull: `buffer directory ${dir}: ${full}; starting with the backlog on disk, new records wait for space (when_full) until the sinks drain it` } : {};
+  return full
+    ? { diskFull: `buffer directory ${dir}: ${full}; starting with the backlog on disk, new records wait for space (when_full) until the sinks drain it` }
+    : {};
 }
 
 /**
@@ -93,7 +95,8 @@ export function scanSegments(dir: string, report: CorruptReport): { segments: Se
     segments.push(s);
   }
   const last = segments[segments.length - 1];
-  if (last?.torn) report("corrupt_record", `${last.path}: torn or corrupt record at byte ${last.torn.at}; the last ${last.torn.bytes} bytes of the segment are skipped`);
+  if (last?.torn)
+    report("corrupt_record", `${last.path}: torn or corrupt record at byte ${last.torn.at}; the last ${last.torn.bytes} bytes of the segment are skipped`);
   const nextId = found.length ? found[found.length - 1].id + 1 : 1;
   return { segments, nextId };
 }

@@ -13,9 +13,18 @@ import { MemoryBuffer } from "../memory.ts";
 
 /** A point record with `agent.seq = seq` (optionally an anomaly event). */
 export function testRecord(seq: number, kind: "point" | "anomaly" = "point"): OutRecord {
-  const base = { "@timestamp": new Date(seq * 1000).toISOString(), agent: { id: "a", seq }, host: { name: "h" }, metric: { name: "cpu.user", labels: { cpu: "0" } }, model: { name: "x", version: "1" } };
+  const base = {
+    "@timestamp": new Date(seq * 1000).toISOString(),
+    agent: { id: "a", seq },
+    host: { name: "h" },
+    metric: { name: "cpu.user", labels: { cpu: "0" } },
+    model: { name: "x", version: "1" },
+  };
   if (kind === "anomaly") {
-    return { kind, doc: { ...base, anomaly: { state: "open", start: base["@timestamp"], peak_score: 0.9, threshold: 0.5, points: 1 }, event: { kind: "alert" } } };
+    return {
+      kind,
+      doc: { ...base, anomaly: { state: "open", start: base["@timestamp"], peak_score: 0.9, threshold: 0.5, points: 1 }, event: { kind: "alert" } },
+    };
   }
   return { kind, doc: { ...base, value: seq, anomaly: { score: 0.1, threshold: 0.5, is_anomaly: false }, event: { kind: "metric" } } };
 }

@@ -13,7 +13,10 @@ const p = new Pipeline({
   agentId: "race",
   hostName: "h",
   dataDir,
-  buffer: buffer === "disk" ? { type: "disk", dir: join(dataDir, "buffer"), maxBytes: 1024 * 1024, segmentBytes: 64 * 1024, whenFull: "block" } : { type: "memory", maxBytes: 256 * 1024 * 1024, whenFull: "block" },
+  buffer:
+    buffer === "disk"
+      ? { type: "disk", dir: join(dataDir, "buffer"), maxBytes: 1024 * 1024, segmentBytes: 64 * 1024, whenFull: "block" }
+      : { type: "memory", maxBytes: 256 * 1024 * 1024, whenFull: "block" },
   sources: () => [createSyntheticSource({ id: "synth", intervalMs: 100, series: 5 })],
   sinks: [{ id: "out", driver: { maxWaitMs: 50 }, create: () => createFileSink({ id: "out", path: join(dir, `out-${process.pid}.jsonl`) }) }],
   model: async () => createOnlineModel("online:default"),

@@ -58,9 +58,19 @@ export function canaryGuard(store: RegistryStore, cohorts: CanaryCohorts, hb: Pa
     const agents = cohorts.failingAgents(f.name, f.version);
     out.events.push(
       store.events.record({
-        type: "canary_rollback", model: f.name, version: f.version, channel: "canary", actor: "canary-guard",
+        type: "canary_rollback",
+        model: f.name,
+        version: f.version,
+        channel: "canary",
+        actor: "canary-guard",
         detail: {
-          agent_id: hb.agent_id, agents, quorum, load_failures: f.load, scoring_failures: f.scoring, previous_rollout: canary.rollout, last_error: hb.last_error,
+          agent_id: hb.agent_id,
+          agents,
+          quorum,
+          load_failures: f.load,
+          scoring_failures: f.scoring,
+          previous_rollout: canary.rollout,
+          last_error: hb.last_error,
           reason: `${agents.length} agent(s) of the canary cohort reported failures (quorum ${quorum}); the last, ${hb.agent_id}, reported ${what}`,
         },
       }),

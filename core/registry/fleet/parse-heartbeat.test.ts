@@ -4,8 +4,16 @@ import { HeartbeatError, MAX_HEARTBEAT_BYTES, parseHeartbeat } from "./parse-hea
 
 const enc = (v: unknown) => new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v));
 const valid = {
-  agent_id: "edge-01", host: "h1", agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 60, points_per_s: 100,
-  anomaly_rate: 0.01, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null,
+  agent_id: "edge-01",
+  host: "h1",
+  agent_version: "0.1.0",
+  model: { name: "m", version: "1" },
+  uptime_s: 60,
+  points_per_s: 100,
+  anomaly_rate: 0.01,
+  buffer_depth: 0,
+  sinks: [{ id: "kafka", state: "ok" }],
+  last_error: null,
 };
 // eslint-disable-next-line no-control-regex
 const oneLine = /^[^\u0000-\u001f\u007f-\u009f]*$/;

@@ -25,7 +25,8 @@ export class HeartbeatError extends Error {
  * const hb = parseHeartbeat(new TextEncoder().encode(JSON.stringify(body)));
  */
 export function parseHeartbeat(bytes: Uint8Array): ParsedHeartbeat {
-  if (bytes.byteLength > MAX_HEARTBEAT_BYTES) throw new HeartbeatError(413, "too_large", `heartbeat of ${bytes.byteLength} bytes is larger than ${MAX_HEARTBEAT_BYTES}`);
+  if (bytes.byteLength > MAX_HEARTBEAT_BYTES)
+    throw new HeartbeatError(413, "too_large", `heartbeat of ${bytes.byteLength} bytes is larger than ${MAX_HEARTBEAT_BYTES}`);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));

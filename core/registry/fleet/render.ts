@@ -12,51 +12,123 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
   const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (ch) => "&#" + ch.charCodeAt(0) + ";");
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : (x * 100).toFixed(2) + "%");
   const num = (x: number | null | undefined, d: number) => (x === null || x === undefined ? "–" : x.toFixed(d));
-  const bar = (f: number, label: string) => '<span class="bar"><i style="width:' + Math.max(0, Math.min(100, f * 100)).toFixed(1) + '%"></i></span> ' + esc(label);
+  const bar = (f: number, label: string) =>
+    '<span class="bar"><i style="width:' + Math.max(0, Math.min(100, f * 100)).toFixed(1) + '%"></i></span> ' + esc(label);
   const table = (head: string[], rows: string[][]) =>
-    "<table><tr>" + head.map((h) => "<th>" + esc(h) + "</th>").join("") + "</tr>" +
-    (rows.length ? rows.map((r) => "<tr>" + r.map((c) => "<td>" + c + "</td>").join("") + "</tr>").join("") : '<tr><td colspan="' + head.length + '" class="muted">none</td></tr>') +
+    "<table><tr>" +
+    head.map((h) => "<th>" + esc(h) + "</th>").join("") +
+    "</tr>" +
+    (rows.length
+      ? rows.map((r) => "<tr>" + r.map((c) => "<td>" + c + "</td>").join("") + "</tr>").join("")
+      : '<tr><td colspan="' + head.length + '" class="muted">none</td></tr>') +
     "</table>";
   const c = view.counts;
   const live = view.versions.reduce((n, v) => n + v.agents, 0) || 1;
   const maxRate = Math.max(1e-9, ...view.versions.map((v) => v.anomaly_rate_mean ?? 0), ...view.hosts.map((h) => h.anomaly_rate_mean ?? 0));
-  let html = '<p class="counts"><b>' + c.total + "</b> agents: " +
-    '<span class="ok">' + c.ok + " ok</span> · " + '<span class="stale">' + c.stale + " stale</span> · " + '<span class="offline">' + c.offline + " offline</span>" +
-    ' <span class="muted">(updated ' + esc(view.generated_at) + ")</span></p>";
-  html += "<h2>Canary vs stable</h2>" + table(
-    ["model", "stable", "canary", "rollout", "anomaly rate stable / canary", "p99 ms stable / canary", "failures (load+scoring) stable / canary", "verdict"],
-    view.canaries.map((k) => {
-      const s = k.stable.stats, q = k.canary.stats;
-      const fails = (x: typeof s) => (x ? x.load_failures + "+" + x.scoring_failures : "–");
-      return [esc(k.model), esc(k.stable.version ?? "–"), esc(k.canary.version), esc(k.canary.rollout) + "%",
-        pct(s?.anomaly_rate_mean) + " / " + pct(q?.anomaly_rate_mean), num(s?.scoring_latency_ms_p99_max, 1) + " / " + num(q?.scoring_latency_ms_p99_max, 1),
-        fails(s) + " / " + fails(q), '<span class="' + (k.verdict === "failing" ? "offline" : k.verdict === "ok" ? "ok" : "muted") + '">' + esc(k.verdict) + (k.canary.rollout === 0 ? " (rolled back)" : "") + "</span>"];
-    }),
-  );
-  html += "<h2>Model versions</h2>" + table(
-    ["model@version", "agents (share)", "anomaly rate (mean)", "p99 ms (max)", "load / scoring failures"],
-    view.versions.map((v) => [esc(v.model + "@" + v.version), bar(v.agents / live, v.agents + " (" + ((100 * v.agents) / live).toFixed(0) + "%)"),
-      bar((v.anomaly_rate_mean ?? 0) / maxRate, pct(v.anomaly_rate_mean)), num(v.scoring_latency_ms_p99_max, 1), v.load_failures + " / " + v.scoring_failures]),
-  );
-  html += "<h2>Anomaly rate per host</h2>" + table(["host", "agents", "anomaly rate (mean)"],
-    view.hosts.map((h) => [esc(h.host), esc(h.agents), bar((h.anomaly_rate_mean ?? 0) / maxRate, pct(h.anomaly_rate_mean))]));
-  html += "<h2>Agents</h2>" + table(
-    ["agent", "status", "host", "model", "uptime", "points/s", "anomaly rate", "buffer", "sinks", "p99 ms", "last error", "last seen"],
-    view.agents.map((a) => {
-      const h = a.heartbeat;
-      return [esc(a.agent_id), '<span class="' + a.status + '">' + a.status + "</span>", esc(h.host), esc(h.model.name + "@" + h.model.version) + (h.target ? ' <span class="muted">→ ' + esc(h.target.version) + "</span>" : ""),
-        esc(Math.round(h.uptime_s) + " s"), num(h.points_per_s, 1), pct(h.anomaly_rate), esc(h.buffer_depth),
-        h.sinks.map((s) => esc(s.id) + ':<span class="' + (s.state === "ok" ? "ok" : "stale") + '">' + esc(s.state) + "</span>").join(" "),
-        num(h.scoring_latency_ms_p99, 1), '<span class="err">' + esc(h.last_error ?? "") + "</span>", esc(a.age_s + " s ago")];
-    }),
-  );
+  let html =
+    '<p class="counts"><b>' +
+    c.total +
+    "</b> agents: " +
+    '<span class="ok">' +
+    c.ok +
+    " ok</span> · " +
+    '<span class="stale">' +
+    c.stale +
+    " stale</span> · " +
+    '<span class="offline">' +
+    c.offline +
+    " offline</span>" +
+    ' <span class="muted">(updated ' +
+    esc(view.generated_at) +
+    ")</span></p>";
+  html +=
+    "<h2>Canary vs stable</h2>" +
+    table(
+      ["model", "stable", "canary", "rollout", "anomaly rate stable / canary", "p99 ms stable / canary", "failures (load+scoring) stable / canary", "verdict"],
+      view.canaries.map((k) => {
+        const s = k.stable.stats,
+          q = k.canary.stats;
+        const fails = (x: typeof s) => (x ? x.load_failures + "+" + x.scoring_failures : "–");
+        return [
+          esc(k.model),
+          esc(k.stable.version ?? "–"),
+          esc(k.canary.version),
+          esc(k.canary.rollout) + "%",
+          pct(s?.anomaly_rate_mean) + " / " + pct(q?.anomaly_rate_mean),
+          num(s?.scoring_latency_ms_p99_max, 1) + " / " + num(q?.scoring_latency_ms_p99_max, 1),
+          fails(s) + " / " + fails(q),
+          '<span class="' +
+            (k.verdict === "failing" ? "offline" : k.verdict === "ok" ? "ok" : "muted") +
+            '">' +
+            esc(k.verdict) +
+            (k.canary.rollout === 0 ? " (rolled back)" : "") +
+            "</span>",
+        ];
+      }),
+    );
+  html +=
+    "<h2>Model versions</h2>" +
+    table(
+      ["model@version", "agents (share)", "anomaly rate (mean)", "p99 ms (max)", "load / scoring failures"],
+      view.versions.map((v) => [
+        esc(v.model + "@" + v.version),
+        bar(v.agents / live, v.agents + " (" + ((100 * v.agents) / live).toFixed(0) + "%)"),
+        bar((v.anomaly_rate_mean ?? 0) / maxRate, pct(v.anomaly_rate_mean)),
+        num(v.scoring_latency_ms_p99_max, 1),
+        v.load_failures + " / " + v.scoring_failures,
+      ]),
+    );
+  html +=
+    "<h2>Anomaly rate per host</h2>" +
+    table(
+      ["host", "agents", "anomaly rate (mean)"],
+      view.hosts.map((h) => [esc(h.host), esc(h.agents), bar((h.anomaly_rate_mean ?? 0) / maxRate, pct(h.anomaly_rate_mean))]),
+    );
+  html +=
+    "<h2>Agents</h2>" +
+    table(
+      ["agent", "status", "host", "model", "uptime", "points/s", "anomaly rate", "buffer", "sinks", "p99 ms", "last error", "last seen"],
+      view.agents.map((a) => {
+        const h = a.heartbeat;
+        return [
+          esc(a.agent_id),
+          '<span class="' + a.status + '">' + a.status + "</span>",
+          esc(h.host),
+          esc(h.model.name + "@" + h.model.version) + (h.target ? ' <span class="muted">→ ' + esc(h.target.version) + "</span>" : ""),
+          esc(Math.round(h.uptime_s) + " s"),
+          num(h.points_per_s, 1),
+          pct(h.anomaly_rate),
+          esc(h.buffer_depth),
+          h.sinks.map((s) => esc(s.id) + ':<span class="' + (s.state === "ok" ? "ok" : "stale") + '">' + esc(s.state) + "</span>").join(" "),
+          num(h.scoring_latency_ms_p99, 1),
+          '<span class="err">' + esc(h.last_error ?? "") + "</span>",
+          esc(a.age_s + " s ago"),
+        ];
+      }),
+    );
   if (view.agents.length < c.total) {
-    html += '<p class="muted">Showing ' + view.agents.length + " of " + c.total + " agents (first page, by id); <code>agent fleet</code> or <code>/v1/fleet?cursor=</code> pages through the rest.</p>";
+    html +=
+      '<p class="muted">Showing ' +
+      view.agents.length +
+      " of " +
+      c.total +
+      " agents (first page, by id); <code>agent fleet</code> or <code>/v1/fleet?cursor=</code> pages through the rest.</p>";
   }
   const refused = Object.entries(view.refused ?? {});
   if (refused.length) html += '<p class="muted">Refused or ignored since start: ' + refused.map(([k, n]) => esc(k) + " " + esc(n)).join(", ") + "</p>";
-  html += "<h2>Events</h2>" + table(["time", "type", "model", "version", "channel", "by", "detail"],
-    events.map((e) => ['<span class="nw">' + esc(e.at) + "</span>", esc(e.type), '<span class="nw">' + esc(e.model) + "</span>", esc(e.version), esc(e.channel), esc(e.actor),
-      '<span class="wrap">' + esc(JSON.stringify(e.detail)) + "</span>"]));
+  html +=
+    "<h2>Events</h2>" +
+    table(
+      ["time", "type", "model", "version", "channel", "by", "detail"],
+      events.map((e) => [
+        '<span class="nw">' + esc(e.at) + "</span>",
+        esc(e.type),
+        '<span class="nw">' + esc(e.model) + "</span>",
+        esc(e.version),
+        esc(e.channel),
+        esc(e.actor),
+        '<span class="wrap">' + esc(JSON.stringify(e.detail)) + "</span>",
+      ]),
+    );
   return html;
 }

@@ -4,7 +4,14 @@ import type { FleetOptions } from "../context.ts";
 import type { AgentRecord } from "../store/fleet.ts";
 
 /** Named defaults of {@link FleetOptions}. */
-export const FLEET_DEFAULTS: FleetOptions = { defaultIntervalS: 10, staleFactor: 3, offlineFactor: 10, maxIntervalS: 3600, maxAgents: 10_000, retentionS: 7 * 86_400 };
+export const FLEET_DEFAULTS: FleetOptions = {
+  defaultIntervalS: 10,
+  staleFactor: 3,
+  offlineFactor: 10,
+  maxIntervalS: 3600,
+  maxAgents: 10_000,
+  retentionS: 7 * 86_400,
+};
 
 /** `ok`, `stale` past `staleFactor` intervals without a heartbeat, `offline` past `offlineFactor`. */
 export function agentStatus(rec: AgentRecord, nowMs: number, o: FleetOptions = FLEET_DEFAULTS): AgentStatus {
@@ -49,21 +56,31 @@ export function versionStats(agents: FleetAgent[]): VersionStats[] {
     if (g) g.push(a);
     else groups.set(key, [a]);
   }
-  return [...groups.values()].map((g) => {
-    const hbs = g.map((a) => a.heartbeat);
-    const lat = hbs.map((h) => h.scoring_latency_ms_p99).filter((x): x is number => x !== undefined);
-    return {
-      model: hbs[0].model.name, version: hbs[0].model.version, agents: g.length,
-      anomaly_rate_mean: round(mean(hbs.map((h) => h.anomaly_rate))),
-      scoring_latency_ms_p99_max: lat.length ? Math.max(...lat) : null,
-      load_failures: hbs.reduce((n, h) => n + (h.load_failures ?? 0), 0),
-      scoring_failures: hbs.reduce((n, h) => n + (h.scoring_failures ?? 0), 0),
-    };
-  }).sort((a, b) => (a.model + "@" + a.version).localeCompare(b.model + "@" + b.version));
+  return [...groups.values()]
+    .map((g) => {
+      const hbs = g.map((a) => a.heartbeat);
+      const lat = hbs.map((h) => h.scoring_latency_ms_p99).filter((x): x is number => x !== undefined);
+      return {
+        model: hbs[0].model.name,
+        version: hbs[0].model.version,
+        agents: g.length,
+        anomaly_rate_mean: round(mean(hbs.map((h) => h.anomaly_rate))),
+        scoring_latency_ms_p99_max: lat.length ? Math.max(...lat) : null,
+        load_failures: hbs.reduce((n, h) => n + (h.load_failures ?? 0), 0),
+        scoring_failures: hbs.reduce((n, h) => n + (h.scoring_failures ?? 0), 0),
+      };
+    })
+    .sort((a, b) => (a.model + "@" + a.version).localeCompare(b.model + "@" + b.version));
 }
 
 /** Canary versus stable for one model (failures of agents *targeting* the canary count too). */
-export function compareCanary(model: string, stable: ChannelState | undefined, canary: ChannelState, stats: VersionStats[], agents: FleetAgent[]): CanaryComparison {
+export function compareCanary(
+  model: string,
+  stable: ChannelState | undefined,
+  canary: ChannelState,
+  stats: VersionStats[],
+  agents: FleetAgent[],
+): CanaryComparison {
   const find = (v: string | null) => stats.find((s) => s.model === model && s.version === v) ?? null;
   const c = find(canary.version);
   const targeting = agents.filter((a) => a.status !== "offline" && a.heartbeat.target?.name === model && a.heartbeat.target.version === canary.version);
@@ -83,16 +100,29 @@ export function compareCanary(model: string, stable: ChannelState | undefined, c
  * @example
  * buildFleetView(store.fleet.list(), Date.now(), FLEET_DEFAULTS, models, (m) => store.channels.all(m));
  */
-export function buildFleetView(records: AgentRecord[], nowMs: number, o: FleetOptions, models: string[], channelsOf: (model: string) => ChannelState[], filter: FleetFilter = {}): FleetView {
+export function buildFleetView(
+  records: AgentRecord[],
+  nowMs: number,
+  o: FleetOptions,
+  models: string[],
+  channelsOf: (model: string) => ChannelState[],
+  filter: FleetFilter = {},
+): FleetView {
   const all: FleetAgent[] = records.map((r) => ({
-    agent_id: r.agent_id, status: agentStatus(r, nowMs, o), last_seen: new Date(r.last_seen_ms).toISOString(),
-    age_s: Math.round((nowMs - r.last_seen_ms) / 100) / 10, interval_s: r.interval_s, heartbeat: r.heartbeat,
+    agent_id: r.agent_id,
+    status: agentStatus(r, nowMs, o),
+    last_seen: new Date(r.last_seen_ms).toISOString(),
+    age_s: Math.round((nowMs - r.last_seen_ms) / 100) / 10,
+    interval_s: r.interval_s,
+    heartbeat: r.heartbeat,
   }));
   const mv = filter.model_version;
-  const agents = all.filter((a) =>
-    (!filter.status || a.status === filter.status) &&
-    (!filter.model || a.heartbeat.model.name === filter.model) &&
-    (!mv || a.heartbeat.model.version === mv || `${a.heartbeat.model.name}@${a.heartbeat.model.version}` === mv));
+  const agents = all.filter(
+    (a) =>
+      (!filter.status || a.status === filter.status) &&
+      (!filter.model || a.heartbeat.model.name === filter.model) &&
+      (!mv || a.heartbeat.model.version === mv || `${a.heartbeat.model.name}@${a.heartbeat.model.version}` === mv),
+  );
   const counts = { total: agents.length, ok: 0, stale: 0, offline: 0 };
   for (const a of agents) counts[a.status]++;
   const limit = Math.min(FLEET_PAGE.maxLimit, Math.max(1, filter.limit ?? FLEET_PAGE.limit));
@@ -107,17 +137,35 @@ export function buildFleetView(records: AgentRecord[], nowMs: number, o: FleetOp
     if (rates) rates.push(a.heartbeat.anomaly_rate);
     else hostMap.set(a.heartbeat.host, [a.heartbeat.anomaly_rate]);
   }
-  const hosts = [...hostMap].map(([host, rates]) => ({ host, agents: rates.length, anomaly_rate_mean: round(mean(rates)) })).sort((a, b) => a.host.localeCompare(b.host));
+  const hosts = [...hostMap]
+    .map(([host, rates]) => ({ host, agents: rates.length, anomaly_rate_mean: round(mean(rates)) }))
+    .sort((a, b) => a.host.localeCompare(b.host));
   const canaries: CanaryComparison[] = [];
   for (const m of models) {
     const chans = channelsOf(m);
     const canary = chans.find((s) => s.channel === "canary");
-    if (canary?.version) canaries.push(compareCanary(m, chans.find((s) => s.channel === "stable"), canary, versions, all));
+    if (canary?.version)
+      canaries.push(
+        compareCanary(
+          m,
+          chans.find((s) => s.channel === "stable"),
+          canary,
+          versions,
+          all,
+        ),
+      );
   }
   const v = top(versions, FLEET_PAGE.maxGroups);
   const h = top(hosts, FLEET_PAGE.maxGroups);
   return {
-    generated_at: new Date(nowMs).toISOString(), counts, agents: page, next_cursor, limit,
-    versions: v.kept, hosts: h.kept, omitted: { versions: v.omitted, hosts: h.omitted }, canaries,
+    generated_at: new Date(nowMs).toISOString(),
+    counts,
+    agents: page,
+    next_cursor,
+    limit,
+    versions: v.kept,
+    hosts: h.kept,
+    omitted: { versions: v.omitted, hosts: h.omitted },
+    canaries,
   };
 }

@@ -31,7 +31,11 @@ test("a chunked body is cut as soon as it passes the limit: 413 with Connection:
 
 test("Content-Length past the limit is refused before reading; a malformed one is a 400", async () => {
   const big = new Request("http://x/", { method: "POST", body: "x", headers: { "content-length": "999999999999" } });
-  Object.defineProperty(big, "body", { get: () => { throw new Error("body was read"); } });
+  Object.defineProperty(big, "body", {
+    get: () => {
+      throw new Error("body was read");
+    },
+  });
   expect(((await readBodyLimited(big, 1024, "upload").catch((x) => x)) as ApiError).status).toBe(413);
   const bad = new Request("http://x/", { method: "POST", body: "x", headers: { "content-length": "12abc" } });
   expect(((await readBodyLimited(bad, 1024, "upload").catch((x) => x)) as ApiError).status).toBe(400);

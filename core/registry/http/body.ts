@@ -17,7 +17,8 @@ export async function readBodyLimited(req: Request, maxBytes: number, what: stri
   const declared = req.headers.get("content-length");
   if (declared !== null && !req.headers.has("transfer-encoding")) {
     const n = Number(declared);
-    if (!Number.isSafeInteger(n) || n < 0) throw new ApiError(400, "bad_request", `Content-Length ${JSON.stringify(declared.slice(0, 40))} is not a byte count`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new ApiError(400, "bad_request", `Content-Length ${JSON.stringify(declared.slice(0, 40))} is not a byte count`);
     if (n > maxBytes) throw tooLarge(n);
   }
   if (!req.body) return new Uint8Array(0);

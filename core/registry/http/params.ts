@@ -6,7 +6,11 @@ import { ApiError } from "./errors.ts";
 export function nameParam(c: Context, key: string): string {
   const v = c.req.param(key) ?? "";
   if (!isName(v)) {
-    throw new ApiError(400, "invalid_name", `${key} ${JSON.stringify(v.slice(0, 80))} is not a valid name: 1–64 of letters, digits, '.', '_', '-', starting with a letter or digit`);
+    throw new ApiError(
+      400,
+      "invalid_name",
+      `${key} ${JSON.stringify(v.slice(0, 80))} is not a valid name: 1–64 of letters, digits, '.', '_', '-', starting with a letter or digit`,
+    );
   }
   return v;
 }

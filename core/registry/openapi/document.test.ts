@@ -32,12 +32,21 @@ test("GET /openapi.json serves an OpenAPI 3.1 document whose path parameters mat
   const { req } = testRegistry();
   const res = await req("GET", "/openapi.json", { token: null });
   expect(res.status).toBe(200);
-  const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: object }>>; components: { schemas: object } };
+  const doc = (await res.json()) as {
+    openapi: string;
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: object }>>;
+    components: { schemas: object };
+  };
   expect(doc.openapi).toBe("3.1.0");
   for (const [path, item] of Object.entries(doc.paths)) {
     const templated = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const op of Object.values(item)) {
-      expect((op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name).sort()).toEqual(templated);
+      expect(
+        (op.parameters ?? [])
+          .filter((p) => p.in === "path")
+          .map((p) => p.name)
+          .sort(),
+      ).toEqual(templated);
       expect(Object.keys(op.responses).length).toBeGreaterThan(0);
     }
   }
@@ -50,7 +59,8 @@ test("every error status a route can answer is declared (401/403 on protected ro
   const publish = paths["/v1/models/{name}/versions"].post.responses;
   for (const s of ["200", "201", "400", "401", "403", "409", "413", "422"]) expect(Object.keys(publish)).toContain(s);
   expect(Object.keys(paths["/v1/models/{name}/channels/{channel}/resolve"].get.responses)).toEqual(expect.arrayContaining(["200", "304", "400", "401", "404"]));
-  for (const item of Object.values(paths)) for (const op of Object.values(item)) if (op["x-role"] === "publisher") expect(Object.keys(op.responses)).toContain("403");
+  for (const item of Object.values(paths))
+    for (const op of Object.values(item)) if (op["x-role"] === "publisher") expect(Object.keys(op.responses)).toContain("403");
 });
 
 test("the hardened heartbeat and fleet routes declare what they answer: 409/413/422/429, limit and cursor", () => {

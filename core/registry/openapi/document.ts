@@ -11,7 +11,13 @@ const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description = "OK"): Json => ({ description, content: { "application/json": { schema } } });
 const err = (description: string): Json => json(ref("Error"), description);
 const path = (name: string): Json => ({ name, in: "path", required: true, schema: name === "channel" ? ref("Channel") : ref("Name") });
-const query = (name: string, schema: Json, required = false, description?: string): Json => ({ name, in: "query", required, schema, ...(description ? { description } : {}) });
+const query = (name: string, schema: Json, required = false, description?: string): Json => ({
+  name,
+  in: "query",
+  required,
+  schema,
+  ...(description ? { description } : {}),
+});
 const etagHeader = { ETag: { schema: { type: "string" } } };
 
 function op(summary: string, role: Role, extra: Json = {}, responses: Record<string, Json> = {}): Json {
@@ -39,7 +45,10 @@ export const openApiDocument: Json = {
       "Model bundles, channels with hash-based rollout, and the fleet of agents. Tokens: `Authorization: Bearer <token>`; publisher tokens may do everything, agent tokens may read, resolve, download and send heartbeats. Errors are `{error, reason}`.",
   },
   components: {
-    securitySchemes: { bearer: { type: "http", scheme: "bearer" }, basic: { type: "http", scheme: "basic", description: "token as the password (browsers, /fleet)" } },
+    securitySchemes: {
+      bearer: { type: "http", scheme: "bearer" },
+      basic: { type: "http", scheme: "basic", description: "token as the password (browsers, /fleet)" },
+    },
     schemas,
   },
   security: [{ bearer: [] }],
@@ -47,88 +56,169 @@ export const openApiDocument: Json = {
     "/healthz": { get: op("Liveness", "none", {}, { 200: json({ type: "object" }) }) },
     "/openapi.json": { get: op("This document", "none", {}, { 200: json({ type: "object" }) }) },
     "/fleet": {
-      get: op("Fleet web page (HTML, refreshes itself from /v1/fleet)", "publisher", { security: [{ basic: [] }, { bearer: [] }] }, {
-        200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
-      }),
+      get: op(
+        "Fleet web page (HTML, refreshes itself from /v1/fleet)",
+        "publisher",
+        { security: [{ basic: [] }, { bearer: [] }] },
+        {
+          200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
+        },
+      ),
     },
-    "/v1/models": { get: op("List models", "agent", {}, { 200: json({ type: "object", properties: { models: { type: "array", items: ref("ModelSummary") } } }) }) },
+    "/v1/models": {
+      get: op("List models", "agent", {}, { 200: json({ type: "object", properties: { models: { type: "array", items: ref("ModelSummary") } } }) }),
+    },
     "/v1/models/{name}/versions": {
-      get: op("List a model's versions, oldest first", "agent", { parameters: modelPath }, {
-        200: json({ type: "object", properties: { model: { type: "string" }, versions: { type: "array", items: ref("VersionInfo") } } }),
-        400: err("invalid name"), 404: err("unknown model"),
-      }),
-      post: op("Publish a version (validated: schema, sha256 of every file, size, one trial inference)", "publisher", {
-        parameters: modelPath,
-        requestBody: { required: true, content: { "application/json": { schema: ref("BundleEnvelope") } } },
-      }, {
-        201: json(ref("PublishResult"), "published"),
-        200: json(ref("PublishResult"), "identical version already published (idempotent)"),
-        400: err("not JSON, not an envelope, invalid manifest, bad base64, invalid name, name mismatch"),
-        409: err("version exists with other content"),
-        413: err("bundle larger than the limit (Content-Length checked first; a chunked body is cut at the limit, Connection: close)"),
-        422: err("missing/extra file, size or sha256 mismatch, a bundle agents would refuse (invalid_bundle: unsafe file path, window/features mismatch), model does not load or infer; one-line reason"),
-      }),
+      get: op(
+        "List a model's versions, oldest first",
+        "agent",
+        { parameters: modelPath },
+        {
+          200: json({ type: "object", properties: { model: { type: "string" }, versions: { type: "array", items: ref("VersionInfo") } } }),
+          400: err("invalid name"),
+          404: err("unknown model"),
+        },
+      ),
+      post: op(
+        "Publish a version (validated: schema, sha256 of every file, size, one trial inference)",
+        "publisher",
+        {
+          parameters: modelPath,
+          requestBody: { required: true, content: { "application/json": { schema: ref("BundleEnvelope") } } },
+        },
+        {
+          201: json(ref("PublishResult"), "published"),
+          200: json(ref("PublishResult"), "identical version already published (idempotent)"),
+          400: err("not JSON, not an envelope, invalid manifest, bad base64, invalid name, name mismatch"),
+          409: err("version exists with other content"),
+          413: err("bundle larger than the limit (Content-Length checked first; a chunked body is cut at the limit, Connection: close)"),
+          422: err(
+            "missing/extra file, size or sha256 mismatch, a bundle agents would refuse (invalid_bundle: unsafe file path, window/features mismatch), model does not load or infer; one-line reason",
+          ),
+        },
+      ),
     },
     "/v1/models/{name}/versions/{version}": {
-      get: op("A version with its manifest", "agent", { parameters: versionPath }, { 200: json(ref("VersionDetail")), 400: err("invalid name"), 404: err("unknown model or version") }),
+      get: op(
+        "A version with its manifest",
+        "agent",
+        { parameters: versionPath },
+        { 200: json(ref("VersionDetail")), 400: err("invalid name"), 404: err("unknown model or version") },
+      ),
     },
     "/v1/models/{name}/versions/{version}/bundle": {
-      get: op("Download a bundle (JSON envelope). ETag is the manifest digest; If-None-Match → 304", "agent", {
-        parameters: [...versionPath, { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
-      }, {
-        200: { ...json(ref("BundleEnvelope")), headers: etagHeader },
-        304: { description: "not modified", headers: etagHeader },
-        400: err("invalid name"), 404: err("unknown model or version"),
-      }),
+      get: op(
+        "Download a bundle (JSON envelope). ETag is the manifest digest; If-None-Match → 304",
+        "agent",
+        {
+          parameters: [...versionPath, { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
+        },
+        {
+          200: { ...json(ref("BundleEnvelope")), headers: etagHeader },
+          304: { description: "not modified", headers: etagHeader },
+          400: err("invalid name"),
+          404: err("unknown model or version"),
+        },
+      ),
     },
     "/v1/models/{name}/channels": {
-      get: op("A model's channels", "agent", { parameters: modelPath }, {
-        200: json({ type: "object", properties: { model: { type: "string" }, channels: { type: "array", items: ref("ChannelState") } } }), 404: err("unknown model"),
-      }),
+      get: op(
+        "A model's channels",
+        "agent",
+        { parameters: modelPath },
+        {
+          200: json({ type: "object", properties: { model: { type: "string" }, channels: { type: "array", items: ref("ChannelState") } } }),
+          404: err("unknown model"),
+        },
+      ),
     },
     "/v1/models/{name}/channels/{channel}": {
-      put: op("Point a channel at a version with a rollout percentage", "publisher", {
-        parameters: channelPath, requestBody: { required: true, content: { "application/json": { schema: ref("SetChannel") } } },
-      }, { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version") }),
+      put: op(
+        "Point a channel at a version with a rollout percentage",
+        "publisher",
+        {
+          parameters: channelPath,
+          requestBody: { required: true, content: { "application/json": { schema: ref("SetChannel") } } },
+        },
+        { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version") },
+      ),
     },
     "/v1/models/{name}/channels/{channel}/rollback": {
-      post: op("Roll back: canary → rollout 0; stable → the previous version (or body.version)", "publisher", {
-        parameters: channelPath, requestBody: { required: false, content: { "application/json": { schema: ref("Rollback") } } },
-      }, { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version"), 409: err("nothing to roll back") }),
+      post: op(
+        "Roll back: canary → rollout 0; stable → the previous version (or body.version)",
+        "publisher",
+        {
+          parameters: channelPath,
+          requestBody: { required: false, content: { "application/json": { schema: ref("Rollback") } } },
+        },
+        { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version"), 409: err("nothing to roll back") },
+      ),
     },
     "/v1/models/{name}/channels/{channel}/resolve": {
-      get: op("The version this agent should run (poll with If-None-Match); `rollback` says when an earlier version is served on purpose", "agent", {
-        parameters: [...channelPath, query("agent_id", ref("Name"), true), { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } }],
-      }, {
-        200: { ...json(ref("Resolution")), headers: etagHeader },
-        304: { description: "not modified", headers: etagHeader },
-        400: err("invalid name, agent_id or unknown channel"), 404: err("unknown model, or no version on any channel"),
-      }),
+      get: op(
+        "The version this agent should run (poll with If-None-Match); `rollback` says when an earlier version is served on purpose",
+        "agent",
+        {
+          parameters: [
+            ...channelPath,
+            query("agent_id", ref("Name"), true),
+            { name: "If-None-Match", in: "header", required: false, schema: { type: "string" } },
+          ],
+        },
+        {
+          200: { ...json(ref("Resolution")), headers: etagHeader },
+          304: { description: "not modified", headers: etagHeader },
+          400: err("invalid name, agent_id or unknown channel"),
+          404: err("unknown model, or no version on any channel"),
+        },
+      ),
     },
     "/v1/signing-key": { get: op("The registry's Ed25519 public key", "agent", {}, { 200: json(ref("SigningKey")), 404: err("registry does not sign") }) },
     "/v1/heartbeat": {
-      post: op("Report an agent's health (runs the canary guard: only agents seen resolving a canary count, and it takes a quorum of them)", "agent", { requestBody: { required: true, content: { "application/json": { schema: ref("Heartbeat") } } } }, {
-        200: json(ref("HeartbeatAck"), "recorded; interval_s is the interval the registry assumes (claims above the bound are clamped)"),
-        400: err("not JSON"),
-        409: err("identity_conflict: the agent id is live on another host"),
-        413: err("larger than 64 KiB (Connection: close)"),
-        422: err("invalid heartbeat (a field missing, of the wrong type or too long); reason lists each as path: problem"),
-        429: err("fleet_full: the fleet holds its limit of live agents"),
-      }),
+      post: op(
+        "Report an agent's health (runs the canary guard: only agents seen resolving a canary count, and it takes a quorum of them)",
+        "agent",
+        { requestBody: { required: true, content: { "application/json": { schema: ref("Heartbeat") } } } },
+        {
+          200: json(ref("HeartbeatAck"), "recorded; interval_s is the interval the registry assumes (claims above the bound are clamped)"),
+          400: err("not JSON"),
+          409: err("identity_conflict: the agent id is live on another host"),
+          413: err("larger than 64 KiB (Connection: close)"),
+          422: err("invalid heartbeat (a field missing, of the wrong type or too long); reason lists each as path: problem"),
+          429: err("fleet_full: the fleet holds its limit of live agents"),
+        },
+      ),
     },
     "/v1/fleet": {
-      get: op("The fleet: one page of agents (filtered), versions, hosts, canary vs stable", "publisher", {
-        parameters: [
-          query("status", { type: "string", enum: ["ok", "stale", "offline"] }), query("model", { type: "string" }), query("model_version", { type: "string" }, false, "`7` or `name@7`"),
-          query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, false, "agents per page"),
-          query("cursor", ref("Name"), false, "the previous page's next_cursor (agents after this id)"),
-        ],
-      }, { 200: json(ref("FleetView")), 400: err("invalid filter, limit or cursor") }),
+      get: op(
+        "The fleet: one page of agents (filtered), versions, hosts, canary vs stable",
+        "publisher",
+        {
+          parameters: [
+            query("status", { type: "string", enum: ["ok", "stale", "offline"] }),
+            query("model", { type: "string" }),
+            query("model_version", { type: "string" }, false, "`7` or `name@7`"),
+            query("limit", { type: "integer", minimum: 1, maximum: 1000, default: 100 }, false, "agents per page"),
+            query("cursor", ref("Name"), false, "the previous page's next_cursor (agents after this id)"),
+          ],
+        },
+        { 200: json(ref("FleetView")), 400: err("invalid filter, limit or cursor") },
+      ),
     },
     "/v1/events": {
-      get: op("Recorded events, newest first", "publisher", {
-        parameters: [query("model", { type: "string" }), query("type", { type: "string" }), query("after_id", { type: "integer" }), query("limit", { type: "integer", maximum: 1000 })],
-      }, { 200: json({ type: "object", properties: { events: { type: "array", items: ref("Event") } } }), 400: err("invalid query") }),
+      get: op(
+        "Recorded events, newest first",
+        "publisher",
+        {
+          parameters: [
+            query("model", { type: "string" }),
+            query("type", { type: "string" }),
+            query("after_id", { type: "integer" }),
+            query("limit", { type: "integer", maximum: 1000 }),
+          ],
+        },
+        { 200: json({ type: "object", properties: { events: { type: "array", items: ref("Event") } } }), 400: err("invalid query") },
+      ),
     },
   },
 };

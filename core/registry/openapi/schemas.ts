@@ -22,7 +22,13 @@ const nullable = (t: Json): Json => ({ anyOf: [t, { type: "null" }] });
 const obj = (properties: Record<string, Json>, required = Object.keys(properties)): Json => ({ type: "object", properties, required });
 
 const versionStats = obj({
-  model: str, version: str, agents: int, anomaly_rate_mean: nullable(num), scoring_latency_ms_p99_max: nullable(num), load_failures: int, scoring_failures: int,
+  model: str,
+  version: str,
+  agents: int,
+  anomaly_rate_mean: nullable(num),
+  scoring_latency_ms_p99_max: nullable(num),
+  load_failures: int,
+  scoring_failures: int,
 });
 
 /** `components.schemas`. */
@@ -33,7 +39,8 @@ export const schemas: Record<string, Json> = {
   Manifest: fromZod(ManifestSchema),
   BundleEnvelope: {
     ...fromZod(BundleEnvelopeSchema),
-    description: "A bundle in transit: the manifest, every file base64 under its bundle path, and (downloads from a signing registry) an Ed25519 signature over the canonical manifest JSON.",
+    description:
+      "A bundle in transit: the manifest, every file base64 under its bundle path, and (downloads from a signing registry) an Ed25519 signature over the canonical manifest JSON.",
   },
   Signature: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, value: { ...str, description: "base64 signature" } }),
   SetChannel: fromZod(SetChannelSchema),
@@ -41,26 +48,63 @@ export const schemas: Record<string, Json> = {
   Heartbeat: fromZod(HeartbeatSchema),
   HeartbeatAck: obj({ ok: { type: "boolean", const: true }, server_time: str, interval_s: num }),
   ChannelState: obj({ model: str, channel: ref("Channel"), version: nullable(str), rollout: num, updated_at: str }),
-  VersionInfo: obj({ model: str, version: str, digest: { ...str, description: "sha256 of the canonical manifest JSON" }, detector: str, bytes: int, published_at: str, signed: { type: "boolean" } }),
+  VersionInfo: obj({
+    model: str,
+    version: str,
+    digest: { ...str, description: "sha256 of the canonical manifest JSON" },
+    detector: str,
+    bytes: int,
+    published_at: str,
+    signed: { type: "boolean" },
+  }),
   VersionDetail: {
     allOf: [ref("VersionInfo"), obj({ manifest: ref("Manifest"), signature: nullable(ref("Signature")) })],
   },
-  ModelSummary: obj({ name: str, versions: int, latest: nullable(str), channels: { type: "object", additionalProperties: obj({ version: nullable(str), rollout: num }) } }),
+  ModelSummary: obj({
+    name: str,
+    versions: int,
+    latest: nullable(str),
+    channels: { type: "object", additionalProperties: obj({ version: nullable(str), rollout: num }) },
+  }),
   PublishResult: obj({ model: str, version: str, digest: str, created: { type: "boolean" }, signed: { type: "boolean" } }),
   Resolution: obj({
-    model: str, channel: ref("Channel"), agent_id: str,
+    model: str,
+    channel: ref("Channel"),
+    agent_id: str,
     bucket: { ...int, description: "sha256(agent_id + '/' + model), first 4 bytes big-endian, mod 100" },
-    version: str, digest: str, cohort: { type: "string", enum: ["canary", "stable", "previous"] },
-    published_at: { ...str, description: "when the version was published; agents refuse one published before a version they accepted, unless rollback is true" },
-    rollback: { type: "boolean", description: "the registry deliberately serves an earlier version: stable rolled back, a canary withdrawn by a rollback or the guard, or the previous version beyond a partial stable rollout" },
+    version: str,
+    digest: str,
+    cohort: { type: "string", enum: ["canary", "stable", "previous"] },
+    published_at: {
+      ...str,
+      description: "when the version was published; agents refuse one published before a version they accepted, unless rollback is true",
+    },
+    rollback: {
+      type: "boolean",
+      description:
+        "the registry deliberately serves an earlier version: stable rolled back, a canary withdrawn by a rollback or the guard, or the previous version beyond a partial stable rollout",
+    },
     bundle_url: str,
   }),
   Event: obj({
-    id: int, at: str, type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },
-    model: nullable(str), version: nullable(str), channel: nullable(str), actor: str, detail: { type: "object" },
+    id: int,
+    at: str,
+    type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },
+    model: nullable(str),
+    version: nullable(str),
+    channel: nullable(str),
+    actor: str,
+    detail: { type: "object" },
   }),
   VersionStats: versionStats,
-  FleetAgent: obj({ agent_id: str, status: { type: "string", enum: ["ok", "stale", "offline"] }, last_seen: str, age_s: num, interval_s: num, heartbeat: ref("Heartbeat") }),
+  FleetAgent: obj({
+    agent_id: str,
+    status: { type: "string", enum: ["ok", "stale", "offline"] },
+    last_seen: str,
+    age_s: num,
+    interval_s: num,
+    heartbeat: ref("Heartbeat"),
+  }),
   FleetView: obj({
     generated_at: str,
     counts: { ...obj({ total: int, ok: int, stale: int, offline: int }), description: "over every (filtered) agent, not just this page" },
@@ -70,7 +114,12 @@ export const schemas: Record<string, Json> = {
     versions: { type: "array", items: ref("VersionStats"), description: "the 100 model versions with most agents" },
     hosts: { type: "array", items: obj({ host: str, agents: int, anomaly_rate_mean: nullable(num) }), description: "the 100 hosts with most agents" },
     omitted: obj({ versions: int, hosts: int }),
-    refused: { type: "object", additionalProperties: int, description: "heartbeats refused and failure reports ignored since the registry started, by reason (invalid_heartbeat, too_large, bad_json, identity_conflict, fleet_full, failure_report_out_of_cohort)" },
+    refused: {
+      type: "object",
+      additionalProperties: int,
+      description:
+        "heartbeats refused and failure reports ignored since the registry started, by reason (invalid_heartbeat, too_large, bad_json, identity_conflict, fleet_full, failure_report_out_of_cohort)",
+    },
     canaries: {
       type: "array",
       items: obj({

@@ -8,9 +8,17 @@ import { channelParam, etagMatches, nameParam } from "../http/params.ts";
 import type { RegistryContext } from "../context.ts";
 import { bucketOf, declaredRollback, pickVersion } from "../rollout.ts";
 
-const small = bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new ApiError(413, "too_large", "request body larger than 64 KiB"); } });
+const small = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: () => {
+    throw new ApiError(413, "too_large", "request body larger than 64 KiB");
+  },
+});
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, v: unknown): T {
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  v: unknown,
+): T {
   const r = schema.safeParse(v);
   if (!r.success) {
     const i = r.error.issues[0];
@@ -53,7 +61,14 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.get(name, target.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${target.version}`);
       state = channels.set(name, channel, target.version, 100, "rollback", target.historyId);
     }
-    events.record({ type: "channel_rollback", model: name, version: state.version, channel, actor: c.get("actor"), detail: { from: cur.version, reason: body.reason ?? null } });
+    events.record({
+      type: "channel_rollback",
+      model: name,
+      version: state.version,
+      channel,
+      actor: c.get("actor"),
+      detail: { from: cur.version, reason: body.reason ?? null },
+    });
     return c.json(state);
   });
 
@@ -73,12 +88,24 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
     }
     if (pick.cohort === "canary") ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
-    const rollback = declaredRollback(pick.cohort, { stable: channels.lastChange(name, "stable"), canary: channels.lastChange(name, "canary"), canaryState: canary });
+    const rollback = declaredRollback(pick.cohort, {
+      stable: channels.lastChange(name, "stable"),
+      canary: channels.lastChange(name, "canary"),
+      canaryState: canary,
+    });
     const etag = `"${digest.slice(0, 40)}.${pick.cohort}${rollback ? ".rollback" : ""}"`;
     const headers = { etag, "cache-control": "no-cache" };
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
     const body: Resolution = {
-      model: name, channel, agent_id: agentId, bucket, version: pick.version, digest, cohort: pick.cohort, published_at, rollback,
+      model: name,
+      channel,
+      agent_id: agentId,
+      bucket,
+      version: pick.version,
+      digest,
+      cohort: pick.cohort,
+      published_at,
+      rollback,
       bundle_url: `/v1/models/${name}/versions/${pick.version}/bundle`,
     };
     return c.json(body, 200, headers);

@@ -5,8 +5,17 @@ import { renderFleetBody } from "../fleet/render.ts";
 import { AGT, PUB, testRegistry, trainedEnvelope } from "../testing/fixtures.ts";
 
 const hb = (over: Partial<Heartbeat> = {}): Heartbeat => ({
-  agent_id: "edge-01", host: "h1", agent_version: "0.1.0", model: { name: "m", version: "1" }, uptime_s: 60, points_per_s: 100,
-  anomaly_rate: 0.01, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null, ...over,
+  agent_id: "edge-01",
+  host: "h1",
+  agent_version: "0.1.0",
+  model: { name: "m", version: "1" },
+  uptime_s: 60,
+  points_per_s: 100,
+  anomaly_rate: 0.01,
+  buffer_depth: 0,
+  sinks: [{ id: "kafka", state: "ok" }],
+  last_error: null,
+  ...over,
 });
 
 function clocked() {
@@ -48,7 +57,11 @@ describe("heartbeats and the fleet view", () => {
     advance(31);
     await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "c", interval_s: 10 }), token: AGT });
     let v = await fleet(req);
-    expect(v.agents.map((a) => [a.agent_id, a.status])).toEqual([["a", "stale"], ["b", "stale"], ["c", "ok"]]);
+    expect(v.agents.map((a) => [a.agent_id, a.status])).toEqual([
+      ["a", "stale"],
+      ["b", "stale"],
+      ["c", "ok"],
+    ]);
     advance(70);
     v = await fleet(req);
     expect(v.counts).toEqual({ total: 3, ok: 0, stale: 1, offline: 2 });
@@ -67,7 +80,10 @@ describe("heartbeats and the fleet view", () => {
       { model: "m", version: "1", agents: 2, anomaly_rate_mean: 0.02, scoring_latency_ms_p99_max: 9, load_failures: 0, scoring_failures: 0 },
       { model: "m", version: "2", agents: 1, anomaly_rate_mean: 0.2, scoring_latency_ms_p99_max: null, load_failures: 0, scoring_failures: 0 },
     ]);
-    expect(v.hosts).toEqual([{ host: "h1", agents: 2, anomaly_rate_mean: 0.02 }, { host: "h2", agents: 1, anomaly_rate_mean: 0.2 }]);
+    expect(v.hosts).toEqual([
+      { host: "h1", agents: 2, anomaly_rate_mean: 0.02 },
+      { host: "h2", agents: 1, anomaly_rate_mean: 0.2 },
+    ]);
   });
 });
 
@@ -79,12 +95,21 @@ describe("canary guard", () => {
     let v = await fleet(req);
     expect(v.canaries[0]).toMatchObject({ model: "m", verdict: "ok", canary: { version: "2", rollout: 50 }, stable: { version: "1" } });
     expect(v.canaries[0].canary.stats?.anomaly_rate_mean).toBe(0.2);
-    await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "c1", model: { name: "m", version: "2" }, scoring_failures: 3, last_error: "NaN score" }), token: AGT });
+    await req("POST", "/v1/heartbeat", {
+      body: hb({ agent_id: "c1", model: { name: "m", version: "2" }, scoring_failures: 3, last_error: "NaN score" }),
+      token: AGT,
+    });
     v = await fleet(req);
     expect(v.canaries[0]).toMatchObject({ verdict: "failing", canary: { rollout: 0 } });
     const events = ((await (await req("GET", "/v1/events?type=canary_rollback")).json()) as { events: RegistryEvent[] }).events;
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ model: "m", version: "2", channel: "canary", actor: "canary-guard", detail: { agent_id: "c1", agents: ["c1"], quorum: 1, scoring_failures: 3 } });
+    expect(events[0]).toMatchObject({
+      model: "m",
+      version: "2",
+      channel: "canary",
+      actor: "canary-guard",
+      detail: { agent_id: "c1", agents: ["c1"], quorum: 1, scoring_failures: 3 },
+    });
     for (let i = 0; i < 50; i++) {
       expect(((await (await req("GET", `/v1/models/m/channels/stable/resolve?agent_id=a${i}`, { token: AGT })).json()) as Resolution).version).toBe("1");
     }
@@ -92,7 +117,10 @@ describe("canary guard", () => {
 
   test("load failures count against the target version an agent could not load", async () => {
     const { req } = await canaryRegistry();
-    await req("POST", "/v1/heartbeat", { body: hb({ agent_id: "c2", target: { name: "m", version: "2" }, load_failures: 1, last_error: "cannot load" }), token: AGT });
+    await req("POST", "/v1/heartbeat", {
+      body: hb({ agent_id: "c2", target: { name: "m", version: "2" }, load_failures: 1, last_error: "cannot load" }),
+      token: AGT,
+    });
     expect((await fleet(req)).canaries[0].canary.rollout).toBe(0);
   });
 

@@ -7,7 +7,10 @@ import { fleetFromQuery } from "./fleet.ts";
 /** `GET /fleet`: the fleet web page (publisher token; `Basic` challenge so a browser asks for it). */
 export function registerPageRoute(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
   app.get("/fleet", requireRole(ctx.store.tokens, "publisher", "Basic"), (c) => {
-    const { html, nonce } = fleetPage(fleetFromQuery(ctx, () => undefined), ctx.store.events.list({ limit: 20 }));
+    const { html, nonce } = fleetPage(
+      fleetFromQuery(ctx, () => undefined),
+      ctx.store.events.list({ limit: 20 }),
+    );
     return c.html(html, 200, {
       "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'`,
       "cache-control": "no-store",

@@ -78,7 +78,10 @@ describe("property: the registry accepts a bundle only when an agent can install
     const { req } = testRegistry({ checkModel: async () => {} });
     const root = await mkdtemp(join(tmpdir(), "prop-install-"));
     const good = fc.constantFrom("a", "d", "w.bin", "x_1", "members", "0");
-    const hostile = fc.oneof(fc.constantFrom(".", "..", "", "manifest.json", "MANIFEST.json", "x\u0000", "b\u0085", "-x", ".h", "a b"), fc.string({ maxLength: 6 }));
+    const hostile = fc.oneof(
+      fc.constantFrom(".", "..", "", "manifest.json", "MANIFEST.json", "x\u0000", "b\u0085", "-x", ".h", "a b"),
+      fc.string({ maxLength: 6 }),
+    );
     const seg = fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: hostile, weight: 1 });
     const path = fc.array(seg, { minLength: 1, maxLength: 5 }).map((s) => s.join("/"));
     let n = 0;
@@ -108,7 +111,14 @@ describe("property: the registry accepts a bundle only when an agent can install
 
   test("arbitrary JSON bodies never make the publish route fail with a 5xx or a multi-line reason (fast-check)", async () => {
     const { req } = testRegistry({ checkModel: async () => {} });
-    const manifestish = fc.record({ format: fc.constant("agent-model-bundle+json"), manifest: fc.oneof(fc.constant(base.manifest), fc.object()), files: fc.dictionary(fc.string(), fc.string()) }, { requiredKeys: [] });
+    const manifestish = fc.record(
+      {
+        format: fc.constant("agent-model-bundle+json"),
+        manifest: fc.oneof(fc.constant(base.manifest), fc.object()),
+        files: fc.dictionary(fc.string(), fc.string()),
+      },
+      { requiredKeys: [] },
+    );
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.jsonValue(), manifestish), async (body) => {
         const res = await req("POST", "/v1/models/m/versions", { body: JSON.stringify(body) });

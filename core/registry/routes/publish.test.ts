@@ -82,7 +82,9 @@ describe("publish", () => {
     const shape = clone(ae);
     (shape.manifest.features as { window: number; width: number }).window = 16;
     (shape.manifest.features as { window: number; width: number }).width = 17;
-    expect(await expectError(await req("POST", "/v1/models/host-ae/versions", { body: shape }), 422, "invalid_bundle")).toContain("window 32 differs from features.window 16");
+    expect(await expectError(await req("POST", "/v1/models/host-ae/versions", { body: shape }), 422, "invalid_bundle")).toContain(
+      "window 32 differs from features.window 16",
+    );
     const short = replaceFile(ae, "weights.bin", new Uint8Array(64));
     await expectError(await req("POST", "/v1/models/host-ae/versions", { body: short }), 422, "model_load_failed");
     expect(((await (await req("GET", "/v1/models")).json()) as { models: unknown[] }).models).toEqual([]);
@@ -99,7 +101,13 @@ describe("publish", () => {
 
   test("names that could escape the data directory or carry odd characters → 400", async () => {
     const { req } = testRegistry();
-    for (const path of ["/v1/models/..%2F..%2Fetc/versions", "/v1/models/a%20b/versions", "/v1/models/a$b/versions", "/v1/models/.hidden/versions", `/v1/models/${"x".repeat(65)}/versions`]) {
+    for (const path of [
+      "/v1/models/..%2F..%2Fetc/versions",
+      "/v1/models/a%20b/versions",
+      "/v1/models/a$b/versions",
+      "/v1/models/.hidden/versions",
+      `/v1/models/${"x".repeat(65)}/versions`,
+    ]) {
       await expectError(await req("POST", path, { body: ae }), 400, "invalid_name");
     }
     // The URL parser folds a dot-dot segment away before routing: no route, nothing stored.

@@ -24,55 +24,68 @@ export function maxUploadBody(maxBytes: number): number {
  */
 export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
   const limit = maxUploadBody(ctx.maxBundleBytes);
-  app.post(
-    "/v1/models/:name/versions",
-    requireRole(ctx.store.tokens, "publisher"),
-    async (c) => {
-      const name = nameParam(c, "name");
-      // Content-Length checked up front; a chunked body is counted as it arrives and cut at the limit.
-      const body = parseJsonBytes(await readBodyLimited(c.req.raw, limit, `upload (bundle limit ${ctx.maxBundleBytes} bytes)`));
-      let bundle;
-      try {
-        bundle = unpackEnvelope(body, { maxBytes: ctx.maxBundleBytes });
-      } catch (error) {
-        if (error instanceof EnvelopeError) throw new ApiError(error.status, error.code, oneLine(error.reason, 2000));
-        throw error;
-      }
-      const { manifest } = bundle;
-      // The checks every agent runs when it loads a bundle: refuse here what agents would refuse.
-      const problems = manifestProblems(manifest);
-      if (problems.length > 0) throw new ApiError(422, "invalid_bundle", oneLine(`agents would refuse this bundle: ${problems.join("; ")}`, 2000));
-      if (manifest.name !== name) {
-        throw new ApiError(400, "name_mismatch", `manifest name ${manifest.name} does not match the URL's model ${name}`);
-      }
-      const digest = manifestDigest(manifest);
-      const answer = (created: boolean): PublishResult => ({ model: name, version: manifest.version, digest, created, signed: !!ctx.signer });
-      const existing = ctx.store.versions.get(name, manifest.version);
-      if (existing) return sameOrConflict(existing.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
-      try {
-        await ctx.checkModel(bundle);
-      } catch (error) {
-        if (error instanceof ModelCheckError) throw new ApiError(422, error.code, oneLine(error.message, 2000));
-        throw new ApiError(422, "model_check_failed", errorLine(error));
-      }
-      for (const f of manifest.files) await ctx.store.blobs.put(f.sha256, bundle.files.get(f.path)!);
-      const signature = ctx.signer ? await ctx.signer.sign(manifest) : undefined;
-      // Re-check after the awaits: a concurrent publish of the same version may have won.
-      const raced = ctx.store.versions.get(name, manifest.version);
-      if (raced) return sameOrConflict(raced.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
-      const actor = c.get("actor");
-      ctx.store.versions.insert({
-        model: name, version: manifest.version, digest, manifest: canonicalJson(manifest), detector: manifest.detector.kind,
-        bytes: bundle.bytes, signature: signature ? JSON.stringify(signature) : null, published_at: new Date(ctx.now()).toISOString(), published_by: actor,
-      });
-      ctx.store.events.record({ type: "version_published", model: name, version: manifest.version, actor, detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind } });
-      ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
-      return c.json(answer(true), 201);
-    },
-  );
+  app.post("/v1/models/:name/versions", requireRole(ctx.store.tokens, "publisher"), async (c) => {
+    const name = nameParam(c, "name");
+    // Content-Length checked up front; a chunked body is counted as it arrives and cut at the limit.
+    const body = parseJsonBytes(await readBodyLimited(c.req.raw, limit, `upload (bundle limit ${ctx.maxBundleBytes} bytes)`));
+    let bundle;
+    try {
+      bundle = unpackEnvelope(body, { maxBytes: ctx.maxBundleBytes });
+    } catch (error) {
+      if (error instanceof EnvelopeError) throw new ApiError(error.status, error.code, oneLine(error.reason, 2000));
+      throw error;
+    }
+    const { manifest } = bundle;
+    // The checks every agent runs when it loads a bundle: refuse here what agents would refuse.
+    const problems = manifestProblems(manifest);
+    if (problems.length > 0) throw new ApiError(422, "invalid_bundle", oneLine(`agents would refuse this bundle: ${problems.join("; ")}`, 2000));
+    if (manifest.name !== name) {
+      throw new ApiError(400, "name_mismatch", `manifest name ${manifest.name} does not match the URL's model ${name}`);
+    }
+    const digest = manifestDigest(manifest);
+    const answer = (created: boolean): PublishResult => ({ model: name, version: manifest.version, digest, created, signed: !!ctx.signer });
+    const existing = ctx.store.versions.get(name, manifest.version);
+    if (existing) return sameOrConflict(existing.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+    try {
+      await ctx.checkModel(bundle);
+    } catch (error) {
+      if (error instanceof ModelCheckError) throw new ApiError(422, error.code, oneLine(error.message, 2000));
+      throw new ApiError(422, "model_check_failed", errorLine(error));
+    }
+    for (const f of manifest.files) await ctx.store.blobs.put(f.sha256, bundle.files.get(f.path)!);
+    const signature = ctx.signer ? await ctx.signer.sign(manifest) : undefined;
+    // Re-check after the awaits: a concurrent publish of the same version may have won.
+    const raced = ctx.store.versions.get(name, manifest.version);
+    if (raced) return sameOrConflict(raced.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+    const actor = c.get("actor");
+    ctx.store.versions.insert({
+      model: name,
+      version: manifest.version,
+      digest,
+      manifest: canonicalJson(manifest),
+      detector: manifest.detector.kind,
+      bytes: bundle.bytes,
+      signature: signature ? JSON.stringify(signature) : null,
+      published_at: new Date(ctx.now()).toISOString(),
+      published_by: actor,
+    });
+    ctx.store.events.record({
+      type: "version_published",
+      model: name,
+      version: manifest.version,
+      actor,
+      detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind },
+    });
+    ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
+    return c.json(answer(true), 201);
+  });
 }
 
 function sameOrConflict(stored: string, digest: string, name: string, version: string, same: () => Response): Response {
   if (stored === digest) return same();
-  throw new ApiError(409, "version_exists", `${name}@${version} is already published with other content (digest ${stored.slice(0, 12)}…); versions are immutable, publish a new version`);
+  throw new ApiError(
+    409,
+    "version_exists",
+    `${name}@${version} is already published with other content (digest ${stored.slice(0, 12)}…); versions are immutable, publish a new version`,
+  );
 }

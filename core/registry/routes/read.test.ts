@@ -9,8 +9,12 @@ test("models, versions, a version's manifest and the bundle (ETag → 304) are r
   const env = await trainedEnvelope("isolation-forest", "m", "1");
   await req("POST", "/v1/models/m/versions", { body: env });
   await req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
-  expect(await (await req("GET", "/v1/models", { token: AGT })).json()).toEqual({ models: [{ name: "m", versions: 1, latest: "1", channels: { stable: { version: "1", rollout: 100 } } }] });
-  const versions = (await (await req("GET", "/v1/models/m/versions", { token: AGT })).json()) as { versions: { digest: string; detector: string; signed: boolean }[] };
+  expect(await (await req("GET", "/v1/models", { token: AGT })).json()).toEqual({
+    models: [{ name: "m", versions: 1, latest: "1", channels: { stable: { version: "1", rollout: 100 } } }],
+  });
+  const versions = (await (await req("GET", "/v1/models/m/versions", { token: AGT })).json()) as {
+    versions: { digest: string; detector: string; signed: boolean }[];
+  };
   expect(versions.versions[0]).toMatchObject({ detector: "isolation-forest", signed: false });
   const detail = (await (await req("GET", "/v1/models/m/versions/1", { token: AGT })).json()) as { manifest: { files: unknown[] } };
   expect(detail.manifest.files).toEqual(env.manifest.files as unknown[]);
@@ -41,6 +45,8 @@ test("with a signing key every bundle carries a signature the client-side verifi
   const other = await importPublicKey((await generateSigningKey()).publicKeyPem);
   await expect(verifyManifestSignature(bundle.rawManifest, bundle.signature, other)).rejects.toThrow("expected key");
   expect(await (await req("GET", "/v1/signing-key", { token: AGT })).json()).toEqual({ alg: "ed25519", key_id: key.keyId, public_key_pem: key.publicKeyPem });
-  const published = (await (await req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", "2") })).json()) as { signed: boolean };
+  const published = (await (await req("POST", "/v1/models/m/versions", { body: await trainedEnvelope("robust-zscore", "m", "2") })).json()) as {
+    signed: boolean;
+  };
   expect(published.signed).toBe(true);
 });

@@ -4,7 +4,8 @@ import { createRegistryStore } from "./index.ts";
 
 test("rollback walks back through earlier versions, skipping rollout-only changes", () => {
   const { channels, versions } = createRegistryStore();
-  for (const v of ["1", "2", "3"]) versions.insert({ model: "m", version: v, digest: v, manifest: "{}", detector: "x", bytes: 0, signature: null, published_at: "t", published_by: "p" });
+  for (const v of ["1", "2", "3"])
+    versions.insert({ model: "m", version: v, digest: v, manifest: "{}", detector: "x", bytes: 0, signature: null, published_at: "t", published_by: "p" });
   channels.set("m", "stable", "1", 100, "set");
   channels.set("m", "stable", "2", 100, "set");
   channels.set("m", "stable", "2", 50, "set");
@@ -34,7 +35,18 @@ test("channel state survives a reopen of the database", async () => {
 test("heartbeats reach SQLite on flush and on close, and a reopened store knows its fleet", async () => {
   const dir = `${require("node:os").tmpdir()}/reg-fleet-${process.pid}-${Date.now()}`;
   const a = createRegistryStore({ dataDir: dir, fleetFlushMs: 60_000 });
-  const hb = { agent_id: "a1", host: "h", agent_version: "1", model: { name: "m", version: "1" }, uptime_s: 1, points_per_s: 1, anomaly_rate: 0, buffer_depth: 0, sinks: [], last_error: null };
+  const hb = {
+    agent_id: "a1",
+    host: "h",
+    agent_version: "1",
+    model: { name: "m", version: "1" },
+    uptime_s: 1,
+    points_per_s: 1,
+    anomaly_rate: 0,
+    buffer_depth: 0,
+    sinks: [],
+    last_error: null,
+  };
   a.fleet.upsert(hb, 1000, FLEET_DEFAULTS);
   expect((a.db.query("SELECT count(*) AS n FROM agents").get() as { n: number }).n).toBe(0);
   a.fleet.flush();

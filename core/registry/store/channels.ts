@@ -59,9 +59,19 @@ export class ChannelStore {
     const at = new Date(this.now()).toISOString();
     this.db.transaction(() => {
       const { id } = this.db
-        .query("INSERT INTO channel_history (model, channel, version, rollout, kind, at) VALUES ($model, $channel, $version, $rollout, $kind, $at) RETURNING id")
+        .query(
+          "INSERT INTO channel_history (model, channel, version, rollout, kind, at) VALUES ($model, $channel, $version, $rollout, $kind, $at) RETURNING id",
+        )
         .get({ model, channel, version, rollout, kind: change, at }) as { id: number };
-      const row: Row = { model, channel, version, rollout, history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id), updated_at: at, change };
+      const row: Row = {
+        model,
+        channel,
+        version,
+        rollout,
+        history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id),
+        updated_at: at,
+        change,
+      };
       this.db
         .query(
           `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at, change) VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at, $change)

@@ -44,17 +44,32 @@ export class EventLog {
       .query(
         "INSERT INTO events (at, type, model, version, channel, actor, detail) VALUES ($at, $type, $model, $version, $channel, $actor, $detail) RETURNING id",
       )
-      .get({ at, type: e.type, model: e.model ?? null, version: e.version ?? null, channel: e.channel ?? null, actor: e.actor, detail: JSON.stringify(e.detail ?? {}) }) as { id: number };
-    return { id: row.id, at, type: e.type, model: e.model ?? null, version: e.version ?? null, channel: e.channel ?? null, actor: e.actor, detail: e.detail ?? {} };
+      .get({
+        at,
+        type: e.type,
+        model: e.model ?? null,
+        version: e.version ?? null,
+        channel: e.channel ?? null,
+        actor: e.actor,
+        detail: JSON.stringify(e.detail ?? {}),
+      }) as { id: number };
+    return {
+      id: row.id,
+      at,
+      type: e.type,
+      model: e.model ?? null,
+      version: e.version ?? null,
+      channel: e.channel ?? null,
+      actor: e.actor,
+      detail: e.detail ?? {},
+    };
   }
 
   /** Events newest first. */
   list(q: EventQuery = {}): RegistryEvent[] {
     const limit = Math.min(1000, Math.max(1, q.limit ?? 100));
     const rows = this.db
-      .query(
-        `SELECT * FROM events WHERE ($model IS NULL OR model = $model) AND ($type IS NULL OR type = $type) AND id > $after ORDER BY id DESC LIMIT $limit`,
-      )
+      .query(`SELECT * FROM events WHERE ($model IS NULL OR model = $model) AND ($type IS NULL OR type = $type) AND id > $after ORDER BY id DESC LIMIT $limit`)
       .all({ model: q.model ?? null, type: q.type ?? null, after: q.afterId ?? 0, limit }) as Row[];
     return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }

@@ -5,8 +5,17 @@ import { openRegistryDb } from "./db.ts";
 import { FleetRefusal, FleetStore } from "./fleet.ts";
 
 const hb = (agent_id: string, over: Partial<ParsedHeartbeat> = {}): ParsedHeartbeat => ({
-  agent_id, host: `${agent_id}.h`, agent_version: "1", model: { name: "m", version: "1" }, uptime_s: 1, points_per_s: 1, anomaly_rate: 0,
-  buffer_depth: 0, sinks: [], last_error: null, ...over,
+  agent_id,
+  host: `${agent_id}.h`,
+  agent_version: "1",
+  model: { name: "m", version: "1" },
+  uptime_s: 1,
+  points_per_s: 1,
+  anomaly_rate: 0,
+  buffer_depth: 0,
+  sinks: [],
+  last_error: null,
+  ...over,
 });
 const limits = { ...FLEET_DEFAULTS, maxAgents: 3 };
 const refusal = (f: () => unknown) => {

@@ -83,7 +83,14 @@ export class FleetStore {
       for (const id of this.deleted) del.run(id);
       for (const id of this.dirty) {
         const r = this.agents.get(id);
-        if (r) stmt.run({ agent_id: r.agent_id, last_seen_ms: r.last_seen_ms, interval_s: r.interval_s, first_seen_ms: r.first_seen_ms, heartbeat: JSON.stringify(r.heartbeat) });
+        if (r)
+          stmt.run({
+            agent_id: r.agent_id,
+            last_seen_ms: r.last_seen_ms,
+            interval_s: r.interval_s,
+            first_seen_ms: r.first_seen_ms,
+            heartbeat: JSON.stringify(r.heartbeat),
+          });
       }
     })();
     this.dirty.clear();
@@ -119,7 +126,10 @@ export class FleetStore {
     let prev = this.agents.get(hb.agent_id);
     if (prev && prev.heartbeat.host !== hb.host) {
       if (age(prev, nowMs) <= limits.offlineFactor * prev.interval_s) {
-        throw new FleetRefusal("identity_conflict", `agent ${hb.agent_id} is live on host ${JSON.stringify(prev.heartbeat.host)}; a heartbeat from another host may take the id over only once it is offline`);
+        throw new FleetRefusal(
+          "identity_conflict",
+          `agent ${hb.agent_id} is live on host ${JSON.stringify(prev.heartbeat.host)}; a heartbeat from another host may take the id over only once it is offline`,
+        );
       }
       prev = undefined;
     }
@@ -134,7 +144,13 @@ export class FleetStore {
     const claimed = hb.interval_s ?? (gap !== undefined && gap >= 1 ? gap : (prev?.interval_s ?? limits.defaultIntervalS));
     const interval = Math.min(claimed, limits.maxIntervalS);
     const stored = hb.interval_s !== undefined && hb.interval_s > interval ? { ...hb, interval_s: interval } : hb;
-    const rec: AgentRecord = { agent_id: hb.agent_id, last_seen_ms: nowMs, first_seen_ms: prev?.first_seen_ms ?? nowMs, interval_s: interval, heartbeat: stored };
+    const rec: AgentRecord = {
+      agent_id: hb.agent_id,
+      last_seen_ms: nowMs,
+      first_seen_ms: prev?.first_seen_ms ?? nowMs,
+      interval_s: interval,
+      heartbeat: stored,
+    };
     this.agents.delete(hb.agent_id);
     this.agents.set(hb.agent_id, rec);
     this.deleted.delete(hb.agent_id);

@@ -16,7 +16,15 @@ export interface VersionRecord {
 
 /** The public view of a record. */
 export function versionInfo(r: VersionRecord): VersionInfo {
-  return { model: r.model, version: r.version, digest: r.digest, detector: r.detector, bytes: r.bytes, published_at: r.published_at, signed: r.signature !== null };
+  return {
+    model: r.model,
+    version: r.version,
+    digest: r.digest,
+    detector: r.detector,
+    bytes: r.bytes,
+    published_at: r.published_at,
+    signed: r.signature !== null,
+  };
 }
 
 /** The public view of a record with its manifest and signature. */

@@ -33,10 +33,7 @@ export const SEARCH_FLAVORS = ["auto", "elasticsearch", "opensearch"] as const;
 export type SearchFlavor = (typeof SEARCH_FLAVORS)[number];
 
 /** Credentials; the same shapes the `@elastic/elasticsearch` client accepts. */
-export type SearchAuth =
-  | { username: string; password: string }
-  | { apiKey: string | { id: string; api_key: string } }
-  | { bearer: string };
+export type SearchAuth = { username: string; password: string } | { apiKey: string | { id: string; api_key: string } } | { bearer: string };
 
 /** Options of {@link createSearchClient}. */
 export interface SearchClientOptions {
@@ -150,7 +147,6 @@ export async function detectSearchFlavor(client: Client): Promise<DetectedSearch
   const body = res.body as { version?: { number?: string; distribution?: string } };
   const version = body.version?.number ?? "0.0.0";
   const major = Number.parseInt(version.split(".")[0] ?? "0", 10) || 0;
-  const isOpenSearch =
-    body.version?.distribution === "opensearch" || res.headers["x-elastic-product"] !== "Elasticsearch";
+  const isOpenSearch = body.version?.distribution === "opensearch" || res.headers["x-elastic-product"] !== "Elasticsearch";
   return { flavor: isOpenSearch ? "opensearch" : "elasticsearch", version, major };
 }

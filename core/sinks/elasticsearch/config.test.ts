@@ -6,7 +6,12 @@ const parse = (entry: object) => toElasticsearchSinkConfig(ElasticsearchSinkSche
 
 test("defaults: hosts, derived anomalies index, auto flavor, dead letters under the data dir, no auth", () => {
   const c = parse({});
-  expect(c).toMatchObject({ hosts: ["http://127.0.0.1:9200"], anomaliesIndex: "m-anomalies", flavor: "auto", deadLetterPath: "/var/agent/dead-letter/es.jsonl" });
+  expect(c).toMatchObject({
+    hosts: ["http://127.0.0.1:9200"],
+    anomaliesIndex: "m-anomalies",
+    flavor: "auto",
+    deadLetterPath: "/var/agent/dead-letter/es.jsonl",
+  });
   expect("auth" in c).toBe(false);
 });
 

@@ -22,17 +22,11 @@ export const ELASTICSEARCH_CONFIG_DEFAULTS = {
   dead_letter_dir: "dead-letter",
 } as const;
 
-const IndexName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._+-]{0,254}$/, { error: (i) => `expected a lowercase index name, found ${found(i.input)}` });
+const IndexName = z.string().regex(/^[a-z0-9][a-z0-9._+-]{0,254}$/, { error: (i) => `expected a lowercase index name, found ${found(i.input)}` });
 
-const Auth = z.union(
-  [
-    z.object({ username: z.string().min(1), password: z.string() }).strict(),
-    z.object({ api_key: z.string().min(1) }).strict(),
-  ],
-  { error: (i) => `expected {username, password} or {api_key}, found ${found(i.input)}` },
-);
+const Auth = z.union([z.object({ username: z.string().min(1), password: z.string() }).strict(), z.object({ api_key: z.string().min(1) }).strict()], {
+  error: (i) => `expected {username, password} or {api_key}, found ${found(i.input)}`,
+});
 
 /** `type: elasticsearch` — bulk `create` into an index (Elasticsearch 8/9 or OpenSearch 2/3). */
 export const ElasticsearchSinkSchema = z

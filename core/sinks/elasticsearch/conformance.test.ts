@@ -24,8 +24,15 @@ const closers: (() => void)[] = [];
 
 const sinkTo = (hosts: string) =>
   createElasticsearchSink({
-    id: "es", hosts, index, anomaliesIndex, templateName, indexSettings: { number_of_replicas: 0 },
-    deadLetterPath: join(dir, "dead.jsonl"), probeTimeoutMs: 1000, templateTimeoutMs: 2000,
+    id: "es",
+    hosts,
+    index,
+    anomaliesIndex,
+    templateName,
+    indexSettings: { number_of_replicas: 0 },
+    deadLetterPath: join(dir, "dead.jsonl"),
+    probeTimeoutMs: 1000,
+    templateTimeoutMs: 2000,
   });
 
 /** A TCP proxy to the node listening on `port` (what makes an unreachable node come back). */

@@ -23,8 +23,7 @@ import { createElasticsearchSink, type ElasticsearchSinkOptions } from "./sink.t
 import { startEsEmulator, type EsEmulator } from "./testing/es-emulator/index.ts";
 
 /** What ES 8 answers a 9.x client (seen in user reports of the 9.x clients against 8.x servers). */
-const ES8_REFUSES_V9 =
-  "Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9";
+const ES8_REFUSES_V9 = "Accept version must be either version 8 or 7, but found 9. Accept=application/vnd.elasticsearch+json; compatible-with=9";
 
 let dir: string;
 beforeAll(async () => {
@@ -146,7 +145,16 @@ for (const major of [8, 9] as const) {
         expect(first.body.took).toBeNumber();
         expect(first.body.errors).toBe(false);
         expect(first.body.items[0]).toEqual({
-          create: { _index: "raw-1", _id: "a", _version: 1, result: "created", _shards: { total: 2, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1, status: 201 },
+          create: {
+            _index: "raw-1",
+            _id: "a",
+            _version: 1,
+            result: "created",
+            _shards: { total: 2, successful: 1, failed: 0 },
+            _seq_no: 0,
+            _primary_term: 1,
+            status: 201,
+          },
         });
         const again = await raw(es, "POST", "/_bulk", h, body);
         expect(again.body.errors).toBe(true);
@@ -154,9 +162,20 @@ for (const major of [8, 9] as const) {
           _index: "raw-1",
           _id: "b",
           status: 409,
-          error: { type: "version_conflict_engine_exception", reason: "[b]: version conflict, document already exists (current version [1])", index: "raw-1", shard: "0" },
+          error: {
+            type: "version_conflict_engine_exception",
+            reason: "[b]: version conflict, document already exists (current version [1])",
+            index: "raw-1",
+            shard: "0",
+          },
         });
-        const filtered = await raw(es, "POST", "/_bulk?filter_path=items.*.error", h, `{"create":{"_index":"raw-1","_id":"a"}}\n{"v":1}\n{"create":{"_index":"raw-1","_id":"c"}}\n{"v":3}\n`);
+        const filtered = await raw(
+          es,
+          "POST",
+          "/_bulk?filter_path=items.*.error",
+          h,
+          `{"create":{"_index":"raw-1","_id":"a"}}\n{"v":1}\n{"create":{"_index":"raw-1","_id":"c"}}\n{"v":3}\n`,
+        );
         expect(filtered.body).toEqual({ items: [{ create: { error: expect.objectContaining({ type: "version_conflict_engine_exception" }) } }] });
         const unterminated = await raw(es, "POST", "/_bulk", h, body.trimEnd());
         expect(unterminated.status).toBe(400);
@@ -288,7 +307,14 @@ for (const major of [8, 9] as const) {
         await strict.close();
       }
       const batch = makeBatch("agent-bare", 3);
-      const sink = createElasticsearchSink({ id: "bare", hosts: bare.url, flavor: "elasticsearch", index: "pts-bare", anomaliesIndex: "pts-bare", deadLetterPath: join(dir, `dead-bare-${major}.jsonl`) });
+      const sink = createElasticsearchSink({
+        id: "bare",
+        hosts: bare.url,
+        flavor: "elasticsearch",
+        index: "pts-bare",
+        anomaliesIndex: "pts-bare",
+        deadLetterPath: join(dir, `dead-bare-${major}.jsonl`),
+      });
       sinks.push(sink);
       await sink.start();
       // Not Elasticsearch while the config says it must be: the sink halts (keeping the records), like on 401/403.
@@ -297,7 +323,13 @@ for (const major of [8, 9] as const) {
       expect(r.halt).toContain("the server is not Elasticsearch");
       expect(await sink.probe()).toContain("the server is not Elasticsearch");
 
-      const lenient = createElasticsearchSink({ id: "bare-auto", hosts: bare.url, index: "pts-bare-auto", anomaliesIndex: "pts-bare-auto", deadLetterPath: join(dir, `dead-bare-auto-${major}.jsonl`) });
+      const lenient = createElasticsearchSink({
+        id: "bare-auto",
+        hosts: bare.url,
+        index: "pts-bare-auto",
+        anomaliesIndex: "pts-bare-auto",
+        deadLetterPath: join(dir, `dead-bare-auto-${major}.jsonl`),
+      });
       sinks.push(lenient);
       expect((await lenient.send(batch)).delivered).toBe(3);
     });

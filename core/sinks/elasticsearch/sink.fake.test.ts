@@ -9,9 +9,7 @@ import { createElasticsearchSink } from "./sink.ts";
 
 type Doc = OutRecord["doc"];
 /** Answers one bulk request given its documents: a Response, or per-item statuses (200 body). */
-type BulkScript = (
-  docs: { action: { create: { _index: string; _id: string } }; doc: Doc }[],
-) => Response | Promise<Response> | (number | undefined)[];
+type BulkScript = (docs: { action: { create: { _index: string; _id: string } }; doc: Doc }[]) => Response | Promise<Response> | (number | undefined)[];
 
 let script: BulkScript = (docs) => docs.map(() => 201);
 let templateStatus = 200;
@@ -30,21 +28,39 @@ beforeAll(async () => {
       const url = new URL(req.url);
       const json = (body: unknown, status = 200) => Response.json(body, { status });
       if (req.method === "GET" && url.pathname === "/") {
-        return json(rootStatus === 200 ? { version: { number: "2.19.6", distribution: "opensearch" } } : { error: { type: "security_exception", reason: "no" } }, rootStatus);
+        return json(
+          rootStatus === 200 ? { version: { number: "2.19.6", distribution: "opensearch" } } : { error: { type: "security_exception", reason: "no" } },
+          rootStatus,
+        );
       }
       if (req.method === "PUT" && url.pathname.startsWith("/_index_template/")) {
         templates.push({ path: url.pathname, body: await req.json() });
-        return json(templateStatus === 200 ? { acknowledged: true } : { error: { type: "security_exception", reason: "action [indices:admin/index_template/put] is unauthorized" } }, templateStatus);
+        return json(
+          templateStatus === 200
+            ? { acknowledged: true }
+            : { error: { type: "security_exception", reason: "action [indices:admin/index_template/put] is unauthorized" } },
+          templateStatus,
+        );
       }
       if (req.method === "POST" && url.pathname === "/_bulk") {
-        const lines = (await req.text()).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        const lines = (await req.text())
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
         const docs = [];
         for (let i = 0; i < lines.length; i += 2) docs.push({ action: lines[i], doc: lines[i + 1] });
         bulkSizes.push(docs.length);
         const out = await script(docs);
         if (out instanceof Response) return out;
         const items = out.map((status) =>
-          status === undefined ? {} : { create: { status, ...(status >= 300 ? { error: { type: status === 400 ? "mapper_parsing_exception" : "x_exception", reason: `status ${status}` } } : {}) } },
+          status === undefined
+            ? {}
+            : {
+                create: {
+                  status,
+                  ...(status >= 300 ? { error: { type: status === 400 ? "mapper_parsing_exception" : "x_exception", reason: `status ${status}` } } : {}),
+                },
+              },
         );
         return json({ took: 1, errors: out.some((s) => s === undefined || s >= 300), items });
       }
@@ -68,7 +84,14 @@ afterAll(async () => {
 
 const deadPath = () => join(dir, `dead-${Math.random().toString(36).slice(2)}`, "es.jsonl");
 const sinkFor = (over: Partial<Parameters<typeof createElasticsearchSink>[0]> = {}) =>
-  createElasticsearchSink({ id: "es-fake", hosts: `http://127.0.0.1:${server.port}`, index: "pts", anomaliesIndex: "anom", deadLetterPath: deadPath(), ...over });
+  createElasticsearchSink({
+    id: "es-fake",
+    hosts: `http://127.0.0.1:${server.port}`,
+    index: "pts",
+    anomaliesIndex: "anom",
+    deadLetterPath: deadPath(),
+    ...over,
+  });
 const errorBody = (status: number, type: string) => Response.json({ error: { type, reason: type }, status }, { status });
 
 describe("createElasticsearchSink classification (fake server)", () => {
@@ -225,7 +248,15 @@ describe("createElasticsearchSink classification (fake server)", () => {
     const back = Bun.serve({
       port,
       hostname: "127.0.0.1",
-      fetch: async (req) => Response.json({ errors: false, items: (await req.text()).split("\n").filter(Boolean).filter((_, i) => i % 2 === 0).map(() => ({ create: { status: 201 } })) }),
+      fetch: async (req) =>
+        Response.json({
+          errors: false,
+          items: (await req.text())
+            .split("\n")
+            .filter(Boolean)
+            .filter((_, i) => i % 2 === 0)
+            .map(() => ({ create: { status: 201 } })),
+        }),
     });
     try {
       expect(await sink.send(batch)).toEqual({ delivered: 3, retry: [], dead: [], errors: {} });

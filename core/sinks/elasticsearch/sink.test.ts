@@ -41,8 +41,13 @@ describe("createElasticsearchSink when the node is down", () => {
   test("start does not throw; send → retry (template first); probe is quick", async () => {
     const port = await deadPort();
     const sink = createElasticsearchSink({
-      id: "es-it", hosts: `http://127.0.0.1:${port}`, index: "it-down-points", anomaliesIndex: "it-down-anomalies",
-      templateName: "it-down-tpl", indexSettings: { number_of_replicas: 0 }, deadLetterPath: join(dir, "dead", "es.jsonl"),
+      id: "es-it",
+      hosts: `http://127.0.0.1:${port}`,
+      index: "it-down-points",
+      anomaliesIndex: "it-down-anomalies",
+      templateName: "it-down-tpl",
+      indexSettings: { number_of_replicas: 0 },
+      deadLetterPath: join(dir, "dead", "es.jsonl"),
     });
     await sink.start();
     const batch = makeBatch("agent-down", 3);

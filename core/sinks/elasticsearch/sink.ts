@@ -153,10 +153,7 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
     },
     async probe() {
       try {
-        await client.transport.request(
-          { method: "GET", path: "/" },
-          { requestTimeout: opts.probeTimeoutMs ?? d.probeTimeoutMs, maxRetries: 0 },
-        );
+        await client.transport.request({ method: "GET", path: "/" }, { requestTimeout: opts.probeTimeoutMs ?? d.probeTimeoutMs, maxRetries: 0 });
         return undefined;
       } catch (err) {
         const v = classifyRequestError(err);

@@ -98,14 +98,6 @@ export function defaultTemplateName(index: string): string {
  *
  * @throws the client's error (ResponseError with `meta.statusCode`, ConnectionError, TimeoutError).
  */
-export async function installIndexTemplate(
-  client: Client,
-  name: string,
-  body: Record<string, unknown>,
-  timeoutMs: number,
-): Promise<void> {
-  await client.transport.request(
-    { method: "PUT", path: `/_index_template/${encodeURIComponent(name)}`, body },
-    { requestTimeout: timeoutMs, maxRetries: 0 },
-  );
+export async function installIndexTemplate(client: Client, name: string, body: Record<string, unknown>, timeoutMs: number): Promise<void> {
+  await client.transport.request({ method: "PUT", path: `/_index_template/${encodeURIComponent(name)}`, body }, { requestTimeout: timeoutMs, maxRetries: 0 });
 }

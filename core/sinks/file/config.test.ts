@@ -5,7 +5,13 @@ const ctx = { configDir: "/etc/agent", agentId: "edge-01", dataDir: "/var/agent"
 
 test("the path is resolved against the config file's directory; only and batch are the common keys", () => {
   const c = toFileSinkConfig(FileSinkSchema.parse({ type: "file", id: "f", path: "out/a.jsonl", only: "anomalies", batch: { max_wait: "250ms" } }), ctx);
-  expect(c).toEqual({ type: "file", id: "f", only: "anomalies", batch: { maxRecords: 500, maxBytes: 1_000_000, maxWaitMs: 250 }, path: "/etc/agent/out/a.jsonl" });
+  expect(c).toEqual({
+    type: "file",
+    id: "f",
+    only: "anomalies",
+    batch: { maxRecords: 500, maxBytes: 1_000_000, maxWaitMs: 250 },
+    path: "/etc/agent/out/a.jsonl",
+  });
   expect(toFileSinkConfig(FileSinkSchema.parse({ type: "file", id: "f", path: "/tmp/x.jsonl" }), ctx).path).toBe("/tmp/x.jsonl");
 });
 

@@ -17,7 +17,10 @@ runSinkConformance("file", {
   make: () => createFileSink({ id: "file", path }),
   readBack: async (agentId) => {
     const all = [...(await lines(path)), ...(await lines(join(blocked, "records.jsonl")))];
-    return all.map((l) => JSON.parse(l) as OutRecord["doc"]).filter((d) => d.agent.id === agentId).map((d) => d.agent.seq);
+    return all
+      .map((l) => JSON.parse(l) as OutRecord["doc"])
+      .filter((d) => d.agent.id === agentId)
+      .map((d) => d.agent.seq);
   },
   unavailable: async () => {
     writeFileSync(blocked, "not a directory");

@@ -13,7 +13,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const lines = async (p: string) => (await readFile(p, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const lines = async (p: string) =>
+  (await readFile(p, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe("createFileSink", () => {
   test("appends one JSON document per line, creating directories; appends across sends and restarts", async () => {

@@ -19,7 +19,11 @@ test("defaults: no extra headers, no gzip, the sink's 10 s timeout", () => {
 });
 
 test("headers, gzip, timeout as written", () => {
-  expect(parse({ headers: { Authorization: "Bearer t" }, gzip: true, timeout: "1m30s" })).toMatchObject({ headers: { Authorization: "Bearer t" }, gzip: true, timeoutMs: 90_000 });
+  expect(parse({ headers: { Authorization: "Bearer t" }, gzip: true, timeout: "1m30s" })).toMatchObject({
+    headers: { Authorization: "Bearer t" },
+    gzip: true,
+    timeoutMs: 90_000,
+  });
   expect(parse({ timeout: 2.5 }).timeoutMs).toBe(2500);
 });
 

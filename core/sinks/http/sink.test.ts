@@ -91,7 +91,12 @@ describe("createHttpSink against a real HTTP server", () => {
   });
 
   test("503 is retry + unavailable, 429 and 500 retry without unavailable", async () => {
-    for (const [status, unavailable] of [[503, true], [502, true], [429, false], [500, false]] as const) {
+    for (const [status, unavailable] of [
+      [503, true],
+      [502, true],
+      [429, false],
+      [500, false],
+    ] as const) {
       const s = serve(() => new Response("busy", { status }));
       const r = await createHttpSink({ id: "hook", url: s.url }).send(makeBatch("edge", 4));
       expect([r.delivered, r.retry.length, r.dead.length, r.halt]).toEqual([0, 4, 0, undefined]);

@@ -136,7 +136,8 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
       out.retry.push(...records);
       st.stopped = true;
       if (verdict === "unavailable") out.unavailable = true;
-      if (verdict === "halt") out.halt ??= status >= 300 && status < 400 ? `${detail}: a redirect; set url to the final address` : `${detail}: credentials refused`;
+      if (verdict === "halt")
+        out.halt ??= status >= 300 && status < 400 ? `${detail}: a redirect; set url to the final address` : `${detail}: credentials refused`;
     }
   }
 
@@ -151,7 +152,12 @@ export function createHttpSink(opts: HttpSinkOptions): Sink {
     },
     async probe() {
       try {
-        const res = await fetch(opts.url, { method: "HEAD", headers, redirect: "manual", signal: AbortSignal.timeout(opts.probeTimeoutMs ?? d.probeTimeoutMs) });
+        const res = await fetch(opts.url, {
+          method: "HEAD",
+          headers,
+          redirect: "manual",
+          signal: AbortSignal.timeout(opts.probeTimeoutMs ?? d.probeTimeoutMs),
+        });
         res.body?.cancel().catch(() => {});
         return classifyStatus(res.status) === "unavailable" ? `${shown} answered HTTP ${res.status}` : undefined;
       } catch (err) {

@@ -11,7 +11,12 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const path = require.resolve("kafkajs/src/producer/groupMessagesPerPartition.js");
-const group = require(path) as (a: { topic: string; partitionMetadata: unknown[]; messages: { key: string }[]; partitioner: (a: { message: { key: string } }) => number }) => Record<string, { key: string }[]>;
+const group = require(path) as (a: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: { key: string }[];
+  partitioner: (a: { message: { key: string } }) => number;
+}) => Record<string, { key: string }[]>;
 
 test("the installed kafkajs carries the grouping patch (no array copy per message)", () => {
   const src = readFileSync(path, "utf8");

@@ -94,11 +94,7 @@ export interface SplitOutcome {
  * @example
  * const { result, failure } = await sendSplitting(producer, batch, { topic, anomaliesTopic, compression });
  */
-export async function sendSplitting(
-  producer: Pick<Producer, "sendBatch">,
-  batch: OutRecord[],
-  target: KafkaTarget,
-): Promise<SplitOutcome> {
+export async function sendSplitting(producer: Pick<Producer, "sendBatch">, batch: OutRecord[], target: KafkaTarget): Promise<SplitOutcome> {
   const d = KAFKA_REQUEST_DEFAULTS;
   const requests = cutRequests(batch, target.maxRecordsPerRequest ?? d.maxRecordsPerRequest, target.maxBytesPerRequest ?? d.maxBytesPerRequest);
   const shared: { failure?: unknown } = {};

@@ -53,7 +53,10 @@ describe("createKafkaSink (fake kafkajs)", () => {
     expect(await sink.send(makeBatch("ag", 20))).toEqual({ delivered: 20, retry: [], dead: [], errors: {} });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.acks).toBe(-1);
-    expect(seen[0]!.topicMessages!.map((t) => [t.topic, t.messages.length])).toEqual([["p", 18], ["a", 2]]);
+    expect(seen[0]!.topicMessages!.map((t) => [t.topic, t.messages.length])).toEqual([
+      ["p", 18],
+      ["a", 2],
+    ]);
     expect(seen[0]!.topicMessages![0]!.messages[0]!.key).toBe("ag");
     expect(await sink.send([])).toEqual({ delivered: 0, retry: [], dead: [], errors: {} });
   });

@@ -132,8 +132,13 @@ describe("createKafkaSink when the broker is down", () => {
   test("start does not throw, send → retry with a kafka_ error type, probe says unreachable fast", async () => {
     const port = await deadPort();
     const sink = createKafkaSink({
-      id: "k", brokers: [`127.0.0.1:${port}`], topic: "t", anomaliesTopic: "a", clientId: "it-dead",
-      compression: "gzip", logLevel: "nothing",
+      id: "k",
+      brokers: [`127.0.0.1:${port}`],
+      topic: "t",
+      anomaliesTopic: "a",
+      clientId: "it-dead",
+      compression: "gzip",
+      logLevel: "nothing",
     });
     let t0 = performance.now();
     await sink.start();

@@ -12,7 +12,11 @@ const capture: LineOutput = { write: (chunk) => void lines.push(...chunk.split("
 
 runSinkConformance("stdout", {
   make: () => createStdoutSink({ id: "stdout", out: capture }),
-  readBack: async (agentId) => lines.map((l) => JSON.parse(l) as OutRecord["doc"]).filter((d) => d.agent.id === agentId).map((d) => d.agent.seq),
+  readBack: async (agentId) =>
+    lines
+      .map((l) => JSON.parse(l) as OutRecord["doc"])
+      .filter((d) => d.agent.id === agentId)
+      .map((d) => d.agent.seq),
   unavailable: async () => {
     let broken = true;
     const out: LineOutput = {

@@ -15,7 +15,12 @@ describe("createStdoutSink", () => {
     const sink = createStdoutSink({ id: "s", out });
     const batch = makeBatch("ag", 12);
     expect(await sink.send(batch)).toEqual({ delivered: 12, retry: [], dead: [], errors: {} });
-    expect(out.text.trim().split("\n").map((l) => JSON.parse(l))).toEqual(batch.map((r) => r.doc));
+    expect(
+      out.text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual(batch.map((r) => r.doc));
   });
 
   test("pretty + only anomalies: readable anomaly lines, points filtered out but delivered", async () => {
@@ -40,7 +45,15 @@ describe("createStdoutSink", () => {
   });
 
   test("only points; a throwing stream → retry as io_error; a full stream waits for drain", async () => {
-    const bad = createStdoutSink({ id: "s", only: "points", out: { write: () => { throw new Error("EPIPE"); } } });
+    const bad = createStdoutSink({
+      id: "s",
+      only: "points",
+      out: {
+        write: () => {
+          throw new Error("EPIPE");
+        },
+      },
+    });
     const batch = makeBatch("ag", 10);
     const r = await bad.send(batch);
     expect(r.delivered).toBe(1);

@@ -135,22 +135,26 @@ export function runSinkConformance(name: string, harness: SinkHarness): void {
     const faultTest = (title: string, fault: string | unknown, fn: () => Promise<void>) =>
       typeof fault === "string" ? test.skip(`${title} (not checked: ${fault})`, fn) : test(title, fn, timeout);
 
-    test("acknowledges records only after the sink delivered them; the destination then has them all", async () => {
-      const hs = await h();
-      const s = spy(await hs.make());
-      const { buffer, driver, push } = await drive(s.sink, { maxRecords: 40 });
-      const violations: string[] = [];
-      buffer.onAck = (total) => {
-        if (total > s.settled()) violations.push(`acknowledged ${total} records, the sink had settled ${s.settled()}`);
-      };
-      const records = makeBatch(agent("ack"), 200);
-      await push(records);
-      await waitFor(() => driver.depth === 0, { timeoutMs: hs.timeoutMs ?? 30_000, what: "every record acknowledged" });
-      expect(await driver.stop(5000)).toBe(0);
-      expect(violations).toEqual([]);
-      expect(buffer.acked).toBe(200);
-      expect(sorted([...new Set(await hs.readBack(agent("ack")))])).toEqual(seqs(records));
-    }, timeout);
+    test(
+      "acknowledges records only after the sink delivered them; the destination then has them all",
+      async () => {
+        const hs = await h();
+        const s = spy(await hs.make());
+        const { buffer, driver, push } = await drive(s.sink, { maxRecords: 40 });
+        const violations: string[] = [];
+        buffer.onAck = (total) => {
+          if (total > s.settled()) violations.push(`acknowledged ${total} records, the sink had settled ${s.settled()}`);
+        };
+        const records = makeBatch(agent("ack"), 200);
+        await push(records);
+        await waitFor(() => driver.depth === 0, { timeoutMs: hs.timeoutMs ?? 30_000, what: "every record acknowledged" });
+        expect(await driver.stop(5000)).toBe(0);
+        expect(violations).toEqual([]);
+        expect(buffer.acked).toBe(200);
+        expect(sorted([...new Set(await hs.readBack(agent("ack")))])).toEqual(seqs(records));
+      },
+      timeout,
+    );
 
     faultTest("retries while the destination is unavailable, keeping every record; delivers them once it is back", harness.unavailable, async () => {
       const hs = await h();
@@ -191,49 +195,57 @@ export function runSinkConformance(name: string, harness: SinkHarness): void {
       expect(s.batches.length).toBe(sends); // nothing more was sent once halted
     });
 
-    test("receives batches within the driver's limits and delivers a large batch whole", async () => {
-      const hs = await h();
-      const s = spy(await hs.make());
-      const records = makeBatch(agent("limits"), 300);
-      const maxBytes = records.slice(0, 25).reduce((n, r) => n + JSON.stringify(r.doc).length, 0);
-      const { driver, push } = await drive(s.sink, { maxRecords: 40, maxBytes });
-      await push(records);
-      await waitFor(() => driver.depth === 0, { timeoutMs: hs.timeoutMs ?? 30_000, what: "every record acknowledged" });
-      await driver.stop(5000);
-      expect(s.batches.length).toBeGreaterThanOrEqual(300 / 40);
-      for (const b of s.batches) {
-        expect(b.length).toBeLessThanOrEqual(40);
-        expect(b.reduce((n, r) => n + JSON.stringify(r.doc).length, 0)).toBeLessThanOrEqual(maxBytes);
-      }
-      expect(sorted(s.batches.flatMap(seqs))).toEqual(seqs(records));
-      // One batch far over any request limit of the sink: delivered whole in one send.
-      const big = makeBatch(agent("limits"), 5000, 300);
-      const sink = await hs.make();
-      await sink.start();
-      const r = await sink.send(big);
-      await sink.stop();
-      expect({ delivered: r.delivered, retry: r.retry.length, dead: r.dead.length }).toEqual({ delivered: 5000, retry: 0, dead: 0 });
-      expect(sorted([...new Set(await hs.readBack(agent("limits")))])).toEqual([...seqs(records), ...seqs(big)]);
-    }, timeout);
+    test(
+      "receives batches within the driver's limits and delivers a large batch whole",
+      async () => {
+        const hs = await h();
+        const s = spy(await hs.make());
+        const records = makeBatch(agent("limits"), 300);
+        const maxBytes = records.slice(0, 25).reduce((n, r) => n + JSON.stringify(r.doc).length, 0);
+        const { driver, push } = await drive(s.sink, { maxRecords: 40, maxBytes });
+        await push(records);
+        await waitFor(() => driver.depth === 0, { timeoutMs: hs.timeoutMs ?? 30_000, what: "every record acknowledged" });
+        await driver.stop(5000);
+        expect(s.batches.length).toBeGreaterThanOrEqual(300 / 40);
+        for (const b of s.batches) {
+          expect(b.length).toBeLessThanOrEqual(40);
+          expect(b.reduce((n, r) => n + JSON.stringify(r.doc).length, 0)).toBeLessThanOrEqual(maxBytes);
+        }
+        expect(sorted(s.batches.flatMap(seqs))).toEqual(seqs(records));
+        // One batch far over any request limit of the sink: delivered whole in one send.
+        const big = makeBatch(agent("limits"), 5000, 300);
+        const sink = await hs.make();
+        await sink.start();
+        const r = await sink.send(big);
+        await sink.stop();
+        expect({ delivered: r.delivered, retry: r.retry.length, dead: r.dead.length }).toEqual({ delivered: 5000, retry: 0, dead: 0 });
+        expect(sorted([...new Set(await hs.readBack(agent("limits")))])).toEqual([...seqs(records), ...seqs(big)]);
+      },
+      timeout,
+    );
 
-    test("stopping loses no record: what is not at the destination is still in the buffer", async () => {
-      const hs = await h();
-      // Stop at once (no draining): the batch in flight is awaited; the rest stays in the buffer.
-      const quick = await drive(await hs.make(), { maxRecords: 50 });
-      const records = makeBatch(agent("close"), 500);
-      await quick.push(records);
-      const left = await quick.driver.stop(0);
-      const kept = seqs(quick.buffer.read(quick.driver.sink.id, 10_000, 1 << 30).records);
-      expect(kept.length).toBe(left);
-      const there = await hs.readBack(agent("close"));
-      expect(sorted([...new Set([...there, ...kept])])).toEqual(seqs(records));
-      // Stop with time to drain: everything reaches the destination.
-      const more = makeBatch(agent("close"), 500, 500);
-      const drain = await drive(await hs.make(), { maxRecords: 50 });
-      await drain.push(more);
-      expect(await drain.driver.stop(20_000)).toBe(0);
-      const all = new Set(await hs.readBack(agent("close")));
-      expect(seqs(more).filter((q) => !all.has(q))).toEqual([]);
-    }, timeout);
+    test(
+      "stopping loses no record: what is not at the destination is still in the buffer",
+      async () => {
+        const hs = await h();
+        // Stop at once (no draining): the batch in flight is awaited; the rest stays in the buffer.
+        const quick = await drive(await hs.make(), { maxRecords: 50 });
+        const records = makeBatch(agent("close"), 500);
+        await quick.push(records);
+        const left = await quick.driver.stop(0);
+        const kept = seqs(quick.buffer.read(quick.driver.sink.id, 10_000, 1 << 30).records);
+        expect(kept.length).toBe(left);
+        const there = await hs.readBack(agent("close"));
+        expect(sorted([...new Set([...there, ...kept])])).toEqual(seqs(records));
+        // Stop with time to drain: everything reaches the destination.
+        const more = makeBatch(agent("close"), 500, 500);
+        const drain = await drive(await hs.make(), { maxRecords: 50 });
+        await drain.push(more);
+        expect(await drain.driver.stop(20_000)).toBe(0);
+        const all = new Set(await hs.readBack(agent("close")));
+        expect(seqs(more).filter((q) => !all.has(q))).toEqual([]);
+      },
+      timeout,
+    );
   });
 }

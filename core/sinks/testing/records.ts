@@ -46,9 +46,7 @@ export function makeAnomaly(agentId: string, seq: number, state: "open" | "close
 
 /** `n` records from seq `from`: every 10th one an anomaly. */
 export function makeBatch(agentId: string, n: number, from = 0): OutRecord[] {
-  return Array.from({ length: n }, (_, i) =>
-    (from + i) % 10 === 9 ? makeAnomaly(agentId, from + i) : makePoint(agentId, from + i),
-  );
+  return Array.from({ length: n }, (_, i) => ((from + i) % 10 === 9 ? makeAnomaly(agentId, from + i) : makePoint(agentId, from + i)));
 }
 
 /** Resolves when a TCP connect to `host:port` succeeds, else rejects with `hint` (tests fail, not skip). */

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import { ProcfsSourceSchema, toProcfsSourceConfig } from "./config.ts";
 
-const parse = (entry: object) => toProcfsSourceConfig(ProcfsSourceSchema.parse({ type: "procfs", id: "h", interval: "10s", ...entry }), { configDir: "/etc/agent" });
+const parse = (entry: object) =>
+  toProcfsSourceConfig(ProcfsSourceSchema.parse({ type: "procfs", id: "h", interval: "10s", ...entry }), { configDir: "/etc/agent" });
 
 test("roots default to /proc and /sys; relative roots are resolved against the config file", () => {
   expect(parse({})).toEqual({ type: "procfs", id: "h", intervalMs: 10_000, root: "/proc", sysRoot: "/sys" });

@@ -32,7 +32,8 @@ export const DEFAULT_FS_TYPE_EXCLUDE =
   /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|efivarfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|aufs|proc|procfs|pstore|ramfs|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tmpfs|tracefs|fuse\.lxcfs|fuse\.gvfsd-fuse|fuse\.portal)$/;
 
 /** Mount points skipped by default (kernel trees and container runtimes' private mounts). */
-export const DEFAULT_MOUNT_EXCLUDE = /^\/(dev|proc|sys|run\/credentials\/.+|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+|var\/lib\/kubelet\/.+)($|\/)/;
+export const DEFAULT_MOUNT_EXCLUDE =
+  /^\/(dev|proc|sys|run\/credentials\/.+|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+|var\/lib\/kubelet\/.+)($|\/)/;
 
 /** One kept mount. */
 export interface Mount {
@@ -79,13 +80,7 @@ export function parseMounts(round: Round, text: string, file: string, typeExclud
  * whose stat has not answered yet is in `hung` and skipped (reported as `timeout`) until the
  * call settles, so a dead NFS server never piles up blocked calls.
  */
-export async function readFilesystems(
-  round: Round,
-  mounts: Mount[],
-  stat: FsStatFn,
-  timeoutMs: number,
-  hung: Set<string>,
-): Promise<void> {
+export async function readFilesystems(round: Round, mounts: Mount[], stat: FsStatFn, timeoutMs: number, hung: Set<string>): Promise<void> {
   const results = await Promise.all(mounts.map((m) => statBounded(stat, m.mountpoint, timeoutMs, hung)));
   for (let i = 0; i < mounts.length; i++) {
     const m = mounts[i];
@@ -111,12 +106,7 @@ export async function readFilesystems(
   }
 }
 
-async function statBounded(
-  stat: FsStatFn,
-  path: string,
-  timeoutMs: number,
-  hung: Set<string>,
-): Promise<FsStats | { error: unknown } | "hung"> {
+async function statBounded(stat: FsStatFn, path: string, timeoutMs: number, hung: Set<string>): Promise<FsStats | { error: unknown } | "hung"> {
   if (hung.has(path)) return "hung";
   const call = stat(path).then(
     (s) => s,

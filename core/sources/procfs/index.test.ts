@@ -94,7 +94,13 @@ describe("createProcfsSource", () => {
   });
 
   test("no rates when the clock does not move forward", async () => {
-    const src = createProcfsSource({ id: "x", intervalMs: 1000, root: join(BASIC, "proc"), sysRoot: join(BASIC, "sys"), fsStat: async () => ({ bsize: 1, blocks: 1, bfree: 1, bavail: 1, files: 0, ffree: 0 }) });
+    const src = createProcfsSource({
+      id: "x",
+      intervalMs: 1000,
+      root: join(BASIC, "proc"),
+      sysRoot: join(BASIC, "sys"),
+      fsStat: async () => ({ bsize: 1, blocks: 1, bfree: 1, bavail: 1, files: 0, ffree: 0 }),
+    });
     await src.collect(5000);
     const { samples } = await src.collect(5000);
     expect(samples.some((s) => s.name.endsWith("_per_sec"))).toBe(false);

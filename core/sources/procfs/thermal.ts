@@ -25,9 +25,7 @@ export async function readThermal(round: Round, sysRoot: string): Promise<void> 
   const zones = names.filter((n) => n.startsWith("thermal_zone")).sort();
   const texts = await Promise.all(
     zones.map((z) =>
-      Promise.all([readFile(`${dir}/${z}/temp`, "utf8"), readFile(`${dir}/${z}/type`, "utf8").catch(() => "")]).catch(
-        (err: unknown) => ({ err }),
-      ),
+      Promise.all([readFile(`${dir}/${z}/temp`, "utf8"), readFile(`${dir}/${z}/type`, "utf8").catch(() => "")]).catch((err: unknown) => ({ err })),
     ),
   );
   for (let i = 0; i < zones.length; i++) {

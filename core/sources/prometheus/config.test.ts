@@ -2,7 +2,8 @@ import { expect, test } from "bun:test";
 import { PrometheusSourceSchema, toPrometheusSourceConfig } from "./config.ts";
 import { PROMETHEUS_MAX_DEFAULT_TIMEOUT_MS } from "./index.ts";
 
-const parse = (entry: object) => toPrometheusSourceConfig(PrometheusSourceSchema.parse({ type: "prometheus", id: "p", url: "http://x:9100/metrics", ...entry }));
+const parse = (entry: object) =>
+  toPrometheusSourceConfig(PrometheusSourceSchema.parse({ type: "prometheus", id: "p", url: "http://x:9100/metrics", ...entry }));
 
 test("timeout defaults to min(10 s, interval); headers are copied", () => {
   expect(parse({ interval: "5s" })).toEqual({ type: "prometheus", id: "p", url: "http://x:9100/metrics", intervalMs: 5000, timeoutMs: 5000, headers: {} });

@@ -71,7 +71,10 @@ describe("createPrometheusSource", () => {
   });
 
   test("a non-2xx answer is http_status", async () => {
-    for (const [path, code] of [["/error", 500], ["/missing", 404]] as const) {
+    for (const [path, code] of [
+      ["/error", 500],
+      ["/missing", 404],
+    ] as const) {
       const { samples, errors } = await source(path).collect(NOW);
       expect(samples).toEqual([]);
       expect(errors).toHaveLength(1);

@@ -16,8 +16,7 @@ const EQUALS = 61;
 
 const isBlank = (c: number): boolean => c === SPACE || c === TAB;
 /** [a-zA-Z_] plus `:` when `colon` (metric names allow it, label names do not). */
-const isNameStart = (c: number, colon: boolean): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (colon && c === 58);
+const isNameStart = (c: number, colon: boolean): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (colon && c === 58);
 const isNameChar = (c: number, colon: boolean): boolean => isNameStart(c, colon) || (c >= 48 && c <= 57);
 
 /** Length of the name at `i` (0 when there is none). */

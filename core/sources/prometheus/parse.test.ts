@@ -127,10 +127,7 @@ plain 1`;
     const dir = join(import.meta.dir, "testdata");
     const got = parseExposition(await Bun.file(join(dir, "node_exporter.prom")).text(), NOW);
     const file = join(dir, "node_exporter.expected.json");
-    const lines = [
-      ...got.samples.map((s) => JSON.stringify(s)),
-      ...got.errors.map((e) => JSON.stringify(e)),
-    ];
+    const lines = [...got.samples.map((s) => JSON.stringify(s)), ...got.errors.map((e) => JSON.stringify(e))];
     const text = `[\n  ${lines.join(",\n  ")}\n]\n`;
     if (process.env.UPDATE_GOLDEN === "1") await Bun.write(file, text);
     expect(JSON.parse(text)).toEqual(await Bun.file(file).json());

@@ -4,7 +4,12 @@ import { SYNTHETIC_CONFIG_DEFAULTS, SyntheticSourceSchema, toSyntheticSourceConf
 
 test("defaults: 100 series, the generator's anomaly ratio and seed", () => {
   expect(toSyntheticSourceConfig(SyntheticSourceSchema.parse({ type: "synthetic", id: "s", interval: 2 }))).toEqual({
-    type: "synthetic", id: "s", intervalMs: 2000, series: 100, anomalyRatio: 0.3, seed: 1,
+    type: "synthetic",
+    id: "s",
+    intervalMs: 2000,
+    series: 100,
+    anomalyRatio: 0.3,
+    seed: 1,
   });
   expect([SYNTHETIC_CONFIG_DEFAULTS.anomaly_ratio, SYNTHETIC_CONFIG_DEFAULTS.seed]).toEqual([SYNTHETIC_DEFAULTS.anomalyRatio, SYNTHETIC_DEFAULTS.seed]);
 });

@@ -48,8 +48,7 @@ function validate(o: SyntheticSourceOptions, ratio: number, seed: number, chunk:
   if (!(o.intervalMs > 0)) bad.push(`intervalMs must be > 0 (got ${o.intervalMs})`);
   if (!(ratio >= 0 && ratio <= 1)) bad.push(`anomalyRatio must be in [0, 1] (got ${ratio})`);
   if (!Number.isSafeInteger(seed)) bad.push(`seed must be an integer (got ${seed})`);
-  if (!Number.isInteger(chunk) || chunk < MIN_CHUNK_POINTS)
-    bad.push(`chunkPoints must be an integer >= ${MIN_CHUNK_POINTS} (got ${chunk})`);
+  if (!Number.isInteger(chunk) || chunk < MIN_CHUNK_POINTS) bad.push(`chunkPoints must be an integer >= ${MIN_CHUNK_POINTS} (got ${chunk})`);
   if (bad.length > 0) throw new RangeError(`synthetic source ${o.id}: ${bad.join("; ")}`);
 }
 

@@ -73,7 +73,11 @@ export class Ensemble implements Detector {
       for (const [path, data] of files) if (path.startsWith(prefix)) own.set(path.slice(prefix.length), data);
       members.push(await load(spec.kind, spec.params, own));
     }
-    return new Ensemble(members, specs.map((s) => Number(s.tau)), Number(params.quantile ?? 0.99998));
+    return new Ensemble(
+      members,
+      specs.map((s) => Number(s.tau)),
+      Number(params.quantile ?? 0.99998),
+    );
   }
 
   dispose(): void {

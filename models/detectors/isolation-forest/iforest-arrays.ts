@@ -64,7 +64,12 @@ export function leafPathLengths(f: ForestArrays): Float64Array {
 export function forestProblems(f: ForestArrays, width: number): string[] {
   const problems: string[] = [];
   const count = f.feature.length;
-  for (const [name, arr] of [["threshold", f.threshold], ["left", f.left], ["right", f.right], ["size", f.size]] as const) {
+  for (const [name, arr] of [
+    ["threshold", f.threshold],
+    ["left", f.left],
+    ["right", f.right],
+    ["size", f.size],
+  ] as const) {
     if (arr.length !== count) problems.push(`${name} has ${arr.length} entries, feature has ${count}`);
   }
   if (problems.length > 0) return problems;

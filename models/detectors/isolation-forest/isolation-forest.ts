@@ -1,12 +1,5 @@
 import { z } from "zod";
-import {
-  assertBatch,
-  WindowShapeError,
-  type BundleFile,
-  type Detector,
-  type FitOptions,
-  type WindowBatch,
-} from "../../detector.ts";
+import { assertBatch, WindowShapeError, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
 import { assertFinite } from "../shared/batch-checks.ts";
 import { fileBytes, LEReader, packLE, type LoadFiles } from "../shared/binary.ts";
 import { forestProblems, type ForestArrays } from "./iforest-arrays.ts";

@@ -142,7 +142,16 @@ export class LstmAutoencoder implements Detector {
         [h, c] = next as tf.Tensor2D[];
       };
       for (let t = 0; t < win; t++) {
-        advance(tf.tidy(() => tfStep(w.enc, w.enc.kernel.map((k, g) => tf.fused.matMul({ a: steps[t], b: k, bias: w.enc.bias[g] }) as tf.Tensor2D), h, c)));
+        advance(
+          tf.tidy(() =>
+            tfStep(
+              w.enc,
+              w.enc.kernel.map((k, g) => tf.fused.matMul({ a: steps[t], b: k, bias: w.enc.bias[g] }) as tf.Tensor2D),
+              h,
+              c,
+            ),
+          ),
+        );
       }
       const code = w.dec.kernel.map((k, g) => tf.fused.matMul({ a: h!, b: k, bias: w.dec.bias[g] }) as tf.Tensor2D);
       advance([]);

@@ -97,7 +97,10 @@ export function prepareTf(w: NetWeights): TfWeights {
   return {
     enc: gates(w.enc, false),
     dec: gates(w.dec, true),
-    dense: tf.tensor2d(Float32Array.from(w.dense, (v) => 2 * v), [u, 2]),
+    dense: tf.tensor2d(
+      Float32Array.from(w.dense, (v) => 2 * v),
+      [u, 2],
+    ),
     denseBias: tf.tensor1d(Float32Array.from(w.denseBias)),
   };
 }

@@ -50,7 +50,13 @@ export function formatNabTable(rows: readonly { model: string; nab: NabReport }[
     ["model", ...profiles.flatMap((p) => [`NAB ${SHORT[p] ?? p}`, "thr"]), "TP", "FN", "FP"],
     rows.map((r) => {
       const std = r.nab.standard ?? r.nab[profiles[0]];
-      return [r.model, ...profiles.flatMap((p) => [cell(r.nab[p]), Number.isFinite(r.nab[p].threshold) ? r.nab[p].threshold.toFixed(3) : "-"]), String(std.tp), String(std.fn), String(std.fp)];
+      return [
+        r.model,
+        ...profiles.flatMap((p) => [cell(r.nab[p]), Number.isFinite(r.nab[p].threshold) ? r.nab[p].threshold.toFixed(3) : "-"]),
+        String(std.tp),
+        String(std.fn),
+        String(std.fp),
+      ];
     }),
   );
   const cats = [...new Set(rows.flatMap((r) => Object.keys((r.nab.standard ?? r.nab[profiles[0]]).byCategory)))].sort();
@@ -58,10 +64,14 @@ export function formatNabTable(rows: readonly { model: string; nab: NabReport }[
     ["NAB standard by category", "windows", ...rows.map((r) => r.model)],
     cats.map((c) => {
       const any = rows.map((r) => (r.nab.standard ?? r.nab[profiles[0]]).byCategory[c]).find((t) => t);
-      return [c, String(any?.windows ?? 0), ...rows.map((r) => {
-        const t = (r.nab.standard ?? r.nab[profiles[0]]).byCategory[c];
-        return t ? `${t.windows ? t.score.toFixed(2) : "-"} (TP ${t.tp}, FP ${t.fp})` : "-";
-      })];
+      return [
+        c,
+        String(any?.windows ?? 0),
+        ...rows.map((r) => {
+          const t = (r.nab.standard ?? r.nab[profiles[0]]).byCategory[c];
+          return t ? `${t.windows ? t.score.toFixed(2) : "-"} (TP ${t.tp}, FP ${t.fp})` : "-";
+        }),
+      ];
     }),
   );
   return `${main}\n\n${perCat}`;

@@ -21,7 +21,7 @@ describe("NAB sweep weights", () => {
   test("a window's first row weighs tpWeight; rows after it cost little, far rows fpWeight", () => {
     const s = sweepFile(2000, [[1000, 1099]], NAB_PROFILES.standard);
     expect(s.weights[1000]).toBeCloseTo(1, 12);
-    expect(s.weights[1099]).toBeCloseTo((scaledSigmoid(-1 / 100) / scaledSigmoid(-1)), 12);
+    expect(s.weights[1099]).toBeCloseTo(scaledSigmoid(-1 / 100) / scaledSigmoid(-1), 12);
     expect(s.weights[1100]).toBeCloseTo(0.11 * scaledSigmoid(1 / 99), 12);
     expect(s.weights[1999]).toBeCloseTo(-0.11, 12);
     expect(s.weights[500]).toBe(-0.11);
@@ -65,7 +65,9 @@ describe("NAB corpus score", () => {
     expect(corpus.files.length).toBe(28);
     const files = corpus.files.map((f) => {
       const [cat, name] = f.key.split("/");
-      const lines = readFileSync(join(NAB_DEV, "reference", "numenta", cat, `numenta_${name}`), "utf8").trim().split("\n");
+      const lines = readFileSync(join(NAB_DEV, "reference", "numenta", cat, `numenta_${name}`), "utf8")
+        .trim()
+        .split("\n");
       const col = lines[0].split(",").indexOf("anomaly_score");
       const scores = Float64Array.from(lines.slice(1), (l) => Number(l.split(",")[col]));
       expect(scores.length).toBe(f.series.values.length);

@@ -3,13 +3,7 @@ import type { AnomalyRecord, AnomalyType } from "../../../data/types.ts";
 import type { SeriesEval } from "../types.ts";
 
 /** A scored series from plain arrays; one point per minute from 2024-01-01, values default to a sine. */
-export function series(
-  name: string,
-  labels: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  threshold = 0.5,
-  values?: ArrayLike<number>,
-): SeriesEval {
+export function series(name: string, labels: ArrayLike<number>, scores: ArrayLike<number>, threshold = 0.5, values?: ArrayLike<number>): SeriesEval {
   const n = labels.length;
   const t0 = Date.UTC(2024, 0, 1);
   return {

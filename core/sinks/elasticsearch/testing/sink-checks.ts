@@ -41,8 +41,14 @@ export function describeSinkAgainst(target: SinkCheckTarget): void {
 
   function sinkFor(over: Partial<Parameters<typeof createElasticsearchSink>[0]> = {}) {
     return createElasticsearchSink({
-      id: "es-it", hosts: URL_, index, anomaliesIndex, templateName,
-      indexSettings: { number_of_replicas: 0 }, deadLetterPath: join(dir, "dead", "es.jsonl"), ...over,
+      id: "es-it",
+      hosts: URL_,
+      index,
+      anomaliesIndex,
+      templateName,
+      indexSettings: { number_of_replicas: 0 },
+      deadLetterPath: join(dir, "dead", "es.jsonl"),
+      ...over,
     });
   }
 
@@ -113,7 +119,10 @@ export function describeSinkAgainst(target: SinkCheckTarget): void {
       expect(r.dead.map((x) => x.record)).toEqual([bad]);
       expect(r.dead[0]!.reason).toContain("HTTP 400");
       expect(r.errors).toEqual({ mapping_error: 1 });
-      const lines = (await readFile(join(dir, "dead", "es.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+      const lines = (await readFile(join(dir, "dead", "es.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ status: 400, record: bad, sink: "es-it" });
       expect(lines[0].reason).toMatch(/pars/);

@@ -11,7 +11,9 @@ import type { EsState, Json } from "./types.ts";
 /** Java's `Map.toString` preview of a parsed object, as in ES's "Preview of field's value". */
 function preview(v: unknown): string {
   if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-    return `{${Object.entries(v as Json).map(([k, x]) => `${k}=${preview(x)}`).join(", ")}}`;
+    return `{${Object.entries(v as Json)
+      .map(([k, x]) => `${k}=${preview(x)}`)
+      .join(", ")}}`;
   }
   return String(v);
 }
@@ -36,7 +38,14 @@ export function bulk(state: EsState, text: string, defaultIndex: string | undefi
     }
     const kind = Object.keys(action)[0];
     if (!kind || Object.keys(action).length !== 1 || !["create", "index", "delete"].includes(kind)) {
-      return [400, esError(400, "illegal_argument_exception", `Malformed action/metadata line [${i + 1}], expected one of [create, delete, index, update] but found [${kind}]`)];
+      return [
+        400,
+        esError(
+          400,
+          "illegal_argument_exception",
+          `Malformed action/metadata line [${i + 1}], expected one of [create, delete, index, update] but found [${kind}]`,
+        ),
+      ];
     }
     const meta = (action[kind] ?? {}) as Json;
     let doc: unknown;
@@ -57,7 +66,10 @@ export function bulk(state: EsState, text: string, defaultIndex: string | undefi
       items.push({ [kind]: { _index: index, _id: id, ...body, status } });
     };
     if (index !== index.toLowerCase() || /^[_\-+]/.test(index)) {
-      const reason = index !== index.toLowerCase() ? `Invalid index name [${index}], must be lowercase` : `Invalid index name [${index}], must not start with '_', '-', or '+'`;
+      const reason =
+        index !== index.toLowerCase()
+          ? `Invalid index name [${index}], must be lowercase`
+          : `Invalid index name [${index}], must not start with '_', '-', or '+'`;
       item(400, { error: { type: "invalid_index_name_exception", reason, index_uuid: "_na_", index } });
       continue;
     }

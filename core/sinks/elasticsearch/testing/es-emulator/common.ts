@@ -10,4 +10,10 @@ export function esError(status: number, type: string, reason: string, extra: Jso
 }
 
 /** A `*` glob (any run of characters) as an anchored RegExp. */
-export const globRe = (g: string) => new RegExp(`^${g.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+export const globRe = (g: string) =>
+  new RegExp(
+    `^${g
+      .split("*")
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );

@@ -7,7 +7,11 @@ import type { Json } from "./types.ts";
 
 /** `filter_path` includes: keeps the matching paths; undefined when nothing is left. */
 export function applyFilterPath(value: unknown, filter: string): unknown {
-  const patterns = filter.split(",").map((p) => p.trim()).filter(Boolean).map((p) => p.split("."));
+  const patterns = filter
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => p.split("."));
   return patterns.length ? filterNode(value, patterns) : value;
 }
 

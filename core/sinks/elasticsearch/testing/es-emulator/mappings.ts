@@ -7,11 +7,13 @@ import type { Json } from "./types.ts";
 
 /** Field types of Elasticsearch 8/9 (default distribution). */
 const ES_TYPES = new Set(
-  ("keyword constant_keyword wildcard text match_only_text annotated_text search_as_you_type completion token_count " +
+  (
+    "keyword constant_keyword wildcard text match_only_text annotated_text search_as_you_type completion token_count " +
     "long integer short byte double float half_float scaled_float unsigned_long date date_nanos boolean binary " +
     "object nested flattened passthrough ip version alias geo_point geo_shape point shape histogram aggregate_metric_double " +
     "dense_vector sparse_vector rank_feature rank_features semantic_text percolator join counted_keyword " +
-    "integer_range long_range float_range double_range date_range ip_range").split(" "),
+    "integer_range long_range float_range double_range date_range ip_range"
+  ).split(" "),
 );
 const LEAF_TYPES = new Set([...ES_TYPES].filter((t) => t !== "object" && t !== "nested" && t !== "flattened" && t !== "passthrough"));
 

@@ -14,8 +14,21 @@ export interface Parsed {
 
 const TCHAR = /^[a-zA-Z0-9!#$%&'*+\-.^_`|~]+$/;
 export const SAFELISTED = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
-export const JSON_TYPES = new Set(["application/json", "application/x-ndjson", "application/*", "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson"]);
-export const OTHER_XCONTENT = new Set(["application/smile", "application/yaml", "application/cbor", "application/vnd.elasticsearch+smile", "application/vnd.elasticsearch+yaml", "application/vnd.elasticsearch+cbor"]);
+export const JSON_TYPES = new Set([
+  "application/json",
+  "application/x-ndjson",
+  "application/*",
+  "application/vnd.elasticsearch+json",
+  "application/vnd.elasticsearch+x-ndjson",
+]);
+export const OTHER_XCONTENT = new Set([
+  "application/smile",
+  "application/yaml",
+  "application/cbor",
+  "application/vnd.elasticsearch+smile",
+  "application/vnd.elasticsearch+yaml",
+  "application/vnd.elasticsearch+cbor",
+]);
 
 class HeaderError extends Error {}
 

@@ -78,16 +78,34 @@ export function startEsEmulator(opts: EsEmulatorOptions): EsEmulator {
       try {
         accept = parseMediaType(acceptRaw, "Accept");
       } catch (e) {
-        return send(400, esError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept]", { caused_by: { type: "illegal_argument_exception", reason: (e as Error).message } }), false);
+        return send(
+          400,
+          esError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept]", {
+            caused_by: { type: "illegal_argument_exception", reason: (e as Error).message },
+          }),
+          false,
+        );
       }
       try {
         ct = parseMediaType(contentTypeRaw, "Content-Type");
       } catch (e) {
-        return send(400, esError(400, "media_type_header_exception", "Invalid media-type value on headers [Content-Type]", { caused_by: { type: "illegal_argument_exception", reason: (e as Error).message } }), false);
+        return send(
+          400,
+          esError(400, "media_type_header_exception", "Invalid media-type value on headers [Content-Type]", {
+            caused_by: { type: "illegal_argument_exception", reason: (e as Error).message },
+          }),
+          false,
+        );
       }
       const compat = compatibilityError(accept, ct, hasContent, major);
       if (compat) {
-        return send(400, esError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept, Content-Type]", { caused_by: { type: "status_exception", reason: compat } }), false);
+        return send(
+          400,
+          esError(400, "media_type_header_exception", "Invalid media-type value on headers [Accept, Content-Type]", {
+            caused_by: { type: "status_exception", reason: compat },
+          }),
+          false,
+        );
       }
       const av = versionOf(accept);
       if (av !== null && accept!.type.startsWith("application/vnd.elasticsearch+")) responseType = `application/vnd.elasticsearch+json;compatible-with=${av}`;
@@ -105,7 +123,11 @@ export function startEsEmulator(opts: EsEmulatorOptions): EsEmulator {
               : undefined;
       if (!route) return send(400, { error: `no handler found for uri [${uri}] and method [${method}]` }, false);
       if (!route.allowed.includes(method)) {
-        return send(405, { error: `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${route.allowed.join(", ")}]`, status: 405 }, false);
+        return send(
+          405,
+          { error: `Incorrect HTTP method for uri [${uri}] and method [${method}], allowed: [${route.allowed.join(", ")}]`, status: 405 },
+          false,
+        );
       }
 
       // 3. Content-Type of a body (RestController.dispatchRequest).

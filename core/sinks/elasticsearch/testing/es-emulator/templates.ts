@@ -7,7 +7,18 @@ import { esError, globRe } from "./common.ts";
 import { unknownTypes } from "./mappings.ts";
 import type { EsState, Index, Json } from "./types.ts";
 
-const TEMPLATE_FIELDS = new Set(["index_patterns", "template", "composed_of", "priority", "version", "_meta", "data_stream", "allow_auto_create", "ignore_missing_component_templates", "deprecated"]);
+const TEMPLATE_FIELDS = new Set([
+  "index_patterns",
+  "template",
+  "composed_of",
+  "priority",
+  "version",
+  "_meta",
+  "data_stream",
+  "allow_auto_create",
+  "ignore_missing_component_templates",
+  "deprecated",
+]);
 const TEMPLATE_TEMPLATE_FIELDS = new Set(["settings", "mappings", "aliases", "lifecycle", "data_stream_options"]);
 
 let uuidSeq = 0;
@@ -47,7 +58,12 @@ export function putTemplate({ templates }: EsState, name: string, body: unknown)
   if (bad.length) {
     const [field, type] = bad[0]!;
     const reason = `Failed to parse mapping: No handler for type [${type}] declared on field [${field}]`;
-    return [400, esError(400, "mapper_parsing_exception", reason, { caused_by: { type: "mapper_parsing_exception", reason: `No handler for type [${type}] declared on field [${field}]` } })];
+    return [
+      400,
+      esError(400, "mapper_parsing_exception", reason, {
+        caused_by: { type: "mapper_parsing_exception", reason: `No handler for type [${type}] declared on field [${field}]` },
+      }),
+    ];
   }
   templates.set(name, t);
   return [200, { acknowledged: true }];
