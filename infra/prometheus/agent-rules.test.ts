@@ -41,7 +41,7 @@ withPromtool("promtool check rules: exit 0 on the file; a syntax error exits 1 n
   expect(b.out).toContain(`"AgentNotReady": could not parse expression`);
 });
 
-withPromtool("promtool test rules: the unit tests pass (drops, not ready, halted/stalled sink, anomaly storm), and can fail", async () => {
+withPromtool("promtool test rules: the unit tests pass (drops, not ready, halted/stalled sink, anomaly storm, growing buffer, down), and can fail", async () => {
   const ok = await run([PROMTOOL!, "test", "rules", UNIT], { cwd: import.meta.dir });
   console.log(`[promtool] ${ok.out.trim().split("\n").join(" ")}`);
   expect(ok.code).toBe(0);
