@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, tool } from "../check/tools.ts";
-import { checkExpr, promqlRefs } from "../prometheus/promql.ts";
+import { checkExpr, type ExportedMetrics, promqlRefs, TARGET_LABELS } from "../prometheus/promql.ts";
 import { agentExported, PROMETHEUS_SERIES } from "../prometheus/rules.ts";
 import { allPanels, dashboardExprs, dashboardProblems, exprsAsRuleFile } from "./dashboard.ts";
 
@@ -62,6 +62,28 @@ test("every expression uses only metrics and labels the agent exports; a misspel
   expect(problems[0]).toContain("unknown metric agent_scoring_latency_second_bucket");
   // Drift (agent_drift_*) and shadow (agent_shadow_*) metrics are not on this branch yet.
   expect(text).not.toMatch(/agent_(drift|shadow)_/);
+});
+
+/** Legend labels (`{{label}}`) a target's result does not carry: its `by` labels (less `le`), else its metrics' labels and the target labels. */
+function legendProblems(d: { panels: unknown[] }, exported: ExportedMetrics): string[] {
+  const out: string[] = [];
+  for (const p of allPanels(d)) {
+    for (const t of p.targets ?? []) {
+      const refs = promqlRefs(t.expr);
+      const allowed = new Set<string>(
+        refs.groupingLabels.length ? refs.groupingLabels.filter((l) => l !== "le") : [...TARGET_LABELS, ...refs.metrics.flatMap((m) => [...(exported.get(m) ?? [])])],
+      );
+      for (const m of String(t.legendFormat ?? "").matchAll(/\{\{\s*(\w+)\s*\}\}/g)) if (!allowed.has(m[1])) out.push(`panel ${p.id} "${p.title}" ${t.refId}: legend {{${m[1]}}} is not a label of the result`);
+    }
+  }
+  return out;
+}
+
+test("every legend names labels the query's result carries; a misspelt one fails", async () => {
+  const exported = await agentExported();
+  expect(legendProblems(dash, exported)).toEqual([]);
+  const broken = JSON.parse(text.replace('"legendFormat": "{{instance}} {{component}} {{reason}}"', '"legendFormat": "{{instance}} {{component}} {{reasons}}"'));
+  expect(legendProblems(broken, exported)).toEqual([expect.stringContaining('"Drops by reason" A: legend {{reasons}} is not a label of the result')]);
 });
 
 test("every selector is filtered by the job and instance variables (one agent or all)", () => {
