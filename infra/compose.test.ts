@@ -35,7 +35,10 @@ const TOKEN = "compose-test-token-0123456789abcdef";
 
   const dir = mkdtempSync(join(tmpdir(), "compose-"));
   const bad = join(dir, "compose.yaml");
-  writeFileSync(bad, text.replace("healthcheck: { disable: true }", "healthcheck: { disabled: true }").replace("condition: service_healthy }", "condition: service_heathy }"));
+  writeFileSync(
+    bad,
+    text.replace("healthcheck: { disable: true }", "healthcheck: { disabled: true }").replace("condition: service_healthy }", "condition: service_heathy }"),
+  );
   const b = await run([PY!, CHECK, "compose", bad], { env: { ...process.env, AGENT_REGISTRY_TOKEN: TOKEN } });
   expect(b.code).toBe(1);
   expect(b.out).toContain("disabled");
@@ -55,7 +58,8 @@ test("Kafka (and its topics), OpenSearch, the registry, an agent and `agent inge
   expect(s.ingest.depends_on.opensearch.condition).toBe("service_healthy");
   // The topics made before anyone uses them are the ones the agent writes and ingest reads.
   const init = s["kafka-init"].command.join(" ");
-  for (const t of [s.ingest.command[s.ingest.command.indexOf("--topic") + 1], s.ingest.command[s.ingest.command.indexOf("--anomalies-topic") + 1]]) expect(init).toContain(t);
+  for (const t of [s.ingest.command[s.ingest.command.indexOf("--topic") + 1], s.ingest.command[s.ingest.command.indexOf("--anomalies-topic") + 1]])
+    expect(init).toContain(t);
   // A service_healthy dependency has a healthcheck: its own, or the agent image's HEALTHCHECK.
   for (const svc of Object.values(s) as { depends_on?: Record<string, { condition: string }> }[]) {
     for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
@@ -115,8 +119,18 @@ test("the ingest service's command, as written (fresh topic, group and index nam
   await admin.disconnect();
 
   const dir = mkdtempSync(join(tmpdir(), "compose-ingest-"));
-  const env = { ...process.env, ...compose.services.ingest.environment, KAFKA_BOOTSTRAP_SERVERS: brokers.join(","), ELASTICSEARCH_HOST: es.replace(/^https?:\/\//, "") };
-  const p = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), ...args, "--dead-letter", join(dir, "dl.jsonl")], { env, cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const env = {
+    ...process.env,
+    ...compose.services.ingest.environment,
+    KAFKA_BOOTSTRAP_SERVERS: brokers.join(","),
+    ELASTICSEARCH_HOST: es.replace(/^https?:\/\//, ""),
+  };
+  const p = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), ...args, "--dead-letter", join(dir, "dl.jsonl")], {
+    env,
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let log = "";
   const drain = async (s: ReadableStream<Uint8Array>) => {
     for await (const chunk of s) log += new TextDecoder().decode(chunk);

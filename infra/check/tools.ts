@@ -45,7 +45,9 @@ export function freePort(): number {
  * checkout lives, not a defect of the deployment).
  */
 export function readableByUid10001(setpriv: string, paths: string[]): boolean {
-  const ok = Bun.spawnSync([setpriv, "--reuid=10001", "--regid=10001", "--clear-groups", "sh", "-c", 'for p; do test -r "$p" || exit 1; done', "sh", ...paths]).exitCode === 0;
+  const ok =
+    Bun.spawnSync([setpriv, "--reuid=10001", "--regid=10001", "--clear-groups", "sh", "-c", 'for p; do test -r "$p" || exit 1; done', "sh", ...paths])
+      .exitCode === 0;
   if (!ok) console.log(`[infra] SKIPPED tests that run the agent as uid 10001: it cannot read ${paths.join(", ")} (a parent directory is private)`);
   return ok;
 }

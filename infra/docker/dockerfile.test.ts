@@ -52,7 +52,10 @@ sinks: [{ type: file, id: f, path: ${dir}/out.jsonl }]
 server: { listen: "127.0.0.1:${port}" }
 `,
   );
-  const agent = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), "run", "--config", config, "--duration", "20s"], { stdout: "ignore", stderr: "pipe" });
+  const agent = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), "run", "--config", config, "--duration", "20s"], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   try {
     let code = -1;
     for (let i = 0; i < 50 && code !== 0; i++) {

@@ -71,9 +71,12 @@ function legendProblems(d: { panels: unknown[] }, exported: ExportedMetrics): st
     for (const t of p.targets ?? []) {
       const refs = promqlRefs(t.expr);
       const allowed = new Set<string>(
-        refs.groupingLabels.length ? refs.groupingLabels.filter((l) => l !== "le") : [...TARGET_LABELS, ...refs.metrics.flatMap((m) => [...(exported.get(m) ?? [])])],
+        refs.groupingLabels.length
+          ? refs.groupingLabels.filter((l) => l !== "le")
+          : [...TARGET_LABELS, ...refs.metrics.flatMap((m) => [...(exported.get(m) ?? [])])],
       );
-      for (const m of String(t.legendFormat ?? "").matchAll(/\{\{\s*(\w+)\s*\}\}/g)) if (!allowed.has(m[1])) out.push(`panel ${p.id} "${p.title}" ${t.refId}: legend {{${m[1]}}} is not a label of the result`);
+      for (const m of String(t.legendFormat ?? "").matchAll(/\{\{\s*(\w+)\s*\}\}/g))
+        if (!allowed.has(m[1])) out.push(`panel ${p.id} "${p.title}" ${t.refId}: legend {{${m[1]}}} is not a label of the result`);
     }
   }
   return out;
@@ -82,7 +85,9 @@ function legendProblems(d: { panels: unknown[] }, exported: ExportedMetrics): st
 test("every legend names labels the query's result carries; a misspelt one fails", async () => {
   const exported = await agentExported();
   expect(legendProblems(dash, exported)).toEqual([]);
-  const broken = JSON.parse(text.replace('"legendFormat": "{{instance}} {{component}} {{reason}}"', '"legendFormat": "{{instance}} {{component}} {{reasons}}"'));
+  const broken = JSON.parse(
+    text.replace('"legendFormat": "{{instance}} {{component}} {{reason}}"', '"legendFormat": "{{instance}} {{component}} {{reasons}}"'),
+  );
   expect(legendProblems(broken, exported)).toEqual([expect.stringContaining('"Drops by reason" A: legend {{reasons}} is not a label of the result')]);
 });
 
@@ -92,7 +97,8 @@ test("every selector is filtered by the job and instance variables (one agent or
   for (const e of dashboardExprs(dash)) {
     if (e.where.startsWith("variable")) continue;
     const refs = promqlRefs(e.expr);
-    for (const m of refs.metrics) expect({ where: e.where, m, labels: refs.selectorLabels[m] ?? [] }).toEqual({ where: e.where, m, labels: expect.arrayContaining(["job", "instance"]) });
+    for (const m of refs.metrics)
+      expect({ where: e.where, m, labels: refs.selectorLabels[m] ?? [] }).toEqual({ where: e.where, m, labels: expect.arrayContaining(["job", "instance"]) });
   }
 });
 

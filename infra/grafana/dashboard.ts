@@ -12,6 +12,7 @@ const BUILTIN_VARS = new Set(["__rate_interval", "__interval", "__interval_ms", 
 const PANEL_TYPES = new Set(["row", "timeseries", "stat", "table", "gauge", "bargauge", "text"]);
 
 /** Datasource reference every panel, target and variable must use: the import input. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's import placeholder, not a JS template
 export const DS_REF = { type: "prometheus", uid: "${DS_PROMETHEUS}" } as const;
 
 /** Oldest schemaVersion accepted: Grafana 11.0's (39); 42 is the last of the classic model (Grafana 12.2+). */
@@ -72,9 +73,12 @@ export function dashboardProblems(dash: Json): string[] {
   const out: string[] = [];
   if (typeof dash !== "object" || dash === null || Array.isArray(dash)) return ["expected a JSON object"];
   const input = (dash.__inputs ?? []).find((i: Json) => i.name === "DS_PROMETHEUS");
-  if (!input || input.type !== "datasource" || input.pluginId !== "prometheus") out.push("expected an __inputs entry DS_PROMETHEUS of type datasource, pluginId prometheus");
-  if (!Number.isInteger(dash.schemaVersion) || dash.schemaVersion < MIN_SCHEMA_VERSION) out.push(`expected schemaVersion >= ${MIN_SCHEMA_VERSION}, found ${dash.schemaVersion}`);
-  if (typeof dash.uid !== "string" || !/^[a-zA-Z0-9_-]{1,40}$/.test(dash.uid)) out.push(`expected a uid of 1-40 [a-zA-Z0-9_-], found ${JSON.stringify(dash.uid)}`);
+  if (input?.type !== "datasource" || input.pluginId !== "prometheus")
+    out.push("expected an __inputs entry DS_PROMETHEUS of type datasource, pluginId prometheus");
+  if (!Number.isInteger(dash.schemaVersion) || dash.schemaVersion < MIN_SCHEMA_VERSION)
+    out.push(`expected schemaVersion >= ${MIN_SCHEMA_VERSION}, found ${dash.schemaVersion}`);
+  if (typeof dash.uid !== "string" || !/^[a-zA-Z0-9_-]{1,40}$/.test(dash.uid))
+    out.push(`expected a uid of 1-40 [a-zA-Z0-9_-], found ${JSON.stringify(dash.uid)}`);
   if (typeof dash.title !== "string" || !dash.title) out.push("expected a title");
   if (dash.id !== null && dash.id !== undefined) out.push("expected id null (an import creates its own)");
 

@@ -59,7 +59,10 @@ test("the pod sees the node: host network and PIDs, the node's /proc and /sys re
   expect(pod.hostNetwork).toBe(true);
   expect(pod.hostPID).toBe(true);
   expect(pod.dnsPolicy).toBe("ClusterFirstWithHostNet"); // cluster DNS names still resolve on the host network
-  for (const [vol, host] of [["proc", "/proc"], ["sys", "/sys"]]) {
+  for (const [vol, host] of [
+    ["proc", "/proc"],
+    ["sys", "/sys"],
+  ]) {
     expect(volume(vol).hostPath.path).toBe(host);
     expect(mountOf(agent, vol).readOnly).toBe(true);
   }
@@ -119,14 +122,20 @@ const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [MAIN, 
     let health = 0;
     for (let i = 0; i < 40 && health !== 200; i++) {
       await Bun.sleep(200);
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      );
     }
     const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
     console.log(`[daemonset] after the init container: /healthz ${health}, exit ${code}`);
     expect(health).toBe(200);
     expect(code).toBe(0);
     expect(err).toContain("agent stopped");
-    const records = readFileSync(join(dataDir, "out.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const records = readFileSync(join(dataDir, "out.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const names = new Set(records.map((r) => r.metric.name));
     expect(records[0].agent.id).toBe("node-a");
     for (const m of ["cpu.user_seconds", "mem.total_bytes", "load.load1"]) expect(names).toContain(m);

@@ -25,11 +25,14 @@ const T0 = Date.parse("2026-12-01T10:00:00Z");
 const HOSTS = ["edge-1", "edge-2", "edge-3"];
 const METRICS = ["cpu.user", "mem.used", "net.rx_bytes"];
 
-// biome-ignore lint/suspicious/noExplicitAny: search responses are read field by field
 type Json = any;
 
 async function os(method: string, path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${URL_}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${URL_}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
   return json;
@@ -52,14 +55,23 @@ function records(): OutRecord[] {
       for (const metric of METRICS) {
         const spike = host === "edge-1" && metric === "cpu.user" && i >= 10 && i < 16;
         const score = spike ? 0.9 : 0.1 + (i % 5) * 0.02;
-        const doc: PointRecord = { ...base(t, host, metric), value: spike ? 99 : 20 + (i % 7), anomaly: { score, threshold: 0.5, is_anomaly: score > 0.5 }, event: { kind: "metric" } };
+        const doc: PointRecord = {
+          ...base(t, host, metric),
+          value: spike ? 99 : 20 + (i % 7),
+          anomaly: { score, threshold: 0.5, is_anomaly: score > 0.5 },
+          event: { kind: "metric" },
+        };
         out.push({ kind: "point", doc });
       }
     }
   }
   const event = (host: string, metric: string, from: number, to: number, peak: number): void => {
     const start = new Date(T0 + from * 30_000).toISOString();
-    const open: AnomalyRecord = { ...base(T0 + from * 30_000, host, metric), anomaly: { state: "open", start, peak_score: peak, threshold: 0.5, points: 1 }, event: { kind: "alert" } };
+    const open: AnomalyRecord = {
+      ...base(T0 + from * 30_000, host, metric),
+      anomaly: { state: "open", start, peak_score: peak, threshold: 0.5, points: 1 },
+      event: { kind: "alert" },
+    };
     const end = new Date(T0 + to * 30_000).toISOString();
     const close: AnomalyRecord = {
       ...base(T0 + to * 30_000, host, metric),
@@ -96,7 +108,13 @@ function aggsOf(vis: Json): { aggs: Json; metrics: string[] } {
     const def =
       b.type === "date_histogram"
         ? { date_histogram: { field: b.params.field, fixed_interval: "1m", min_doc_count: 1 } }
-        : { terms: { field: b.params.field, size: b.params.size, order: b.params.orderBy === "1" || !metrics[b.params.orderBy] ? { _count: "desc" } : { [b.params.orderBy]: "desc" } } };
+        : {
+            terms: {
+              field: b.params.field,
+              size: b.params.size,
+              order: b.params.orderBy === "1" || !metrics[b.params.orderBy] ? { _count: "desc" } : { [b.params.orderBy]: "desc" },
+            },
+          };
     inner = { [b.id]: { ...def, aggs: inner } };
   }
   return { aggs: inner, metrics: metricAggs.map((a: Json) => a.id) };
@@ -118,7 +136,9 @@ async function runProblems(o: SavedObject): Promise<string[]> {
     const r = await os("POST", `/${target}/_search`, { size: 50, query: queryBody(o), sort });
     if (!r.hits.hits.length) return [`${name}: no document matches ${JSON.stringify(queryOf(o))}`];
     const get = (src: Json, path: string) => path.split(".").reduce((n, k) => n?.[k], src) ?? src[path];
-    return (o.attributes.columns as string[]).filter((c) => !r.hits.hits.some((h: Json) => get(h._source, c) !== undefined)).map((c) => `${name}: column ${c} is in no hit`);
+    return (o.attributes.columns as string[])
+      .filter((c) => !r.hits.hits.some((h: Json) => get(h._source, c) !== undefined))
+      .map((c) => `${name}: column ${c} is in no hit`);
   }
   const { aggs, metrics } = aggsOf(JSON.parse(o.attributes.visState));
   const r = await os("POST", `/${target}/_search`, { size: 0, query: queryBody(o), aggs });
@@ -144,7 +164,12 @@ beforeAll(async () => {
   const batch = records();
   const res = await sink.send(batch);
   await sink.stop();
-  expect({ delivered: res.delivered, dead: res.dead.length, retry: res.retry.length, halt: res.halt }).toEqual({ delivered: batch.length, dead: 0, retry: 0, halt: undefined });
+  expect({ delivered: res.delivered, dead: res.dead.length, retry: res.retry.length, halt: res.halt }).toEqual({
+    delivered: batch.length,
+    dead: 0,
+    retry: 0,
+    halt: undefined,
+  });
   await os("POST", `/${index},${anomaliesIndex}/_refresh`);
 });
 
@@ -175,11 +200,19 @@ test("each saved search finds documents with its columns, each visualization's a
   const { aggs } = aggsOf(JSON.parse(top.attributes.visState));
   const r = await os("POST", `/${anomaliesIndex}/_search`, { size: 0, query: queryBody(top), aggs });
   const host = r.aggregations["2"].buckets[0];
-  expect([host.key, host["3"].buckets[0].key, host["3"].buckets[0].doc_count, host["3"].buckets[0]["4"].value]).toEqual(["edge-1", "cpu.user", 2, expect.closeTo(0.9, 5)]);
+  expect([host.key, host["3"].buckets[0].key, host["3"].buckets[0].doc_count, host["3"].buckets[0]["4"].value]).toEqual([
+    "edge-1",
+    "cpu.user",
+    2,
+    expect.closeTo(0.9, 5),
+  ]);
 
   // A misspelt query value or a column no document has is caught.
   const broken = structuredClone(objects.find((o) => o.id === "agent-anomalies-over-time-by-host")!);
-  broken.attributes.kibanaSavedObjectMeta.searchSourceJSON = broken.attributes.kibanaSavedObjectMeta.searchSourceJSON.replace("anomaly.state:open", "anomaly.state:opened");
+  broken.attributes.kibanaSavedObjectMeta.searchSourceJSON = broken.attributes.kibanaSavedObjectMeta.searchSourceJSON.replace(
+    "anomaly.state:open",
+    "anomaly.state:opened",
+  );
   expect(await runProblems(broken)).toEqual([`visualization/${broken.id}: no bucket for "anomaly.state:opened"`]);
   const search = structuredClone(objects.find((o) => o.id === "agent-anomalous-points")!);
   search.attributes.columns = [...search.attributes.columns, "anomaly.peak_score"];

@@ -34,7 +34,9 @@ test("every line is a saved object of the import API (type, id, attributes with 
   expect(problems).toEqual([]);
   expect(text.endsWith("\n")).toBe(true);
   const count = (t: string) => objects.filter((o) => o.type === t).length;
-  console.log(`[saved-objects] ${objects.length} objects: ${["index-pattern", "search", "visualization", "dashboard"].map((t) => `${count(t)} ${t}`).join(", ")}`);
+  console.log(
+    `[saved-objects] ${objects.length} objects: ${["index-pattern", "search", "visualization", "dashboard"].map((t) => `${count(t)} ${t}`).join(", ")}`,
+  );
   expect(count("index-pattern")).toBe(2);
   expect(count("search")).toBeGreaterThanOrEqual(1);
   expect(count("visualization")).toBeGreaterThanOrEqual(3);
@@ -100,7 +102,10 @@ test("every field read is in the sink's index template mapping, aggregatable whe
   for (const f of ["anomaly.score", "anomaly.is_anomaly", "value"]) expect(by(ANOMALIES_PATTERN).has(f)).toBe(false);
 
   const misspelt = parseSavedObjects(
-    text.replace('\\"field\\":\\"host.name\\"', '\\"field\\":\\"host.hostname\\"').replace('"columns":["host.name"', '"columns":["host.nmae"').replace('\\"field\\":\\"metric.name\\"', '\\"field\\":\\"metric\\"'),
+    text
+      .replace('\\"field\\":\\"host.name\\"', '\\"field\\":\\"host.hostname\\"')
+      .replace('"columns":["host.name"', '"columns":["host.nmae"')
+      .replace('\\"field\\":\\"metric.name\\"', '\\"field\\":\\"metric\\"'),
   ).objects;
   expect(fieldProblems(fieldUses(misspelt), fields)).toEqual([
     "search/agent-anomaly-events: field host.nmae is not in the mapping",

@@ -89,7 +89,8 @@ export function referenceProblems(objects: SavedObject[]): string[] {
     if (o.type === "search" || o.type === "visualization" || o.type === "dashboard") {
       const ss = inner(o, "kibanaSavedObjectMeta.searchSourceJSON", meta, out) as { indexRefName?: string } | undefined;
       if (ss?.indexRefName && !names.has(ss.indexRefName)) out.push(`${o.type}/${o.id}: indexRefName ${ss.indexRefName} is not a reference`);
-      if (o.type !== "dashboard" && !o.references.some((r) => r.name === INDEX_REF && r.type === "index-pattern")) out.push(`${o.type}/${o.id}: reads no index pattern`);
+      if (o.type !== "dashboard" && !o.references.some((r) => r.name === INDEX_REF && r.type === "index-pattern"))
+        out.push(`${o.type}/${o.id}: reads no index pattern`);
     }
     if (o.type === "visualization") inner(o, "visState", o.attributes.visState, out);
     if (o.type === "dashboard") {

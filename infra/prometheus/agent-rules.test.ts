@@ -41,26 +41,33 @@ withPromtool("promtool check rules: exit 0 on the file; a syntax error exits 1 n
   expect(b.out).toContain(`"AgentNotReady": could not parse expression`);
 });
 
-withPromtool("promtool test rules: the unit tests pass (drops, not ready, halted/stalled sink, anomaly storm, growing buffer, down), and can fail", async () => {
-  const ok = await run([PROMTOOL!, "test", "rules", UNIT], { cwd: import.meta.dir });
-  console.log(`[promtool] ${ok.out.trim().split("\n").join(" ")}`);
-  expect(ok.code).toBe(0);
-  expect(ok.out).toContain("SUCCESS");
+withPromtool(
+  "promtool test rules: the unit tests pass (drops, not ready, halted/stalled sink, anomaly storm, growing buffer, down), and can fail",
+  async () => {
+    const ok = await run([PROMTOOL!, "test", "rules", UNIT], { cwd: import.meta.dir });
+    console.log(`[promtool] ${ok.out.trim().split("\n").join(" ")}`);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("SUCCESS");
 
-  // The same tests against rules with the storm threshold raised from 20 % to 500 %: the storm test fails.
-  const dir = mkdtempSync(join(tmpdir(), "agent-rules-"));
-  writeFileSync(join(dir, "agent-rules.yml"), text.replace(") > 0.2\n", ") > 5\n"));
-  writeFileSync(join(dir, "agent-rules.test.yml"), readFileSync(UNIT, "utf8"));
-  const b = await run([PROMTOOL!, "test", "rules", "agent-rules.test.yml"], { cwd: dir });
-  expect(b.code).toBe(1);
-  expect(b.out).toContain("alertname: AgentAnomalyStorm");
-});
+    // The same tests against rules with the storm threshold raised from 20 % to 500 %: the storm test fails.
+    const dir = mkdtempSync(join(tmpdir(), "agent-rules-"));
+    writeFileSync(join(dir, "agent-rules.yml"), text.replace(") > 0.2\n", ") > 5\n"));
+    writeFileSync(join(dir, "agent-rules.test.yml"), readFileSync(UNIT, "utf8"));
+    const b = await run([PROMTOOL!, "test", "rules", "agent-rules.test.yml"], { cwd: dir });
+    expect(b.code).toBe(1);
+    expect(b.out).toContain("alertname: AgentAnomalyStorm");
+  },
+);
 
 test("every expression uses only metrics (and labels) the agent exports; a misspelt one is caught", async () => {
   const rules = ruleEntries(text);
   expect(rules.length).toBeGreaterThanOrEqual(EXPECTED.length);
   expect(await nameProblems(text)).toEqual([]);
-  const misspelt = await nameProblems(text.replace("agent_buffer_depth > 1000", "agent_buffer_dept > 1000").replace('by (instance, job, component, reason)', "by (instance, job, component, reasons)"));
+  const misspelt = await nameProblems(
+    text
+      .replace("agent_buffer_depth > 1000", "agent_buffer_dept > 1000")
+      .replace("by (instance, job, component, reason)", "by (instance, job, component, reasons)"),
+  );
   expect(misspelt).toContain("AgentBufferGrowing: unknown metric agent_buffer_dept in: agent_buffer_dept > 1000 and deriv(agent_buffer_depth[15m]) > 0");
   expect(misspelt.join("\n")).toContain("AgentDropping: no exported metric has the label reasons");
 });
@@ -72,5 +79,8 @@ test("the alerts asked for are there, each with a severity, a summary and a desc
   // Drift (agent_drift_*) and shadow (agent_shadow_*) metrics are not on this branch: no rule may use them yet.
   for (const r of rules) expect(r.expr).not.toMatch(/agent_(drift|shadow)_/);
   const broken = rules.map((r) => (r.name === "AgentDown" ? { ...r, labels: {}, annotations: { summary: "x" } } : r));
-  expect(alertProblems(broken)).toEqual(["AgentDown: expected labels.severity one of critical, warning, info, found undefined", "AgentDown: expected annotations.description"]);
+  expect(alertProblems(broken)).toEqual([
+    "AgentDown: expected labels.severity one of critical, warning, info, found undefined",
+    "AgentDown: expected annotations.description",
+  ]);
 });

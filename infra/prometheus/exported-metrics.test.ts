@@ -31,48 +31,50 @@ async function scrapeUntil(url: string, done: (text: string) => boolean): Promis
   throw new Error(`the agent's /metrics never showed what the test waits for; last text:\n${text.slice(0, 2000)}`);
 }
 
-test(
-  "a running agent serves exactly the registry's metric families; every metric of the dashboard and the rules is among them",
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), "exported-metrics-"));
-    const port = freePort();
-    const config = join(dir, "agent.yaml");
-    writeFileSync(
-      config,
-      `agent: { id: dash, data_dir: ${dir}/var }
+test("a running agent serves exactly the registry's metric families; every metric of the dashboard and the rules is among them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "exported-metrics-"));
+  const port = freePort();
+  const config = join(dir, "agent.yaml");
+  writeFileSync(
+    config,
+    `agent: { id: dash, data_dir: ${dir}/var }
 sources: [{ type: synthetic, id: synth, series: 5, interval: 200ms, anomaly_ratio: 0.5, seed: 2 }]
 model: { online: default }
 sinks: [{ type: file, id: f, path: ${dir}/out.jsonl, batch: { max_wait: 100ms } }]
 server: { listen: "127.0.0.1:${port}" }
 `,
+  );
+  const agent = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), "run", "--config", config, "--duration", "30s"], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  try {
+    const text = await scrapeUntil(
+      `http://127.0.0.1:${port}/metrics`,
+      (t) => /^agent_points_out_total\{/m.test(t) && /^agent_eventloop_lag_seconds_count [1-9]/m.test(t),
     );
-    const agent = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), "run", "--config", config, "--duration", "30s"], { stdout: "ignore", stderr: "ignore" });
-    try {
-      const text = await scrapeUntil(`http://127.0.0.1:${port}/metrics`, (t) => /^agent_points_out_total\{/m.test(t) && /^agent_eventloop_lag_seconds_count [1-9]/m.test(t));
-      const served = familiesOfText(text);
-      const registry = familiesOfText(await new Telemetry().registry.metrics());
-      console.log(`[metrics] a running agent serves ${served.size} families, ${samplesOfText(text).size} sample names`);
-      expect([...served].sort()).toEqual([...registry].sort());
+    const served = familiesOfText(text);
+    const registry = familiesOfText(await new Telemetry().registry.metrics());
+    console.log(`[metrics] a running agent serves ${served.size} families, ${samplesOfText(text).size} sample names`);
+    expect([...served].sort()).toEqual([...registry].sort());
 
-      // Every sample name it serves is one agentExported() knows, with no label it does not know.
-      const exported = await agentExported();
-      for (const [name, labels] of samplesOfText(text)) {
-        expect({ name, known: exported.has(name) }).toEqual({ name, known: true });
-        for (const l of labels) expect({ name, label: l, known: exported.get(name)!.has(l) }).toEqual({ name, label: l, known: true });
-      }
-
-      const family = (m: string) => (served.has(m) ? m : m.replace(/_(bucket|sum|count)$/, ""));
-      const dash = JSON.parse(readFileSync(join(ROOT, "infra/grafana/agent-dashboard.json"), "utf8"));
-      const rules = ruleEntries(readFileSync(join(import.meta.dir, "agent-rules.yml"), "utf8"));
-      const used = new Set([...dashboardExprs(dash).map((e) => e.expr), ...rules.map((r) => r.expr)].flatMap((e) => promqlRefs(e).metrics));
-      for (const m of used) {
-        if (PROMETHEUS_SERIES.includes(m)) continue;
-        expect({ metric: m, served: served.has(family(m)) && (family(m) === m || served.get(family(m)) === "histogram") }).toEqual({ metric: m, served: true });
-      }
-    } finally {
-      agent.kill("SIGTERM");
-      await agent.exited;
+    // Every sample name it serves is one agentExported() knows, with no label it does not know.
+    const exported = await agentExported();
+    for (const [name, labels] of samplesOfText(text)) {
+      expect({ name, known: exported.has(name) }).toEqual({ name, known: true });
+      for (const l of labels) expect({ name, label: l, known: exported.get(name)!.has(l) }).toEqual({ name, label: l, known: true });
     }
-  },
-  40_000,
-);
+
+    const family = (m: string) => (served.has(m) ? m : m.replace(/_(bucket|sum|count)$/, ""));
+    const dash = JSON.parse(readFileSync(join(ROOT, "infra/grafana/agent-dashboard.json"), "utf8"));
+    const rules = ruleEntries(readFileSync(join(import.meta.dir, "agent-rules.yml"), "utf8"));
+    const used = new Set([...dashboardExprs(dash).map((e) => e.expr), ...rules.map((r) => r.expr)].flatMap((e) => promqlRefs(e).metrics));
+    for (const m of used) {
+      if (PROMETHEUS_SERIES.includes(m)) continue;
+      expect({ metric: m, served: served.has(family(m)) && (family(m) === m || served.get(family(m)) === "histogram") }).toEqual({ metric: m, served: true });
+    }
+  } finally {
+    agent.kill("SIGTERM");
+    await agent.exited;
+  }
+}, 40_000);

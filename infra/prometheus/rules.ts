@@ -25,7 +25,13 @@ export function ruleEntries(text: string): RuleEntry[] {
   const out: RuleEntry[] = [];
   for (const g of doc?.groups ?? []) {
     for (const r of g.rules ?? []) {
-      out.push({ group: String(g.name), name: String(r.alert ?? r.record), expr: String(r.expr ?? ""), labels: r.labels ?? {}, annotations: r.annotations ?? {} });
+      out.push({
+        group: String(g.name),
+        name: String(r.alert ?? r.record),
+        expr: String(r.expr ?? ""),
+        labels: r.labels ?? {},
+        annotations: r.annotations ?? {},
+      });
     }
   }
   return out;
@@ -41,7 +47,8 @@ export function alertProblems(rules: RuleEntry[]): string[] {
   for (const r of rules) {
     if (names.has(r.name)) out.push(`${r.name}: duplicate name`);
     names.add(r.name);
-    if (!(SEVERITIES as readonly string[]).includes(r.labels.severity)) out.push(`${r.name}: expected labels.severity one of ${SEVERITIES.join(", ")}, found ${r.labels.severity}`);
+    if (!(SEVERITIES as readonly string[]).includes(r.labels.severity))
+      out.push(`${r.name}: expected labels.severity one of ${SEVERITIES.join(", ")}, found ${r.labels.severity}`);
     for (const a of ["summary", "description"]) if (!r.annotations[a]) out.push(`${r.name}: expected annotations.${a}`);
   }
   return out;

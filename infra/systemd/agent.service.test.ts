@@ -26,7 +26,8 @@ if (!isRoot) {
   if (process.env.CI) throw new Error("the sandbox tests need root (unshare, setpriv) and CI runs as root");
   console.log("[infra] SKIPPED the sandboxed /proc and syscall tests: not root");
 }
-const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [join(ROOT, "agent/main.ts"), join(ROOT, "core/sources/procfs/index.ts"), process.execPath]);
+const canRunAs10001 =
+  !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [join(ROOT, "agent/main.ts"), join(ROOT, "core/sources/procfs/index.ts"), process.execPath]);
 const asServiceUser = [SETPRIV!, "--reuid=10001", "--regid=10001", "--clear-groups"];
 
 /** Values of `Key=` lines of the unit. */
@@ -56,13 +57,15 @@ test("the unit keeps /proc readable: ProtectProc=invisible, never ProcSubset=pid
   expect(directives("WorkingDirectory")).toEqual(["/var/lib/agent"]);
 });
 
-(UNSHARE && canRunAs10001 ? test : test.skip)("as the sandbox shows /proc (hidepid=invisible) to a non-root user, the procfs source reads the host", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "unit-proc-"));
-  chmodSync(dir, 0o755);
-  const script = join(dir, "collect.ts");
-  writeFileSync(
-    script,
-    `import { createProcfsSource } from ${JSON.stringify(join(ROOT, "core/sources/procfs/index.ts"))};
+(UNSHARE && canRunAs10001 ? test : test.skip)(
+  "as the sandbox shows /proc (hidepid=invisible) to a non-root user, the procfs source reads the host",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "unit-proc-"));
+    chmodSync(dir, 0o755);
+    const script = join(dir, "collect.ts");
+    writeFileSync(
+      script,
+      `import { createProcfsSource } from ${JSON.stringify(join(ROOT, "core/sources/procfs/index.ts"))};
 const src = createProcfsSource({ id: "host", intervalMs: 200 });
 await src.collect(Date.now());
 await Bun.sleep(250);
@@ -70,21 +73,26 @@ const r = await src.collect(Date.now());
 const hidden = (await import("node:fs")).readdirSync("/proc").filter((d) => /^\\d+$/.test(d)).length;
 console.log(JSON.stringify({ names: [...new Set(r.samples.map((s) => s.name))], errors: r.errors.map(String), visiblePids: hidden }));
 `,
-  );
-  chmodSync(script, 0o644);
-  // A private PID+mount namespace with its own procfs remounted hidepid=invisible (what ProtectProc=invisible does),
-  // then the service user reads it. A root process (sleep) runs beside it: hidepid hides it.
-  const inner = `mount -o remount,hidepid=invisible /proc && { sleep 20 & } && exec ${asServiceUser.join(" ")} ${process.execPath} ${script}`;
-  const r = await run([UNSHARE!, "--mount", "--pid", "--fork", "--mount-proc", "sh", "-c", inner]);
-  const line = r.out.trim().split("\n").find((l) => l.startsWith("{"));
-  expect(line).toBeDefined();
-  const out = JSON.parse(line!) as { names: string[]; errors: string[]; visiblePids: number };
-  console.log(`[systemd] sandboxed /proc: ${out.names.length} metric names, ${out.errors.length} read errors, ${out.visiblePids} pid dirs visible`);
-  const prefixes = new Set(out.names.map((n) => n.split(".")[0]));
-  for (const p of ["cpu", "mem", "load", "disk", "net"]) expect(prefixes).toContain(p);
-  expect(out.errors.filter((e) => /\/proc\/(stat|meminfo|loadavg|diskstats|net\/dev)/.test(e))).toEqual([]);
-  expect(out.visiblePids).toBe(1); // its own process only: root's sleep is hidden, as intended
-}, 20_000);
+    );
+    chmodSync(script, 0o644);
+    // A private PID+mount namespace with its own procfs remounted hidepid=invisible (what ProtectProc=invisible does),
+    // then the service user reads it. A root process (sleep) runs beside it: hidepid hides it.
+    const inner = `mount -o remount,hidepid=invisible /proc && { sleep 20 & } && exec ${asServiceUser.join(" ")} ${process.execPath} ${script}`;
+    const r = await run([UNSHARE!, "--mount", "--pid", "--fork", "--mount-proc", "sh", "-c", inner]);
+    const line = r.out
+      .trim()
+      .split("\n")
+      .find((l) => l.startsWith("{"));
+    expect(line).toBeDefined();
+    const out = JSON.parse(line!) as { names: string[]; errors: string[]; visiblePids: number };
+    console.log(`[systemd] sandboxed /proc: ${out.names.length} metric names, ${out.errors.length} read errors, ${out.visiblePids} pid dirs visible`);
+    const prefixes = new Set(out.names.map((n) => n.split(".")[0]));
+    for (const p of ["cpu", "mem", "load", "disk", "net"]) expect(prefixes).toContain(p);
+    expect(out.errors.filter((e) => /\/proc\/(stat|meminfo|loadavg|diskstats|net\/dev)/.test(e))).toEqual([]);
+    expect(out.visiblePids).toBe(1); // its own process only: root's sleep is hidden, as intended
+  },
+  20_000,
+);
 
 (ANALYZE && STRACE && canRunAs10001 ? test : test.skip)(
   "every syscall of a real `agent run` is inside the unit's SystemCallFilter",
@@ -94,7 +102,10 @@ console.log(JSON.stringify({ names: [...new Set(r.samples.map((s) => s.name))], 
       if (seen.has(group)) return out;
       seen.add(group);
       const r = await run([ANALYZE!, "syscall-filter", "--no-pager", group]);
-      for (const l of r.out.split("\n").slice(1).map((x) => x.trim())) {
+      for (const l of r.out
+        .split("\n")
+        .slice(1)
+        .map((x) => x.trim())) {
         if (!l || l.startsWith("#")) continue;
         if (l.startsWith("@")) for (const s of await expand(l, seen)) out.add(s);
         else out.add(l);
@@ -123,7 +134,22 @@ server: { listen: "127.0.0.1:0" }
     chmodSync(config, 0o644);
     const summary = join(dir, "strace.txt");
     // strace runs as the service user and follows the agent from its exec (as systemd starts it).
-    const r = await run([...asServiceUser, STRACE!, "-f", "-qq", "-c", "-o", summary, process.execPath, join(ROOT, "agent/main.ts"), "run", "--config", config, "--duration", "3s"]);
+    const r = await run([
+      ...asServiceUser,
+      STRACE!,
+      "-f",
+      "-qq",
+      "-c",
+      "-o",
+      summary,
+      process.execPath,
+      join(ROOT, "agent/main.ts"),
+      "run",
+      "--config",
+      config,
+      "--duration",
+      "3s",
+    ]);
     expect(r.code).toBe(0);
     const used = readFileSync(summary, "utf8")
       .split("\n")
