@@ -26,8 +26,16 @@ const LabelValue = z.string().min(1).max(1024);
 const reserved = new Set<string>(RESERVED_LABELS);
 
 /** Static labels: Prometheus label names, not one the sink sets itself. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const StaticLabels = z
-  .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { error: (i) => `expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), found ${found(i.input)}` }), LabelValue)
+  .record(z.string(), LabelValue)
+  .refine((l) => Object.keys(l).every((k) => LABEL_NAME.test(k)), {
+    error: (i) =>
+      `expected label names ([a-zA-Z_][a-zA-Z0-9_]*), found ${Object.keys(i.input as object)
+        .filter((k) => !LABEL_NAME.test(k))
+        .map((k) => JSON.stringify(k))
+        .join(", ")}`,
+  })
   .refine((l) => Object.keys(l).every((k) => !reserved.has(k)), {
     error: (i) =>
       `labels may not set ${RESERVED_LABELS.join(", ")} (the sink sets them; use alertname/severity), found ${Object.keys(i.input as object)

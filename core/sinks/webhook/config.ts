@@ -19,7 +19,18 @@ export const WEBHOOK_CONFIG_DEFAULTS = {
   timeout: formatDuration(D.timeoutMs),
 } as const;
 
-const HeaderName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: (i) => `expected an HTTP header name, found ${found(i.input)}` });
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+const HeaderName = z.string().regex(HEADER_NAME, { error: (i) => `expected an HTTP header name, found ${found(i.input)}` });
+const Headers = z
+  .record(z.string(), z.string())
+  .refine((h) => Object.keys(h).every((k) => HEADER_NAME.test(k)), {
+    error: (i) =>
+      `expected HTTP header names, found ${Object.keys(i.input as object)
+        .filter((k) => !HEADER_NAME.test(k))
+        .map((k) => JSON.stringify(k))
+        .join(", ")}`,
+  })
+  .default({});
 
 /** `type: webhook` — anomaly events as JSON to a generic webhook, optionally signed. */
 export const WebhookSinkSchema = z
@@ -29,7 +40,7 @@ export const WebhookSinkSchema = z
     /** Only anomaly events are sent; `all` is accepted (points are acknowledged unsent). */
     only: z.enum(["anomalies", "all"], { error: (i) => `expected anomalies or all (points are never sent), found ${found(i.input)}` }).default("anomalies"),
     url: HttpUrl,
-    headers: z.record(HeaderName, z.string()).default({}),
+    headers: Headers,
     auth: NotifyAuth.optional(),
     /** HMAC-SHA256 key: `{ file }` or `{ env }`; none, no signature. */
     secret: SecretRef.optional(),
