@@ -12,6 +12,7 @@ import pino from "pino";
 import { DiskBuffer } from "../../buffer/disk/disk.ts";
 import type { OutRecord } from "../../events.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
+import { VirtualClock } from "../../testing/virtual-clock.ts";
 import { waitFor } from "../../testing/wait-for.ts";
 import { SinkDriver } from "../driver.ts";
 import { makePoint } from "../testing/records.ts";
@@ -159,6 +160,26 @@ describe("alertmanager sink, real Alertmanager", () => {
     expect(await d.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('error_type="resend_http_503"} 1');
     expect(await d.close()).toBe(0);
     proxy.stop();
+  }, 60_000);
+
+  it("the re-send timer runs on the sink's clock; past max_open_alerts an alert is posted, not re-sent, and counted", async () => {
+    const run = `t${Date.now().toString(36)}`;
+    const clock = new VirtualClock(Date.now());
+    const d = await drive({ url: am.url, labels: { run }, resendIntervalMs: 30_000, maxOpenAlerts: 2, clock });
+    await d.push(["a", "b", "c"].map((s, i) => event("edge-e", s, i, "open", clock.now())));
+    await waitFor(async () => (await active(`run="${run}"`)).length === 3, { timeoutMs: 20_000, what: "3 alerts active" });
+    expect(d.sink.openAlerts).toBe(2);
+    expect(await d.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('error_type="open_alerts_untracked"} 1');
+    const ends = async () => Object.fromEntries((await active(`run="${run}"`)).map((a) => [a.labels.series, Date.parse(a.endsAt)]));
+    const before = await ends();
+    expect(d.sink.resends.sent).toBe(0);
+    await clock.advance(30_000);
+    await waitFor(() => d.sink.resends.sent === 1, { timeoutMs: 10_000, what: "the timer's re-send" });
+    const after = await waitFor(async () => ((await ends()).a > before.a ? ends() : undefined), { timeoutMs: 10_000, what: "endsAt moved" });
+    expect(after.a - before.a).toBe(30_000);
+    expect(after.b - before.b).toBe(30_000);
+    expect(after.c).toBe(before.c); // untracked: not re-sent
+    expect(await d.close()).toBe(0);
   }, 60_000);
 
   it("refused credentials, a wrong URL: halted with the reason, every event kept; right credentials from a file: delivered", async () => {
