@@ -139,7 +139,8 @@ describe("webhook sink, real receiver", () => {
     // Bucket of 2, refilled 1 per 5 s: at most 2 + (elapsed / 5 s) requests.
     const last = r.accepted[r.accepted.length - 1].at;
     expect(r.accepted.length).toBeLessThanOrEqual(2 + Math.floor((last - start) / 5000));
-    for (const a of r.accepted) expect(r.accepted.filter((b) => b.at > a.at - 10_000 && b.at <= a.at).length).toBeLessThanOrEqual(3);
+    // In any 10 s window: the bucket's 2 plus the 2 tokens refilled in it.
+    for (const a of r.accepted) expect(r.accepted.filter((b) => b.at > a.at - 10_000 && b.at <= a.at).length).toBeLessThanOrEqual(4);
     expect(r.accepted.length).toBeLessThan(12);
     expect(Math.max(...r.accepted.map((a) => a.count))).toBeGreaterThan(20);
     console.log(`[webhook] rate limit 2/10 s: 200 events in ${r.accepted.length} requests (${r.accepted.map((a) => a.count).join(", ")})`);
