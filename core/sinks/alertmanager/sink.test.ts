@@ -126,7 +126,7 @@ describe("alertmanager sink, real Alertmanager", () => {
     expect(await d.close()).toBe(0);
     expect(d.driver.status()).toMatchObject({ delivered: 26, dead: 0 });
     console.log(
-      `[alertmanager] events sent: ${opens.length} open + 12 close; alerts seen active: ${alerts.length}; groups: ${groups.length} (${groups.map((g) => g.alerts.length).join("+")}); firing notifications: ${firing.length}; resolved: ${resolved.length}`,
+      `[alertmanager] events sent: ${opens.length} open + 12 close; alerts seen active: ${alerts.length}; groups: ${groups.length} (${groups.map((g) => g.alerts.length).join("+")}); firing notifications: ${firing.length} (${firing.map((n) => n.alerts.length).join()} alerts); resolved notifications: ${mine().filter((n) => n.status === "resolved").length} (${resolved.length} alerts, endsAt in the past); active after close: 0`,
     );
   }, 60_000);
 
