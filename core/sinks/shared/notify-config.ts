@@ -8,7 +8,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { formatDuration } from "../../config/duration.ts";
 import { Duration, durationMs, found } from "../../config/fields.ts";
 
 /** A secret: `{ file: path }` (relative to the config file; trailing newline trimmed) or `{ env: NAME }`. */
@@ -103,6 +102,3 @@ export function authorization(auth: NotifyAuthConfig): string {
   if ("basic" in auth) return `Basic ${Buffer.from(`${auth.basic.username}:${readSecret(auth.basic.password)}`).toString("base64")}`;
   return `Bearer ${readSecret(auth.bearerToken)}`;
 }
-
-/** `formatDuration` of ms, re-exported for the sinks' config defaults. */
-export const fmtMs = formatDuration;
