@@ -56,7 +56,7 @@ export async function startAlertmanager(o: StartOptions = {}): Promise<PrivateAl
     `route:
   receiver: hook
   group_by: [alertname, host]
-  group_wait: 300ms
+  group_wait: 1s
   group_interval: 1s
   repeat_interval: 1h
 receivers:
