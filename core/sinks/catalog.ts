@@ -14,6 +14,8 @@ import { elasticsearchSink } from "./elasticsearch/component.ts";
 import { fileSink } from "./file/component.ts";
 import { stdoutSink } from "./stdout/component.ts";
 import { httpSink } from "./http/component.ts";
+import { alertmanagerSink } from "./alertmanager/component.ts";
+import { webhookSink } from "./webhook/component.ts";
 
 /** Every sink type, by its `type:` value (order: JSON Schema and example order). */
 export const SINKS = {
@@ -22,6 +24,8 @@ export const SINKS = {
   file: fileSink,
   stdout: stdoutSink,
   http: httpSink,
+  alertmanager: alertmanagerSink,
+  webhook: webhookSink,
 } as const;
 
 type Entry = (typeof SINKS)[keyof typeof SINKS];

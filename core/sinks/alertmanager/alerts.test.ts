@@ -1,0 +1,54 @@
+import { expect, test } from "bun:test";
+import type { AnomalyRecord } from "../../events.ts";
+import { alertLabels, MAX_LABEL_VALUE, OpenAlerts, toAlert } from "./alerts.ts";
+import { event } from "./testing/events.ts";
+
+const shape = { alertname: "AgentAnomaly", severity: "page", labels: { team: "ops" } };
+const NOW = Date.UTC(2026, 5, 1, 12);
+const doc = (state: "open" | "close", at = NOW - 60_000, extra: Record<string, string> = {}) => event("edge-1", "s0", 7, state, at, extra).doc as AnomalyRecord;
+
+test("labels: identity first, static labels, then the metric's, made valid; taken names become exported_*", () => {
+  const labels = alertLabels(doc("open", NOW, { host: "inner", "disk.dev": "sda", "9lives": "y", team: "t", empty: "" }), shape);
+  expect(labels).toEqual({
+    alertname: "AgentAnomaly",
+    severity: "page",
+    agent: "edge-1",
+    host: "edge-1",
+    metric: "cpu.busy",
+    team: "ops",
+    series: "s0",
+    exported_host: "inner",
+    disk_dev: "sda",
+    _9lives: "y",
+    exported_team: "t",
+  });
+  expect(alertLabels(doc("open", NOW, { x: "v".repeat(5000) }), shape).x).toHaveLength(MAX_LABEL_VALUE);
+});
+
+test("times: open valid for validFor from now, close ends at the anomaly's end; future times brought back to now", () => {
+  const open = toAlert(doc("open"), shape, NOW, 240_000);
+  expect([open.startsAt, open.endsAt]).toEqual([new Date(NOW - 60_000).toISOString(), new Date(NOW + 240_000).toISOString()]);
+  const close = toAlert(doc("close"), shape, NOW, 240_000);
+  expect([close.startsAt, close.endsAt]).toEqual([new Date(NOW - 65_000).toISOString(), new Date(NOW - 60_000).toISOString()]);
+  const ahead = toAlert(doc("close", NOW + 3_600_000), shape, NOW, 240_000);
+  expect([ahead.startsAt, ahead.endsAt]).toEqual([new Date(NOW).toISOString(), new Date(NOW).toISOString()]);
+  expect(open.annotations).toMatchObject({ score: "0.97", threshold: "0.8", model: "online:default@3", points: "4", event_id: "edge-1:7" });
+  const hostile = { ...doc("open"), anomaly: { ...doc("open").anomaly, start: "not a date" } };
+  expect(toAlert(hostile, shape, NOW, 1000).startsAt).toBe(new Date(NOW).toISOString());
+});
+
+test("the open set: close forgets, re-open replaces, bounded with the overflow counted", () => {
+  const set = new OpenAlerts(2);
+  const a = (series: string, state: "open" | "close") => toAlert(event("h", series, 1, state, NOW).doc as AnomalyRecord, shape, NOW, 1000);
+  expect(set.apply("open", a("s1", "open"))).toBe(true);
+  expect(set.apply("open", a("s1", "open"))).toBe(true);
+  expect(set.apply("open", a("s2", "open"))).toBe(true);
+  expect(set.apply("open", a("s3", "open"))).toBe(false);
+  expect([set.size, set.dropped]).toEqual([2, 1]);
+  set.apply("close", a("s1", "close"));
+  expect(set.apply("open", a("s3", "open"))).toBe(true);
+  expect(set.refreshed(NOW + 5000).map((x) => [x.labels.series, x.endsAt])).toEqual([
+    ["s2", new Date(NOW + 5000).toISOString()],
+    ["s3", new Date(NOW + 5000).toISOString()],
+  ]);
+});
