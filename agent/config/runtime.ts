@@ -25,7 +25,7 @@ export interface RuntimeContext {
 
 /** True when a `publisher_keys` entry is a key written inline (base64 of 32 raw or 44 SPKI bytes), not a file. */
 export function isInlineKey(k: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9+/]{60}$/.test(k.trim());
+  return /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9+/]{59}=?$/.test(k.trim());
 }
 
 function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string): RegistryModelConfig {

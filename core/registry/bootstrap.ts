@@ -32,7 +32,8 @@ export async function ensureTokens(
   legacyAgentTokens = false,
 ): Promise<TokenSource[]> {
   const out: TokenSource[] = [];
-  const roles: Role[] = legacyAgentTokens ? ["publisher", "enroll", "agent"] : ["publisher", "enroll"];
+  // Shared agent tokens given without the legacy flag are stored (refused with a reason naming the flag), never generated.
+  const roles: Role[] = legacyAgentTokens || (configured.agent ?? []).length > 0 ? ["publisher", "enroll", "agent"] : ["publisher", "enroll"];
   for (const role of roles) {
     const path = join(dataDir, tokenFileName(role));
     const given = configured[role] ?? [];

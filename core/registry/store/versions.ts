@@ -65,10 +65,10 @@ export class VersionStore {
       this.db.query("INSERT OR IGNORE INTO models (name, created_at) VALUES ($name, $at)").run({ name: r.model, at: r.published_at });
       this.db
         .query(
-          `INSERT INTO versions (model, version, digest, manifest, detector, bytes, signature, published_at, published_by)
-           VALUES ($model, $version, $digest, $manifest, $detector, $bytes, $signature, $published_at, $published_by)`,
+          `INSERT INTO versions (model, version, digest, manifest, detector, bytes, signature, publisher_signature, published_at, published_by)
+           VALUES ($model, $version, $digest, $manifest, $detector, $bytes, $signature, $publisher_signature, $published_at, $published_by)`,
         )
-        .run({ ...r });
+        .run({ ...r, publisher_signature: r.publisher_signature ?? null });
     })();
   }
 
