@@ -157,6 +157,10 @@ describe("the canary quorum counts enrolled identities", () => {
     }
     expect(await canaryRollout()).toBe(100);
     expect((await refused()).failure_report_unenrolled).toBe(3);
+    // The shared token speaking for an enrolled agent: refused outright.
+    expect((await call("POST", "/v1/heartbeat", AGT, failing("canary-b"))).status).toBe(403);
+    expect((await call("GET", "/v1/models/m/channels/stable/resolve?agent_id=canary-b", AGT)).status).toBe(403);
+    expect(await canaryRollout()).toBe(100);
     // canary-a again: still one identity.
     await call("POST", "/v1/heartbeat", a, failing("canary-a"));
     expect(await canaryRollout()).toBe(100);
@@ -165,6 +169,33 @@ describe("the canary quorum counts enrolled identities", () => {
     const events = (await (await call("GET", "/v1/events?type=canary_rollback", PUB)).json()) as { events: { detail: { agents: string[] } }[] };
     expect(events.events[0].detail.agents.sort()).toEqual(["canary-a", "canary-b"]);
   });
+});
+
+test("migration: legacy agents that joined a canary cohort before enrollment began stop counting once an agent enrolls", async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), "identity-migrate-")), "data");
+  const r = await startRegistryServer({
+    dataDir: dir,
+    port: 0,
+    publisherTokens: [PUB],
+    enrollTokens: [ENR],
+    agentTokens: [AGT],
+    legacyAgentTokens: true,
+    canaryQuorum: 1,
+  });
+  const at = (method: string, path: string, token: string, body?: unknown) =>
+    fetch(`${r.url}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  try {
+    for (const v of ["1", "2"]) await at("POST", "/v1/models/m/versions", PUB, await trainedEnvelope("robust-zscore", "m", v));
+    await at("PUT", "/v1/models/m/channels/stable", PUB, { version: "1" });
+    await at("PUT", "/v1/models/m/channels/canary", PUB, { version: "2", rollout: 100 });
+    expect((await at("GET", "/v1/models/m/channels/stable/resolve?agent_id=old-1", AGT)).status).toBe(200);
+    expect((await at("POST", "/v1/enroll", ENR, { agent_id: "new-1" })).status).toBe(201);
+    expect((await at("POST", "/v1/heartbeat", AGT, hb("old-1", { load_failures: 1, target: { name: "m", version: "2" } }))).status).toBe(200);
+    const channels = (await (await at("GET", "/v1/models/m/channels", PUB)).json()) as { channels: { channel: string; rollout: number }[] };
+    expect(channels.channels.find((c) => c.channel === "canary")?.rollout).toBe(100);
+  } finally {
+    await r.stop();
+  }
 });
 
 describe("shared agent tokens", () => {

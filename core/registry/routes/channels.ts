@@ -97,6 +97,10 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       ctx.refused.identity_mismatch = (ctx.refused.identity_mismatch ?? 0) + 1;
       throw new ApiError(403, "identity_mismatch", `this credential belongs to agent ${bound}; it cannot resolve for ${agentId}`);
     }
+    if (!bound && ctx.store.credentials.isEnrolled(agentId)) {
+      ctx.refused.identity_mismatch = (ctx.refused.identity_mismatch ?? 0) + 1;
+      throw new ApiError(403, "identity_mismatch", `agent ${agentId} is enrolled: only its own credential may resolve for it`);
+    }
     const stable = channels.get(name, "stable");
     const canary = channels.get(name, "canary");
     const bucket = bucketOf(agentId, name);

@@ -62,6 +62,10 @@ export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext
       ctx.log?.warn({ credential_of: bound, agent_id: hb.agent_id }, "heartbeat for another agent id refused");
       throw new ApiError(403, "identity_mismatch", `this credential belongs to agent ${bound}; it cannot send heartbeats for ${hb.agent_id}`);
     }
+    if (!bound && ctx.store.credentials.isEnrolled(hb.agent_id)) {
+      count(ctx, "identity_mismatch");
+      throw new ApiError(403, "identity_mismatch", `agent ${hb.agent_id} is enrolled: only its own credential may send its heartbeats`);
+    }
     const now = ctx.now();
     let rec;
     try {

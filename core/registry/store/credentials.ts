@@ -85,6 +85,11 @@ export class CredentialStore {
     return this.db.query("SELECT 1 FROM agent_credentials LIMIT 1").get() !== null;
   }
 
+  /** Whether `agentId` holds an enrollment (live or revoked): then only its own credential speaks for it. */
+  isEnrolled(agentId: string): boolean {
+    return this.db.query("SELECT 1 FROM agent_credentials WHERE agent_id = $id").get({ id: agentId }) !== null;
+  }
+
   /** Every enrollment, by agent id. */
   list(): CredentialInfo[] {
     return this.db.query("SELECT agent_id, enrolled_at, revoked_at, revoked_by FROM agent_credentials ORDER BY agent_id").all() as CredentialInfo[];
