@@ -67,6 +67,7 @@ server: { listen: "127.0.0.1:0" }
   const cred = JSON.parse(await readFile(join(agentDir, "registry", "credential.json"), "utf8")) as { credential: string };
   expect((await readFile(join(dataDir, "registry.db"))).includes(Buffer.from(cred.credential))).toBe(false);
   await waitUntil("a heartbeat", async () => (await status(a.api)).registry.heartbeats.sent > 0);
+  expect((await status(a.api)).registry).toMatchObject({ identity: "enrolled", publisher_keys: [expect.stringMatching(/^[0-9a-f]{16}$/)] });
 
   await cli(["push-model", "v2", "--registry", url, "--channel", "stable"], { AGENT_REGISTRY_TOKEN: PUB });
   await waitUntil("v2 refused as unsigned", async () => ((await status(a.api)).registry.errors.unsigned_bundle ?? 0) > 0, 20_000);
