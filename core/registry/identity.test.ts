@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { createRegistryStore } from "./store/index.ts";
 import { startRegistryServer, type RunningRegistry } from "./server.ts";
-import { trainedEnvelope } from "./testing/fixtures.ts";
+import { testRegistry, trainedEnvelope } from "./testing/fixtures.ts";
 
 const PUB = "pub_identity";
 const ENR = "enr_identity";
@@ -196,6 +196,19 @@ test("migration: legacy agents that joined a canary cohort before enrollment beg
   } finally {
     await r.stop();
   }
+});
+
+test("enrollments are bounded by --max-agents (429 enrollment_full, counted); forgetting an id makes room", async () => {
+  const r = testRegistry({ fleet: { maxAgents: 2 } });
+  r.store.tokens.add(ENR, "enroll", "test");
+  const enrollAs = (id: string) => r.req("POST", "/v1/enroll", { token: ENR, body: { agent_id: id } });
+  expect((await enrollAs("b1")).status).toBe(201);
+  expect((await enrollAs("b2")).status).toBe(201);
+  const full = await enrollAs("b3");
+  expect([full.status, ((await full.json()) as { error: string }).error]).toEqual([429, "enrollment_full"]);
+  expect((await enrollAs("b2")).status).toBe(409);
+  expect((await r.req("POST", "/v1/agents/b1/revoke", { body: { forget: true } })).status).toBe(200);
+  expect((await enrollAs("b3")).status).toBe(201);
 });
 
 describe("shared agent tokens", () => {

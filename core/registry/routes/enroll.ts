@@ -36,6 +36,15 @@ export function registerEnrollRoutes(app: Hono<RegistryEnv>, ctx: RegistryContex
       throw error;
     }
     const at = new Date(ctx.now()).toISOString();
+    // Bounded like the fleet: an enrollment token cannot fill the database with made-up ids.
+    if (ctx.store.credentials.count() >= ctx.fleet.maxAgents && !ctx.store.credentials.isEnrolled(body.agent_id)) {
+      count(ctx, "enroll_full");
+      throw new ApiError(
+        429,
+        "enrollment_full",
+        `the registry holds ${ctx.fleet.maxAgents} enrollments (--max-agents); revoke with --forget the ids no longer used`,
+      );
+    }
     let credential: string;
     try {
       credential = credentials.enroll(body.agent_id, at);

@@ -80,6 +80,11 @@ export class CredentialStore {
     );
   }
 
+  /** Enrollments held (live and revoked). */
+  count(): number {
+    return (this.db.query("SELECT COUNT(*) AS n FROM agent_credentials").get() as { n: number }).n;
+  }
+
   /** Whether any agent ever enrolled (and was not forgotten): the canary guard then counts only enrolled identities. */
   any(): boolean {
     return this.db.query("SELECT 1 FROM agent_credentials LIMIT 1").get() !== null;
