@@ -210,6 +210,7 @@ export const openApiDocument: Json = {
           403: err("revoked: the id was revoked (agent registry revoke ID --forget lets it enroll again); or not an enrollment token"),
           409: err("already_enrolled"),
           413: err("larger than 4 KiB"),
+          429: err("enrollment_full: --max-agents enrollments held"),
         },
       ),
     },
