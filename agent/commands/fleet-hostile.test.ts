@@ -37,6 +37,7 @@ beforeAll(async () => {
     port: 0,
     publisherTokens: ["pub_f"],
     agentTokens: ["agt_f"],
+    legacyAgentTokens: true,
   });
   const agent = createRegistryClient({ url: reg.url, token: "agt_f" });
   await agent.heartbeat(

@@ -1,7 +1,9 @@
 import type { CommandModule } from "yargs";
 import type { GlobalArgs } from "../args.ts";
 import { runCommand, UsageError } from "../errors.ts";
-import { packBundleDir } from "../../models/registry-protocol/envelope.ts";
+import { readFile } from "node:fs/promises";
+import { packBundleDir, unpackEnvelope } from "../../models/registry-protocol/envelope.ts";
+import { publisherSigner, publishPayload } from "../../models/registry-protocol/publisher.ts";
 import { createRegistryClient, type RegistryClientOptions } from "../../models/registry-protocol/client.ts";
 import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry-protocol/protocol.ts";
 
@@ -21,6 +23,8 @@ export interface PushModelOptions {
   channel?: Channel;
   /** Rollout percentage for the channel (default 100 for stable, 10 for canary). */
   rollout?: number;
+  /** PKCS#8 PEM Ed25519 private key of the publisher: the bundle is signed here, before upload. */
+  signKeyPem?: string;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
 }
@@ -31,6 +35,8 @@ export interface PushModelResult {
   files: number;
   bytes: number;
   channel?: ChannelState;
+  /** Key id of the publisher signature made here (`--sign-key`). */
+  publisherKeyId?: string;
 }
 
 /** Default rollout per channel when `--rollout` is not given. */
@@ -50,11 +56,23 @@ export async function pushModel(o: PushModelOptions): Promise<PushModelResult> {
   if (o.rollout !== undefined && !(o.rollout >= 0 && o.rollout <= 100)) throw new UsageError(`--rollout ${o.rollout}: expected a percentage 0–100`);
   if (o.rollout !== undefined && !o.channel) throw new UsageError("--rollout needs --channel");
   const envelope = await packBundleDir(o.bundle, { name: o.name, version: o.version });
+  let keyId: string | undefined;
+  if (o.signKeyPem !== undefined) {
+    let signer;
+    try {
+      signer = await publisherSigner(o.signKeyPem);
+    } catch (error) {
+      throw new UsageError(`--sign-key: ${(error as Error).message}`);
+    }
+    // Signed as every party parses it: the schema's view of the manifest (name, version and every file's sha256).
+    envelope.publisher_signature = await signer.sign(publishPayload(unpackEnvelope(envelope, { maxBytes: Number.MAX_SAFE_INTEGER }).manifest));
+    keyId = signer.keyId;
+  }
   const client = createRegistryClient({ url: o.registry, token: o.token, fetch: o.fetch, timeoutMs: 300_000 });
   const published = await client.publish(envelope);
   const files = Object.keys(envelope.files).length;
   const bytes = (envelope.manifest.files as { bytes: number }[]).reduce((n, f) => n + f.bytes, 0);
-  const result: PushModelResult = { published, files, bytes };
+  const result: PushModelResult = { published, files, bytes, publisherKeyId: keyId };
   if (o.channel) {
     result.channel = await client.setChannel(published.model, o.channel, { version: published.version, rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel] });
   }
@@ -69,6 +87,7 @@ interface PushArgs extends GlobalArgs {
   "model-version"?: string;
   channel?: Channel;
   rollout?: number;
+  "sign-key"?: string;
 }
 
 /** `agent push-model BUNDLE --registry URL`: publish a bundle, optionally onto a channel. */
@@ -84,6 +103,12 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
       .option("model-version", { type: "string", describe: "Publish as this version (default: the manifest's)" })
       .option("channel", { choices: CHANNELS, describe: "Point this channel at the version" })
       .option("rollout", { type: "number", describe: "Percentage of agents the channel reaches (default 100 stable, 10 canary)" })
+      .option("sign-key", {
+        type: "string",
+        default: process.env.AGENT_PUBLISHER_KEY,
+        describe:
+          "Publisher's Ed25519 private key (PKCS#8 PEM, agent registry keygen): sign the bundle here; agents verify with publisher_keys ($AGENT_PUBLISHER_KEY)",
+      })
       .example("$0 push-model models/ae --registry http://registry:8700 --name host-ae --channel canary --rollout 10", "publish and start a 10% canary")
       .example(
         "AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable",
@@ -102,10 +127,12 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
         version: args["model-version"],
         channel: args.channel,
         rollout: args.rollout,
+        signKeyPem: args["sign-key"] ? await readFile(args["sign-key"], "utf8") : undefined,
       });
       const p = r.published;
       const what = p.created ? "published" : "already published (identical content)";
-      console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${p.signed ? ", signed" : ""}`);
+      const signed = [r.publisherKeyId ? `signed by publisher key ${r.publisherKeyId}` : "", p.signed ? "registry-signed" : ""].filter(Boolean).join(", ");
+      console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${signed ? `, ${signed}` : ""}`);
       if (r.channel) console.log(`channel ${r.channel.channel} of ${p.model} → ${r.channel.version} at ${r.channel.rollout}%`);
     }),
 };

@@ -26,7 +26,7 @@ async function serve(dataDir: string): Promise<{ url: string; stderr: string }> 
   const reader = p.stderr.getReader();
   let text = "";
   const deadline = Date.now() + 20_000;
-  while (!/agent registry: (created|\S+ token in)[^\n]*agent[^\n]*\n/.test(text) && Date.now() < deadline) {
+  while (!/agent registry: (created|\S+ token in)[^\n]*enroll[^\n]*\n/.test(text) && Date.now() < deadline) {
     const { value, done } = await reader.read();
     if (done) break;
     text += new TextDecoder().decode(value);

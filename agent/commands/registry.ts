@@ -10,6 +10,7 @@ import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
+import { revokeCommand, rollbackCommand } from "./registry-identity.ts";
 
 interface ServeArgs extends GlobalArgs {
   "data-dir": string;
@@ -18,6 +19,8 @@ interface ServeArgs extends GlobalArgs {
   "max-bundle-mb": number;
   "publisher-token-file"?: string;
   "agent-token-file"?: string;
+  "enroll-token-file"?: string;
+  "legacy-agent-tokens": boolean;
   "canary-quorum": number;
   "max-agents": number;
   "max-heartbeat-interval": number;
@@ -50,7 +53,19 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       })
       .option("max-bundle-mb", { type: "number", default: 64, describe: "Largest accepted bundle (sum of file sizes), MiB" })
       .option("publisher-token-file", { type: "string", describe: "File of publisher tokens (else $AGENT_REGISTRY_PUBLISHER_TOKEN; else one is generated)" })
-      .option("agent-token-file", { type: "string", describe: "File of agent tokens (else $AGENT_REGISTRY_AGENT_TOKEN; else one is generated)" })
+      .option("agent-token-file", {
+        type: "string",
+        describe: "File of shared agent tokens, legacy: only with --legacy-agent-tokens (else $AGENT_REGISTRY_AGENT_TOKEN; else one is generated)",
+      })
+      .option("enroll-token-file", {
+        type: "string",
+        describe: "File of enrollment tokens agents exchange for their own credential (else $AGENT_REGISTRY_ENROLL_TOKEN; else enroll.token is generated)",
+      })
+      .option("legacy-agent-tokens", {
+        type: "boolean",
+        default: /^(1|true|yes)$/i.test(process.env.AGENT_REGISTRY_LEGACY_AGENT_TOKENS ?? ""),
+        describe: "Also accept shared agent tokens (one for the whole fleet) while agents migrate to enrollment ($AGENT_REGISTRY_LEGACY_AGENT_TOKENS)",
+      })
       .option("canary-quorum", {
         type: "number",
         default: REGISTRY_APP_DEFAULTS.canaryQuorum,
@@ -86,6 +101,8 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         port: hp.port,
         publisherTokens: await tokensFrom(args["publisher-token-file"], process.env.AGENT_REGISTRY_PUBLISHER_TOKEN),
         agentTokens: await tokensFrom(args["agent-token-file"], process.env.AGENT_REGISTRY_AGENT_TOKEN),
+        enrollTokens: await tokensFrom(args["enroll-token-file"], process.env.AGENT_REGISTRY_ENROLL_TOKEN),
+        legacyAgentTokens: args["legacy-agent-tokens"],
         signingKeyPem: args["signing-key"] ? await readFile(args["signing-key"], "utf8") : undefined,
         maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
         canaryQuorum: args["canary-quorum"],
@@ -94,14 +111,20 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       });
       console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
       for (const t of reg.tokens) {
-        if (t.source === "created") console.error(`agent registry: created a ${t.role} token in ${t.path} (mode 0600)`);
+        if (t.source === "created")
+          console.error(`agent registry: created ${t.role === "enroll" ? "an enrollment" : `a ${t.role}`} token in ${t.path} (mode 0600)`);
         else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
         else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
       }
       console.error(
         `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
       );
-      if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
+      if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId} (legacy; prefer push-model --sign-key)`);
+      console.error(
+        args["legacy-agent-tokens"]
+          ? "agent registry: shared agent tokens accepted (--legacy-agent-tokens); enrolled agents' own credentials too"
+          : "agent registry: agents authenticate with their own credential (POST /v1/enroll with the enrollment token); shared agent tokens refused",
+      );
       await new Promise<void>((resolve) => {
         const stop = () => void reg.stop().then(resolve);
         process.once("SIGTERM", stop);
@@ -131,7 +154,7 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
   describe: "Create another publisher or agent token (stored hashed; printed once)",
   builder: (y) =>
     y
-      .option("role", { choices: ["publisher", "agent"], demandOption: true, describe: "What the token may do" })
+      .option("role", { choices: ["publisher", "enroll", "agent"], demandOption: true, describe: "What the token may do (agent: shared, legacy)" })
       .option("data-dir", {
         type: "string",
         default: process.env.AGENT_REGISTRY_DATA_DIR ?? REGISTRY_SERVER_DEFAULTS.dataDir,
@@ -169,7 +192,9 @@ export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(serve)
       .command(keygen)
       .command(token)
-      .demandCommand(1, "Name a registry command: serve, keygen or token.")
+      .command(revokeCommand)
+      .command(rollbackCommand)
+      .demandCommand(1, "Name a registry command: serve, keygen, token, revoke or rollback.")
       .example("$0 registry serve --listen 0.0.0.0:8700", "serve the registry"),
   handler: () => {},
 };

@@ -77,10 +77,14 @@ ${optional(
     # stable: the stable version, or a live canary when this agent's bucket (a hash of
     # agent.id) is inside the canary's rollout; canary: always the canary.
     channel: stable
-    token: "\${AGENT_REGISTRY_TOKEN}"   # an agent token (default $AGENT_REGISTRY_TOKEN)
-    # Ed25519 public key (agent registry keygen writes <key>.pub): when set, unsigned or badly
-    # signed bundles are refused.
-    public_key: ./registry-signing.key.pub
+    # The agent enrolls once with the operator's enrollment token (the registry's enroll.token)
+    # and keeps a credential of its own in <data_dir>/registry/credential.json (mode 0600).
+    enroll_token_file: ./enroll.token
+    # token: "\${AGENT_REGISTRY_TOKEN}"  # legacy shared agent token (registry --legacy-agent-tokens)
+    # Publisher public keys (agent push-model --sign-key signs on the publisher's machine): every
+    # bundle must carry a valid publisher signature by one of them (several: key rotation), and
+    # going back to an older version needs a publisher-signed rollback statement.
+    publisher_keys: [./publisher.key.pub]
     poll_interval: 30s                 # ±20 % jitter; ETags make an unchanged answer a 304
     heartbeat_interval: 10s            # health report to the registry (its /fleet page)
     max_bundle_size: 64MiB             # largest bundle downloaded: the download is cut there

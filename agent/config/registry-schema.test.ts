@@ -39,9 +39,22 @@ describe("model.registry", () => {
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'model.registry.url: expected an http:// or https:// URL, found "ftp://x"',
       'model.registry.channel: expected one of "stable", "canary", found "beta"',
-      "model.registry.token: missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)",
-      'model.registry: unknown key "poll"; allowed: url, name, channel, token, public_key, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
+      'model.registry: unknown key "poll"; allowed: url, name, channel, token, enroll_token_file, enroll_token, public_key, publisher_keys, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
     ]);
+    const none = check("{ registry: { url: http://reg, name: m } }");
+    expect(none.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "model.registry.token: no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token (legacy; or set AGENT_REGISTRY_TOKEN)",
+    ]);
+  });
+
+  test("enrollment and publisher keys: the token file and key files resolve against the config's directory; inline base64 keys stay", () => {
+    const inline = Buffer.alloc(32, 7).toString("base64");
+    const r = check(`{ registry: { url: http://reg, name: m, enroll_token_file: ./enroll.token, publisher_keys: [./pub.pem, "${inline}"] } }`);
+    expect(r.problems).toEqual([]);
+    const reg = r.config!.model.registry!;
+    expect(reg.token).toBeUndefined();
+    expect(reg.enrollTokenFile).toMatch(/^\/.*\/enroll\.token$/);
+    expect(reg.publisherKeys).toEqual([expect.stringMatching(/^\/.*\/pub\.pem$/), inline]);
   });
 
   test("max_bundle_size and request_timeout: sizes and durations, checked", () => {

@@ -31,12 +31,26 @@ export const RegistrySectionSchema = z
     name: Id,
     /** `stable` (default; a hash-chosen share of agents gets a live canary) or `canary` (always the canary). */
     channel: z.enum(CHANNELS).default(REGISTRY_DEFAULTS.channel),
-    /** An agent token. Default: `$AGENT_REGISTRY_TOKEN`. */
-    token: z
-      .string({ error: (i) => (i.input === undefined ? "missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)" : undefined) })
-      .min(1),
-    /** Ed25519 public key file (`agent registry keygen` writes `<key>.pub`): unsigned or badly signed bundles are refused. */
+    /**
+     * A shared agent token (legacy: the registry must run with `--legacy-agent-tokens`). Default:
+     * `$AGENT_REGISTRY_TOKEN`. Not needed with `enroll_token_file`/`enroll_token`.
+     */
+    token: z.string().min(1).optional(),
+    /**
+     * File holding the operator's enrollment token (`<registry data dir>/enroll.token`): the agent
+     * enrolls once (`POST /v1/enroll`) and keeps its own credential in `<data_dir>/registry/credential.json` (0600).
+     */
+    enroll_token_file: z.string().min(1).optional(),
+    /** The enrollment token inline (prefer `enroll_token_file`, or `"${AGENT_REGISTRY_ENROLL_TOKEN}"`). */
+    enroll_token: z.string().min(1).optional(),
+    /** Ed25519 public key file of a registry that signs (legacy; prefer `publisher_keys`): unsigned or badly signed bundles are refused. */
     public_key: z.string().min(1).optional(),
+    /**
+     * Publisher public keys (SPKI PEM files, or base64 of the key): bundles must carry a valid
+     * publisher signature by one of them (several: key rotation), and going back to an older
+     * version needs a publisher-signed rollback statement.
+     */
+    publisher_keys: z.array(z.string().min(1).max(4096)).min(1).max(16).optional(),
     /** Time between resolve polls (±20 % jitter). */
     poll_interval: Duration.default(REGISTRY_DEFAULTS.poll_interval),
     /** Time between heartbeats to the registry. */
@@ -46,7 +60,11 @@ export const RegistrySectionSchema = z
     /** Timeout of one registry request, body included (default: the larger of 30 s and poll_interval). */
     request_timeout: Duration.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.token !== undefined || r.enroll_token !== undefined || r.enroll_token_file !== undefined, {
+    message: "no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token (legacy; or set AGENT_REGISTRY_TOKEN)",
+    path: ["token"],
+  });
 
 /** A parsed `model.registry:` section. */
 export type RegistrySectionFile = z.infer<typeof RegistrySectionSchema>;

@@ -23,18 +23,27 @@ export interface RuntimeContext {
   hostname: string;
 }
 
+/** True when a `publisher_keys` entry is a key written inline (base64 of 32 raw or 44 SPKI bytes), not a file. */
+export function isInlineKey(k: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9+/]{59}=?$/.test(k.trim());
+}
+
 function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string): RegistryModelConfig {
   const out: RegistryModelConfig = {
     url: r.url.replace(/\/+$/, ""),
     name: r.name,
     channel: r.channel,
-    token: r.token,
     pollIntervalMs: durationMs(r.poll_interval),
     heartbeatIntervalMs: durationMs(r.heartbeat_interval),
     maxBundleBytes: sizeBytes(r.max_bundle_size),
   };
   if (r.request_timeout !== undefined) out.requestTimeoutMs = durationMs(r.request_timeout);
+  if (r.token !== undefined) out.token = r.token;
+  if (r.enroll_token !== undefined) out.enrollToken = r.enroll_token;
+  if (r.enroll_token_file !== undefined) out.enrollTokenFile = resolve(dir, r.enroll_token_file);
   if (r.public_key !== undefined) out.publicKey = resolve(dir, r.public_key);
+  // A key inline is base64 (no '/' path separator beyond base64's own, 43+ characters); anything else is a file.
+  if (r.publisher_keys !== undefined) out.publisherKeys = r.publisher_keys.map((k) => (isInlineKey(k) ? k : resolve(dir, k)));
   return out;
 }
 

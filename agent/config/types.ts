@@ -19,10 +19,16 @@ export interface RegistryModelConfig {
   /** Model name on the registry. */
   name: string;
   channel: "stable" | "canary";
-  /** Agent token. */
-  token: string;
-  /** Absolute path of the Ed25519 public key (SPKI PEM); when set, only validly signed bundles are accepted. */
+  /** Shared agent token (legacy); with an enrollment token the agent's own credential is used instead. */
+  token?: string;
+  /** The operator's enrollment token (inline or read from `enroll_token_file` at start). */
+  enrollToken?: string;
+  /** Absolute path of the enrollment token file (read when the agent enrolls). */
+  enrollTokenFile?: string;
+  /** Absolute path of the registry's Ed25519 public key (SPKI PEM; legacy); when set, only validly signed bundles are accepted. */
   publicKey?: string;
+  /** Publisher public keys: absolute file paths or base64 keys; bundles and rollbacks must be signed by one. */
+  publisherKeys?: string[];
   pollIntervalMs: number;
   heartbeatIntervalMs: number;
   /** Largest bundle downloaded (sum of file sizes; default 64 MiB): the download is cut at it. */

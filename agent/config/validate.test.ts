@@ -36,6 +36,20 @@ describe("validateAll", () => {
     expect(r.model).toMatchObject({ name: "online:default" });
   });
 
+  test("model.registry.publisher_keys (files or inline base64) must be Ed25519 keys; enroll_token_file must be readable", async () => {
+    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+    const inline = Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("base64");
+    write("pub-bad.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    const file = write(
+      "keys.yaml",
+      `sources: [{ type: synthetic, id: s, interval: 1s }]\nmodel:\n  registry: { url: http://r:8700, name: m, enroll_token_file: missing.token, publisher_keys: ["${inline}", pub-bad.pem, nowhere.pem] }\n${SINKS}`,
+    );
+    const r = await validateAll(file, {});
+    expect(r.problems.map((p) => p.path)).toEqual(["model.registry.publisher_keys.1", "model.registry.publisher_keys.2", "model.registry.enroll_token_file"]);
+    expect(r.problems[1].message).toContain(`cannot use ${join(dir, "nowhere.pem")}: ENOENT`);
+    expect(r.problems[2].message).toContain(`cannot read ${join(dir, "missing.token")}`);
+  });
+
   test("a data_dir that agent run could not write is a problem (the same check), and validate leaves nothing in it", async () => {
     const ro = join(dir, "ro-data");
     mkdirSync(ro);

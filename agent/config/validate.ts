@@ -9,13 +9,14 @@ import { dirname, resolve } from "node:path";
 import { BundleModel } from "../../models/bundle-model.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
+import { importPublisherKey } from "../../models/registry-protocol/publisher.ts";
 import { importPublicKey } from "../../models/registry-protocol/signature.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";
 import { checkDataDir } from "../../core/pipeline/data-dir.ts";
 import { ConfigError, type ConfigProblem } from "./problems.ts";
-import { modelRef } from "./runtime.ts";
+import { isInlineKey, modelRef } from "./runtime.ts";
 import { ModelSectionSchema } from "./schema.ts";
 import type { AgentConfig, ModelConfig } from "./types.ts";
 
@@ -111,6 +112,24 @@ export async function validateAll(path: string, env: Env, options: ValidateOptio
         (e: Error) => `cannot use ${keyFile}: ${e.message.split("\n")[0]}`,
       );
     if (problem) problems.push({ path: "model.registry.public_key", message: problem, line: checked.lineOf?.(["model", "registry", "public_key"]) });
+  }
+  const reg = checked.config?.model.registry;
+  for (const [i, k] of (reg?.publisherKeys ?? []).entries()) {
+    const inline = isInlineKey(k);
+    const problem = await (inline ? Promise.resolve(k) : readFile(k, "utf8")).then(importPublisherKey).then(
+      () => undefined,
+      (e: Error) => `${inline ? "inline key" : `cannot use ${k}`}: ${e.message.split("\n")[0]}`,
+    );
+    if (problem)
+      problems.push({ path: `model.registry.publisher_keys.${i}`, message: problem, line: checked.lineOf?.(["model", "registry", "publisher_keys"]) });
+  }
+  if (reg?.enrollTokenFile && !reg.token) {
+    const problem = await readFile(reg.enrollTokenFile, "utf8").then(
+      (t) => (t.trim() ? undefined : `${reg.enrollTokenFile} is empty (expected the registry's enrollment token)`),
+      (e: Error) => `cannot read ${reg.enrollTokenFile}: ${e.message.split("\n")[0]}`,
+    );
+    if (problem)
+      problems.push({ path: "model.registry.enroll_token_file", message: problem, line: checked.lineOf?.(["model", "registry", "enroll_token_file"]) });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   return result;

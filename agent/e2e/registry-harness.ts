@@ -65,10 +65,20 @@ export async function runCli(args: string[], env: Record<string, string> = {}, c
 }
 
 /** Starts `agent registry serve` on `listen` (port 0 picks one); resolves with its URL once it serves. */
-export async function startRegistry(dataDir: string, listen: string, tokens: { publisher: string; agent: string }): Promise<{ proc: Proc; url: string }> {
+export async function startRegistry(
+  dataDir: string,
+  listen: string,
+  tokens: { publisher: string; agent: string },
+  extra: string[] = [],
+): Promise<{ proc: Proc; url: string }> {
   const env = { ...process.env, AGENT_REGISTRY_PUBLISHER_TOKEN: tokens.publisher, AGENT_REGISTRY_AGENT_TOKEN: tokens.agent };
   const proc = new Proc(
-    Bun.spawn([...agentCommand(), "registry", "serve", "--listen", listen, "--data-dir", dataDir], { stdout: "pipe", stderr: "pipe", env }),
+    // These suites use one shared agent token: the legacy mode, enabled explicitly.
+    Bun.spawn([...agentCommand(), "registry", "serve", "--listen", listen, "--data-dir", dataDir, "--legacy-agent-tokens", ...extra], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env,
+    }),
   );
   const m = await proc.waitFor(/serving (http:\/\/[\d.]+:\d+)/);
   return { proc, url: m[1] };

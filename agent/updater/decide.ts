@@ -5,6 +5,7 @@
  */
 import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import type { AcceptedVersion, ModelState } from "./state.ts";
+import type { StatementVerdict } from "./trust.ts";
 
 /** A version that failed on this agent (load, warm-up or its first rounds) and why. */
 export interface Rejected {
@@ -26,6 +27,13 @@ export interface DecideContext {
   running?: { version: string; digest: string };
   /** Versions that failed here, by version. */
   rejected: ReadonlyMap<string, Rejected>;
+  /**
+   * Publisher keys are configured: the registry's `rollback` flag is ignored, and an older
+   * version needs a valid publisher-signed rollback statement ({@link statement}).
+   */
+  strict?: boolean;
+  /** The verdict on the resolution's rollback statement (see `trust.ts`). */
+  statement?: StatementVerdict;
 }
 
 /**
@@ -33,7 +41,9 @@ export interface DecideContext {
  *
  * Rules, in order: the running version with the same digest → keep; a version that failed here
  * with the same digest → skip (the registry hears about it through the heartbeat); a version
- * published before the newest one accepted, without the registry's `rollback` flag → refuse;
+ * published before the newest one accepted → refuse, unless the registry's `rollback` flag is set
+ * (without publisher keys) or a valid publisher-signed rollback statement names it (with keys:
+ * the flag is then ignored);
  * otherwise install, from disk when it is the current or previous accepted version.
  *
  * @example
@@ -44,7 +54,15 @@ export function decide(res: Resolution, ctx: DecideContext): Decision {
   const bad = ctx.rejected.get(res.version);
   if (bad && bad.digest === res.digest) return { action: "skip", reason: `${res.version} failed here before: ${bad.reason}` };
   const newest = ctx.state.newest_published_at;
-  if (res.published_at && newest && res.published_at < newest && !res.rollback) {
+  const older = !!res.published_at && !!newest && res.published_at < newest;
+  if (older && ctx.strict && !ctx.statement?.ok) {
+    const why = ctx.statement ? `its rollback statement is refused: ${ctx.statement.reason}` : "no publisher-signed rollback statement names it";
+    return {
+      action: "refuse",
+      reason: `version ${res.version} (published ${res.published_at}) is older than one already accepted (published ${newest}) and ${why}`,
+    };
+  }
+  if (older && !ctx.strict && !res.rollback) {
     return {
       action: "refuse",
       reason: `version ${res.version} (published ${res.published_at}) is older than one already accepted (published ${newest}) and the registry declared no rollback`,

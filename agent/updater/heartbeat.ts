@@ -8,6 +8,7 @@
 import { every } from "../../core/runtime/every.ts";
 import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
 import { AGENT_VERSION } from "../version.ts";
+import { ensureCredential } from "./identity.ts";
 import type { ModelUpdater } from "./updater.ts";
 
 /**
@@ -47,6 +48,7 @@ export function buildHeartbeat(up: ModelUpdater): Heartbeat {
 /** Sends one heartbeat; failures are counted, never thrown. */
 export async function sendHeartbeat(up: ModelUpdater): Promise<boolean> {
   const hb = up.u.heartbeats;
+  if (!(await ensureCredential(up))) return false;
   try {
     await up.client.heartbeat(buildHeartbeat(up));
     hb.sent++;

@@ -10,7 +10,9 @@ import { RegistryError } from "../../models/registry-protocol/errors.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import { decide } from "./decide.ts";
+import { ensureCredential } from "./identity.ts";
 import { downloadVersion } from "./install.ts";
+import { checkRollbackStatement } from "./trust.ts";
 import { loadReadyModel, ModelLoadError } from "./load.ts";
 import { removeVersion, versionDir } from "./paths.ts";
 import type { PollResult } from "./types.ts";
@@ -30,6 +32,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   const done = (r: Omit<PollResult, "at">): PollResult => (u.lastPoll = { at: new Date(up.now()).toISOString(), ...r });
   // The stop signal of the loop this poll belongs to (a reload starts new loops with a new one).
   const signal = up.signal;
+  if (!(await ensureCredential(up))) return done({ result: "error", detail: "not enrolled yet" });
   let answer;
   try {
     answer = await up.client.resolve(cfg.name, cfg.channel, agentId, u.etag);
@@ -40,7 +43,9 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   if (answer.status === "not_modified") return done({ result: "not_modified", version: u.lastResolution?.version });
   const res = answer.value;
   u.lastResolution = res;
-  const d = decide(res, { state: u.state, running: u.running, rejected: u.rejected });
+  const strict = !!up.publisherKeys;
+  const statement = up.publisherKeys ? await checkRollbackStatement(res, u.state, up.publisherKeys) : undefined;
+  const d = decide(res, { state: u.state, running: u.running, rejected: u.rejected, strict, statement });
   if (d.action === "keep") {
     u.etag = answer.etag ?? undefined;
     return done({ result: "up_to_date", version: res.version });
@@ -48,7 +53,7 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
   if (d.action !== "install") {
     u.etag = answer.etag ?? undefined;
     if (d.action === "refuse") {
-      up.error("refused_older", d.reason);
+      up.error(statement && !statement.ok ? "bad_rollback_statement" : "refused_older", d.reason);
       log.warn(
         { model: res.model, version: res.version, published_at: res.published_at, newest_accepted: u.state.newest_published_at },
         `refused: ${d.reason}`,
@@ -90,16 +95,16 @@ export async function pollOnce(up: ModelUpdater): Promise<PollResult> {
     model.dispose();
     return done({ result: "error", version: res.version, detail: "stopped" });
   }
-  await up.switchTo(model, res);
+  await up.switchTo(model, res, statement?.ok ? statement.counter : undefined);
   u.etag = answer.etag ?? undefined;
   return done({ result: "switched", version: res.version, detail: `cohort ${res.cohort}${res.rollback ? ", rollback" : ""}` });
 }
 
 /** Refusals that depend on this agent's settings (`max_bundle_size`, `public_key`) or on the transport (a redirect): not persisted in rejected.json. */
-const LOCAL_VERDICTS = ["too_large", "bad_signature", "redirect"];
+const LOCAL_VERDICTS = ["too_large", "bad_signature", "unsigned_bundle", "redirect"];
 
 /** Download failures that are verdicts on the bundle, not network trouble: never retried for the same answer. */
-const REFUSALS = ["bad_bundle", "bad_signature", "digest_mismatch"];
+const REFUSALS = ["bad_bundle", "bad_signature", "unsigned_bundle", "digest_mismatch"];
 
 function isKept(up: ModelUpdater, res: Resolution): boolean {
   const s = up.u.state;

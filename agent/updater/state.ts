@@ -34,6 +34,8 @@ export const ModelStateSchema = z
     previous: AcceptedVersionSchema.nullable(),
     /** Newest `published_at` of any version accepted so far. */
     newest_published_at: z.string().nullable(),
+    /** Counter of the last publisher-signed rollback statement accepted (a statement must go above it). */
+    rollback_counter: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type ModelState = z.infer<typeof ModelStateSchema>;
@@ -108,12 +110,19 @@ export async function writeModelState(dataDir: string, state: ModelState): Promi
  * @example
  * state = accept(state, { version: "2", digest, published_at, accepted_at: new Date().toISOString() });
  */
-export function accept(state: ModelState, v: AcceptedVersion): ModelState {
+export function accept(state: ModelState, v: AcceptedVersion, rollbackCounter?: number): ModelState {
   const previous = state.current && state.current.version !== v.version ? state.current : state.previous;
   const newest =
     [state.newest_published_at, v.published_at]
       .filter((x): x is string => x !== null)
       .sort()
       .pop() ?? null;
-  return { ...state, current: v, previous: previous?.version === v.version ? null : previous, newest_published_at: newest };
+  const counter = Math.max(state.rollback_counter ?? 0, rollbackCounter ?? 0);
+  return {
+    ...state,
+    current: v,
+    previous: previous?.version === v.version ? null : previous,
+    newest_published_at: newest,
+    ...(counter > 0 ? { rollback_counter: counter } : {}),
+  };
 }

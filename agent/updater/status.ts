@@ -16,6 +16,10 @@ export function updaterStatus(up: ModelUpdater): Record<string, unknown> {
     name: cfg.name,
     channel: cfg.channel,
     started_from: u.startedFrom,
+    // How this agent authenticates: its own credential, not yet enrolled, or the shared token (legacy).
+    identity: u.credential ? "enrolled" : cfg.enrollToken || cfg.enrollTokenFile ? "not_enrolled" : "shared_token",
+    publisher_keys: up.publisherKeys ? [...up.publisherKeys.keys()] : [],
+    rollback_counter: u.state.rollback_counter ?? 0,
     poll_interval_ms: cfg.pollIntervalMs,
     last_poll: u.lastPoll ?? null,
     resolved: u.lastResolution

@@ -80,4 +80,6 @@ export interface UpdaterState {
   errorCounts: Record<string, number>;
   /** Version being downloaded or loaded right now (pruning leaves it alone). */
   installing?: string;
+  /** This agent's own registry credential (enrolled), used instead of the shared token. */
+  credential?: string;
 }

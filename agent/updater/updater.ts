@@ -10,7 +10,10 @@ import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { createRegistryClient, type RegistryClient } from "../../models/registry-protocol/client.ts";
 import type { Resolution } from "../../models/registry-protocol/protocol.ts";
+import type { PublisherKeys } from "../../models/registry-protocol/publisher.ts";
 import { importPublicKey } from "../../models/registry-protocol/signature.ts";
+import { readCredential } from "./identity.ts";
+import { loadPublisherKeys } from "./trust.ts";
 import { pruneVersions } from "./install.ts";
 import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";
@@ -27,6 +30,8 @@ export class UpdaterConfigError extends Error {
 }
 
 interface Probation {
+  /** Counter of the rollback statement that allowed this version, remembered on acceptance. */
+  rollbackCounter?: number;
   model: ScoringModel;
   version: string;
   digest: string;
@@ -57,6 +62,10 @@ export class ModelUpdater {
   private probation?: Probation;
   /** Aborts the requests of the running loops (set by `runUpdater`). */
   signal?: AbortSignal;
+  /** Publisher keys (`publisher_keys`): bundles and rollbacks must be signed by one. */
+  publisherKeys?: PublisherKeys;
+  /** The enrollment in flight, if any. */
+  enrolling?: Promise<boolean>;
   /** The last state write (writes are chained, never concurrent). */
   saved: Promise<void> = Promise.resolve();
   readonly now: () => number;
@@ -89,13 +98,27 @@ export class ModelUpdater {
         throw new UpdaterConfigError(`model.registry.public_key ${r.publicKey}: ${(error as Error).message}`);
       }
     }
+    if (r.publisherKeys) {
+      try {
+        this.publisherKeys = await loadPublisherKeys(r.publisherKeys);
+      } catch (error) {
+        throw new UpdaterConfigError((error as Error).message);
+      }
+    }
+    const cred = await readCredential(this.o.dataDir, this.o.agentId).catch((e: Error) => {
+      this.o.log.warn({ err: e.message }, "ignoring an unreadable registry credential file");
+      return undefined;
+    });
+    if (cred) this.u.credential = cred.credential;
     // Requests end at once when the loops stop (shutdown, SIGHUP reload), whatever their timeout.
     const send = this.o.fetch ?? ((req: Request) => fetch(req));
     const abortable = (req: Request) => send(this.signal ? new Request(req, { signal: AbortSignal.any([req.signal, this.signal]) }) : req);
     this.client = createRegistryClient({
       url: r.url,
-      token: r.token,
+      // The agent's own credential once enrolled; else the shared token (legacy).
+      token: () => this.u.credential ?? r.token,
       publicKey,
+      publisherKeys: this.publisherKeys,
       fetch: abortable,
       timeoutMs: r.requestTimeoutMs ?? Math.max(30_000, r.pollIntervalMs),
       maxBundleBytes: r.maxBundleBytes,
@@ -155,12 +178,21 @@ export class ModelUpdater {
   }
 
   /** Swaps a loaded, warmed-up registry model in; it is on probation for its first rounds. */
-  async switchTo(model: ScoringModel, res: Resolution): Promise<void> {
+  async switchTo(model: ScoringModel, res: Resolution, rollbackCounter?: number): Promise<void> {
     const before = { running: this.u.running, source: this.u.source, previous: this.u.previous };
     let kept = false;
     const prev = await this.host!.swap(model, { keepState: (cur) => (kept = sameFeatures(cur, model)) });
     this.probation?.previousModel.dispose();
-    this.probation = { model, version: res.version, digest: res.digest, publishedAt: res.published_at ?? null, previousModel: prev, scored: 0, before };
+    this.probation = {
+      model,
+      version: res.version,
+      digest: res.digest,
+      publishedAt: res.published_at ?? null,
+      previousModel: prev,
+      scored: 0,
+      before,
+      rollbackCounter,
+    };
     this.u.previous = { name: prev.name, version: prev.version, source: this.u.source };
     this.u.running = { version: res.version, digest: res.digest };
     this.u.source = "registry";
@@ -188,7 +220,11 @@ export class ModelUpdater {
     if (p.scored < (this.o.probationRounds ?? 5)) return;
     this.probation = undefined;
     p.previousModel.dispose();
-    this.u.state = accept(this.u.state, { version: p.version, digest: p.digest, published_at: p.publishedAt, accepted_at: new Date(this.now()).toISOString() });
+    this.u.state = accept(
+      this.u.state,
+      { version: p.version, digest: p.digest, published_at: p.publishedAt, accepted_at: new Date(this.now()).toISOString() },
+      p.rollbackCounter,
+    );
     const state = this.u.state;
     const keep = [state.current?.version, state.previous?.version].filter((v): v is string => !!v);
     this.saved = this.saved

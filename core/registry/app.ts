@@ -4,10 +4,11 @@ import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/regi
 import type { FleetOptions, RegistryContext } from "./context.ts";
 import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
 import { FLEET_DEFAULTS } from "./fleet/view.ts";
-import type { RegistryEnv } from "./http/auth.ts";
+import { Authenticator, type RegistryEnv } from "./http/auth.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { registerChannelRoutes } from "./routes/channels.ts";
+import { registerEnrollRoutes } from "./routes/enroll.ts";
 import { registerFleetRoutes } from "./routes/fleet.ts";
 import { registerPageRoute } from "./routes/page.ts";
 import { registerPublishRoute } from "./routes/publish.ts";
@@ -18,8 +19,13 @@ import type { RegistryStore } from "./store/index.ts";
 /** Options of {@link createRegistryApp}. */
 export interface RegistryAppOptions {
   store: RegistryStore;
-  /** Signs every manifest (served with the bundle) when set. */
+  /** Signs every manifest (served with the bundle) when set (legacy; see publisher signatures). */
   signer?: Signer;
+  /**
+   * Accept shared agent tokens (`role agent`) besides enrolled agents' own credentials
+   * (default false: an operator enables them explicitly while agents migrate to enrollment).
+   */
+  legacyAgentTokens?: boolean;
   /** Largest bundle (sum of file sizes) accepted on publish; default 64 MiB. */
   maxBundleBytes?: number;
   /** Clock (ms), injected by tests. */
@@ -46,12 +52,14 @@ export const REGISTRY_APP_DEFAULTS = { maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES,
  * @example
  * const store = createRegistryStore();
  * store.tokens.add("pub_secret", "publisher", "test");
+ * store.tokens.add("enr_secret", "enroll", "test"); // agents enroll: POST /v1/enroll {agent_id}
  * const app = createRegistryApp({ store });
  * const res = await app.request("/v1/models", { headers: { authorization: "Bearer pub_secret" } });
  */
 export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv> {
   const ctx: RegistryContext = {
     store: options.store,
+    auth: new Authenticator(options.store.tokens, options.store.credentials, { legacyAgentTokens: options.legacyAgentTokens ?? false }),
     signer: options.signer,
     maxBundleBytes: options.maxBundleBytes ?? REGISTRY_APP_DEFAULTS.maxBundleBytes,
     now: options.now ?? Date.now,
@@ -68,6 +76,7 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/openapi.json", (c) => c.json(openApiDocument));
   registerReadRoutes(app, ctx);
+  registerEnrollRoutes(app, ctx);
   registerPublishRoute(app, ctx);
   registerChannelRoutes(app, ctx);
   registerFleetRoutes(app, ctx);

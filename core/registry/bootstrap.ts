@@ -17,19 +17,28 @@ export function tokenFileName(role: Role): string {
 }
 
 /**
- * Makes sure both roles have a token. Configured tokens are stored (hashed); a role with none
- * configured and none stored gets a fresh random token, written to `<dataDir>/<role>.token`
- * readable only by the owner (0600). Only hashes go into the database.
+ * Makes sure the publisher and enrollment roles have a token (and the shared agent role, only
+ * with `legacyAgentTokens`). Configured tokens are stored (hashed); a role with none configured
+ * and none stored gets a fresh random token, written to `<dataDir>/<role>.token` readable only
+ * by the owner (0600). Only hashes go into the database.
  *
  * @example
- * const sources = await ensureTokens(store.tokens, "registry-data", { publisher: [], agent: [] });
+ * const sources = await ensureTokens(store.tokens, "registry-data", { publisher: [], agent: [], enroll: [] });
  */
-export async function ensureTokens(tokens: TokenStore, dataDir: string, configured: Record<Role, string[]>): Promise<TokenSource[]> {
+export async function ensureTokens(
+  tokens: TokenStore,
+  dataDir: string,
+  configured: Partial<Record<Role, string[]>>,
+  legacyAgentTokens = false,
+): Promise<TokenSource[]> {
   const out: TokenSource[] = [];
-  for (const role of ["publisher", "agent"] as const) {
+  // Shared agent tokens given without the legacy flag are stored (refused with a reason naming the flag), never generated.
+  const roles: Role[] = legacyAgentTokens || (configured.agent ?? []).length > 0 ? ["publisher", "enroll", "agent"] : ["publisher", "enroll"];
+  for (const role of roles) {
     const path = join(dataDir, tokenFileName(role));
-    if (configured[role].length > 0) {
-      for (const t of configured[role]) tokens.add(t, role, "config");
+    const given = configured[role] ?? [];
+    if (given.length > 0) {
+      for (const t of given) tokens.add(t, role, "config");
       out.push({ role, source: "config" });
     } else if (tokens.count(role) === 0) {
       const token = generateToken(role);

@@ -4,6 +4,7 @@ import type { Signer } from "./signing/keys.ts";
 import type { RegistryStore } from "./store/index.ts";
 import type { FleetLimits } from "./store/fleet.ts";
 import type { CanaryCohorts } from "./fleet/cohort.ts";
+import type { Authenticator } from "./http/auth.ts";
 
 /**
  * When agents count as stale or offline, and how the fleet is bounded: `defaultIntervalS`,
@@ -15,6 +16,9 @@ export type FleetOptions = FleetLimits;
 /** What every registry route shares. */
 export interface RegistryContext {
   store: RegistryStore;
+  /** Who a token is under the registry's policy (credentials, legacy shared agent tokens). */
+  auth: Authenticator;
+  /** Registry-side signer (legacy: prefer publisher signatures, which the registry cannot forge). */
   signer?: Signer;
   maxBundleBytes: number;
   now: () => number;

@@ -23,6 +23,7 @@ beforeAll(async () => {
     port: 0,
     publisherTokens: [PUB],
     agentTokens: [AGT],
+    legacyAgentTokens: true,
     maxBundleBytes: MAX_BUNDLE,
   });
   for (const v of ["1", "2"]) expect((await call("POST", "/v1/models/m/versions", PUB, await trainedEnvelope("robust-zscore", "m", v))).status).toBe(201);

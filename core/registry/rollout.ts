@@ -48,6 +48,8 @@ export interface ChannelMoves {
   canary: "set" | "rollback" | "guard";
   /** The canary channel's state (a withdrawn canary has a version and rollout 0). */
   canaryState?: ChannelState;
+  /** Sequence numbers of the channels' last moves (larger is later): a withdrawal before stable's last set declares nothing about stable's version. */
+  seq?: { stable: number; canary: number };
 }
 
 /**
@@ -64,5 +66,8 @@ export function declaredRollback(cohort: Resolution["cohort"], moves: ChannelMov
   if (cohort === "canary") return false;
   if (cohort === "previous" || moves.stable === "rollback") return true;
   const c = moves.canaryState;
-  return !!c?.version && c.rollout === 0 && moves.canary !== "set";
+  // A withdrawal sends the canary's agents back to the stable version of that moment only: a
+  // later plain PUT of stable (even of an older version) is not a rollback (it used to inherit the flag).
+  const stableMovedSince = !!moves.seq && moves.seq.stable > moves.seq.canary && moves.stable === "set";
+  return !!c?.version && c.rollout === 0 && moves.canary !== "set" && !stableMovedSince;
 }

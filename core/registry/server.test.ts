@@ -23,17 +23,18 @@ async function start(dataDir: string, extra: Parameters<typeof startRegistryServ
 }
 
 describe("registry server over real HTTP", () => {
-  test("zero configuration: creates a publisher and an agent token in 0600 files; a restart keeps them", async () => {
+  test("zero configuration: creates a publisher and an enrollment token in 0600 files (no shared agent token); a restart keeps them", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "reg-")), "data");
     const a = await start(dir);
     expect(a.tokens.map((t) => [t.role, t.source])).toEqual([
       ["publisher", "created"],
-      ["agent", "created"],
+      ["enroll", "created"],
     ]);
     const pub = (await readFile(join(dir, tokenFileName("publisher")), "utf8")).trim();
-    const agt = (await readFile(join(dir, tokenFileName("agent")), "utf8")).trim();
+    const agt = (await readFile(join(dir, tokenFileName("enroll")), "utf8")).trim();
+    expect(agt).toMatch(/^enr_[A-Za-z0-9_-]{43}$/);
     expect(pub).toMatch(/^pub_[A-Za-z0-9_-]{43}$/);
-    for (const f of ["publisher", "agent"] as const) expect((await stat(join(dir, tokenFileName(f)))).mode & 0o777).toBe(0o600);
+    for (const f of ["publisher", "enroll"] as const) expect((await stat(join(dir, tokenFileName(f)))).mode & 0o777).toBe(0o600);
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
     const db = await readFile(join(dir, "registry.db"));
     expect(db.includes(Buffer.from(pub))).toBe(false);
@@ -53,8 +54,8 @@ describe("registry server over real HTTP", () => {
   test("publish → point stable → an agent resolves, downloads (signed, verified), installs and scores with the bundle", async () => {
     const dir = join(await mkdtemp(join(tmpdir(), "reg-")), "data");
     const key = await generateSigningKey();
-    const reg = await start(dir, { publisherTokens: ["pub_ops"], agentTokens: ["agt_fleet"], signingKeyPem: key.privateKeyPem });
-    expect(reg.tokens.map((t) => t.source)).toEqual(["config", "config"]);
+    const reg = await start(dir, { publisherTokens: ["pub_ops"], agentTokens: ["agt_fleet"], legacyAgentTokens: true, signingKeyPem: key.privateKeyPem });
+    expect(reg.tokens.map((t) => t.source)).toEqual(["config", "created", "config"]);
     const ops = createRegistryClient({ url: reg.url, token: "pub_ops" });
     const published = await ops.publish(await trainedEnvelope("autoencoder", "host-ae", "7"));
     expect(published).toMatchObject({ created: true, signed: true });

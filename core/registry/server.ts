@@ -16,8 +16,12 @@ export interface RegistryServerOptions {
   port?: number;
   /** Publisher tokens to accept (none → one is generated on first start). */
   publisherTokens?: string[];
-  /** Agent tokens to accept (none → one is generated on first start). */
+  /** Shared agent tokens to accept, only with `legacyAgentTokens` (none → one is generated on first start). */
   agentTokens?: string[];
+  /** Enrollment tokens agents exchange for their own credential (none → one is generated on first start). */
+  enrollTokens?: string[];
+  /** Accept shared agent tokens besides enrolled agents' credentials (default false). */
+  legacyAgentTokens?: boolean;
   /** PKCS#8 PEM Ed25519 key: sign every manifest. */
   signingKeyPem?: string;
   maxBundleBytes?: number;
@@ -53,11 +57,17 @@ export interface RunningRegistry {
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningRegistry> {
   const store = createRegistryStore({ dataDir: options.dataDir });
   try {
-    const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
+    const tokens = await ensureTokens(
+      store.tokens,
+      options.dataDir,
+      { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [], enroll: options.enrollTokens ?? [] },
+      options.legacyAgentTokens ?? false,
+    );
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
     const app = createRegistryApp({
       store,
       signer,
+      legacyAgentTokens: options.legacyAgentTokens ?? false,
       maxBundleBytes: options.maxBundleBytes,
       fleet: options.fleet,
       canaryGuard: options.canaryGuard,

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { RegistryError } from "./errors.ts";
-import { ChannelSchema, isName, type Channel, type Resolution } from "./protocol.ts";
+import { ChannelSchema, isName, SignedRollbackSchema, type Channel, type Resolution } from "./protocol.ts";
 import type { HeartbeatAck } from "./heartbeat.ts";
 
 /** A registry answer that is not what the protocol says (HTTP 502 `bad_answer`: the registry's fault). */
@@ -35,6 +35,7 @@ export const ResolutionSchema = z
     cohort: z.enum(["canary", "stable", "previous"]),
     published_at: Timestamp.optional(),
     rollback: z.boolean().optional(),
+    rollback_statement: SignedRollbackSchema.optional(),
     bundle_url: z.string().max(2048),
   })
   .strict() satisfies z.ZodType<Resolution>;
@@ -78,5 +79,24 @@ export function parseResolution(json: unknown, asked: { model: string; channel: 
 export function parseHeartbeatAck(json: unknown, url = ""): HeartbeatAck {
   const parsed = HeartbeatAckSchema.safeParse(json);
   if (!parsed.success) throw new RegistryAnswerError("heartbeat answer", firstIssue(parsed.error), url);
+  return parsed.data;
+}
+
+/** `POST /v1/enroll`'s answer: this agent's own credential. */
+export const EnrollAnswerSchema = z
+  .object({
+    agent_id: SafeName,
+    credential: z.string().regex(/^agc_[A-Za-z0-9_-]{43}$/, "expected agc_ and 43 base64url characters"),
+    enrolled_at: Timestamp,
+  })
+  .strict();
+export type EnrollResult = z.infer<typeof EnrollAnswerSchema>;
+
+/** Parses an enrollment answer for `agentId`; throws {@link RegistryAnswerError}. */
+export function parseEnrollAnswer(json: unknown, agentId: string, url = ""): EnrollResult {
+  const parsed = EnrollAnswerSchema.safeParse(json);
+  if (!parsed.success) throw new RegistryAnswerError("enroll answer", firstIssue(parsed.error), url);
+  if (parsed.data.agent_id !== agentId)
+    throw new RegistryAnswerError("enroll answer", `agent_id ${JSON.stringify(parsed.data.agent_id)} is not this agent (${agentId})`, url);
   return parsed.data;
 }

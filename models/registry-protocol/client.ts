@@ -4,7 +4,7 @@
  * a {@link RegistryError}; downloaded bundles are verified (sha256 of every file, and the
  * Ed25519 signature when a public key is given) before they are returned.
  */
-import { parseHeartbeatAck, parseResolution } from "./answers.ts";
+import { parseEnrollAnswer, parseHeartbeatAck, parseResolution, type EnrollResult } from "./answers.ts";
 import { ANSWER_LIMITS, envelopeLimit, readBoundedJson } from "./bounded.ts";
 import { DEFAULT_MAX_BUNDLE_BYTES, unpackEnvelope, type UnpackedBundle } from "./envelope.ts";
 import { errorFromResponse, RegistryError } from "./errors.ts";
@@ -22,16 +22,22 @@ import type {
   VersionDetail,
   VersionInfo,
 } from "./protocol.ts";
+import { publishPayload, verifyPublisherSignature, type PublisherKeys } from "./publisher.ts";
 import { verifyManifestSignature } from "./signature.ts";
 
 /** Options of {@link createRegistryClient}. */
 export interface RegistryClientOptions {
   /** Base URL, e.g. `http://registry:8700`. */
   url: string;
-  /** Publisher or agent token (sent as `Authorization: Bearer`). */
-  token?: string;
-  /** When set, downloads must carry a valid signature by this Ed25519 key. */
+  /**
+   * Publisher token, agent credential or (legacy) shared agent token, sent as
+   * `Authorization: Bearer`; a function is asked on every request (a credential obtained later).
+   */
+  token?: string | (() => string | undefined);
+  /** When set, downloads must carry a valid signature by this Ed25519 key (the registry's own; legacy). */
   publicKey?: CryptoKey;
+  /** When set, downloads must carry a valid publisher signature by one of these keys. */
+  publisherKeys?: PublisherKeys;
   /** Per-request timeout, the whole body included (default 30 s): a slow body is cut there. */
   timeoutMs?: number;
   /**
@@ -64,6 +70,8 @@ export interface FleetQuery {
 interface Req {
   body?: unknown;
   etag?: string;
+  /** Overrides the client's token for this request (enrollment). */
+  token?: string;
 }
 
 /** A response and what cuts its connection. */
@@ -84,7 +92,8 @@ export class RegistryClient {
   private async send(method: string, path: string, req: Req = {}): Promise<Sent> {
     const url = `${this.base}${path}`;
     const headers: Record<string, string> = { accept: "application/json" };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const token = req.token ?? (typeof this.options.token === "function" ? this.options.token() : this.options.token);
+    if (token) headers.authorization = `Bearer ${token}`;
     if (req.etag) headers["if-none-match"] = req.etag;
     if (req.body !== undefined) headers["content-type"] = "application/json";
     const cut = new AbortController();
@@ -163,8 +172,25 @@ export class RegistryClient {
           throw new RegistryError(502, "bad_signature", (error as Error).message, url);
         }
       }
+      if (this.options.publisherKeys) {
+        try {
+          await verifyPublisherSignature(publishPayload(bundle.manifest), bundle.publisherSignature, this.options.publisherKeys, `${model}@${version}`);
+        } catch (error) {
+          const code = bundle.publisherSignature ? "bad_signature" : "unsigned_bundle";
+          throw new RegistryError(502, code, (error as Error).message, url);
+        }
+      }
       return bundle;
     });
+  }
+
+  /**
+   * Enrolls `agentId` with an operator's enrollment token: the registry answers with this
+   * agent's own credential (once; 409 `already_enrolled` after that, 403 `revoked`).
+   */
+  async enroll(agentId: string, enrollToken: string): Promise<EnrollResult> {
+    const s = await this.send("POST", "/v1/enroll", { body: { agent_id: agentId }, token: enrollToken });
+    return parseEnrollAnswer(await readBoundedJson(s.res, this.options.maxAnswerBytes ?? ANSWER_LIMITS.json, s.url, s.abort), agentId, s.url);
   }
 
   /** Posts one heartbeat. */

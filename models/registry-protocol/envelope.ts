@@ -27,6 +27,8 @@ export interface UnpackedBundle extends LoadedBundle {
   /** The manifest object exactly as received (what a signature covers). */
   rawManifest: Record<string, unknown>;
   signature?: Signature;
+  /** The publisher's signature over `publishPayload(manifest)` (the parsed manifest; see `publisher.ts`). */
+  publisherSignature?: Signature;
   /** Sum of the file sizes. */
   bytes: number;
 }
@@ -112,7 +114,7 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
     }
     files.set(entry.path, data);
   }
-  return { manifest, files, rawManifest: env.manifest, signature: env.signature, bytes: total };
+  return { manifest, files, rawManifest: env.manifest, signature: env.signature, publisherSignature: env.publisher_signature, bytes: total };
 }
 
 /**
@@ -121,7 +123,11 @@ export function unpackEnvelope(input: unknown, options: UnpackOptions = {}): Unp
  * @example
  * const body = JSON.stringify(packBundle(await readBundle("models/ae")));
  */
-export function packBundle(bundle: { manifest: Manifest | Record<string, unknown>; files: Map<string, Uint8Array> }, signature?: Signature): BundleEnvelope {
+export function packBundle(
+  bundle: { manifest: Manifest | Record<string, unknown>; files: Map<string, Uint8Array> },
+  signature?: Signature,
+  publisherSignature?: Signature,
+): BundleEnvelope {
   const files: Record<string, string> = {};
   // defineProperty: a path such as "__proto__" must become an own key, not the object's prototype
   for (const [path, data] of bundle.files)
@@ -133,6 +139,7 @@ export function packBundle(bundle: { manifest: Manifest | Record<string, unknown
     });
   const env: BundleEnvelope = { format: ENVELOPE_FORMAT, manifest: bundle.manifest as Record<string, unknown>, files };
   if (signature) env.signature = signature;
+  if (publisherSignature) env.publisher_signature = publisherSignature;
   return env;
 }
 

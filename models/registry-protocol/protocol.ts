@@ -36,6 +36,30 @@ export const SignatureSchema = z
   .strict();
 export type Signature = z.infer<typeof SignatureSchema>;
 
+/** `purpose` of a publisher's rollback statement (see `publisher.ts`). */
+export const ROLLBACK_PURPOSE = "agent-model-rollback/v1";
+
+/** A publisher's rollback statement (without its signature): go back from one named version to another. */
+export const RollbackStatementBodySchema = z
+  .object({
+    purpose: z.literal(ROLLBACK_PURPOSE),
+    model: NameSchema,
+    from_version: NameSchema,
+    to_version: NameSchema,
+    /** Strictly increasing per model; agents refuse one not above the last they accepted. */
+    counter: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    issued_at: z
+      .string()
+      .max(64)
+      .refine((s) => Number.isFinite(Date.parse(s)), "expected an ISO-8601 time"),
+  })
+  .strict();
+export type RollbackStatementBody = z.infer<typeof RollbackStatementBodySchema>;
+
+/** A signed rollback statement as it travels (rollback request body, resolve answer). */
+export const SignedRollbackSchema = z.object({ statement: RollbackStatementBodySchema, signature: SignatureSchema }).strict();
+export type SignedRollback = z.infer<typeof SignedRollbackSchema>;
+
 /**
  * How a bundle travels (upload body of `POST /v1/models/{name}/versions` and body of
  * `GET …/bundle`): one JSON object, every file base64-encoded under its bundle path. No native
@@ -52,6 +76,8 @@ export const BundleEnvelopeSchema = z
     manifest: z.record(z.string(), z.unknown()),
     files: z.record(z.string(), z.string()),
     signature: SignatureSchema.optional(),
+    /** The publisher's signature (`agent push-model --sign-key`) over `publishPayload(manifest)`. */
+    publisher_signature: SignatureSchema.optional(),
   })
   .strict();
 export type BundleEnvelope = z.infer<typeof BundleEnvelopeSchema>;
@@ -77,7 +103,14 @@ export const SetChannelSchema = z.object({ version: NameSchema, rollout: z.numbe
 export type SetChannel = z.input<typeof SetChannelSchema>;
 
 /** Body of `POST /v1/models/{name}/channels/{channel}/rollback` (all optional). */
-export const RollbackSchema = z.object({ version: NameSchema.optional(), reason: z.string().max(500).optional() }).strict();
+export const RollbackSchema = z
+  .object({
+    version: NameSchema.optional(),
+    reason: z.string().max(500).optional(),
+    /** A publisher-signed statement naming the versions (required by agents with publisher keys). */
+    statement: SignedRollbackSchema.optional(),
+  })
+  .strict();
 export type Rollback = z.infer<typeof RollbackSchema>;
 
 /** A published version (without its manifest) as lists show it. */
@@ -91,6 +124,8 @@ export interface VersionInfo {
   bytes: number;
   published_at: string;
   signed: boolean;
+  /** Key id of the publisher's signature, if the version carries one. */
+  publisher_key_id?: string | null;
 }
 
 /** `GET /v1/models/{name}/versions/{version}`: the info plus the manifest as stored. */
@@ -115,6 +150,8 @@ export interface PublishResult {
   /** false when an identical version was already published (idempotent re-push). */
   created: boolean;
   signed: boolean;
+  /** Whether the registry holds a publisher signature for this version. */
+  publisher_signed?: boolean;
 }
 
 /**
@@ -139,6 +176,11 @@ export interface Resolution {
    * version). Optional on the wire: registries before this flag do not send it.
    */
   rollback?: boolean;
+  /**
+   * The publisher-signed rollback statement that brought the channel to `version`, when it did.
+   * Agents with publisher keys go back to an older version only with a valid one of these.
+   */
+  rollback_statement?: SignedRollback;
   /** Path (relative to the registry URL) of the bundle envelope. */
   bundle_url: string;
 }
@@ -147,7 +189,7 @@ export interface Resolution {
 export interface RegistryEvent {
   id: number;
   at: string;
-  type: "version_published" | "channel_set" | "channel_rollback" | "canary_rollback";
+  type: "version_published" | "channel_set" | "channel_rollback" | "canary_rollback" | "agent_enrolled" | "agent_revoked";
   model: string | null;
   version: string | null;
   channel: Channel | null;

@@ -29,7 +29,13 @@ const AGT = "agt_bench";
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
 if (process.argv.includes("--serve")) {
-  const reg = await startRegistryServer({ dataDir: process.argv[process.argv.indexOf("--serve") + 1], port: 0, publisherTokens: [PUB], agentTokens: [AGT] });
+  const reg = await startRegistryServer({
+    dataDir: process.argv[process.argv.indexOf("--serve") + 1],
+    port: 0,
+    publisherTokens: [PUB],
+    agentTokens: [AGT],
+    legacyAgentTokens: true,
+  });
   console.log(reg.url);
   process.once("SIGTERM", () => void reg.stop().then(() => process.exit(0)));
 } else {
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
   const store = createRegistryStore({ dataDir: memDir });
   store.tokens.add(PUB, "publisher", "bench");
   store.tokens.add(AGT, "agent", "bench");
-  const app = createRegistryApp({ store });
+  const app = createRegistryApp({ store, legacyAgentTokens: true });
   const etags = await prepare(async (p, init) => app.request(p, init), agents);
   const poll = async (i: number) => {
     const r = await app.request(resolvePath(i % agents), { headers: { ...auth(AGT), "if-none-match": etags[i % agents] } });

@@ -5,7 +5,7 @@
 import { schemas } from "./schemas.ts";
 
 type Json = Record<string, unknown>;
-type Role = "publisher" | "agent" | "none";
+type Role = "publisher" | "agent" | "enroll" | "none";
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description = "OK"): Json => ({ description, content: { "application/json": { schema } } });
@@ -187,6 +187,52 @@ export const openApiDocument: Json = {
           422: err("invalid heartbeat (a field missing, of the wrong type or too long); reason lists each as path: problem"),
           429: err("fleet_full: the fleet holds its limit of live agents"),
         },
+      ),
+    },
+    "/v1/enroll": {
+      post: op(
+        "Enroll an agent: exchange the operator's enrollment token for this agent's own credential (agc_…), bound to its id; once per id",
+        "enroll",
+        {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { type: "object", required: ["agent_id"], properties: { agent_id: ref("Name") }, additionalProperties: false } },
+            },
+          },
+        },
+        {
+          201: json(
+            { type: "object", properties: { agent_id: ref("Name"), credential: { type: "string" }, enrolled_at: { type: "string" } } },
+            "the credential (shown once; stored as sha256)",
+          ),
+          400: err("not JSON, or not {agent_id}"),
+          403: err("revoked: the id was revoked (agent registry revoke ID --forget lets it enroll again); or not an enrollment token"),
+          409: err("already_enrolled"),
+          413: err("larger than 4 KiB"),
+          429: err("enrollment_full: --max-agents enrollments held"),
+        },
+      ),
+    },
+    "/v1/agents/credentials": {
+      get: op("Enrolled agents (never their credentials)", "publisher", {}, { 200: json({ type: "object", properties: { agents: { type: "array" } } }) }),
+    },
+    "/v1/agents/{id}/revoke": {
+      post: op(
+        "Revoke an agent's credential (its requests get 403 revoked); with forget: true the id may enroll again",
+        "publisher",
+        {
+          parameters: [path("id")],
+          requestBody: {
+            required: false,
+            content: {
+              "application/json": {
+                schema: { type: "object", properties: { forget: { type: "boolean" }, reason: { type: "string" } }, additionalProperties: false },
+              },
+            },
+          },
+        },
+        { 200: json({ type: "object" }), 400: err("invalid body"), 404: err("not_enrolled") },
       ),
     },
     "/v1/fleet": {

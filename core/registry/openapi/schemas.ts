@@ -40,7 +40,7 @@ export const schemas: Record<string, Json> = {
   BundleEnvelope: {
     ...fromZod(BundleEnvelopeSchema),
     description:
-      "A bundle in transit: the manifest, every file base64 under its bundle path, and (downloads from a signing registry) an Ed25519 signature over the canonical manifest JSON.",
+      "A bundle in transit: the manifest, every file base64 under its bundle path, the publisher's Ed25519 signature (agent push-model --sign-key) over {purpose, model, version, manifest}, and (legacy, a signing registry) a registry signature over the canonical manifest JSON.",
   },
   Signature: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, value: { ...str, description: "base64 signature" } }),
   SetChannel: fromZod(SetChannelSchema),
@@ -56,6 +56,7 @@ export const schemas: Record<string, Json> = {
     bytes: int,
     published_at: str,
     signed: { type: "boolean" },
+    publisher_key_id: { ...nullable(str), description: "key id of the publisher's signature, if any" },
   }),
   VersionDetail: {
     allOf: [ref("VersionInfo"), obj({ manifest: ref("Manifest"), signature: nullable(ref("Signature")) })],
@@ -82,14 +83,19 @@ export const schemas: Record<string, Json> = {
     rollback: {
       type: "boolean",
       description:
-        "the registry deliberately serves an earlier version: stable rolled back, a canary withdrawn by a rollback or the guard, or the previous version beyond a partial stable rollout",
+        "the registry deliberately serves an earlier version: stable rolled back, a canary withdrawn by a rollback or the guard (until stable is set again), or the previous version beyond a partial stable rollout. Agents with publisher keys ignore it and need rollback_statement",
+    },
+    rollback_statement: {
+      type: "object",
+      description:
+        "the publisher-signed statement {purpose, model, from_version, to_version, counter, issued_at} + signature of the rollback that brought a channel to this version",
     },
     bundle_url: str,
   }),
   Event: obj({
     id: int,
     at: str,
-    type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },
+    type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback", "agent_enrolled", "agent_revoked"] },
     model: nullable(str),
     version: nullable(str),
     channel: nullable(str),

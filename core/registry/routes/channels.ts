@@ -34,7 +34,7 @@ function parse<T>(
 export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
   const { channels, versions, events } = ctx.store;
 
-  app.put("/v1/models/:name/channels/:channel", requireRole(ctx.store.tokens, "publisher"), small, async (c) => {
+  app.put("/v1/models/:name/channels/:channel", requireRole(ctx.auth, "publisher"), small, async (c) => {
     const name = nameParam(c, "name");
     const channel = channelParam(c);
     const body = parse(SetChannelSchema, await jsonBody(c));
@@ -45,21 +45,31 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
     return c.json(state);
   });
 
-  app.post("/v1/models/:name/channels/:channel/rollback", requireRole(ctx.store.tokens, "publisher"), small, async (c) => {
+  app.post("/v1/models/:name/channels/:channel/rollback", requireRole(ctx.auth, "publisher"), small, async (c) => {
     const name = nameParam(c, "name");
     const channel = channelParam(c);
     const body = parse(RollbackSchema, await jsonBody(c, true));
     const cur = channels.get(name, channel);
     if (!cur?.version) throw new ApiError(409, "nothing_to_roll_back", `channel ${channel} of ${name} points at no version`);
     let state;
+    const st = body.statement?.statement;
+    if (st && st.model !== name) throw new ApiError(400, "invalid_statement", `the rollback statement is for model ${st.model}, not ${name}`);
     if (channel === "canary") {
       if (body.version) throw new ApiError(400, "invalid_body", "a canary rollback sets its rollout to 0; it takes no version");
-      state = channels.set(name, channel, cur.version, 0, "rollback");
+      if (st && st.from_version !== cur.version)
+        throw new ApiError(400, "invalid_statement", `the rollback statement goes from ${st.from_version}; the canary is ${cur.version}`);
+      state = channels.set(name, channel, cur.version, 0, "rollback", undefined, body.statement);
     } else {
-      const target = body.version ? { version: body.version, historyId: undefined } : channels.rollbackTarget(name, channel);
+      if (st && body.version && st.to_version !== body.version)
+        throw new ApiError(400, "invalid_statement", `the rollback statement goes to ${st.to_version}, the body names ${body.version}`);
+      const target = st
+        ? { version: st.to_version, historyId: undefined }
+        : body.version
+          ? { version: body.version, historyId: undefined }
+          : channels.rollbackTarget(name, channel);
       if (!target) throw new ApiError(409, "nothing_to_roll_back", `channel ${channel} of ${name} has no earlier version`);
       if (!versions.get(name, target.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${target.version}`);
-      state = channels.set(name, channel, target.version, 100, "rollback", target.historyId);
+      state = channels.set(name, channel, target.version, 100, "rollback", target.historyId, body.statement);
     }
     events.record({
       type: "channel_rollback",
@@ -67,16 +77,30 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       version: state.version,
       channel,
       actor: c.get("actor"),
-      detail: { from: cur.version, reason: body.reason ?? null },
+      detail: {
+        from: cur.version,
+        reason: body.reason ?? null,
+        statement_counter: st?.counter ?? null,
+        statement_key: body.statement?.signature.key_id ?? null,
+      },
     });
     return c.json(state);
   });
 
-  app.get("/v1/models/:name/channels/:channel/resolve", requireRole(ctx.store.tokens, "agent"), (c) => {
+  app.get("/v1/models/:name/channels/:channel/resolve", requireRole(ctx.auth, "agent"), (c) => {
     const name = nameParam(c, "name");
     const channel = channelParam(c);
     const agentId = c.req.query("agent_id") ?? "";
     if (!isName(agentId)) throw new ApiError(400, "invalid_agent_id", "query parameter agent_id is required: 1–64 of letters, digits, '.', '_', '-'");
+    const bound = c.get("agentId");
+    if (bound && bound !== agentId) {
+      ctx.refused.identity_mismatch = (ctx.refused.identity_mismatch ?? 0) + 1;
+      throw new ApiError(403, "identity_mismatch", `this credential belongs to agent ${bound}; it cannot resolve for ${agentId}`);
+    }
+    if (!bound && ctx.store.credentials.isEnrolled(agentId)) {
+      ctx.refused.identity_mismatch = (ctx.refused.identity_mismatch ?? 0) + 1;
+      throw new ApiError(403, "identity_mismatch", `agent ${agentId} is enrolled: only its own credential may resolve for it`);
+    }
     const stable = channels.get(name, "stable");
     const canary = channels.get(name, "canary");
     const bucket = bucketOf(agentId, name);
@@ -86,14 +110,17 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
-    if (pick.cohort === "canary") ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
+    // Once agents enroll, only enrolled identities join a canary's cohort (the guard's quorum counts them).
+    if (pick.cohort === "canary" && (bound || !ctx.store.credentials.any())) ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
     const rollback = declaredRollback(pick.cohort, {
       stable: channels.lastChange(name, "stable"),
       canary: channels.lastChange(name, "canary"),
       canaryState: canary,
+      seq: { stable: channels.lastMove(name, "stable"), canary: channels.lastMove(name, "canary") },
     });
-    const etag = `"${digest.slice(0, 40)}.${pick.cohort}${rollback ? ".rollback" : ""}"`;
+    const statement = [channels.statement(name, "stable"), channels.statement(name, "canary")].find((s) => s?.statement.to_version === pick.version);
+    const etag = `"${digest.slice(0, 40)}.${pick.cohort}${rollback ? ".rollback" : ""}${statement ? `.r${statement.statement.counter}` : ""}"`;
     const headers = { etag, "cache-control": "no-cache" };
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
     const body: Resolution = {
@@ -106,6 +133,7 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       cohort: pick.cohort,
       published_at,
       rollback,
+      ...(statement ? { rollback_statement: statement } : {}),
       bundle_url: `/v1/models/${name}/versions/${pick.version}/bundle`,
     };
     return c.json(body, 200, headers);

@@ -45,9 +45,9 @@ const count = (ctx: RegistryContext, reason: string) => (ctx.refused[reason] = (
  * reason in `ctx.refused`.
  */
 export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
-  const publisher = requireRole(ctx.store.tokens, "publisher");
+  const publisher = requireRole(ctx.auth, "publisher");
 
-  app.post("/v1/heartbeat", requireRole(ctx.store.tokens, "agent"), async (c) => {
+  app.post("/v1/heartbeat", requireRole(ctx.auth, "agent"), async (c) => {
     let hb;
     try {
       hb = parseHeartbeat(await readBodyLimited(c.req.raw, MAX_HEARTBEAT_BYTES, "heartbeat"));
@@ -55,6 +55,16 @@ export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext
       count(ctx, error instanceof HeartbeatError ? error.code : error instanceof ApiError ? error.code : "bad_request");
       if (error instanceof HeartbeatError) throw new ApiError(error.status, error.code, error.reason);
       throw error;
+    }
+    const bound = c.get("agentId");
+    if (bound && bound !== hb.agent_id) {
+      count(ctx, "identity_mismatch");
+      ctx.log?.warn({ credential_of: bound, agent_id: hb.agent_id }, "heartbeat for another agent id refused");
+      throw new ApiError(403, "identity_mismatch", `this credential belongs to agent ${bound}; it cannot send heartbeats for ${hb.agent_id}`);
+    }
+    if (!bound && ctx.store.credentials.isEnrolled(hb.agent_id)) {
+      count(ctx, "identity_mismatch");
+      throw new ApiError(403, "identity_mismatch", `agent ${hb.agent_id} is enrolled: only its own credential may send its heartbeats`);
     }
     const now = ctx.now();
     let rec;
@@ -66,7 +76,10 @@ export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext
       ctx.log?.warn({ agent_id: hb.agent_id, host: hb.host, code: error.code }, error.message);
       throw new ApiError(error.code === "fleet_full" ? 429 : 409, error.code, error.message);
     }
-    if (ctx.canaryGuard) {
+    // Once agents enroll, a canary's quorum counts enrolled identities only: a shared token can claim any id.
+    const unbound = !bound && (hb.load_failures ?? 0) + (hb.scoring_failures ?? 0) > 0 && ctx.store.credentials.any();
+    if (unbound) count(ctx, "failure_report_unenrolled");
+    if (ctx.canaryGuard && !unbound) {
       const g = canaryGuard(ctx.store, ctx.cohorts, hb, ctx.canaryQuorum);
       for (const e of g.events) ctx.log?.warn({ event: e }, "canary rolled back by the guard");
       for (const i of g.ignored) {

@@ -6,7 +6,7 @@ import { fleetFromQuery } from "./fleet.ts";
 
 /** `GET /fleet`: the fleet web page (publisher token; `Basic` challenge so a browser asks for it). */
 export function registerPageRoute(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
-  app.get("/fleet", requireRole(ctx.store.tokens, "publisher", "Basic"), (c) => {
+  app.get("/fleet", requireRole(ctx.auth, "publisher", "Basic"), (c) => {
     const { html, nonce } = fleetPage(
       fleetFromQuery(ctx, () => undefined),
       ctx.store.events.list({ limit: 20 }),

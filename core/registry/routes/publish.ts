@@ -24,7 +24,7 @@ export function maxUploadBody(maxBytes: number): number {
  */
 export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
   const limit = maxUploadBody(ctx.maxBundleBytes);
-  app.post("/v1/models/:name/versions", requireRole(ctx.store.tokens, "publisher"), async (c) => {
+  app.post("/v1/models/:name/versions", requireRole(ctx.auth, "publisher"), async (c) => {
     const name = nameParam(c, "name");
     // Content-Length checked up front; a chunked body is counted as it arrives and cut at the limit.
     const body = parseJsonBytes(await readBodyLimited(c.req.raw, limit, `upload (bundle limit ${ctx.maxBundleBytes} bytes)`));
@@ -43,9 +43,24 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       throw new ApiError(400, "name_mismatch", `manifest name ${manifest.name} does not match the URL's model ${name}`);
     }
     const digest = manifestDigest(manifest);
-    const answer = (created: boolean): PublishResult => ({ model: name, version: manifest.version, digest, created, signed: !!ctx.signer });
+    const publisherSignature = bundle.publisherSignature;
+    const answer = (created: boolean): PublishResult => ({
+      model: name,
+      version: manifest.version,
+      digest,
+      created,
+      signed: !!ctx.signer,
+      publisher_signed: !!publisherSignature || !!ctx.store.versions.get(name, manifest.version)?.publisher_signature,
+    });
+    // An identical re-push may add the publisher's signature to a version published without one.
+    const same = () => {
+      if (publisherSignature && !ctx.store.versions.get(name, manifest.version)?.publisher_signature) {
+        ctx.store.versions.setPublisherSignature(name, manifest.version, publisherSignature);
+      }
+      return c.json(answer(false), 200);
+    };
     const existing = ctx.store.versions.get(name, manifest.version);
-    if (existing) return sameOrConflict(existing.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+    if (existing) return sameOrConflict(existing.digest, digest, name, manifest.version, same);
     try {
       await ctx.checkModel(bundle);
     } catch (error) {
@@ -56,7 +71,7 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
     const signature = ctx.signer ? await ctx.signer.sign(manifest) : undefined;
     // Re-check after the awaits: a concurrent publish of the same version may have won.
     const raced = ctx.store.versions.get(name, manifest.version);
-    if (raced) return sameOrConflict(raced.digest, digest, name, manifest.version, () => c.json(answer(false), 200));
+    if (raced) return sameOrConflict(raced.digest, digest, name, manifest.version, same);
     const actor = c.get("actor");
     ctx.store.versions.insert({
       model: name,
@@ -66,6 +81,7 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       detector: manifest.detector.kind,
       bytes: bundle.bytes,
       signature: signature ? JSON.stringify(signature) : null,
+      publisher_signature: publisherSignature ? JSON.stringify(publisherSignature) : null,
       published_at: new Date(ctx.now()).toISOString(),
       published_by: actor,
     });
@@ -74,7 +90,7 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       model: name,
       version: manifest.version,
       actor,
-      detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind },
+      detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind, publisher_key: publisherSignature?.key_id ?? null },
     });
     ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
     return c.json(answer(true), 201);

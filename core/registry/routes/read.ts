@@ -35,7 +35,7 @@ async function signature(ctx: RegistryContext, r: VersionRecord): Promise<Signat
  * public signing key.
  */
 export function registerReadRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext): void {
-  const reader = requireRole(ctx.store.tokens, "agent");
+  const reader = requireRole(ctx.auth, "agent");
   const bodies = new BodyCache(128 * 1024 * 1024);
 
   app.get("/v1/models", reader, (c) => {
@@ -63,14 +63,21 @@ export function registerReadRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext)
   app.get("/v1/models/:name/versions/:version/bundle", reader, async (c) => {
     const r = knownVersion(ctx, nameParam(c, "name"), nameParam(c, "version"));
     const sig = await signature(ctx, r);
-    const etag = `"${r.digest}${sig ? `.${sig.key_id}` : ""}"`;
+    const pubSig = r.publisher_signature ? (JSON.parse(r.publisher_signature) as Signature) : undefined;
+    const etag = `"${r.digest}${sig ? `.${sig.key_id}` : ""}${pubSig ? `.p${pubSig.key_id}` : ""}"`;
     const headers = { etag, "cache-control": "no-cache" };
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
     const body = await bodies.get(etag, async () => {
       const manifest = JSON.parse(r.manifest) as { files: { path: string; sha256: string }[] };
       const files: Record<string, string> = {};
       for (const f of manifest.files) files[f.path] = Buffer.from(await ctx.store.blobs.get(f.sha256)).toString("base64");
-      return JSON.stringify({ format: ENVELOPE_FORMAT, manifest, files, ...(sig ? { signature: sig } : {}) });
+      return JSON.stringify({
+        format: ENVELOPE_FORMAT,
+        manifest,
+        files,
+        ...(sig ? { signature: sig } : {}),
+        ...(pubSig ? { publisher_signature: pubSig } : {}),
+      });
     });
     return c.body(body, 200, { ...headers, "content-type": "application/json" });
   });

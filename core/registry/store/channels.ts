@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Channel, ChannelState } from "../../../models/registry-protocol/protocol.ts";
+import type { Channel, ChannelState, SignedRollback } from "../../../models/registry-protocol/protocol.ts";
 
 interface Row {
   model: string;
@@ -9,6 +9,10 @@ interface Row {
   history_id: number | null;
   updated_at: string;
   change: ChannelChange;
+  /** JSON of the publisher-signed rollback statement of the last rollback (null after a set). */
+  statement: string | null;
+  /** Id of the channel's latest history row: orders moves of different channels exactly. */
+  seq: number;
 }
 
 /** Why a channel moved: an operator `set`, an operator `rollback`, or the canary `guard`. */
@@ -33,7 +37,11 @@ export class ChannelStore {
   private rows(model: string): Map<Channel, Row> {
     let m = this.cache.get(model);
     if (!m) {
-      const rows = this.db.query("SELECT * FROM channels WHERE model = $model").all({ model }) as Row[];
+      const rows = this.db
+        .query(
+          "SELECT c.*, (SELECT COALESCE(MAX(h.id), 0) FROM channel_history h WHERE h.model = c.model AND h.channel = c.channel) AS seq FROM channels c WHERE c.model = $model",
+        )
+        .all({ model }) as Row[];
       m = new Map(rows.map((r) => [r.channel, r]));
       this.cache.set(model, m);
     }
@@ -55,7 +63,15 @@ export class ChannelStore {
    * Points a channel at `version` with `rollout` percent and records the change. A `set` becomes
    * a rollback point; a rollback keeps pointing into the history it walked back to.
    */
-  set(model: string, channel: Channel, version: string | null, rollout: number, change: ChannelChange, historyId?: number): ChannelState {
+  set(
+    model: string,
+    channel: Channel,
+    version: string | null,
+    rollout: number,
+    change: ChannelChange,
+    historyId?: number,
+    statement?: SignedRollback,
+  ): ChannelState {
     const at = new Date(this.now()).toISOString();
     this.db.transaction(() => {
       const { id } = this.db
@@ -71,16 +87,31 @@ export class ChannelStore {
         history_id: change === "set" ? id : (historyId ?? this.rows(model).get(channel)?.history_id ?? id),
         updated_at: at,
         change,
+        statement: statement ? JSON.stringify(statement) : null,
+        seq: id,
       };
       this.db
         .query(
-          `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at, change) VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at, $change)
-           ON CONFLICT (model, channel) DO UPDATE SET version = $version, rollout = $rollout, history_id = $history_id, updated_at = $updated_at, change = $change`,
+          `INSERT INTO channels (model, channel, version, rollout, history_id, updated_at, change, statement)
+           VALUES ($model, $channel, $version, $rollout, $history_id, $updated_at, $change, $statement)
+           ON CONFLICT (model, channel) DO UPDATE SET version = $version, rollout = $rollout, history_id = $history_id, updated_at = $updated_at,
+           change = $change, statement = $statement`,
         )
-        .run({ ...row });
+        .run({ model, channel, version, rollout, history_id: row.history_id, updated_at: at, change, statement: row.statement });
       this.rows(model).set(channel, row);
     })();
     return this.get(model, channel)!;
+  }
+
+  /** The publisher-signed statement of the channel's last rollback, if it had one and nothing was set since. */
+  statement(model: string, channel: Channel): SignedRollback | undefined {
+    const s = this.rows(model).get(channel)?.statement;
+    return s ? (JSON.parse(s) as SignedRollback) : undefined;
+  }
+
+  /** Sequence number of the channel's last move (0 when it never moved): larger is later, across channels. */
+  lastMove(model: string, channel: Channel): number {
+    return this.rows(model).get(channel)?.seq ?? 0;
   }
 
   /** Why the channel last moved (`set` when it never did). */

@@ -25,6 +25,13 @@ const MIGRATIONS: string[] = [
    CREATE INDEX events_model ON events(model, id);`,
   // Why each channel last moved (set | rollback | guard): resolve tells agents about rollbacks.
   `ALTER TABLE channels ADD COLUMN change TEXT NOT NULL DEFAULT 'set';`,
+  // Per-agent credentials (sha256 only), the publisher's signature of a version, and the
+  // publisher-signed rollback statement that moved a channel (cleared by the next set).
+  `CREATE TABLE agent_credentials (
+     agent_id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL,
+     revoked_at TEXT, revoked_by TEXT);
+   ALTER TABLE versions ADD COLUMN publisher_signature TEXT;
+   ALTER TABLE channels ADD COLUMN statement TEXT;`,
 ];
 
 /**

@@ -3,6 +3,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createDiskBlobStore, createMemoryBlobStore, type BlobStore } from "./blobs.ts";
 import { ChannelStore } from "./channels.ts";
+import { CredentialStore } from "./credentials.ts";
 import { openRegistryDb } from "./db.ts";
 import { EventLog } from "./events.ts";
 import { FleetStore } from "./fleet.ts";
@@ -16,6 +17,8 @@ export interface RegistryStore {
   versions: VersionStore;
   channels: ChannelStore;
   tokens: TokenStore;
+  /** Per-agent credentials (enrollment). */
+  credentials: CredentialStore;
   fleet: FleetStore;
   events: EventLog;
   close(): void;
@@ -72,6 +75,7 @@ export function createRegistryStore(options: RegistryStoreOptions = {}): Registr
     versions: new VersionStore(db),
     channels: new ChannelStore(db, now),
     tokens: new TokenStore(db),
+    credentials: new CredentialStore(db),
     fleet,
     events: new EventLog(db, now),
     close: () => {

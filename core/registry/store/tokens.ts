@@ -1,13 +1,19 @@
 import type { Database } from "bun:sqlite";
 import { sha256Hex } from "../../../models/format/bundle.ts";
 
-/** What a token may do: `publisher` everything, `agent` read models, resolve, download, heartbeat. */
-export type Role = "publisher" | "agent";
+/**
+ * What a token may do: `publisher` everything, `agent` (the legacy shared agent token) read
+ * models, resolve, download, heartbeat; `enroll` only `POST /v1/enroll` (an operator's
+ * enrollment token, exchanged by each agent for a credential of its own).
+ */
+export type Role = "publisher" | "agent" | "enroll";
 
-/** A fresh random token: `agt_` or `pub_` + 43 base64url characters (256 bits). */
+const PREFIX: Record<Role, string> = { publisher: "pub", agent: "agt", enroll: "enr" };
+
+/** A fresh random token: `pub_`, `agt_` or `enr_` + 43 base64url characters (256 bits). */
 export function generateToken(role: Role): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `${role === "publisher" ? "pub" : "agt"}_${Buffer.from(bytes).toString("base64url")}`;
+  return `${PREFIX[role]}_${Buffer.from(bytes).toString("base64url")}`;
 }
 
 /** sha256 hex of a token, the only form stored. */

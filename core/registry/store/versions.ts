@@ -10,6 +10,8 @@ export interface VersionRecord {
   detector: string;
   bytes: number;
   signature: string | null;
+  /** JSON of the publisher's signature (`agent push-model --sign-key`), if any. */
+  publisher_signature?: string | null;
   published_at: string;
   published_by: string;
 }
@@ -24,6 +26,7 @@ export function versionInfo(r: VersionRecord): VersionInfo {
     bytes: r.bytes,
     published_at: r.published_at,
     signed: r.signature !== null,
+    publisher_key_id: r.publisher_signature ? (JSON.parse(r.publisher_signature) as Signature).key_id : null,
   };
 }
 
@@ -62,10 +65,10 @@ export class VersionStore {
       this.db.query("INSERT OR IGNORE INTO models (name, created_at) VALUES ($name, $at)").run({ name: r.model, at: r.published_at });
       this.db
         .query(
-          `INSERT INTO versions (model, version, digest, manifest, detector, bytes, signature, published_at, published_by)
-           VALUES ($model, $version, $digest, $manifest, $detector, $bytes, $signature, $published_at, $published_by)`,
+          `INSERT INTO versions (model, version, digest, manifest, detector, bytes, signature, publisher_signature, published_at, published_by)
+           VALUES ($model, $version, $digest, $manifest, $detector, $bytes, $signature, $publisher_signature, $published_at, $published_by)`,
         )
-        .run({ ...r });
+        .run({ ...r, publisher_signature: r.publisher_signature ?? null });
     })();
   }
 
@@ -75,6 +78,14 @@ export class VersionStore {
     this.db.query("UPDATE versions SET signature = $s WHERE model = $model AND version = $version").run({ s, model, version });
     const r = this.get(model, version);
     if (r) r.signature = s;
+  }
+
+  /** Adds the publisher's signature to a version published without one (content unchanged). */
+  setPublisherSignature(model: string, version: string, signature: Signature): void {
+    const s = JSON.stringify(signature);
+    this.db.query("UPDATE versions SET publisher_signature = $s WHERE model = $model AND version = $version").run({ s, model, version });
+    const r = this.get(model, version);
+    if (r) r.publisher_signature = s;
   }
 
   /** True when the model has at least one version. */

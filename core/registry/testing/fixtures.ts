@@ -56,7 +56,8 @@ export function testRegistry(options: Partial<RegistryAppOptions> = {}): {
   const store = options.store ?? createRegistryStore({ now: options.now });
   store.tokens.add(PUB, "publisher", "test");
   store.tokens.add(AGT, "agent", "test");
-  const app = createRegistryApp({ ...options, store });
+  // The suites written before enrollment use the shared agent token AGT: enabled here explicitly.
+  const app = createRegistryApp({ legacyAgentTokens: true, ...options, store });
   const req = (method: string, path: string, init: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     const token = init.token === undefined ? PUB : init.token;
