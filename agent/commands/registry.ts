@@ -10,6 +10,7 @@ import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
+import { status } from "./output.ts";
 
 interface ServeArgs extends GlobalArgs {
   "data-dir": string;
@@ -92,16 +93,16 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });
-      console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
+      status(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
       for (const t of reg.tokens) {
-        if (t.source === "created") console.error(`agent registry: created a ${t.role} token in ${t.path} (mode 0600)`);
-        else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
-        else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
+        if (t.source === "created") status(`agent registry: created a ${t.role} token in ${t.path} (mode 0600)`);
+        else if (t.source === "existing" && t.path) status(`agent registry: ${t.role} token in ${t.path}`);
+        else if (t.source === "config") status(`agent registry: ${t.role} tokens from configuration`);
       }
-      console.error(
+      status(
         `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
       );
-      if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
+      if (reg.signer) status(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
       await new Promise<void>((resolve) => {
         const stop = () => void reg.stop().then(resolve);
         process.once("SIGTERM", stop);
