@@ -70,10 +70,15 @@ test("--topic-wait 0s fails at once; a missing anomalies topic is named too", as
 test("a topic created while it waits is picked up; SIGTERM then exits 0", async () => {
   const topic = `ingest-late-${suffix}`;
   const run = await ingest("--topic", topic, "--group", `gl-${suffix}`, "--topic-wait", "60s");
-  await waitFor(() => run.stderr().includes("waiting up to 1m for missing topic(s)"), { timeoutMs: 30_000, what: "the waiting line" });
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  created.push(topic);
-  await waitFor(() => run.stderr().includes('"msg":"ingest running"'), { timeoutMs: 30_000, what: "ingest running" });
+  try {
+    await waitFor(() => run.stderr().includes("waiting up to 1m for missing topic(s)"), { timeoutMs: 30_000, what: "the waiting line" });
+    created.push(topic);
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await waitFor(() => run.stderr().includes('"msg":"ingest running"'), { timeoutMs: 30_000, what: "ingest running" });
+  } catch (error) {
+    run.p.kill("SIGKILL");
+    throw new Error(`${(error as Error).message}\nagent ingest stderr:\n${run.stderr()}`);
+  }
   expect(run.stderr()).toContain('"msg":"topics found; starting"');
   run.p.kill("SIGTERM");
   const [code] = await run.done();
