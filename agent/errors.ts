@@ -2,6 +2,7 @@
  * Uniform command failure handling: a one-line `agent <command>: error: <message>` on stderr and
  * a non-zero exit; the stack trace only with `--debug`.
  */
+import { errorLine } from "./commands/output.ts";
 
 /** An error whose message is already user-facing (no "Error:" prefix needed). */
 export class UsageError extends Error {
@@ -26,7 +27,7 @@ export async function runCommand(command: string, debug: boolean, body: () => Pr
   try {
     await body();
   } catch (error) {
-    console.error(formatError(command, error, debug));
+    errorLine(formatError(command, error, debug));
     process.exitCode = error instanceof UsageError ? 2 : 1;
   }
 }

@@ -20,11 +20,19 @@ function glueDash(argv: string[]): string[] {
 }
 
 const argv = glueDash(hideBin(process.argv));
-const invoked = argv.find((a) => !a.startsWith("-"));
+// `agent completion [bash|zsh]`: yargs picks the script by $SHELL; a named shell overrides it.
+if (argv[0] === "completion" && (argv[1] === "bash" || argv[1] === "zsh")) {
+  process.env.SHELL = `/bin/${argv[1]}`;
+  argv.splice(1, 1);
+}
+// The shell's completion callback (`agent --get-yargs-completions agent <words>`) names the command after the script name.
+const completing = argv[0] === "--get-yargs-completions";
+const invoked = (completing ? argv.slice(2) : argv).find((a) => !a.startsWith("-"));
 const parser = yargs(argv)
   .scriptName("agent")
   .usage("$0 <command> [options]\n\nEdge anomaly-detection agent: collect metrics, score them locally on tfjs WASM SIMD, ship them to Kafka and Elasticsearch.")
   .option("debug", { type: "boolean", default: false, describe: "Print stack traces on errors", global: true })
+  .completion("completion", "Print a shell completion script: agent completion bash >> ~/.bashrc (or zsh >> ~/.zshrc)")
   .demandCommand(1, "Name a command; see the list above.")
   .recommendCommands()
   .strict()

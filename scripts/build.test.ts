@@ -34,7 +34,7 @@ test("agent doctor from the compiled binary reports wasm with SIMD", () => {
 test("the compiled binary generates, trains an autoencoder and scores from another directory", () => {
   expect(run("generate", "--n-series", "10", "--n-points", "400", "--output-dir", "d").code).toBe(0);
   const t = run("train", "--data", "d", "--model", "autoencoder", "--epochs", "1", "--out", "m");
-  expect(t.stderr).toContain("trained autoencoder");
+  expect(t.stdout).toContain("trained autoencoder");
   const s = run("score", "--model", "m", "--input", "d/series/series_0001.csv", "--output", "-");
   expect(s.code).toBe(0);
   expect(s.stdout.split("\n").length).toBe(402);

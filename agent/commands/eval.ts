@@ -11,6 +11,7 @@ import { loadModel } from "../../models/load.ts";
 import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { datasetFile, withInputContext } from "./non-finite.ts";
+import { success, warning } from "./output.ts";
 
 interface EvalArgs {
   model: string[];
@@ -75,7 +76,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
       const { dataset, corpus } = await readEvalData(args.data, args["strict-time"]);
       for (const s of dataset.series) {
         const note = s.notes && describeNotes(s.name, s.notes);
-        if (note) console.error(`agent eval: warning: ${note}`);
+        if (note) warning("eval", note);
       }
       const unlabelled = dataset.series.filter((s) => !s.labels).map((s) => s.name);
       if (unlabelled.length)
@@ -96,8 +97,8 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
             (i) => (corpus ? join(args.data, "data", `${dataset.series[i].name}.csv`) : datasetFile(args.data, dataset.series[i].name)),
           );
           const seconds = (performance.now() - started) / 1000;
-          const warning = calibrationWarning(model, flaggedShare(scores, model.threshold));
-          if (warning) console.error(`agent eval: warning: ${warning}`);
+          const calibration = calibrationWarning(model, flaggedShare(scores, model.threshold));
+          if (calibration) warning("eval", calibration);
           const series: SeriesEval[] = dataset.series.map((s, i) => ({
             name: s.name,
             timestamps: s.timestamps,
@@ -144,7 +145,7 @@ export const evalCommand: CommandModule<GlobalArgs, EvalArgs> = {
           anomalies: dataset.anomalies,
           models: results.map((r, i) => ({ ...rows[i], series: r.series })),
         });
-        console.error(`report: ${written.path} (${(written.bytes / 1e6).toFixed(1)} MB)`);
+        success(`report: ${written.path} (${(written.bytes / 1e6).toFixed(1)} MB)`, { stdoutIsData: args.json });
       }
       if (args.json) {
         const out = results.length === 1 ? results[0].eval : { models: results.map((r) => r.eval) };

@@ -4,6 +4,7 @@ import { generateDataset } from "../../data/synthetic/index.ts";
 import { writeDataset } from "../../data/io/write.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { checkGenerateFlags, MAX_POINTS } from "./generate-args.ts";
+import { success } from "./output.ts";
 
 interface GenerateArgs {
   "n-series": number;
@@ -78,7 +79,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
       const written = await writeDataset(args["output-dir"], ds, { format: args.format, overwrite: true });
       const seconds = (performance.now() - started) / 1000;
       const points = ds.series.reduce((n, s) => n + s.values.length, 0);
-      console.error(
+      success(
         `generated ${ds.series.length} series × ${args["n-points"]} points (${points.toLocaleString("en")} points, ` +
           `${ds.anomalies.length} anomalies) into ${args["output-dir"]} in ${seconds.toFixed(2)} s ` +
           `(${(written.bytes / 1e6).toFixed(1)} MB)`,

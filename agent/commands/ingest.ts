@@ -5,7 +5,8 @@ import { Ingestor } from "../../core/ingest/ingest.ts";
 import { createElasticsearchSink } from "../../core/sinks/elasticsearch/sink.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
-import { runCommand } from "../errors.ts";
+import { runCommand, UsageError } from "../errors.ts";
+import { DURATION_HINT, parseDuration } from "../../core/config/duration.ts";
 
 interface IngestArgs extends GlobalArgs {
   brokers?: string;
@@ -16,6 +17,7 @@ interface IngestArgs extends GlobalArgs {
   index: string;
   "anomalies-index"?: string;
   "dead-letter": string;
+  "topic-wait": string;
 }
 
 /** `agent ingest`: the central Kafka → Elasticsearch consumer (a consumer group; run several to scale). */
@@ -31,12 +33,20 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
       .option("es", { type: "string", describe: "Elasticsearch/OpenSearch URLs, comma-separated (default: $ELASTICSEARCH_HOST or http://127.0.0.1:9200)" })
       .option("index", { type: "string", default: "metrics-edge", describe: "Target index for points" })
       .option("anomalies-index", { type: "string", describe: "Target index for anomalies (default <index>-anomalies)" })
+      .option("topic-wait", {
+        type: "string",
+        default: "30s",
+        describe: "How long to wait for a missing topic before exiting with an error (0s: at once)",
+      })
       .option("dead-letter", { type: "string", default: "./var/dead-letter/ingest.jsonl", describe: "File for documents the search engine rejects" })
       .example("KAFKA_BOOTSTRAP_SERVERS=k1:9092 ELASTICSEARCH_HOST=es1:9200 $0 ingest", "the prototype's environment variables")
       .example("$0 ingest --topic metrics --anomalies-topic metrics-anomalies --group ingest --index metrics-edge", "explicit flags"),
   handler: (args) =>
     runCommand("ingest", args.debug, async () => {
       const env = envDefaults(process.env);
+      const wait = args["topic-wait"].trim();
+      const topicWaitMs = parseDuration(/^\d+(\.\d+)?$/.test(wait) ? Number(wait) : wait);
+      if (topicWaitMs === undefined) throw new UsageError(`--topic-wait ${args["topic-wait"]}: expected ${DURATION_HINT}`);
       const log = createLogger();
       const telemetry = new Telemetry();
       const index = args.index;
@@ -54,6 +64,7 @@ export const ingestCommand: CommandModule<GlobalArgs, IngestArgs> = {
           topic: args.topic ?? env.kafkaTopic,
           anomaliesTopic: args["anomalies-topic"],
           groupId: args.group ?? env.ingestGroupId,
+          topicWaitMs,
         },
         sink,
         telemetry,

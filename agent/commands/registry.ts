@@ -11,6 +11,7 @@ import { createRegistryStore, NotARegistryError } from "../../core/registry/stor
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
 import { createLogger } from "../../core/telemetry/log.ts";
 import { revokeCommand, rollbackCommand } from "./registry-identity.ts";
+import { status } from "./output.ts";
 
 interface ServeArgs extends GlobalArgs {
   "data-dir": string;
@@ -109,18 +110,18 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });
-      console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
+      status(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
       for (const t of reg.tokens) {
         if (t.source === "created")
-          console.error(`agent registry: created ${t.role === "enroll" ? "an enrollment" : `a ${t.role}`} token in ${t.path} (mode 0600)`);
-        else if (t.source === "existing" && t.path) console.error(`agent registry: ${t.role} token in ${t.path}`);
-        else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
+          status(`agent registry: created ${t.role === "enroll" ? "an enrollment" : `a ${t.role}`} token in ${t.path} (mode 0600)`);
+        else if (t.source === "existing" && t.path) status(`agent registry: ${t.role} token in ${t.path}`);
+        else if (t.source === "config") status(`agent registry: ${t.role} tokens from configuration`);
       }
-      console.error(
+      status(
         `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
       );
-      if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId} (legacy; prefer push-model --sign-key)`);
-      console.error(
+      if (reg.signer) status(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId} (legacy; prefer push-model --sign-key)`);
+      status(
         args["legacy-agent-tokens"]
           ? "agent registry: shared agent tokens accepted (--legacy-agent-tokens); enrolled agents' own credentials too"
           : "agent registry: agents authenticate with their own credential (POST /v1/enroll with the enrollment token); shared agent tokens refused",

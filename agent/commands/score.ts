@@ -9,6 +9,7 @@ import { formatScoresCsv } from "../../models/scores-csv.ts";
 import { calibrationWarning, flaggedShare } from "../../models/calibration-check.ts";
 import { runCommand } from "../errors.ts";
 import { withInputContext } from "./non-finite.ts";
+import { success, warning } from "./output.ts";
 
 interface ScoreArgs {
   model: string;
@@ -38,7 +39,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
     runCommand("score", args.debug, async () => {
       const series = await readSeries(args.input, { strictTime: args["strict-time"] });
       const note = series.notes && describeNotes(args.input, series.notes);
-      if (note) console.error(`agent score: warning: ${note}`);
+      if (note) warning("score", note);
       const model = await loadModel(args.model);
       try {
         const [scores] = await withInputContext(
@@ -47,8 +48,8 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
           model.window,
           () => args.input,
         );
-        const warning = calibrationWarning(model, flaggedShare([scores], model.threshold));
-        if (warning) console.error(`agent score: warning: ${warning}`);
+        const calibration = calibrationWarning(model, flaggedShare([scores], model.threshold));
+        if (calibration) warning("score", calibration);
         const csv = formatScoresCsv(series.timestamps, series.values, scores, model.threshold);
         if (args.output === "-") {
           process.stdout.write(csv);
@@ -56,7 +57,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
           await mkdir(dirname(args.output), { recursive: true });
           await Bun.write(args.output, csv);
           const flagged = scores.filter((s) => s >= model.threshold).length;
-          console.error(`scored ${scores.length} points of ${args.input} with ${model.name} v${model.version}: ${flagged} flagged → ${args.output}`);
+          success(`scored ${scores.length} points of ${args.input} with ${model.name} v${model.version}: ${flagged} flagged → ${args.output}`);
         }
       } finally {
         model.dispose();

@@ -8,6 +8,7 @@ import { runCommand, UsageError } from "../errors.ts";
 import { datasetFile, withInputContext } from "./non-finite.ts";
 import { createProgress } from "../progress.ts";
 import { AGENT_VERSION } from "../version.ts";
+import { success, warning } from "./output.ts";
 
 interface TrainArgs {
   data: string;
@@ -50,7 +51,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       const dataset = await readDataset(args.data, { strictTime: args["strict-time"] });
       for (const s of dataset.series) {
         const note = s.notes && describeNotes(s.name, s.notes);
-        if (note) console.error(`agent train: warning: ${note}`);
+        if (note) warning("train", note);
       }
       const progress = createProgress(`train ${args.model}`);
       let trained;
@@ -77,7 +78,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       }
       const manifest = await saveTrainedModel(args.out, trained);
       trained.model.dispose();
-      console.error(
+      success(
         `trained ${manifest.detector.kind} on ${manifest.training.windows.toLocaleString("en")} windows from ` +
           `${manifest.training.series} series in ${manifest.training.fit_seconds.toFixed(1)} s → ${args.out} ` +
           `(threshold τ=${manifest.threshold.raw.toPrecision(4)} at q=${manifest.threshold.quantile})`,

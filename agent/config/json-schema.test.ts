@@ -17,14 +17,17 @@ test("the JSON Schema is valid JSON describing sources, sinks and strictness", (
   expect(Object.keys(SINKS).slice(0, 4)).toEqual(["kafka", "elasticsearch", "file", "stdout"]);
   const synthetic = schema.properties.sources.items.oneOf[0];
   expect(synthetic.properties.series.default).toBe(100);
-  expect(synthetic.properties.interval.anyOf.map((o: any) => o.type)).toEqual(["number", "string"]);
+  // A number or a duration text, each also as a ${VAR}.
+  expect(synthetic.properties.interval.anyOf.map((o: any) => o.anyOf[0].type)).toEqual(["number", "string"]);
   const kafka = schema.properties.sinks.items.oneOf[0];
   expect(kafka.required).toEqual(["type", "id"]);
   const buffer = schema.properties.buffer;
   expect(buffer.additionalProperties).toBe(false);
-  expect(buffer.properties.type.enum).toEqual(["disk", "memory"]);
+  // Enums (and every constrained string) also take a ${VAR}: anyOf [the enum, a string with ${...}].
+  expect(buffer.properties.type.anyOf[0].enum).toEqual(["disk", "memory"]);
+  expect(buffer.properties.type.anyOf[1].pattern).toContain("\\$\\{");
   expect(buffer.properties.type.default).toBe("disk");
-  expect(buffer.properties.when_full.enum).toEqual(["block", "drop_newest"]);
-  expect(buffer.properties.fsync.enum).toEqual(["always", "interval", "never"]);
+  expect(buffer.properties.when_full.anyOf[0].enum).toEqual(["block", "drop_newest"]);
+  expect(buffer.properties.fsync.anyOf[0].enum).toEqual(["always", "interval", "never"]);
   expect(buffer.properties.max_size.default).toBe("256MiB");
 });

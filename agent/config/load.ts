@@ -6,6 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import type { Document, LineCounter } from "yaml";
+import { parseCoercingWholeVars } from "./coerce.ts";
 import { applyEnvDefaults } from "./env-defaults.ts";
 import { substituteEnv, type Env } from "./env.ts";
 import { duplicateIds } from "./ids.ts";
@@ -44,12 +45,6 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[
 
 const samePrefix = (prefix: readonly PropertyKey[], path: readonly PropertyKey[]) => prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
 
-function setIn(tree: unknown, path: readonly PropertyKey[], value: unknown): void {
-  let node = tree as Record<PropertyKey, unknown>;
-  for (const seg of path.slice(0, -1)) node = node[seg] as Record<PropertyKey, unknown>;
-  node[path[path.length - 1]] = value;
-}
-
 /**
  * Checks config text without throwing: every problem (YAML syntax with line:col, env variables,
  * duplicate ids, schema issues) with its path and line; the runtime config when there are none.
@@ -62,20 +57,9 @@ export function checkConfigText(text: string, file: string, env: Env, options: P
   const subst = substituteEnv(raw, env);
   const { value: tree, origins } = applyEnvDefaults(subst.value, env);
   const found: { path: PropertyKey[]; message: string }[] = [...subst.problems, ...duplicateIds(tree)];
-  let parsed = ConfigFileSchema.safeParse(tree, { error: configErrorMap, reportInput: true });
-  // A value that was a single ${VAR} takes the type its text spells where the schema wants a number or boolean.
+  // A value that was a single ${VAR} takes the type its text spells where the schema wants a number, boolean or list.
   const wholeKeys = new Set(subst.whole.map((p) => formatPath(p)));
-  let coerced = false;
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
-    const input = (issue as { input?: unknown }).input;
-    if (issue.code !== "invalid_type" || typeof input !== "string" || !wholeKeys.has(formatPath(issue.path))) continue;
-    const expected = (issue as { expected: string }).expected;
-    if (expected === "boolean" && (input === "true" || input === "false")) setIn(tree, issue.path, input === "true");
-    else if ((expected === "number" || expected === "int") && /^-?\d+(\.\d+)?$/.test(input.trim())) setIn(tree, issue.path, Number(input));
-    else continue;
-    coerced = true;
-  }
-  if (coerced) parsed = ConfigFileSchema.safeParse(tree, { error: configErrorMap, reportInput: true });
+  const parsed = parseCoercingWholeVars(tree, () => ConfigFileSchema.safeParse(tree, { error: configErrorMap, reportInput: true }), wholeKeys);
   if (!parsed.success) for (const issue of parsed.error.issues) found.push({ path: issue.path as PropertyKey[], message: issue.message });
   const problems: ConfigProblem[] = found.map((p) => {
     const origin = origins.find((o) => samePrefix(o.path, p.path));

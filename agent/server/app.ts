@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { notFoundOr405 } from "../../core/http/method-not-allowed.ts";
 import type { ScoringModel } from "../../models/model.ts";
 
 /** What the local HTTP API needs from the running agent. */
@@ -116,8 +117,13 @@ export function createApp(view: RuntimeView, options: AppOptions = {}): Hono {
       return c.json("values" in data ? { ...head, scores: results[0].scores, is_anomaly: results[0].is_anomaly } : { ...head, results });
     },
   );
-  app.notFound((c) =>
-    c.json({ error: `no route ${c.req.method} ${c.req.path}`, routes: ["/healthz", "/readyz", "/metrics", "/status", "POST /v1/score"] }, 404),
+  const routes = ["/healthz", "/readyz", "/metrics", "/status", "POST /v1/score"];
+  app.notFound(
+    notFoundOr405(
+      app,
+      (c, allowed) => c.json({ error: `method ${c.req.method} not allowed on ${c.req.path}; allowed: ${allowed.join(", ")}`, routes }, 405),
+      (c) => c.json({ error: `no route ${c.req.method} ${c.req.path}`, routes }, 404),
+    ),
   );
   return app;
 }

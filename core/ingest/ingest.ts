@@ -5,6 +5,9 @@ import { createKafka } from "../sinks/kafka/client.ts";
 import type { Sink } from "../sinks/sink.ts";
 import { backoffDelay, sleep } from "../runtime/backoff.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
+import { waitForTopics } from "./topics.ts";
+
+export { KafkaUnreachableError, MissingTopicError } from "./topics.ts";
 
 /** Options of {@link Ingestor}. */
 export interface IngestOptions {
@@ -18,7 +21,12 @@ export interface IngestOptions {
   clientId?: string;
   /** Read topics from the beginning when the group has no committed offset (default true). */
   fromBeginning?: boolean;
+  /** How long {@link Ingestor.start} waits for a missing topic before failing, ms (default 30 s; 0: fail at once). */
+  topicWaitMs?: number;
 }
+
+/** Named defaults of {@link IngestOptions}. */
+export const INGEST_DEFAULTS = { topicWaitMs: 30_000 } as const;
 
 /** What an ingestor has done so far. */
 export interface IngestStats {
@@ -39,6 +47,7 @@ export interface IngestStats {
 export class Ingestor {
   private consumer: Consumer | undefined;
   private stopping = false;
+  private readonly abort = new AbortController();
   readonly stats: IngestStats = { consumed: 0, delivered: 0, dead: 0, malformed: 0, retries: 0 };
 
   constructor(
@@ -48,15 +57,30 @@ export class Ingestor {
     private readonly log: Logger,
   ) {}
 
-  /** Connects, subscribes and starts consuming (returns once running). */
+  /**
+   * Waits (bounded) for the topics to exist, connects, subscribes and starts consuming (returns
+   * once running). On failure everything it opened is closed again and the error thrown
+   * ({@link MissingTopicError}, {@link KafkaUnreachableError}, or kafkajs'), so the process can exit.
+   */
   async start(): Promise<void> {
     await this.sink.start();
-    const kafka = createKafka({ brokers: this.o.brokers, clientId: this.o.clientId ?? "agent-ingest", logLevel: "error" });
-    this.consumer = kafka.consumer({ groupId: this.o.groupId, allowAutoTopicCreation: false });
-    await this.consumer.connect();
-    const topics = [this.o.topic, ...(this.o.anomaliesTopic ? [this.o.anomaliesTopic] : [])];
-    await this.consumer.subscribe({ topics, fromBeginning: this.o.fromBeginning ?? true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.batch(p) });
+    try {
+      const kafka = createKafka({ brokers: this.o.brokers, clientId: this.o.clientId ?? "agent-ingest", logLevel: "error", logger: this.log });
+      const topics = [this.o.topic, ...(this.o.anomaliesTopic ? [this.o.anomaliesTopic] : [])];
+      await waitForTopics(kafka, topics, {
+        brokers: this.o.brokers,
+        waitMs: this.o.topicWaitMs ?? INGEST_DEFAULTS.topicWaitMs,
+        log: this.log,
+        signal: this.abort.signal,
+      });
+      this.consumer = kafka.consumer({ groupId: this.o.groupId, allowAutoTopicCreation: false });
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics, fromBeginning: this.o.fromBeginning ?? true });
+      await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.batch(p) });
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   private toRecord(topic: string, value: Buffer | null): OutRecord | undefined {
@@ -116,6 +140,7 @@ export class Ingestor {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.abort.abort();
     await this.consumer?.disconnect().catch(() => {});
     await this.sink.stop();
   }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import { notFoundOr405 } from "../http/method-not-allowed.ts";
 import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/registry-protocol/envelope.ts";
 import type { FleetOptions, RegistryContext } from "./context.ts";
 import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
@@ -86,6 +87,13 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
     ctx.log?.error({ err: error, path: c.req.path }, "registry request failed");
     return errorResponse(c, new ApiError(500, "internal", (error as Error).message));
   });
-  app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no route ${c.req.method} ${c.req.path}; see /openapi.json`)));
+  app.notFound(
+    notFoundOr405(
+      app,
+      (c, allowed) =>
+        errorResponse(c, new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(", ")}`)),
+      (c) => errorResponse(c, new ApiError(404, "not_found", `no route ${c.req.method} ${c.req.path}; see /openapi.json`)),
+    ),
+  );
   return app;
 }

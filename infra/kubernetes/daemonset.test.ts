@@ -12,7 +12,7 @@ import { expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { freePort, pythonWithJsonschema, readableByUid10001, run, tool } from "../check/tools.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -67,9 +67,13 @@ test("the pod sees the node: host network and PIDs, the node's /proc and /sys re
     expect(mountOf(agent, vol).readOnly).toBe(true);
   }
   const text: string = cm.data["agent.yaml"];
-  const procfs = /type: procfs[^}]*root: (\S+), sys_root: (\S+?)\s*\}/.exec(text);
-  expect(procfs?.[1]).toBe(mountOf(agent, "proc").mountPath);
-  expect(procfs?.[2]).toBe(mountOf(agent, "sys").mountPath);
+  const procfs = (parse(text) as Doc).sources.find((x: Doc) => x.type === "procfs");
+  expect(procfs.root).toBe(mountOf(agent, "proc").mountPath);
+  expect(procfs.sys_root).toBe(mountOf(agent, "sys").mountPath);
+  // fs.* describes the node: pid 1's mount table (the node's init, with hostPID), statfs under the node's / mounted read-only.
+  expect(procfs.mounts_from).toBe(1);
+  expect(volume("host-root").hostPath.path).toBe("/");
+  expect(mountOf(agent, "host-root")).toEqual({ name: "host-root", mountPath: procfs.host_root, readOnly: true, mountPropagation: "HostToContainer" });
   // The data dir: the image's uid, written by the init container first.
   const uid = /--uid (\d+)/.exec(readFileSync(join(ROOT, "infra/docker/Dockerfile"), "utf8"))?.[1] ?? "no --uid in the Dockerfile";
   expect(String(agent.securityContext.runAsUser)).toBe(uid);
@@ -92,6 +96,7 @@ const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [MAIN, 
     mkdirSync(join(base, "host"));
     symlinkSync("/proc", join(base, "host/proc"));
     symlinkSync("/sys", join(base, "host/sys"));
+    symlinkSync("/", join(base, "host/root"));
     const dataDir = join(base, "var/lib/agent");
     mkdirSync(dataDir, { recursive: true, mode: 0o755 }); // root:root 0755
     const port = freePort();
@@ -139,6 +144,10 @@ const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [MAIN, 
     const names = new Set(records.map((r) => r.metric.name));
     expect(records[0].agent.id).toBe("node-a");
     for (const m of ["cpu.user_seconds", "mem.total_bytes", "load.load1"]) expect(names).toContain(m);
+    // fs.* from pid 1's mount table, statfs'd through host/root: the root filesystem of this machine is there.
+    const fsRoot = records.find((r) => r.metric.name === "fs.size_bytes" && r.metric.labels.mountpoint === "/");
+    expect(fsRoot?.value).toBeGreaterThan(0);
+    expect(err).not.toContain("statfs");
   },
   30_000,
 );

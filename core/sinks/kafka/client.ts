@@ -2,8 +2,9 @@
  * Thin kafkajs factory for the Kafka sink.
  *
  * kafkajs (2.2.4, pure JS, runs under Bun) logs through its own logger, which by default prints
- * INFO lines to stdout. Here its logs go to **stderr as one JSON object per line**, at `warn` by
- * default, so they never mix with the agent's stdout. Pass `logLevel: "nothing"` to silence it.
+ * INFO lines to stdout. Here its logs go through the agent's logger (pino JSON lines on stderr,
+ * `component: "kafkajs"`), at `warn` by default and rate-limited (kafka-log.ts: a broker that is
+ * down makes kafkajs repeat the same lines several times a second). Pass `logLevel: "nothing"` to silence it.
  *
  * Tested against Apache Kafka 4.4.0 and 4.1.1 (KRaft) started by `npm run services:up`: produce
  * (acks -1, gzip and zstd — see codecs.ts), consumer groups, the idempotent producer and a transaction all work.
@@ -20,7 +21,10 @@
  * @module
  */
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry, type logCreator } from "kafkajs";
+import type { Logger } from "pino";
+import { createLogger } from "../../telemetry/log.ts";
 import { registerKafkaCodecs } from "./codecs.ts";
+import { KafkaLogLimiter } from "./kafka-log.ts";
 
 /** kafkajs log levels by name. */
 export type KafkaLogLevelName = "nothing" | "error" | "warn" | "info" | "debug";
@@ -43,8 +47,10 @@ export interface CreateKafkaOptions {
   clientId: string;
   /** Minimum level that is logged (default `"warn"`). */
   logLevel?: KafkaLogLevelName;
-  /** Where log records go (default: a JSON line on stderr). */
+  /** Where log records go (default: `logger` through a {@link KafkaLogLimiter}). */
   log?: (record: KafkaLogRecord) => void;
+  /** The pino logger kafkajs' lines go to, rate-limited (default: a new process logger on stderr). */
+  logger?: Logger;
   /** TCP connect timeout in ms (default 3000). */
   connectionTimeoutMs?: number;
   /** Request timeout in ms (default 30 000). */
@@ -113,7 +119,7 @@ export function createKafka(opts: CreateKafkaOptions): Kafka {
     clientId: opts.clientId,
     brokers: opts.brokers,
     logLevel: LEVELS[opts.logLevel ?? "warn"],
-    logCreator: makeLogCreator(opts.log ?? stderrJsonLog),
+    logCreator: makeLogCreator(opts.log ?? new KafkaLogLimiter(opts.logger ?? createLogger()).write),
     connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     retry: { ...DEFAULT_KAFKA_RETRY, ...(opts.retry ?? {}) },

@@ -11,7 +11,7 @@ import { createProcfsSource } from "./index.ts";
 export const procfsSource = defineSource({
   schema: ProcfsSourceSchema,
   toConfig: toProcfsSourceConfig,
-  build: (c) => createProcfsSource({ id: c.id, intervalMs: c.intervalMs, root: c.root, sysRoot: c.sysRoot }),
+  build: (c) => createProcfsSource({ id: c.id, intervalMs: c.intervalMs, root: c.root, sysRoot: c.sysRoot, mountsFrom: c.mountsFrom, hostRoot: c.hostRoot }),
   example: {
     enabled: false,
     yaml: `  # Host metrics from procfs/sysfs (roots can point elsewhere, e.g. a container's /host/proc).
@@ -19,6 +19,8 @@ export const procfsSource = defineSource({
     id: host
     interval: 10s
     root: /proc            # default ${D.root}
-    sys_root: /sys         # default ${D.sys_root}`,
+    sys_root: /sys         # default ${D.sys_root}
+    # mounts_from: 1       # whose mount table fs.* describes: ${D.mounts_from} (default) or a pid (1 = the node's, with hostPID)
+    # host_root: /host/root  # where those mount points are reached for statfs (the node's / mounted read-only)`,
   },
 });

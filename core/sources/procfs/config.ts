@@ -5,12 +5,14 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { Duration, durationMs, Id } from "../../config/fields.ts";
+import { Duration, durationMs, found, Id } from "../../config/fields.ts";
 import type { SourceConfigBase, SourceContext } from "../component.ts";
 import { PROCFS_DEFAULTS } from "./index.ts";
 
 /** Named defaults of the YAML keys. */
-export const PROCFS_CONFIG_DEFAULTS = { root: PROCFS_DEFAULTS.root, sys_root: PROCFS_DEFAULTS.sysRoot } as const;
+export const PROCFS_CONFIG_DEFAULTS = { root: PROCFS_DEFAULTS.root, sys_root: PROCFS_DEFAULTS.sysRoot, mounts_from: PROCFS_DEFAULTS.mountsFrom } as const;
+
+const mountsFromError = (i: { input?: unknown }) => `expected "self" or a process id such as 1, found ${found(i.input)}`;
 
 /** `type: procfs` — host metrics read from `/proc` and `/sys` (roots injectable for tests and containers). */
 export const ProcfsSourceSchema = z
@@ -20,6 +22,12 @@ export const ProcfsSourceSchema = z
     interval: Duration,
     root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.root),
     sys_root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.sys_root),
+    /** `self` (the agent's mount namespace) or a pid: `<root>/<pid>/mounts` (1 = the node's, with the host's PID namespace). */
+    mounts_from: z
+      .union([z.literal("self"), z.number().int({ error: mountsFromError }).positive({ error: mountsFromError })], { error: mountsFromError })
+      .default(PROCFS_CONFIG_DEFAULTS.mounts_from),
+    /** Prefix of the mount points for statfs (the node's / mounted at e.g. /host/root). */
+    host_root: z.string().min(1).optional(),
   })
   .strict();
 
@@ -33,6 +41,10 @@ export interface ProcfsSourceConfig extends SourceConfigBase {
   root: string;
   /** Absolute path of the sysfs mount (default /sys). */
   sysRoot: string;
+  /** Whose mount table: `self` or a pid. */
+  mountsFrom: "self" | number;
+  /** Absolute prefix of the mount points for statfs, when set. */
+  hostRoot?: string;
 }
 
 /**
@@ -43,5 +55,13 @@ export interface ProcfsSourceConfig extends SourceConfigBase {
  * // "/etc/agent/host/proc"
  */
 export function toProcfsSourceConfig(s: ProcfsSourceFile, ctx: SourceContext): ProcfsSourceConfig {
-  return { type: s.type, id: s.id, intervalMs: durationMs(s.interval), root: resolve(ctx.configDir, s.root), sysRoot: resolve(ctx.configDir, s.sys_root) };
+  return {
+    type: s.type,
+    id: s.id,
+    intervalMs: durationMs(s.interval),
+    root: resolve(ctx.configDir, s.root),
+    sysRoot: resolve(ctx.configDir, s.sys_root),
+    mountsFrom: s.mounts_from,
+    ...(s.host_root !== undefined && { hostRoot: resolve(ctx.configDir, s.host_root) }),
+  };
 }

@@ -29,7 +29,18 @@ export interface ProcfsSourceOptions {
   root?: string;
   /** sysfs mount (thermal zones). Default `/sys`. */
   sysRoot?: string;
-  /** Filesystem stat of a mount point. Default `statfs(2)`; wrap it to add a host prefix in containers. */
+  /**
+   * Whose mount table `fs.*` describes: `"self"` (default: `<root>/mounts`, else `<root>/self/mounts`,
+   * the agent's own mount namespace) or a pid whose `<root>/<pid>/mounts` is read (`1` with the
+   * host's PID namespace, as in a DaemonSet with `hostPID: true`: the node's filesystems).
+   */
+  mountsFrom?: "self" | number;
+  /**
+   * Where the mount table's paths are reached for `statfs`: `<hostRoot><mountpoint>` (e.g. the
+   * node's `/` mounted read-only at `/host/root`). Labels keep the table's mount points. Default: none.
+   */
+  hostRoot?: string;
+  /** Filesystem stat of a mount point. Default `statfs(2)` (under `hostRoot` when set). */
   fsStat?: FsStatFn;
   /** Bound of one `statfs` call. Default 2000 ms. */
   fsTimeoutMs?: number;
@@ -46,7 +57,7 @@ export interface ProcfsSourceOptions {
 }
 
 /** Named defaults of {@link ProcfsSourceOptions}. */
-export const PROCFS_DEFAULTS = { root: "/proc", sysRoot: "/sys", fsTimeoutMs: 2000, userHz: 100 } as const;
+export const PROCFS_DEFAULTS = { root: "/proc", sysRoot: "/sys", mountsFrom: "self", fsTimeoutMs: 2000, userHz: 100 } as const;
 
 /** A procfs source. */
 export interface ProcfsSource extends Source {
@@ -67,7 +78,11 @@ export interface ProcfsSource extends Source {
 export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
   const root = (opts.root ?? PROCFS_DEFAULTS.root).replace(/\/+$/, "");
   const sysRoot = (opts.sysRoot ?? PROCFS_DEFAULTS.sysRoot).replace(/\/+$/, "");
-  const fsStat = opts.fsStat ?? defaultFsStat;
+  const mountsFrom = opts.mountsFrom ?? PROCFS_DEFAULTS.mountsFrom;
+  const mountsFiles = mountsFrom === "self" ? ["mounts", "self/mounts"] : [`${mountsFrom}/mounts`];
+  const hostRoot = opts.hostRoot?.replace(/\/+$/, "");
+  const baseStat = opts.fsStat ?? defaultFsStat;
+  const fsStat: FsStatFn = hostRoot ? (path) => baseStat(`${hostRoot}${path === "/" ? "" : path}` || "/") : baseStat;
   const fsTimeoutMs = opts.fsTimeoutMs ?? PROCFS_DEFAULTS.fsTimeoutMs;
   const userHz = opts.userHz ?? PROCFS_DEFAULTS.userHz;
   const diskExclude = opts.diskExclude ?? DEFAULT_DISK_EXCLUDE;
@@ -104,7 +119,7 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
         read(round, "loadavg"),
         read(round, "diskstats"),
         read(round, "net/dev"),
-        read(round, "mounts", "self/mounts"),
+        read(round, ...mountsFiles),
       ]);
       if (stat !== undefined) readCpu(round, stat, `${root}/stat`, userHz);
       if (meminfo !== undefined) readMem(round, meminfo, `${root}/meminfo`);
@@ -114,7 +129,7 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
       const fsWork =
         mounts === undefined
           ? undefined
-          : readFilesystems(round, parseMounts(round, mounts, `${root}/mounts`, fsTypeExclude, mountExclude), fsStat, fsTimeoutMs, hung);
+          : readFilesystems(round, parseMounts(round, mounts, `${root}/${mountsFiles[0]}`, fsTypeExclude, mountExclude), fsStat, fsTimeoutMs, hung);
       await Promise.all([fsWork, readThermal(round, sysRoot)]);
       prev = round.next;
       prevNow = now;
