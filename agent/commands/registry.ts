@@ -112,8 +112,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       });
       status(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);
       for (const t of reg.tokens) {
-        if (t.source === "created")
-          status(`agent registry: created ${t.role === "enroll" ? "an enrollment" : `a ${t.role}`} token in ${t.path} (mode 0600)`);
+        if (t.source === "created") status(`agent registry: created ${t.role === "enroll" ? "an enrollment" : `a ${t.role}`} token in ${t.path} (mode 0600)`);
         else if (t.source === "existing" && t.path) status(`agent registry: ${t.role} token in ${t.path}`);
         else if (t.source === "config") status(`agent registry: ${t.role} tokens from configuration`);
       }
