@@ -22,16 +22,16 @@ const PY = pythonWithJsonschema();
 const TOKEN = "compose-test-token-0123456789abcdef";
 
 (PY ? test : test.skip)("compose.yaml passes the Compose Specification schema; a missing token or a misspelt key fails it", async () => {
-  const ok = await run([PY!, CHECK, "compose", COMPOSE], { env: { ...process.env, AGENT_REGISTRY_TOKEN: TOKEN } });
+  const ok = await run([PY!, CHECK, "compose", COMPOSE], { env: { ...process.env, AGENT_REGISTRY_ENROLL_TOKEN: TOKEN } });
   console.log(ok.out.trim());
   expect(ok.code).toBe(0);
   expect(ok.out).toContain("6 services");
 
   const env = { ...process.env };
-  delete env.AGENT_REGISTRY_TOKEN;
+  delete env.AGENT_REGISTRY_ENROLL_TOKEN;
   const noToken = await run([PY!, CHECK, "compose", COMPOSE], { env });
   expect(noToken.code).toBe(1);
-  expect(noToken.out).toContain("AGENT_REGISTRY_TOKEN");
+  expect(noToken.out).toContain("AGENT_REGISTRY_ENROLL_TOKEN");
 
   const dir = mkdtempSync(join(tmpdir(), "compose-"));
   const bad = join(dir, "compose.yaml");
@@ -39,7 +39,7 @@ const TOKEN = "compose-test-token-0123456789abcdef";
     bad,
     text.replace("healthcheck: { disable: true }", "healthcheck: { disabled: true }").replace("condition: service_healthy }", "condition: service_heathy }"),
   );
-  const b = await run([PY!, CHECK, "compose", bad], { env: { ...process.env, AGENT_REGISTRY_TOKEN: TOKEN } });
+  const b = await run([PY!, CHECK, "compose", bad], { env: { ...process.env, AGENT_REGISTRY_ENROLL_TOKEN: TOKEN } });
   expect(b.code).toBe(1);
   expect(b.out).toContain("disabled");
   expect(b.out).toContain("service_heathy");
@@ -68,10 +68,12 @@ test("Kafka (and its topics), OpenSearch, the registry, an agent and `agent inge
       expect(s[dep].healthcheck?.test ?? s[dep].build?.dockerfile).toBeDefined();
     }
   }
-  // The agent's config, as the agent will read it (the token from its environment).
-  const cfg = compose.configs[s.agent.configs[0].source].content;
-  const r = checkConfigText(cfg, "compose:agent-config", { AGENT_REGISTRY_TOKEN: TOKEN }, { configDir: "/etc/agent" });
+  // The agent's config, as the agent will read it: compose turns `$$` into `$`, the agent then
+  // substitutes the enrollment token from its environment.
+  const cfg = (compose.configs[s.agent.configs[0].source].content as string).replaceAll("$$", "$");
+  const r = checkConfigText(cfg, "compose:agent-config", { AGENT_REGISTRY_ENROLL_TOKEN: TOKEN }, { configDir: "/etc/agent" });
   expect(r.problems).toEqual([]);
+  expect(JSON.stringify(r.config?.model)).toContain(TOKEN); // enrolls with the registry's enrollment token
   expect(r.config?.sinks[0].type).toBe("kafka");
   expect(cfg).toContain("topic: metrics }"); // anomalies go to metrics-anomalies (the sink's default suffix)
   // Its procfs roots are where the service mounts the host's /proc and /sys.
@@ -84,7 +86,7 @@ test("the registry service's command, as written, serves /healthz and the image'
   const dir = mkdtempSync(join(tmpdir(), "compose-registry-"));
   const port = freePort();
   const args = (compose.services.registry.command as string[]).map((a) => a.replace("0.0.0.0:8700", `127.0.0.1:${port}`).replace("/var/lib/agent", dir));
-  const env = { ...process.env, ...compose.services.registry.environment, AGENT_REGISTRY_AGENT_TOKEN: TOKEN, AGENT_HTTP_PORT: String(port) };
+  const env = { ...process.env, ...compose.services.registry.environment, AGENT_REGISTRY_ENROLL_TOKEN: TOKEN, AGENT_HTTP_PORT: String(port) };
   const p = Bun.spawn([process.execPath, join(ROOT, "agent/main.ts"), ...args], { env, stdout: "ignore", stderr: "pipe" });
   try {
     const dockerfile = readFileSync(join(ROOT, "infra/docker/Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
