@@ -5,6 +5,7 @@ import { parseHostPort } from "../config/net.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
+import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
@@ -21,6 +22,12 @@ interface ServeArgs extends GlobalArgs {
   "canary-quorum": number;
   "max-agents": number;
   "max-heartbeat-interval": number;
+  "canary-max-anomaly-ratio": number;
+  "canary-max-alarm-ratio": number;
+  "canary-max-latency-ratio": number;
+  "canary-min-agents": number;
+  "canary-min-points": number;
+  "canary-min-seconds": number;
 }
 
 async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
@@ -56,6 +63,32 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         default: REGISTRY_APP_DEFAULTS.canaryQuorum,
         describe: "Distinct agents that resolved a canary and report failures of it before the guard rolls it back",
       })
+      .option("canary-max-anomaly-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxAnomalyRatio,
+        describe: "Roll a canary back when its anomaly rate is above this many times stable's (lower bound of the 95 % CI); 0 = off",
+      })
+      .option("canary-max-alarm-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxAlarmRatio,
+        describe: "Same for the alarm rate (anomaly events opened per series-hour); 0 = off",
+      })
+      .option("canary-max-latency-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxLatencyRatio,
+        describe: "Same for the mean p99 scoring latency; 0 = off",
+      })
+      .option("canary-min-agents", {
+        type: "number",
+        default: AB_DEFAULTS.minAgents,
+        describe: "Agents per arm (canary, stable) before any verdict by numbers",
+      })
+      .option("canary-min-points", { type: "number", default: AB_DEFAULTS.minPoints, describe: "Scored points per arm before any verdict by numbers" })
+      .option("canary-min-seconds", {
+        type: "number",
+        default: AB_DEFAULTS.minSeconds,
+        describe: "Seconds since the canary was set before any verdict by numbers",
+      })
       .option("max-agents", {
         type: "number",
         default: FLEET_DEFAULTS.maxAgents,
@@ -76,8 +109,14 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       const hp = parseHostPort(args.listen);
       if (!hp) throw new UsageError(`--listen ${JSON.stringify(args.listen)}: expected HOST:PORT`);
       if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
-      for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval"] as const) {
+      for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval", "canary-min-agents"] as const) {
         if (!(Number.isInteger(args[k]) && args[k] >= 1)) throw new UsageError(`--${k} must be a positive integer`);
+      }
+      for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio", "canary-min-points", "canary-min-seconds"] as const) {
+        if (!(Number.isFinite(args[k]) && args[k] >= 0)) throw new UsageError(`--${k} must be a number ≥ 0`);
+      }
+      for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio"] as const) {
+        if (args[k] > 0 && args[k] <= 1) throw new UsageError(`--${k} must be above 1 (a canary no worse than stable is never rolled back) or 0 (off)`);
       }
       const log = createLogger();
       const reg = await startRegistryServer({
@@ -89,6 +128,14 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         signingKeyPem: args["signing-key"] ? await readFile(args["signing-key"], "utf8") : undefined,
         maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
         canaryQuorum: args["canary-quorum"],
+        ab: {
+          maxAnomalyRatio: args["canary-max-anomaly-ratio"],
+          maxAlarmRatio: args["canary-max-alarm-ratio"],
+          maxLatencyRatio: args["canary-max-latency-ratio"],
+          minAgents: args["canary-min-agents"],
+          minPoints: args["canary-min-points"],
+          minSeconds: args["canary-min-seconds"],
+        },
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });
@@ -99,7 +146,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         else if (t.source === "config") console.error(`agent registry: ${t.role} tokens from configuration`);
       }
       console.error(
-        `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
+        `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); by numbers: anomaly ×${args["canary-max-anomaly-ratio"] || "off"}, alarms ×${args["canary-max-alarm-ratio"] || "off"}, latency ×${args["canary-max-latency-ratio"] || "off"} after ${args["canary-min-agents"]} agents, ${args["canary-min-points"]} points and ${args["canary-min-seconds"]} s per arm; fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
       );
       if (reg.signer) console.error(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId}`);
       await new Promise<void>((resolve) => {

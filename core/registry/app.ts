@@ -4,6 +4,8 @@ import { DEFAULT_MAX_BUNDLE_BYTES, type UnpackedBundle } from "../../models/regi
 import type { FleetOptions, RegistryContext } from "./context.ts";
 import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
 import { FLEET_DEFAULTS } from "./fleet/view.ts";
+import { AB_DEFAULTS, type AbOptions } from "./fleet/ab-judge.ts";
+import { AbTracker } from "./fleet/ab-tracker.ts";
 import type { RegistryEnv } from "./http/auth.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { openApiDocument } from "./openapi/document.ts";
@@ -30,6 +32,8 @@ export interface RegistryAppOptions {
   canaryGuard?: boolean;
   /** Distinct agents of a canary's cohort whose failure reports roll it back (default 2). */
   canaryQuorum?: number;
+  /** Margins and minimum sample of the canary-versus-stable comparison; defaults {@link AB_DEFAULTS}. */
+  ab?: Partial<AbOptions>;
   /** Model check run on publish (default: load it and run one inference). */
   checkModel?: (bundle: UnpackedBundle) => Promise<unknown>;
   log?: Logger;
@@ -59,6 +63,8 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
     canaryGuard: options.canaryGuard ?? REGISTRY_APP_DEFAULTS.canaryGuard,
     canaryQuorum: Math.max(1, Math.floor(options.canaryQuorum ?? REGISTRY_APP_DEFAULTS.canaryQuorum)),
     cohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
+    ab: new AbTracker(options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents),
+    abOptions: { ...AB_DEFAULTS, ...options.ab },
     refused: {},
     // tfjs loads on the first publish, not at startup.
     checkModel: options.checkModel ?? (async (b) => (await import("./validate/model.ts")).trialInference(b)),

@@ -4,6 +4,8 @@ import type { Signer } from "./signing/keys.ts";
 import type { RegistryStore } from "./store/index.ts";
 import type { FleetLimits } from "./store/fleet.ts";
 import type { CanaryCohorts } from "./fleet/cohort.ts";
+import type { AbOptions } from "./fleet/ab-judge.ts";
+import type { AbTracker } from "./fleet/ab-tracker.ts";
 
 /**
  * When agents count as stale or offline, and how the fleet is bounded: `defaultIntervalS`,
@@ -25,6 +27,10 @@ export interface RegistryContext {
   canaryQuorum: number;
   /** Which agents resolved which canary version (the guard counts only them). */
   cohorts: CanaryCohorts;
+  /** Canary-versus-stable sums per model (the A/B guard and the fleet view read them). */
+  ab: AbTracker;
+  /** Margins and minimum sample of the A/B comparison. */
+  abOptions: AbOptions;
   /** Refused or ignored agent input since start, by reason (shown in `GET /v1/fleet`). */
   refused: Record<string, number>;
   /** Loads the model and runs one inference; throws to refuse the upload. */

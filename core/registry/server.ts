@@ -25,6 +25,10 @@ export interface RegistryServerOptions {
   canaryGuard?: boolean;
   /** Distinct in-cohort agents whose failure reports roll a canary back (default 2). */
   canaryQuorum?: number;
+  /** Margins and minimum sample of the canary-versus-stable comparison. */
+  ab?: RegistryAppOptions["ab"];
+  /** Clock (ms), injected by tests (virtual time); default `Date.now`. */
+  now?: () => number;
   log?: Logger;
 }
 
@@ -51,7 +55,7 @@ export interface RunningRegistry {
  * await reg.stop();
  */
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningRegistry> {
-  const store = createRegistryStore({ dataDir: options.dataDir });
+  const store = createRegistryStore({ dataDir: options.dataDir, now: options.now });
   try {
     const tokens = await ensureTokens(store.tokens, options.dataDir, { publisher: options.publisherTokens ?? [], agent: options.agentTokens ?? [] });
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
@@ -62,6 +66,8 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       fleet: options.fleet,
       canaryGuard: options.canaryGuard,
       canaryQuorum: options.canaryQuorum,
+      ab: options.ab,
+      now: options.now,
       log: options.log,
     });
     const server = Bun.serve({

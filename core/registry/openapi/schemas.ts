@@ -31,6 +31,46 @@ const versionStats = obj({
   scoring_failures: int,
 });
 
+const abRate = obj({ rate: nullable(num), lower: nullable(num), upper: nullable(num), agents: int });
+const abArm = obj({
+  version: nullable(str),
+  agents: int,
+  heartbeats: int,
+  points: int,
+  flagged: int,
+  alarms: int,
+  series_hours: num,
+  agent_hours: num,
+  load_failures: int,
+  scoring_failures: int,
+  failing_agents: int,
+});
+const abMean = nullable(obj({ mean: num, lower: nullable(num), upper: nullable(num), agents: int }));
+const abComparison = obj({
+  model: str,
+  since: str,
+  elapsed_s: num,
+  conf: num,
+  min_sample: obj({ agents: int, points: int, seconds: num }),
+  canary: abArm,
+  stable: abArm,
+  metrics: {
+    type: "array",
+    items: obj({
+      name: { ...str, description: "anomaly_rate | alarm_rate | scoring_latency_ms_p99" },
+      unit: str,
+      canary: abRate,
+      stable: abRate,
+      ratio: nullable(obj({ ratio: num, lower: num, upper: num })),
+      max_ratio: { ...nullable(num), description: "the guard's margin on the ratio's CI lower bound; null when not guarded" },
+      worse: { type: "boolean" },
+    }),
+  },
+  drift_psi: obj({ canary: abMean, stable: abMean }),
+  verdict: { type: "string", enum: ["insufficient", "ok", "worse"] },
+  reasons: { type: "array", items: str },
+});
+
 /** `components.schemas`. */
 export const schemas: Record<string, Json> = {
   Error: obj({ error: { ...str, description: "machine code, e.g. sha256_mismatch" }, reason: { ...str, description: "human explanation" } }),
@@ -122,13 +162,18 @@ export const schemas: Record<string, Json> = {
     },
     canaries: {
       type: "array",
-      items: obj({
-        model: str,
-        canary: obj({ version: str, rollout: num, stats: nullable(ref("VersionStats")) }),
-        stable: obj({ version: nullable(str), stats: nullable(ref("VersionStats")) }),
-        verdict: { type: "string", enum: ["ok", "failing", "no_data"] },
-      }),
+      items: obj(
+        {
+          model: str,
+          canary: obj({ version: str, rollout: num, stats: nullable(ref("VersionStats")) }),
+          stable: obj({ version: nullable(str), stats: nullable(ref("VersionStats")) }),
+          verdict: { type: "string", enum: ["ok", "failing", "worse", "no_data"] },
+          ab: { ...nullable(ref("AbComparison")), description: "canary vs stable by numbers (rates with confidence intervals, minimum sample, verdict)" },
+        },
+        ["model", "canary", "stable", "verdict"],
+      ),
     },
   }),
+  AbComparison: abComparison,
   SigningKey: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, public_key_pem: str }),
 };

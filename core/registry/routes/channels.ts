@@ -41,6 +41,7 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
     if (!versions.get(name, body.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${body.version}; publish it first`);
     const state = channels.set(name, channel, body.version, body.rollout, "set");
     if (channel === "canary") ctx.cohorts.clearFailures(name, body.version);
+    ctx.ab.reset(name);
     events.record({ type: "channel_set", model: name, version: body.version, channel, actor: c.get("actor"), detail: { rollout: body.rollout } });
     return c.json(state);
   });
@@ -86,7 +87,8 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
-    if (pick.cohort === "canary") ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
+    // every cohort is recorded: the A/B comparison counts only agents seen resolving the version they report
+    ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
     const rollback = declaredRollback(pick.cohort, {
       stable: channels.lastChange(name, "stable"),
