@@ -6,6 +6,7 @@ import type { FleetLimits } from "./store/fleet.ts";
 import type { CanaryCohorts } from "./fleet/cohort.ts";
 import type { AbOptions } from "./fleet/ab-judge.ts";
 import type { AbTracker } from "./fleet/ab-tracker.ts";
+import type { EvalRunner } from "./eval/runner.ts";
 
 /**
  * When agents count as stale or offline, and how the fleet is bounded: `defaultIntervalS`,
@@ -31,6 +32,8 @@ export interface RegistryContext {
   ab: AbTracker;
   /** Margins and minimum sample of the A/B comparison. */
   abOptions: AbOptions;
+  /** Eval-gated promotion: the runner (absent: no evaluation runs, gated channels need an override) and the evaluation sets' bounds. */
+  evals: { runner?: EvalRunner; maxSetBytes: number; maxPoints: number };
   /** Refused or ignored agent input since start, by reason (shown in `GET /v1/fleet`). */
   refused: Record<string, number>;
   /** Loads the model and runs one inference; throws to refuse the upload. */

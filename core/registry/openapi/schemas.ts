@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ManifestSchema } from "../../../models/format/manifest.ts";
 import { HeartbeatSchema } from "../../../models/registry-protocol/heartbeat.ts";
+import { EvalSetUploadSchema, GateSchema } from "../../../models/registry-protocol/evaluation.ts";
 import { BundleEnvelopeSchema, CHANNELS, NAME_PATTERN, RollbackSchema, SetChannelSchema } from "../../../models/registry-protocol/protocol.ts";
 
 type Json = Record<string, unknown>;
@@ -129,7 +130,19 @@ export const schemas: Record<string, Json> = {
   Event: obj({
     id: int,
     at: str,
-    type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback"] },
+    type: {
+      type: "string",
+      enum: [
+        "version_published",
+        "channel_set",
+        "channel_rollback",
+        "canary_rollback",
+        "eval_set_uploaded",
+        "evaluation_finished",
+        "gate_set",
+        "promotion_override",
+      ],
+    },
     model: nullable(str),
     version: nullable(str),
     channel: nullable(str),
@@ -175,5 +188,32 @@ export const schemas: Record<string, Json> = {
     },
   }),
   AbComparison: abComparison,
+  EvalSetUpload: fromZod(EvalSetUploadSchema),
+  Gate: fromZod(GateSchema),
+  GateInfo: obj({ model: str, channel: str, metric: str, tolerance: num, set_at: str, set_by: str }),
+  EvalSetInfo: obj({
+    model: str,
+    digest: str,
+    bytes: int,
+    files: int,
+    series: int,
+    points: int,
+    anomalous_points: int,
+    uploaded_at: str,
+    uploaded_by: str,
+  }),
+  Evaluation: obj({
+    model: str,
+    version: str,
+    set_digest: str,
+    status: { type: "string", enum: ["queued", "running", "done", "failed"] },
+    result: { ...nullable({ type: "object" }), description: "agent eval --json metrics: precision, recall, f1, event_*, pr_auc, roc_auc, fp_per_1k, …" },
+    error: nullable(str),
+    duration_ms: nullable(int),
+    peak_rss_mb: nullable(num),
+    queued_at: str,
+    started_at: nullable(str),
+    finished_at: nullable(str),
+  }),
   SigningKey: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, public_key_pem: str }),
 };

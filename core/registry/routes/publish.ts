@@ -77,6 +77,7 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind },
     });
     ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
+    ctx.evals.runner?.enqueue(name, manifest.version);
     return c.json(answer(true), 201);
   });
 }

@@ -5,6 +5,7 @@ import { createDiskBlobStore, createMemoryBlobStore, type BlobStore } from "./bl
 import { ChannelStore } from "./channels.ts";
 import { openRegistryDb } from "./db.ts";
 import { EventLog } from "./events.ts";
+import { EvalStore } from "./evals.ts";
 import { FleetStore } from "./fleet.ts";
 import { TokenStore } from "./tokens.ts";
 import { VersionStore } from "./versions.ts";
@@ -18,6 +19,7 @@ export interface RegistryStore {
   tokens: TokenStore;
   fleet: FleetStore;
   events: EventLog;
+  evals: EvalStore;
   close(): void;
 }
 
@@ -74,6 +76,7 @@ export function createRegistryStore(options: RegistryStoreOptions = {}): Registr
     tokens: new TokenStore(db),
     fleet,
     events: new EventLog(db, now),
+    evals: new EvalStore(db, now),
     close: () => {
       fleet.close();
       db.close();
