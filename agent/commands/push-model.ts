@@ -3,6 +3,8 @@ import type { GlobalArgs } from "../args.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { packBundleDir } from "../../models/registry-protocol/envelope.ts";
 import { createRegistryClient, type RegistryClientOptions } from "../../models/registry-protocol/client.ts";
+import { RegistryError } from "../../models/registry-protocol/errors.ts";
+import { readEvalSetDir } from "../../models/registry-protocol/eval-set-dir.ts";
 import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry-protocol/protocol.ts";
 
 /** Options of {@link pushModel}. */
@@ -21,6 +23,12 @@ export interface PushModelOptions {
   channel?: Channel;
   /** Rollout percentage for the channel (default 100 for stable, 10 for canary). */
   rollout?: number;
+  /** Dataset directory uploaded as the model's labelled evaluation set (before the channel is set). */
+  evalSet?: string;
+  /** Put the version on a gated channel even if its evaluation is worse or missing (recorded by the registry). */
+  overrideReason?: string;
+  /** Seconds to wait for pending evaluations before a gated channel accepts or refuses (default 600). */
+  evalWaitS?: number;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
 }
@@ -31,6 +39,8 @@ export interface PushModelResult {
   files: number;
   bytes: number;
   channel?: ChannelState;
+  /** The uploaded evaluation set's digest and size, with `--eval-set`. */
+  evalSet?: { digest: string; series: number; points: number; queued: string[] };
 }
 
 /** Default rollout per channel when `--rollout` is not given. */
@@ -55,8 +65,27 @@ export async function pushModel(o: PushModelOptions): Promise<PushModelResult> {
   const files = Object.keys(envelope.files).length;
   const bytes = (envelope.manifest.files as { bytes: number }[]).reduce((n, f) => n + f.bytes, 0);
   const result: PushModelResult = { published, files, bytes };
+  if (o.evalSet) {
+    const s = await client.uploadEvalSet(published.model, await readEvalSetDir(o.evalSet));
+    result.evalSet = { digest: s.digest, series: s.series, points: s.points, queued: s.queued };
+  }
   if (o.channel) {
-    result.channel = await client.setChannel(published.model, o.channel, { version: published.version, rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel] });
+    const body = {
+      version: published.version,
+      rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel],
+      ...(o.overrideReason ? { override_reason: o.overrideReason } : {}),
+    };
+    const deadline = Date.now() + (o.evalWaitS ?? 600) * 1000;
+    for (;;) {
+      try {
+        result.channel = await client.setChannel(published.model, o.channel, body);
+        break;
+      } catch (error) {
+        // a gated channel answers eval_pending until the registry has evaluated the versions it compares
+        if (!(error instanceof RegistryError && error.code === "eval_pending" && Date.now() < deadline)) throw error;
+        await Bun.sleep(1000);
+      }
+    }
   }
   return result;
 }
@@ -69,6 +98,9 @@ interface PushArgs extends GlobalArgs {
   "model-version"?: string;
   channel?: Channel;
   rollout?: number;
+  "eval-set"?: string;
+  "override-reason"?: string;
+  "eval-wait": number;
 }
 
 /** `agent push-model BUNDLE --registry URL`: publish a bundle, optionally onto a channel. */
@@ -84,6 +116,16 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
       .option("model-version", { type: "string", describe: "Publish as this version (default: the manifest's)" })
       .option("channel", { choices: CHANNELS, describe: "Point this channel at the version" })
       .option("rollout", { type: "number", describe: "Percentage of agents the channel reaches (default 100 stable, 10 canary)" })
+      .option("eval-set", { type: "string", describe: "Upload this labelled dataset directory (as agent eval --data reads it) as the model's evaluation set" })
+      .option("override-reason", {
+        type: "string",
+        describe: "Put the version on a gated channel although its evaluation is worse or missing; the registry records who, when and this reason",
+      })
+      .option("eval-wait", { type: "number", default: 600, describe: "Seconds to wait for the registry's evaluations before a gated channel answers" })
+      .example(
+        "$0 push-model models/ae --registry http://registry:8700 --eval-set data/eval --channel stable",
+        "evaluate, then promote if no worse than stable",
+      )
       .example("$0 push-model models/ae --registry http://registry:8700 --name host-ae --channel canary --rollout 10", "publish and start a 10% canary")
       .example(
         "AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable",
@@ -102,10 +144,17 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
         version: args["model-version"],
         channel: args.channel,
         rollout: args.rollout,
+        evalSet: args["eval-set"],
+        overrideReason: args["override-reason"],
+        evalWaitS: args["eval-wait"],
       });
       const p = r.published;
       const what = p.created ? "published" : "already published (identical content)";
       console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${p.signed ? ", signed" : ""}`);
+      if (r.evalSet)
+        console.log(
+          `evaluation set ${r.evalSet.digest.slice(0, 12)}: ${r.evalSet.series} series, ${r.evalSet.points} points; evaluating ${r.evalSet.queued.join(", ") || "nothing new"}`,
+        );
       if (r.channel) console.log(`channel ${r.channel.channel} of ${p.model} → ${r.channel.version} at ${r.channel.rollout}%`);
     }),
 };

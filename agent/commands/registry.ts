@@ -6,6 +6,7 @@ import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
 import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
+import { EVAL_RUNNER_DEFAULTS } from "../../core/registry/eval/runner.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
@@ -28,6 +29,16 @@ interface ServeArgs extends GlobalArgs {
   "canary-min-agents": number;
   "canary-min-points": number;
   "canary-min-seconds": number;
+  eval: boolean;
+  "eval-timeout": number;
+  "eval-max-rss-mb": number;
+  "max-eval-set-mb": number;
+}
+
+/** The argv prefix that runs this agent again: the binary itself, or bun with the entry script. */
+function selfCommand(): string[] {
+  const compiled = import.meta.path.startsWith("/$bunfs/") || import.meta.path.includes("~BUN");
+  return compiled ? [process.execPath] : [process.execPath, Bun.main];
 }
 
 async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
@@ -89,6 +100,18 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         default: AB_DEFAULTS.minSeconds,
         describe: "Seconds since the canary was set before any verdict by numbers",
       })
+      .option("eval", {
+        type: "boolean",
+        default: true,
+        describe: "Evaluate each new version of a model with an evaluation set (agent eval in a child process); --no-eval: gated channels need an override",
+      })
+      .option("eval-timeout", { type: "number", default: EVAL_RUNNER_DEFAULTS.timeoutMs / 1000, describe: "Kill an evaluation running longer, seconds" })
+      .option("eval-max-rss-mb", { type: "number", default: EVAL_RUNNER_DEFAULTS.maxRssMb, describe: "Kill an evaluation using more resident memory, MiB" })
+      .option("max-eval-set-mb", {
+        type: "number",
+        default: REGISTRY_APP_DEFAULTS.maxEvalSetBytes / 1024 / 1024,
+        describe: "Largest evaluation-set upload, MiB",
+      })
       .option("max-agents", {
         type: "number",
         default: FLEET_DEFAULTS.maxAgents,
@@ -111,6 +134,9 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
       for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval", "canary-min-agents"] as const) {
         if (!(Number.isInteger(args[k]) && args[k] >= 1)) throw new UsageError(`--${k} must be a positive integer`);
+      }
+      for (const k of ["eval-timeout", "eval-max-rss-mb", "max-eval-set-mb"] as const) {
+        if (!(Number.isFinite(args[k]) && args[k] > 0)) throw new UsageError(`--${k} must be a positive number`);
       }
       for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio", "canary-min-points", "canary-min-seconds"] as const) {
         if (!(Number.isFinite(args[k]) && args[k] >= 0)) throw new UsageError(`--${k} must be a number ≥ 0`);
@@ -136,6 +162,10 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
           minPoints: args["canary-min-points"],
           minSeconds: args["canary-min-seconds"],
         },
+        evalCommand: args.eval ? selfCommand() : undefined,
+        evalTimeoutMs: Math.round(args["eval-timeout"] * 1000),
+        evalMaxRssMb: args["eval-max-rss-mb"],
+        maxEvalSetBytes: Math.round(args["max-eval-set-mb"] * 1024 * 1024),
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });

@@ -194,7 +194,7 @@ describe("eval-gated promotion (real HTTP, agent eval in a child process)", () =
     expect((await r.call("PUT", "/v1/models/m/eval-set", await syntheticEvalSet())).status).toBe(201);
     const pending = await r.call("PUT", "/v1/models/m/channels/stable", { version: "1" });
     const body = (await pending.json()) as { error: string; reason: string };
-    expect([pending.status, body.error]).toEqual([409, "eval_pending"]);
+    expect([pending.status, body.error]).toEqual([409, "eval_unavailable"]);
     expect(body.reason).toContain("this registry runs no evaluations");
     expect((await r.call("GET", "/v1/models/m/channels/stable/gate", undefined, AGT)).status).toBe(200);
     expect((await r.call("DELETE", "/v1/models/m/channels/stable/gate")).status).toBe(200);

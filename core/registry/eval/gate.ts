@@ -7,7 +7,7 @@ export type GateDecision =
   | {
       ok: false;
       status: 409;
-      code: "eval_set_missing" | "eval_pending" | "eval_failed" | "eval_worse" | "eval_incomparable";
+      code: "eval_set_missing" | "eval_pending" | "eval_unavailable" | "eval_failed" | "eval_worse" | "eval_incomparable";
       reason: string;
       detail: GateDetail;
     };
@@ -69,7 +69,7 @@ export function gateDecision(store: RegistryStore, gate: GateInfo, candidate: st
       return no("eval_failed", `the evaluation of ${model}@${x.version} failed: ${x.error ?? "unknown"} (POST …/versions/${x.version}/evaluate runs it again)`);
     if (x.status === "missing" && !enqueue)
       return no(
-        "eval_pending",
+        "eval_unavailable",
         `${model}@${x.version} has no evaluation on the current set, and this registry runs no evaluations (serve it with evaluations enabled)`,
       );
     if (x.status !== "done")

@@ -146,7 +146,7 @@ export const openApiDocument: Json = {
           400: err("invalid name, unknown channel or body"),
           404: err("unknown version"),
           409: err(
-            "a gated channel: eval_set_missing, eval_pending (retry), eval_failed, eval_incomparable or eval_worse; override_reason overrides (recorded)",
+            "a gated channel: eval_set_missing, eval_pending (retry), eval_unavailable, eval_failed, eval_incomparable or eval_worse; override_reason overrides (recorded)",
           ),
         },
       ),
