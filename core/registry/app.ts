@@ -77,6 +77,7 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
     canaryGuard: options.canaryGuard ?? REGISTRY_APP_DEFAULTS.canaryGuard,
     canaryQuorum: Math.max(1, Math.floor(options.canaryQuorum ?? REGISTRY_APP_DEFAULTS.canaryQuorum)),
     cohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
+    stableCohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
     ab: new AbTracker(options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents),
     abOptions: { ...AB_DEFAULTS, ...options.ab },
     evals: {

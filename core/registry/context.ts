@@ -28,6 +28,8 @@ export interface RegistryContext {
   canaryQuorum: number;
   /** Which agents resolved which canary version (the guard counts only them). */
   cohorts: CanaryCohorts;
+  /** Which agents resolved which stable (or previous) version: the A/B comparison's stable arm counts only them. Kept apart so stable resolves never push a canary's cohort out. */
+  stableCohorts: CanaryCohorts;
   /** Canary-versus-stable sums per model (the A/B guard and the fleet view read them). */
   ab: AbTracker;
   /** Margins and minimum sample of the A/B comparison. */

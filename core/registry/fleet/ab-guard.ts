@@ -10,6 +10,7 @@ import type { CanaryCohorts } from "./cohort.ts";
 export interface AbGuardContext {
   store: RegistryStore;
   cohorts: CanaryCohorts;
+  stableCohorts: CanaryCohorts;
   ab: AbTracker;
   abOptions: AbOptions;
 }
@@ -44,7 +45,7 @@ export function abGuard(ctx: AbGuardContext, hb: ParsedHeartbeat, intervalS: num
   const name = hb.model.name;
   const arms = armsOf(ctx.store, name);
   if (!arms) return undefined;
-  const e = ctx.ab.record(hb, intervalS, arms, (v) => ctx.cohorts.has(name, v, hb.agent_id));
+  const e = ctx.ab.record(hb, intervalS, arms, (v) => (v === arms.canary ? ctx.cohorts : ctx.stableCohorts).has(name, v, hb.agent_id));
   const canary = ctx.store.channels.get(name, "canary")!;
   if (!e || canary.rollout <= 0) return undefined;
   if (e.judgedMs !== undefined && nowMs - e.judgedMs < ctx.abOptions.everyMs) return undefined;

@@ -114,8 +114,8 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
-    // every cohort is recorded: the A/B comparison counts only agents seen resolving the version they report
-    ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
+    // the guards count only agents seen resolving the version they report (canary and stable arms apart)
+    (pick.cohort === "canary" ? ctx.cohorts : ctx.stableCohorts).resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
     const rollback = declaredRollback(pick.cohort, {
       stable: channels.lastChange(name, "stable"),
