@@ -7,6 +7,7 @@ import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
 import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
 import { EVAL_RUNNER_DEFAULTS } from "../../core/registry/eval/runner.ts";
+import { checkEvalSetDir, EVAL_SET_DEFAULTS, EvalSetError } from "../../core/registry/eval/eval-set.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
@@ -237,6 +238,24 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
     }),
 };
 
+const checkEvalSet: CommandModule<GlobalArgs, GlobalArgs & { dir: string; "max-points": number }> = {
+  command: "check-eval-set <dir>",
+  describe: false, // run by the registry on an uploaded evaluation set, in a child process
+  builder: (y) =>
+    y
+      .positional("dir", { type: "string", demandOption: true, describe: "Evaluation-set directory" })
+      .option("max-points", { type: "number", default: EVAL_SET_DEFAULTS.maxPoints, describe: "Most points accepted" }),
+  handler: (args) =>
+    runCommand("registry check-eval-set", args.debug, async () => {
+      try {
+        console.log(JSON.stringify({ ok: true, ...(await checkEvalSetDir(args.dir, { maxPoints: args["max-points"] })) }));
+      } catch (error) {
+        if (!(error instanceof EvalSetError)) throw error;
+        console.log(JSON.stringify({ ok: false, reason: error.reason }));
+      }
+    }),
+};
+
 /** `agent registry serve|keygen|token`: the central model registry and fleet view. */
 export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "registry <action>",
@@ -246,6 +265,7 @@ export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(serve)
       .command(keygen)
       .command(token)
+      .command(checkEvalSet)
       .demandCommand(1, "Name a registry command: serve, keygen or token.")
       .example("$0 registry serve --listen 0.0.0.0:8700", "serve the registry"),
   handler: () => {},

@@ -167,6 +167,24 @@ describe("eval-gated promotion (real HTTP, agent eval in a child process)", () =
     console.log(`while an evaluation ran: ${lat.length} request pairs, median ${lat[lat.length >> 1].toFixed(1)} ms, max ${lat.at(-1)!.toFixed(1)} ms`);
     expect(lat.at(-1)!).toBeLessThan(1000);
 
+    // a large upload is read in a child process too: the server keeps answering while it is checked
+    const big = await syntheticEvalSet(7, 40, 15_000);
+    let done = false;
+    const upload = r.call("PUT", "/v1/models/m/eval-set", big).finally(() => (done = true));
+    const during: number[] = [];
+    while (!done) {
+      const t = performance.now();
+      expect((await fetch(`${r.reg.url}/healthz`)).status).toBe(200);
+      during.push(performance.now() - t);
+    }
+    const up = (await (await upload).json()) as { points: number; bytes: number };
+    expect(up.points).toBe(600_000);
+    console.log(
+      `while a ${(up.bytes / 1e6).toFixed(1)} MB set of ${up.points} points was checked: ${during.length} requests, max ${Math.max(...during).toFixed(0)} ms`,
+    );
+    expect(Math.max(...during)).toBeLessThan(750); // read in-process, this stalls ~1 s
+    await r.reg.evalRunner!.whenIdle();
+
     const tiny = await registry({ evalMaxRssMb: 5 });
     expect((await tiny.call("POST", "/v1/models/m/versions", await scaledEnvelope("m", "1", 1))).status).toBe(201);
     expect((await tiny.call("PUT", "/v1/models/m/eval-set", await syntheticEvalSet())).status).toBe(201);

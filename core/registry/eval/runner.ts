@@ -4,7 +4,7 @@
  * and the evaluation set are written to a private temporary directory, the child prints
  * `agent eval --json`, and the result (or why it failed) is stored with the version.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
@@ -13,7 +13,8 @@ import { EvalMetricsSchema, type EvalMetrics } from "../../../models/registry-pr
 import { installBundle } from "../../../models/registry-protocol/install.ts";
 import { oneLine } from "../http/one-line.ts";
 import type { RegistryStore } from "../store/index.ts";
-import { writeEvalSet } from "./eval-set.ts";
+import { runBounded } from "./child.ts";
+import { EvalSetError, type EvalSetSummary, writeEvalSet } from "./eval-set.ts";
 
 /** How evaluations run. */
 export interface EvalRunnerOptions {
@@ -31,31 +32,13 @@ export interface EvalRunnerOptions {
 /** Named defaults of {@link EvalRunnerOptions} (without `command`). */
 export const EVAL_RUNNER_DEFAULTS = { timeoutMs: 300_000, maxRssMb: 2048, maxQueue: 64, pollMs: 100 } as const;
 
+/** Bounds of an evaluation-set check (reading at most `--max-eval-set-mb` of rows). */
+export const EVAL_SET_CHECK_BOUNDS = { timeoutMs: 120_000, maxRssMb: 1024 } as const;
+
 interface Job {
   model: string;
   version: string;
   digest: string;
-}
-
-/** Resident set size of a process in MiB (Linux `/proc`), or null when unknown. */
-async function rssMb(pid: number): Promise<number | null> {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(await readFile(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Reads a stream to text, keeping at most `max` characters (the tail for stderr). */
-async function drain(stream: ReadableStream<Uint8Array>, max: number, keep: "head" | "tail"): Promise<string> {
-  let out = "";
-  const dec = new TextDecoder();
-  for await (const chunk of stream) {
-    out += dec.decode(chunk, { stream: true });
-    if (out.length > 2 * max) out = keep === "head" ? out.slice(0, max) : out.slice(-max);
-  }
-  return keep === "head" ? out.slice(0, max) : out.slice(-max);
 }
 
 /**
@@ -70,7 +53,7 @@ export class EvalRunner {
   private busy = false;
   private idle: (() => void)[] = [];
   private stopped = false;
-  private current?: { kill(signal?: number): void };
+  private current?: { kill(): void };
 
   constructor(
     private readonly store: RegistryStore,
@@ -112,7 +95,33 @@ export class EvalRunner {
   /** Stops taking work and kills a running evaluation (it is run again by the next start). */
   stop(): void {
     this.stopped = true;
-    this.current?.kill(9);
+    this.current?.kill();
+  }
+
+  /**
+   * Checks an evaluation-set directory in a child process (`<agent> registry check-eval-set DIR`,
+   * bounded by {@link EVAL_SET_CHECK_BOUNDS}; not queued behind evaluations). Throws {@link EvalSetError}.
+   */
+  async checkSet(dir: string, maxPoints: number): Promise<EvalSetSummary> {
+    const run = await runBounded([...this.o.command, "registry", "check-eval-set", dir, "--max-points", String(maxPoints)], {
+      ...EVAL_SET_CHECK_BOUNDS,
+      pollMs: this.o.pollMs,
+    });
+    if (run.killed) throw new EvalSetError(422, "invalid_eval_set", `checking the eval set ${run.killed}`);
+    let json: { ok?: boolean; reason?: string; series?: number; points?: number; anomalous_points?: number } | undefined;
+    try {
+      json = JSON.parse(run.stdout);
+    } catch {
+      json = undefined;
+    }
+    if (json?.ok === false && typeof json.reason === "string") throw new EvalSetError(422, "invalid_eval_set", oneLine(json.reason, 1000));
+    const n = (x: unknown) => (typeof x === "number" && Number.isInteger(x) && x >= 0 ? x : undefined);
+    const series = n(json?.series);
+    const points = n(json?.points);
+    const anomalous = n(json?.anomalous_points);
+    if (run.code !== 0 || json?.ok !== true || series === undefined || points === undefined || anomalous === undefined)
+      throw new Error(`the eval-set check failed (exit ${run.code}): ${oneLine(run.stderr || run.stdout, 500)}`);
+    return { series, points, anomalous_points: anomalous };
   }
 
   private async pump(): Promise<void> {
@@ -156,42 +165,25 @@ export class EvalRunner {
       for (const f of manifest.files) files.set(f.path, await store.blobs.get(f.sha256));
       await installBundle({ manifest, files }, join(dir, "bundle"));
       await writeEvalSet(join(dir, "data"), set.files);
-      const proc = Bun.spawn([...this.o.command, "eval", "--model", join(dir, "bundle"), "--data", join(dir, "data"), "--json"], {
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-        env: { ...process.env, NO_COLOR: "1" },
-      });
-      this.current = proc;
-      let killed: string | undefined;
-      const timer = setTimeout(() => {
-        killed = `timed out after ${this.o.timeoutMs} ms`;
-        proc.kill(9);
-      }, this.o.timeoutMs);
-      const poll = setInterval(async () => {
-        const mb = await rssMb(proc.pid);
-        if (mb === null) return;
-        peak = Math.max(peak ?? 0, mb);
-        if (mb > this.o.maxRssMb && !killed) {
-          killed = `used ${mb.toFixed(0)} MiB, above the limit of ${this.o.maxRssMb} MiB`;
-          proc.kill(9);
-        }
-      }, this.o.pollMs);
-      const [stdout, stderr, code] = await Promise.all([drain(proc.stdout, 4 << 20, "head"), drain(proc.stderr, 4000, "tail"), proc.exited]);
-      clearTimeout(timer);
-      clearInterval(poll);
+      const run = await runBounded(
+        [...this.o.command, "eval", "--model", join(dir, "bundle"), "--data", join(dir, "data"), "--json"],
+        this.o,
+        (kill) => (this.current = { kill }),
+      );
       this.current = undefined;
-      if (killed) outcome = { error: `agent eval ${killed}` };
-      else if (code !== 0) outcome = { error: `agent eval exited with ${code}: ${oneLine(stderr.split(`${dir}/`).join(""), 1000) || "(no message)"}` };
+      peak = run.peakRssMb;
+      if (run.killed) outcome = { error: `agent eval ${run.killed}` };
+      else if (run.code !== 0)
+        outcome = { error: `agent eval exited with ${run.code}: ${oneLine(run.stderr.split(`${dir}/`).join(""), 1000) || "(no message)"}` };
       else {
         let json: unknown;
         try {
-          json = JSON.parse(stdout);
+          json = JSON.parse(run.stdout);
         } catch {
           json = undefined;
         }
         const parsed = EvalMetricsSchema.safeParse(json);
-        outcome = parsed.success ? { result: parsed.data } : { error: `agent eval printed no evaluation result: ${oneLine(stdout, 200)}` };
+        outcome = parsed.success ? { result: parsed.data } : { error: `agent eval printed no evaluation result: ${oneLine(run.stdout, 200)}` };
       }
     } catch (error) {
       outcome = { error: oneLine(`evaluation could not start: ${(error as Error).message}`, 1000) };

@@ -35,7 +35,16 @@ export function registerEvalRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext)
     const json = parseJsonBytes(await readBodyLimited(c.req.raw, ctx.evals.maxSetBytes, `eval set (limit ${ctx.evals.maxSetBytes} bytes)`));
     let set;
     try {
-      set = await validateEvalSet(json, name, c.get("actor"), ctx.now(), { maxPoints: ctx.evals.maxPoints });
+      const runner = ctx.evals.runner;
+      // the rows are read in a child process when the registry runs one (a large set takes seconds to parse)
+      set = await validateEvalSet(
+        json,
+        name,
+        c.get("actor"),
+        ctx.now(),
+        { maxPoints: ctx.evals.maxPoints },
+        runner && ((dir) => runner.checkSet(dir, ctx.evals.maxPoints)),
+      );
     } catch (error) {
       if (error instanceof EvalSetError) throw new ApiError(error.status, error.code, error.reason);
       throw error;

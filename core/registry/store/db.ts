@@ -27,8 +27,9 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE channels ADD COLUMN change TEXT NOT NULL DEFAULT 'set';`,
   // Eval-gated promotion: a model's labelled evaluation set, evaluations of versions on it, gates per channel.
   `CREATE TABLE eval_sets (
-     model TEXT PRIMARY KEY, digest TEXT NOT NULL, bytes INTEGER NOT NULL, summary TEXT NOT NULL, files TEXT NOT NULL,
+     model TEXT PRIMARY KEY, digest TEXT NOT NULL, bytes INTEGER NOT NULL, summary TEXT NOT NULL,
      uploaded_at TEXT NOT NULL, uploaded_by TEXT NOT NULL);
+   CREATE TABLE eval_set_files (model TEXT NOT NULL, path TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (model, path));
    CREATE TABLE evaluations (
      model TEXT NOT NULL, version TEXT NOT NULL, set_digest TEXT NOT NULL, status TEXT NOT NULL, result TEXT, error TEXT,
      duration_ms INTEGER, peak_rss_mb REAL, queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,

@@ -44,12 +44,17 @@ export class EvalStore {
   /** Replaces a model's evaluation set. */
   setEvalSet(info: EvalSetInfo, files: Record<string, string>): void {
     const { model, digest, bytes, uploaded_at, uploaded_by, ...summary } = info;
-    this.db
-      .query(
-        `INSERT INTO eval_sets (model, digest, bytes, summary, files, uploaded_at, uploaded_by) VALUES ($model, $digest, $bytes, $summary, $files, $uploaded_at, $uploaded_by)
-         ON CONFLICT (model) DO UPDATE SET digest = $digest, bytes = $bytes, summary = $summary, files = $files, uploaded_at = $uploaded_at, uploaded_by = $uploaded_by`,
-      )
-      .run({ model, digest, bytes, summary: JSON.stringify(summary), files: JSON.stringify(files), uploaded_at, uploaded_by });
+    this.db.transaction(() => {
+      this.db
+        .query(
+          `INSERT INTO eval_sets (model, digest, bytes, summary, uploaded_at, uploaded_by) VALUES ($model, $digest, $bytes, $summary, $uploaded_at, $uploaded_by)
+           ON CONFLICT (model) DO UPDATE SET digest = $digest, bytes = $bytes, summary = $summary, uploaded_at = $uploaded_at, uploaded_by = $uploaded_by`,
+        )
+        .run({ model, digest, bytes, summary: JSON.stringify(summary), uploaded_at, uploaded_by });
+      this.db.query("DELETE FROM eval_set_files WHERE model = $model").run({ model });
+      const put = this.db.query("INSERT INTO eval_set_files (model, path, text) VALUES ($model, $path, $text)");
+      for (const [path, text] of Object.entries(files)) put.run({ model, path, text });
+    })();
   }
 
   /** A model's evaluation set summary, or undefined. */
@@ -71,8 +76,8 @@ export class EvalStore {
   evalSet(model: string): StoredEvalSet | undefined {
     const info = this.evalSetInfo(model);
     if (!info) return undefined;
-    const r = this.db.query("SELECT files FROM eval_sets WHERE model = $model").get({ model }) as { files: string };
-    return { info, files: JSON.parse(r.files) as Record<string, string> };
+    const rows = this.db.query("SELECT path, text FROM eval_set_files WHERE model = $model").all({ model }) as { path: string; text: string }[];
+    return { info, files: Object.fromEntries(rows.map((r) => [r.path, r.text])) };
   }
 
   /** The evaluation of `model@version` on the set `digest`, or undefined. */

@@ -27,11 +27,11 @@ export async function readTree(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** A labelled synthetic evaluation set (6 series × 1500 points, half with anomalies) as `agent generate` writes it. */
-export async function syntheticEvalSet(seed = 5): Promise<EvalSetUpload> {
+/** A labelled synthetic evaluation set (default 6 series × 1500 points, half with anomalies) as `agent generate` writes it. */
+export async function syntheticEvalSet(seed = 5, nSeries = 6, nPoints = 1500): Promise<EvalSetUpload> {
   const dir = await mkdtemp(join(tmpdir(), "evalset-"));
   try {
-    await writeDataset(dir, generateDataset({ nSeries: 6, nPoints: 1500, seed, anomalyRatio: 0.5 }));
+    await writeDataset(dir, generateDataset({ nSeries, nPoints, seed, anomalyRatio: 0.5 }));
     return { format: EVAL_SET_FORMAT, files: await readTree(dir) };
   } finally {
     await rm(dir, { recursive: true, force: true });
