@@ -56,4 +56,21 @@ test("push-model --eval-set uploads the set, waits for the registry's evaluation
   expect([refused.status, refused.code]).toEqual([409, "eval_worse"]);
   const forced = await pushModel({ ...o, bundle: worse, channel: "stable", overrideReason: "accepted: fewer false alarms matter more this week" });
   expect(forced.channel).toMatchObject({ version: "2" });
+
+  // `agent registry promote` (the CLI, as a process): back to the better version 1, then 2 is refused again
+  // (spawned asynchronously: the registry serves from this very process)
+  const promote = async (version: string) => {
+    const p = Bun.spawn(
+      [process.execPath, join(import.meta.dir, "../main.ts"), "registry", "promote", "--registry", reg!.url, "--model", "m", "--model-version", version],
+      { env: { ...process.env, AGENT_REGISTRY_TOKEN: "pub_t" }, stdout: "pipe", stderr: "pipe" },
+    );
+    const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+    return { code, stdout, stderr };
+  };
+  const back = await promote("1");
+  expect([back.code, back.stdout.trim()]).toEqual([0, "channel stable of m → 1 at 100%"]);
+  const again = await promote("2");
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain("eval_worse");
+  expect(again.stderr).toContain("worse than stable 1's");
 }, 120_000);

@@ -6,6 +6,7 @@ import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
 import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
+import { promoteCommand } from "./registry-promote.ts";
 import { EVAL_RUNNER_DEFAULTS } from "../../core/registry/eval/runner.ts";
 import { checkEvalSetDir, EVAL_SET_DEFAULTS, EvalSetError } from "../../core/registry/eval/eval-set.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
@@ -259,14 +260,15 @@ const checkEvalSet: CommandModule<GlobalArgs, GlobalArgs & { dir: string; "max-p
 /** `agent registry serve|keygen|token`: the central model registry and fleet view. */
 export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "registry <action>",
-  describe: "Model registry: serve it (models, channels, fleet), make a signing key or a token",
+  describe: "Model registry: serve it (models, channels, fleet), make a signing key or a token, promote a version",
   builder: (y: Argv<GlobalArgs>) =>
     y
       .command(serve)
       .command(keygen)
       .command(token)
+      .command(promoteCommand)
       .command(checkEvalSet)
-      .demandCommand(1, "Name a registry command: serve, keygen or token.")
+      .demandCommand(1, "Name a registry command: serve, keygen, token or promote.")
       .example("$0 registry serve --listen 0.0.0.0:8700", "serve the registry"),
   handler: () => {},
 };
