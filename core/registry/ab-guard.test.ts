@@ -140,7 +140,7 @@ describe("canary judged by numbers (real HTTP, seeded synthetic fleet of 30 agen
     ]);
   }, 60_000);
 
-  test("heartbeats of a version from agents never seen resolving it are not counted in its arm", async () => {
+  test("heartbeats of a version from agents never seen resolving it are not counted in its arm; a new PUT of the canary starts afresh", async () => {
     const f = await fleetRegistry(1, 4, 4);
     await f.round();
     const before = (await f.view()).canaries[0].ab!;
@@ -149,5 +149,10 @@ describe("canary judged by numbers (real HTTP, seeded synthetic fleet of 30 agen
     const after = (await f.view()).canaries[0].ab!;
     expect(after.canary.agents).toBe(before.canary.agents);
     expect(after.canary.points).toBe(before.canary.points);
+    // setting the canary again starts the comparison afresh
+    expect((await f.call("PUT", "/v1/models/m/channels/canary", PUB, { version: "2", rollout: 50 })).status).toBe(200);
+    expect((await f.view()).canaries[0].ab).toBeNull();
+    await f.round();
+    expect((await f.view()).canaries[0].ab!.canary.heartbeats + (await f.view()).canaries[0].ab!.stable.heartbeats).toBe(4);
   }, 60_000);
 });
