@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import { packBundleDir, unpackEnvelope } from "../../models/registry-protocol/envelope.ts";
 import { publisherSigner, publishPayload } from "../../models/registry-protocol/publisher.ts";
 import { createRegistryClient, type RegistryClientOptions } from "../../models/registry-protocol/client.ts";
+import { RegistryError } from "../../models/registry-protocol/errors.ts";
+import { readEvalSetDir } from "../../models/registry-protocol/eval-set-dir.ts";
 import { CHANNELS, isName, type Channel, type ChannelState, type PublishResult } from "../../models/registry-protocol/protocol.ts";
 
 /** Options of {@link pushModel}. */
@@ -25,6 +27,12 @@ export interface PushModelOptions {
   rollout?: number;
   /** PKCS#8 PEM Ed25519 private key of the publisher: the bundle is signed here, before upload. */
   signKeyPem?: string;
+  /** Dataset directory uploaded as the model's labelled evaluation set (before the channel is set). */
+  evalSet?: string;
+  /** Put the version on a gated channel even if its evaluation is worse or missing (recorded by the registry). */
+  overrideReason?: string;
+  /** Seconds to wait for pending evaluations before a gated channel accepts or refuses (default 600). */
+  evalWaitS?: number;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
 }
@@ -37,6 +45,8 @@ export interface PushModelResult {
   channel?: ChannelState;
   /** Key id of the publisher signature made here (`--sign-key`). */
   publisherKeyId?: string;
+  /** The uploaded evaluation set's digest and size, with `--eval-set`. */
+  evalSet?: { digest: string; series: number; points: number; queued: string[] };
 }
 
 /** Default rollout per channel when `--rollout` is not given. */
@@ -73,8 +83,27 @@ export async function pushModel(o: PushModelOptions): Promise<PushModelResult> {
   const files = Object.keys(envelope.files).length;
   const bytes = (envelope.manifest.files as { bytes: number }[]).reduce((n, f) => n + f.bytes, 0);
   const result: PushModelResult = { published, files, bytes, publisherKeyId: keyId };
+  if (o.evalSet) {
+    const s = await client.uploadEvalSet(published.model, await readEvalSetDir(o.evalSet));
+    result.evalSet = { digest: s.digest, series: s.series, points: s.points, queued: s.queued };
+  }
   if (o.channel) {
-    result.channel = await client.setChannel(published.model, o.channel, { version: published.version, rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel] });
+    const body = {
+      version: published.version,
+      rollout: o.rollout ?? DEFAULT_ROLLOUT[o.channel],
+      ...(o.overrideReason ? { override_reason: o.overrideReason } : {}),
+    };
+    const deadline = Date.now() + (o.evalWaitS ?? 600) * 1000;
+    for (;;) {
+      try {
+        result.channel = await client.setChannel(published.model, o.channel, body);
+        break;
+      } catch (error) {
+        // a gated channel answers eval_pending until the registry has evaluated the versions it compares
+        if (!(error instanceof RegistryError && error.code === "eval_pending" && Date.now() < deadline)) throw error;
+        await Bun.sleep(1000);
+      }
+    }
   }
   return result;
 }
@@ -88,6 +117,9 @@ interface PushArgs extends GlobalArgs {
   channel?: Channel;
   rollout?: number;
   "sign-key"?: string;
+  "eval-set"?: string;
+  "override-reason"?: string;
+  "eval-wait": number;
 }
 
 /** `agent push-model BUNDLE --registry URL`: publish a bundle, optionally onto a channel. */
@@ -109,6 +141,16 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
         describe:
           "Publisher's Ed25519 private key (PKCS#8 PEM, agent registry keygen): sign the bundle here; agents verify with publisher_keys ($AGENT_PUBLISHER_KEY)",
       })
+      .option("eval-set", { type: "string", describe: "Upload this labelled dataset directory (as agent eval --data reads it) as the model's evaluation set" })
+      .option("override-reason", {
+        type: "string",
+        describe: "Put the version on a gated channel although its evaluation is worse or missing; the registry records who, when and this reason",
+      })
+      .option("eval-wait", { type: "number", default: 600, describe: "Seconds to wait for the registry's evaluations before a gated channel answers" })
+      .example(
+        "$0 push-model models/ae --registry http://registry:8700 --eval-set data/eval --channel stable",
+        "evaluate, then promote if no worse than stable",
+      )
       .example("$0 push-model models/ae --registry http://registry:8700 --name host-ae --channel canary --rollout 10", "publish and start a 10% canary")
       .example(
         "AGENT_REGISTRY_TOKEN=$(cat registry-data/publisher.token) $0 push-model models/ae --registry http://127.0.0.1:8700 --channel stable",
@@ -128,11 +170,18 @@ export const pushModelCommand: CommandModule<GlobalArgs, PushArgs> = {
         channel: args.channel,
         rollout: args.rollout,
         signKeyPem: args["sign-key"] ? await readFile(args["sign-key"], "utf8") : undefined,
+        evalSet: args["eval-set"],
+        overrideReason: args["override-reason"],
+        evalWaitS: args["eval-wait"],
       });
       const p = r.published;
       const what = p.created ? "published" : "already published (identical content)";
       const signed = [r.publisherKeyId ? `signed by publisher key ${r.publisherKeyId}` : "", p.signed ? "registry-signed" : ""].filter(Boolean).join(", ");
       console.log(`${p.model}@${p.version} ${what}: ${r.files} files, ${r.bytes} bytes, digest ${p.digest.slice(0, 12)}${signed ? `, ${signed}` : ""}`);
+      if (r.evalSet)
+        console.log(
+          `evaluation set ${r.evalSet.digest.slice(0, 12)}: ${r.evalSet.series} series, ${r.evalSet.points} points; evaluating ${r.evalSet.queued.join(", ") || "nothing new"}`,
+        );
       if (r.channel) console.log(`channel ${r.channel.channel} of ${p.model} → ${r.channel.version} at ${r.channel.rollout}%`);
     }),
 };

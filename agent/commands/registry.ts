@@ -5,6 +5,10 @@ import { parseHostPort } from "../config/net.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
+import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
+import { promoteCommand } from "./registry-promote.ts";
+import { EVAL_RUNNER_DEFAULTS } from "../../core/registry/eval/runner.ts";
+import { checkEvalSetDir, EVAL_SET_DEFAULTS, EvalSetError } from "../../core/registry/eval/eval-set.ts";
 import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
@@ -25,6 +29,22 @@ interface ServeArgs extends GlobalArgs {
   "canary-quorum": number;
   "max-agents": number;
   "max-heartbeat-interval": number;
+  "canary-max-anomaly-ratio": number;
+  "canary-max-alarm-ratio": number;
+  "canary-max-latency-ratio": number;
+  "canary-min-agents": number;
+  "canary-min-points": number;
+  "canary-min-seconds": number;
+  eval: boolean;
+  "eval-timeout": number;
+  "eval-max-rss-mb": number;
+  "max-eval-set-mb": number;
+}
+
+/** The argv prefix that runs this agent again: the binary itself, or bun with the entry script. */
+function selfCommand(): string[] {
+  const compiled = import.meta.path.startsWith("/$bunfs/") || import.meta.path.includes("~BUN");
+  return compiled ? [process.execPath] : [process.execPath, Bun.main];
 }
 
 async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
@@ -72,6 +92,44 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         default: REGISTRY_APP_DEFAULTS.canaryQuorum,
         describe: "Distinct agents that resolved a canary and report failures of it before the guard rolls it back",
       })
+      .option("canary-max-anomaly-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxAnomalyRatio,
+        describe: "Roll a canary back when its anomaly rate is above this many times stable's (lower bound of the 95 % CI); 0 = off",
+      })
+      .option("canary-max-alarm-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxAlarmRatio,
+        describe: "Same for the alarm rate (anomaly events opened per series-hour); 0 = off",
+      })
+      .option("canary-max-latency-ratio", {
+        type: "number",
+        default: AB_DEFAULTS.maxLatencyRatio,
+        describe: "Same for the mean p99 scoring latency; 0 = off",
+      })
+      .option("canary-min-agents", {
+        type: "number",
+        default: AB_DEFAULTS.minAgents,
+        describe: "Agents per arm (canary, stable) before any verdict by numbers",
+      })
+      .option("canary-min-points", { type: "number", default: AB_DEFAULTS.minPoints, describe: "Scored points per arm before any verdict by numbers" })
+      .option("canary-min-seconds", {
+        type: "number",
+        default: AB_DEFAULTS.minSeconds,
+        describe: "Seconds since the canary was set before any verdict by numbers",
+      })
+      .option("eval", {
+        type: "boolean",
+        default: true,
+        describe: "Evaluate each new version of a model with an evaluation set (agent eval in a child process); --no-eval: gated channels need an override",
+      })
+      .option("eval-timeout", { type: "number", default: EVAL_RUNNER_DEFAULTS.timeoutMs / 1000, describe: "Kill an evaluation running longer, seconds" })
+      .option("eval-max-rss-mb", { type: "number", default: EVAL_RUNNER_DEFAULTS.maxRssMb, describe: "Kill an evaluation using more resident memory, MiB" })
+      .option("max-eval-set-mb", {
+        type: "number",
+        default: REGISTRY_APP_DEFAULTS.maxEvalSetBytes / 1024 / 1024,
+        describe: "Largest evaluation-set upload, MiB",
+      })
       .option("max-agents", {
         type: "number",
         default: FLEET_DEFAULTS.maxAgents,
@@ -92,8 +150,17 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       const hp = parseHostPort(args.listen);
       if (!hp) throw new UsageError(`--listen ${JSON.stringify(args.listen)}: expected HOST:PORT`);
       if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
-      for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval"] as const) {
+      for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval", "canary-min-agents"] as const) {
         if (!(Number.isInteger(args[k]) && args[k] >= 1)) throw new UsageError(`--${k} must be a positive integer`);
+      }
+      for (const k of ["eval-timeout", "eval-max-rss-mb", "max-eval-set-mb"] as const) {
+        if (!(Number.isFinite(args[k]) && args[k] > 0)) throw new UsageError(`--${k} must be a positive number`);
+      }
+      for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio", "canary-min-points", "canary-min-seconds"] as const) {
+        if (!(Number.isFinite(args[k]) && args[k] >= 0)) throw new UsageError(`--${k} must be a number ≥ 0`);
+      }
+      for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio"] as const) {
+        if (args[k] > 0 && args[k] <= 1) throw new UsageError(`--${k} must be above 1 (a canary no worse than stable is never rolled back) or 0 (off)`);
       }
       const log = createLogger();
       const reg = await startRegistryServer({
@@ -107,6 +174,18 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         signingKeyPem: args["signing-key"] ? await readFile(args["signing-key"], "utf8") : undefined,
         maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
         canaryQuorum: args["canary-quorum"],
+        ab: {
+          maxAnomalyRatio: args["canary-max-anomaly-ratio"],
+          maxAlarmRatio: args["canary-max-alarm-ratio"],
+          maxLatencyRatio: args["canary-max-latency-ratio"],
+          minAgents: args["canary-min-agents"],
+          minPoints: args["canary-min-points"],
+          minSeconds: args["canary-min-seconds"],
+        },
+        evalCommand: args.eval ? selfCommand() : undefined,
+        evalTimeoutMs: Math.round(args["eval-timeout"] * 1000),
+        evalMaxRssMb: args["eval-max-rss-mb"],
+        maxEvalSetBytes: Math.round(args["max-eval-set-mb"] * 1024 * 1024),
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
         log,
       });
@@ -117,7 +196,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         else if (t.source === "config") status(`agent registry: ${t.role} tokens from configuration`);
       }
       status(
-        `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
+        `agent registry: canary guard quorum ${args["canary-quorum"]} agent(s); by numbers: anomaly ×${args["canary-max-anomaly-ratio"] || "off"}, alarms ×${args["canary-max-alarm-ratio"] || "off"}, latency ×${args["canary-max-latency-ratio"] || "off"} after ${args["canary-min-agents"]} agents, ${args["canary-min-points"]} points and ${args["canary-min-seconds"]} s per arm; fleet of at most ${args["max-agents"]} agents, heartbeat interval ≤ ${args["max-heartbeat-interval"]} s`,
       );
       if (reg.signer) status(`agent registry: signing manifests with Ed25519 key ${reg.signer.keyId} (legacy; prefer push-model --sign-key)`);
       status(
@@ -183,10 +262,28 @@ const token: CommandModule<GlobalArgs, GlobalArgs & { role: string; "data-dir": 
     }),
 };
 
+const checkEvalSet: CommandModule<GlobalArgs, GlobalArgs & { dir: string; "max-points": number }> = {
+  command: "check-eval-set <dir>",
+  describe: false, // run by the registry on an uploaded evaluation set, in a child process
+  builder: (y) =>
+    y
+      .positional("dir", { type: "string", demandOption: true, describe: "Evaluation-set directory" })
+      .option("max-points", { type: "number", default: EVAL_SET_DEFAULTS.maxPoints, describe: "Most points accepted" }),
+  handler: (args) =>
+    runCommand("registry check-eval-set", args.debug, async () => {
+      try {
+        console.log(JSON.stringify({ ok: true, ...(await checkEvalSetDir(args.dir, { maxPoints: args["max-points"] })) }));
+      } catch (error) {
+        if (!(error instanceof EvalSetError)) throw error;
+        console.log(JSON.stringify({ ok: false, reason: error.reason }));
+      }
+    }),
+};
+
 /** `agent registry serve|keygen|token`: the central model registry and fleet view. */
 export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "registry <action>",
-  describe: "Model registry: serve it (models, channels, fleet), make a signing key or a token",
+  describe: "Model registry: serve it (models, channels, fleet), make a signing key or a token, promote a version",
   builder: (y: Argv<GlobalArgs>) =>
     y
       .command(serve)
@@ -194,7 +291,9 @@ export const registryCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command(token)
       .command(revokeCommand)
       .command(rollbackCommand)
-      .demandCommand(1, "Name a registry command: serve, keygen, token, revoke or rollback.")
+      .command(promoteCommand)
+      .command(checkEvalSet)
+      .demandCommand(1, "Name a registry command: serve, keygen, token, revoke, rollback or promote.")
       .example("$0 registry serve --listen 0.0.0.0:8700", "serve the registry"),
   handler: () => {},
 };

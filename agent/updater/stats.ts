@@ -10,6 +10,13 @@ export interface IntervalStats {
   anomaly_rate: number;
   /** Undefined when no round was scored. */
   scoring_latency_ms_p99?: number;
+  /** Points scored and flagged over the interval (the registry's A/B comparison weighs agents by them). */
+  points: number;
+  flagged: number;
+  /** Anomaly events opened over the interval. */
+  alarms: number;
+  /** Most series scored in one round of the interval. */
+  series: number;
 }
 
 /** Most latencies kept per interval (a uniform sample beyond it). */
@@ -28,6 +35,8 @@ export class RoundStats {
   private points = 0;
   private flagged = 0;
   private seen = 0;
+  private opened = 0;
+  private series = 0;
   private latencies: number[] = [];
   private since: number;
 
@@ -36,9 +45,11 @@ export class RoundStats {
   }
 
   /** Counts one scored round. */
-  add(r: Pick<RoundInfo, "points" | "flagged" | "latencyMs">): void {
+  add(r: Pick<RoundInfo, "points" | "flagged" | "latencyMs" | "opened" | "series">): void {
     this.points += r.points;
     this.flagged += r.flagged;
+    this.opened += r.opened ?? 0;
+    if ((r.series ?? 0) > this.series) this.series = r.series!;
     this.seen++;
     if (this.latencies.length < MAX_SAMPLES) this.latencies.push(r.latencyMs);
     else {
@@ -54,12 +65,16 @@ export class RoundStats {
     const out: IntervalStats = {
       points_per_s: round(this.points / seconds, 3),
       anomaly_rate: this.points ? round(this.flagged / this.points, 6) : 0,
+      points: this.points,
+      flagged: this.flagged,
+      alarms: this.opened,
+      series: this.series,
     };
     if (this.latencies.length) {
       const sorted = this.latencies.sort((a, b) => a - b);
       out.scoring_latency_ms_p99 = round(sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)], 3);
     }
-    this.points = this.flagged = this.seen = 0;
+    this.points = this.flagged = this.seen = this.opened = this.series = 0;
     this.latencies = [];
     this.since = t;
     return out;

@@ -6,6 +6,11 @@ import type { FleetOptions, RegistryContext } from "./context.ts";
 import { CanaryCohorts, COHORT_DEFAULTS } from "./fleet/cohort.ts";
 import { FLEET_DEFAULTS } from "./fleet/view.ts";
 import { Authenticator, type RegistryEnv } from "./http/auth.ts";
+import { AB_DEFAULTS, type AbOptions } from "./fleet/ab-judge.ts";
+import { AbTracker } from "./fleet/ab-tracker.ts";
+import { EVAL_SET_DEFAULTS } from "./eval/eval-set.ts";
+import type { EvalRunner } from "./eval/runner.ts";
+import { registerEvalRoutes } from "./routes/evals.ts";
 import { ApiError, errorResponse } from "./http/errors.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { registerChannelRoutes } from "./routes/channels.ts";
@@ -37,13 +42,26 @@ export interface RegistryAppOptions {
   canaryGuard?: boolean;
   /** Distinct agents of a canary's cohort whose failure reports roll it back (default 2). */
   canaryQuorum?: number;
+  /** Margins and minimum sample of the canary-versus-stable comparison; defaults {@link AB_DEFAULTS}. */
+  ab?: Partial<AbOptions>;
+  /** Runs `agent eval` on new versions of models with an evaluation set (none: gated channels need an override). */
+  evalRunner?: EvalRunner;
+  /** Largest evaluation-set upload (bytes, default 32 MiB) and most points in one. */
+  maxEvalSetBytes?: number;
+  maxEvalPoints?: number;
   /** Model check run on publish (default: load it and run one inference). */
   checkModel?: (bundle: UnpackedBundle) => Promise<unknown>;
   log?: Logger;
 }
 
 /** Named defaults of {@link RegistryAppOptions}. */
-export const REGISTRY_APP_DEFAULTS = { maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES, canaryGuard: true, canaryQuorum: 2, fleet: FLEET_DEFAULTS } as const;
+export const REGISTRY_APP_DEFAULTS = {
+  maxBundleBytes: DEFAULT_MAX_BUNDLE_BYTES,
+  canaryGuard: true,
+  canaryQuorum: 2,
+  fleet: FLEET_DEFAULTS,
+  maxEvalSetBytes: 32 * 1024 * 1024,
+} as const;
 
 /**
  * The model registry as a Hono app: `/v1` API (models, versions, bundles, channels, resolve,
@@ -68,6 +86,14 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
     canaryGuard: options.canaryGuard ?? REGISTRY_APP_DEFAULTS.canaryGuard,
     canaryQuorum: Math.max(1, Math.floor(options.canaryQuorum ?? REGISTRY_APP_DEFAULTS.canaryQuorum)),
     cohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
+    stableCohorts: new CanaryCohorts({ ...COHORT_DEFAULTS, maxAgentsPerVersion: options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents }),
+    ab: new AbTracker(options.fleet?.maxAgents ?? REGISTRY_APP_DEFAULTS.fleet.maxAgents),
+    abOptions: { ...AB_DEFAULTS, ...options.ab },
+    evals: {
+      runner: options.evalRunner,
+      maxSetBytes: options.maxEvalSetBytes ?? REGISTRY_APP_DEFAULTS.maxEvalSetBytes,
+      maxPoints: options.maxEvalPoints ?? EVAL_SET_DEFAULTS.maxPoints,
+    },
     refused: {},
     // tfjs loads on the first publish, not at startup.
     checkModel: options.checkModel ?? (async (b) => (await import("./validate/model.ts")).trialInference(b)),
@@ -81,6 +107,7 @@ export function createRegistryApp(options: RegistryAppOptions): Hono<RegistryEnv
   registerPublishRoute(app, ctx);
   registerChannelRoutes(app, ctx);
   registerFleetRoutes(app, ctx);
+  registerEvalRoutes(app, ctx);
   registerPageRoute(app, ctx);
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);

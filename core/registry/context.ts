@@ -5,6 +5,9 @@ import type { RegistryStore } from "./store/index.ts";
 import type { FleetLimits } from "./store/fleet.ts";
 import type { CanaryCohorts } from "./fleet/cohort.ts";
 import type { Authenticator } from "./http/auth.ts";
+import type { AbOptions } from "./fleet/ab-judge.ts";
+import type { AbTracker } from "./fleet/ab-tracker.ts";
+import type { EvalRunner } from "./eval/runner.ts";
 
 /**
  * When agents count as stale or offline, and how the fleet is bounded: `defaultIntervalS`,
@@ -29,6 +32,14 @@ export interface RegistryContext {
   canaryQuorum: number;
   /** Which agents resolved which canary version (the guard counts only them). */
   cohorts: CanaryCohorts;
+  /** Which agents resolved which stable (or previous) version: the A/B comparison's stable arm counts only them. Kept apart so stable resolves never push a canary's cohort out. */
+  stableCohorts: CanaryCohorts;
+  /** Canary-versus-stable sums per model (the A/B guard and the fleet view read them). */
+  ab: AbTracker;
+  /** Margins and minimum sample of the A/B comparison. */
+  abOptions: AbOptions;
+  /** Eval-gated promotion: the runner (absent: no evaluation runs, gated channels need an override) and the evaluation sets' bounds. */
+  evals: { runner?: EvalRunner; maxSetBytes: number; maxPoints: number };
   /** Refused or ignored agent input since start, by reason (shown in `GET /v1/fleet`). */
   refused: Record<string, number>;
   /** Loads the model and runs one inference; throws to refuse the upload. */

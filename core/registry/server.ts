@@ -6,6 +6,7 @@ import { maxUploadBody } from "./routes/publish.ts";
 import { ensureTokens, type TokenSource } from "./bootstrap.ts";
 import { loadSigner, type Signer } from "./signing/keys.ts";
 import { createRegistryStore, type RegistryStore } from "./store/index.ts";
+import { EVAL_RUNNER_DEFAULTS, EvalRunner } from "./eval/runner.ts";
 
 /** Options of {@link startRegistryServer}. */
 export interface RegistryServerOptions {
@@ -29,6 +30,21 @@ export interface RegistryServerOptions {
   canaryGuard?: boolean;
   /** Distinct in-cohort agents whose failure reports roll a canary back (default 2). */
   canaryQuorum?: number;
+  /** Margins and minimum sample of the canary-versus-stable comparison. */
+  ab?: RegistryAppOptions["ab"];
+  /**
+   * argv prefix that runs this agent (`[binary]`, or `[bun, agent/main.ts]` from source): versions
+   * of models with an evaluation set are evaluated with `<command> eval … --json` in a child process.
+   * Absent: no evaluation runs (a gated channel then needs an override).
+   */
+  evalCommand?: string[];
+  /** Bounds of one evaluation: time (ms) and resident memory (MiB). */
+  evalTimeoutMs?: number;
+  evalMaxRssMb?: number;
+  /** Largest evaluation-set upload, bytes. */
+  maxEvalSetBytes?: number;
+  /** Clock (ms), injected by tests (virtual time); default `Date.now`. */
+  now?: () => number;
   log?: Logger;
 }
 
@@ -42,6 +58,8 @@ export interface RunningRegistry {
   store: RegistryStore;
   signer?: Signer;
   tokens: TokenSource[];
+  /** The evaluation queue, when `evalCommand` was given. */
+  evalRunner?: EvalRunner;
   stop(): Promise<void>;
 }
 
@@ -55,7 +73,7 @@ export interface RunningRegistry {
  * await reg.stop();
  */
 export async function startRegistryServer(options: RegistryServerOptions): Promise<RunningRegistry> {
-  const store = createRegistryStore({ dataDir: options.dataDir });
+  const store = createRegistryStore({ dataDir: options.dataDir, now: options.now });
   try {
     const tokens = await ensureTokens(
       store.tokens,
@@ -64,6 +82,18 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       options.legacyAgentTokens ?? false,
     );
     const signer = options.signingKeyPem ? await loadSigner(options.signingKeyPem) : undefined;
+    const evalRunner = options.evalCommand?.length
+      ? new EvalRunner(
+          store,
+          {
+            ...EVAL_RUNNER_DEFAULTS,
+            command: options.evalCommand,
+            timeoutMs: options.evalTimeoutMs ?? EVAL_RUNNER_DEFAULTS.timeoutMs,
+            maxRssMb: options.evalMaxRssMb ?? EVAL_RUNNER_DEFAULTS.maxRssMb,
+          },
+          options.log,
+        )
+      : undefined;
     const app = createRegistryApp({
       store,
       signer,
@@ -72,6 +102,10 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       fleet: options.fleet,
       canaryGuard: options.canaryGuard,
       canaryQuorum: options.canaryQuorum,
+      ab: options.ab,
+      evalRunner,
+      maxEvalSetBytes: options.maxEvalSetBytes,
+      now: options.now,
       log: options.log,
     });
     const server = Bun.serve({
@@ -89,7 +123,9 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       store,
       signer,
       tokens,
+      evalRunner,
       async stop() {
+        evalRunner?.stop();
         await server.stop(true);
         store.close();
       },

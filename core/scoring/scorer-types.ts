@@ -47,6 +47,10 @@ export interface RoundInfo {
   /** Points at or above the threshold. */
   flagged: number;
   latencyMs: number;
+  /** Anomaly events opened in this round (alarms). */
+  opened?: number;
+  /** Series the scorer keeps state for after this round. */
+  series?: number;
 }
 
 /** Options of {@link Scorer.swapModel}. */

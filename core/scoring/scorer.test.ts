@@ -241,3 +241,14 @@ describe("Scorer agent.seq", () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 });
+
+describe("Scorer round reports", () => {
+  test("onRound counts the anomaly events opened in the round (alarms) and the series kept", async () => {
+    // every series scores 0.9 from its 3rd point on: one open event per series, once
+    const { s, rounds } = scorer(fake("1", { score: (n) => (n >= 3 ? 0.9 : 0.1) }));
+    for (let t = 1; t <= 5; t++) await s.score(round(t), t * 1000);
+    expect(rounds.map((r) => r.opened)).toEqual([0, 0, 3, 0, 0]);
+    expect(rounds.map((r) => r.flagged)).toEqual([0, 0, 3, 3, 3]);
+    expect(rounds.at(-1)?.series).toBe(3);
+  });
+});

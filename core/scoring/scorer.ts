@@ -248,7 +248,9 @@ export class Scorer {
     if (this.o.onRound) {
       let flagged = 0;
       for (let i = 0; i < scores.length; i++) if (scores[i] >= this.hyst.open) flagged++;
-      this.o.onRound({ model, roundsSinceSwap: this.rounds, points: samples.length, scored, flagged, latencyMs });
+      let opened = 0;
+      for (const ev of events) if ((ev.doc as { anomaly?: { state?: string } }).anomaly?.state === "open") opened++;
+      this.o.onRound({ model, roundsSinceSwap: this.rounds, points: samples.length, scored, flagged, latencyMs, opened, series: this.series.size });
     }
     return events.length ? out.concat(events) : out;
   }

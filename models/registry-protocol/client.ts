@@ -8,6 +8,7 @@ import { parseEnrollAnswer, parseHeartbeatAck, parseResolution, type EnrollResul
 import { ANSWER_LIMITS, envelopeLimit, readBoundedJson } from "./bounded.ts";
 import { DEFAULT_MAX_BUNDLE_BYTES, unpackEnvelope, type UnpackedBundle } from "./envelope.ts";
 import { errorFromResponse, RegistryError } from "./errors.ts";
+import type { EvalSetInfo, EvalSetUpload } from "./evaluation.ts";
 import type { FleetView, Heartbeat, HeartbeatAck } from "./heartbeat.ts";
 import type {
   BundleEnvelope,
@@ -208,6 +209,11 @@ export class RegistryClient {
   /** Points a channel at a version with a rollout percentage (publisher token). */
   setChannel(model: string, channel: Channel, body: SetChannel): Promise<ChannelState> {
     return this.json("PUT", `/v1/models/${enc(model)}/channels/${channel}`, { body });
+  }
+
+  /** Uploads a model's labelled evaluation set (publisher token); 422 names the problem of a malformed one. */
+  uploadEvalSet(model: string, set: EvalSetUpload): Promise<EvalSetInfo & { queued: string[] }> {
+    return this.json("PUT", `/v1/models/${enc(model)}/eval-set`, { body: JSON.stringify(set) });
   }
 
   /** Rolls a channel back (canary: rollout 0; stable: the previous version) (publisher token). */

@@ -3,6 +3,7 @@
  * (`GET /v1/fleet`). Unknown keys are dropped, not refused: a newer agent may report more.
  */
 import { z } from "zod";
+import type { AbComparison } from "./ab.ts";
 import { ChannelSchema, NameSchema } from "./protocol.ts";
 
 const ModelRef = z.object({
@@ -26,29 +27,44 @@ const ModelRef = z.object({
  *   anomaly_rate: 0.002, buffer_depth: 0, sinks: [{ id: "kafka", state: "ok" }], last_error: null,
  * };
  */
-export const HeartbeatSchema = z.object({
-  agent_id: NameSchema,
-  host: z.string().min(1).max(253),
-  agent_version: z.string().min(1).max(64),
-  /** The model the agent is running now. */
-  model: ModelRef,
-  /** The version the registry told it to run, while that differs from `model` (e.g. it failed to load). */
-  target: ModelRef.optional(),
-  /** The channel the agent follows. */
-  channel: ChannelSchema.optional(),
-  uptime_s: z.number().nonnegative(),
-  points_per_s: z.number().nonnegative(),
-  /** Flagged points / scored points over the last interval, 0–1. */
-  anomaly_rate: z.number().min(0).max(1),
-  buffer_depth: z.number().int().nonnegative(),
-  sinks: z.array(z.object({ id: z.string().min(1).max(64), state: z.string().min(1).max(32) })).max(64),
-  last_error: z.string().max(2000).nullable().default(null),
-  scoring_latency_ms_p99: z.number().nonnegative().optional(),
-  load_failures: z.number().int().nonnegative().optional(),
-  scoring_failures: z.number().int().nonnegative().optional(),
-  /** Seconds until the next heartbeat (default: the observed gap, else 10). Drives stale/offline. */
-  interval_s: z.number().positive().max(86_400).optional(),
-});
+/** Largest per-interval counter accepted (points, flagged, alarms). */
+export const MAX_COUNT = 1e12;
+
+export const HeartbeatSchema = z
+  .object({
+    agent_id: NameSchema,
+    host: z.string().min(1).max(253),
+    agent_version: z.string().min(1).max(64),
+    /** The model the agent is running now. */
+    model: ModelRef,
+    /** The version the registry told it to run, while that differs from `model` (e.g. it failed to load). */
+    target: ModelRef.optional(),
+    /** The channel the agent follows. */
+    channel: ChannelSchema.optional(),
+    uptime_s: z.number().nonnegative(),
+    points_per_s: z.number().nonnegative(),
+    /** Flagged points / scored points over the last interval, 0–1. */
+    anomaly_rate: z.number().min(0).max(1),
+    buffer_depth: z.number().int().nonnegative(),
+    sinks: z.array(z.object({ id: z.string().min(1).max(64), state: z.string().min(1).max(32) })).max(64),
+    last_error: z.string().max(2000).nullable().default(null),
+    scoring_latency_ms_p99: z.number().nonnegative().optional(),
+    load_failures: z.number().int().nonnegative().optional(),
+    scoring_failures: z.number().int().nonnegative().optional(),
+    /** Seconds until the next heartbeat (default: the observed gap, else 10). Drives stale/offline. */
+    interval_s: z.number().positive().max(86_400).optional(),
+    /** Points scored over the last interval (the denominator of `anomaly_rate`; the A/B comparison weighs agents by it). */
+    points: z.number().int().nonnegative().max(MAX_COUNT).optional(),
+    /** Points at or above the threshold over the last interval (≤ `points`). */
+    flagged: z.number().int().nonnegative().max(MAX_COUNT).optional(),
+    /** Anomaly events opened over the last interval (alarms: what reaches people). */
+    alarms: z.number().int().nonnegative().max(MAX_COUNT).optional(),
+    /** Series scored over the last interval (alarms are compared per series-hour). */
+    series: z.number().int().nonnegative().max(10_000_000).optional(),
+    /** Score drift against the reference period (filled by the drift monitor); only `score.psi` is read here. */
+    drift: z.object({ score: z.object({ psi: z.number().nonnegative().max(1000).optional() }).optional() }).optional(),
+  })
+  .refine((h) => h.flagged === undefined || h.points === undefined || h.flagged <= h.points, { message: "flagged must not exceed points", path: ["flagged"] });
 export type Heartbeat = z.input<typeof HeartbeatSchema>;
 export type ParsedHeartbeat = z.output<typeof HeartbeatSchema>;
 
@@ -90,8 +106,13 @@ export interface CanaryComparison {
   model: string;
   canary: { version: string; rollout: number; stats: VersionStats | null };
   stable: { version: string | null; stats: VersionStats | null };
-  /** `failing`: canary agents report load or scoring failures (the guard rolls it back). */
-  verdict: "ok" | "failing" | "no_data";
+  /**
+   * `failing`: canary agents report load or scoring failures (the guard rolls it back);
+   * `worse`: the comparison by numbers found the canary worse beyond a margin.
+   */
+  verdict: "ok" | "failing" | "worse" | "no_data";
+  /** The comparison by numbers (rates with intervals, minimum sample, verdict); null before any heartbeat of either arm. */
+  ab?: AbComparison | null;
 }
 
 /** Body of `GET /v1/fleet`. */

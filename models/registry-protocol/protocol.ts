@@ -99,7 +99,14 @@ export interface ChannelState {
 }
 
 /** Body of `PUT /v1/models/{name}/channels/{channel}`. */
-export const SetChannelSchema = z.object({ version: NameSchema, rollout: z.number().min(0).max(100).default(100) }).strict();
+export const SetChannelSchema = z
+  .object({
+    version: NameSchema,
+    rollout: z.number().min(0).max(100).default(100),
+    /** Put the version on a gated channel although its evaluation is missing or worse (recorded: who, when, why). */
+    override_reason: z.string().trim().min(3).max(500).optional(),
+  })
+  .strict();
 export type SetChannel = z.input<typeof SetChannelSchema>;
 
 /** Body of `POST /v1/models/{name}/channels/{channel}/rollback` (all optional). */
@@ -132,6 +139,8 @@ export interface VersionInfo {
 export interface VersionDetail extends VersionInfo {
   manifest: Record<string, unknown>;
   signature: Signature | null;
+  /** Its evaluation on the model's current evaluation set (eval-gated promotion), if any. */
+  evaluation?: import("./evaluation.ts").Evaluation | null;
 }
 
 /** One entry of `GET /v1/models`. */
@@ -189,7 +198,17 @@ export interface Resolution {
 export interface RegistryEvent {
   id: number;
   at: string;
-  type: "version_published" | "channel_set" | "channel_rollback" | "canary_rollback" | "agent_enrolled" | "agent_revoked";
+  type:
+    | "version_published"
+    | "channel_set"
+    | "channel_rollback"
+    | "canary_rollback"
+    | "eval_set_uploaded"
+    | "evaluation_finished"
+    | "gate_set"
+    | "promotion_override"
+    | "agent_enrolled"
+    | "agent_revoked";
   model: string | null;
   version: string | null;
   channel: Channel | null;

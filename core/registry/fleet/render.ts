@@ -58,7 +58,7 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
           num(s?.scoring_latency_ms_p99_max, 1) + " / " + num(q?.scoring_latency_ms_p99_max, 1),
           fails(s) + " / " + fails(q),
           '<span class="' +
-            (k.verdict === "failing" ? "offline" : k.verdict === "ok" ? "ok" : "muted") +
+            (k.verdict === "failing" || k.verdict === "worse" ? "offline" : k.verdict === "ok" ? "ok" : "muted") +
             '">' +
             esc(k.verdict) +
             (k.canary.rollout === 0 ? " (rolled back)" : "") +
@@ -66,6 +66,61 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
         ];
       }),
     );
+  const withAb = view.canaries.filter((k) => k.ab);
+  if (withAb.length) {
+    const ci = (r: { rate: number | null; lower: number | null; upper: number | null } | undefined, f: (x: number | null) => string) =>
+      r ? f(r.rate) + ' <span class="muted">[' + f(r.lower) + ", " + f(r.upper) + "]</span>" : "–";
+    const rate = (x: number | null) => num(x, 3);
+    html +=
+      "<h2>Canary vs stable by numbers</h2>" +
+      table(
+        ["model", "arm", "version", "agents", "points", "anomaly rate [CI]", "alarms / series-hour [CI]", "p99 ms [CI]", "drift PSI", "verdict"],
+        withAb.flatMap((k) => {
+          const ab = k.ab!;
+          const m = (name: string) => ab.metrics.find((x) => x.name === name);
+          const ratio = (name: string) => {
+            const r = m(name)?.ratio;
+            return r ? "×" + r.ratio.toFixed(2) + ' <span class="muted">[' + r.lower.toFixed(2) + ", " + r.upper.toFixed(2) + "]</span>" : "–";
+          };
+          const verdict =
+            '<span class="' +
+            (ab.verdict === "worse" ? "offline" : ab.verdict === "ok" ? "ok" : "muted") +
+            '">' +
+            esc(ab.verdict) +
+            "</span> " +
+            '<span class="muted wrap">' +
+            esc(ab.reasons.join("; ")) +
+            "</span>";
+          return (["stable", "canary"] as const)
+            .map((arm) => [
+              esc(k.model),
+              arm,
+              esc(ab[arm].version ?? "–"),
+              esc(ab[arm].agents),
+              esc(ab[arm].points),
+              ci(m("anomaly_rate")?.[arm], pct),
+              ci(m("alarm_rate")?.[arm], rate),
+              ci(m("scoring_latency_ms_p99")?.[arm], (x) => num(x, 2)),
+              num(ab.drift_psi[arm]?.mean, 3),
+              arm === "canary" ? verdict : "",
+            ])
+            .concat([
+              [
+                esc(k.model),
+                "canary / stable",
+                "",
+                "",
+                esc(ab.elapsed_s + " s"),
+                ratio("anomaly_rate"),
+                ratio("alarm_rate"),
+                ratio("scoring_latency_ms_p99"),
+                "",
+                '<span class="muted">margins ×' + esc(ab.metrics.map((x) => x.max_ratio ?? "off").join(" / ×")) + "</span>",
+              ],
+            ]);
+        }),
+      );
+  }
   html +=
     "<h2>Model versions</h2>" +
     table(
@@ -127,7 +182,7 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
         esc(e.version),
         esc(e.channel),
         esc(e.actor),
-        '<span class="wrap">' + esc(JSON.stringify(e.detail)) + "</span>",
+        '<span class="wrap">' + esc(e.detail.comparison && e.detail.reason ? e.detail.reason : JSON.stringify(e.detail)) + "</span>",
       ]),
     );
   return html;

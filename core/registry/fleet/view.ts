@@ -1,3 +1,4 @@
+import type { AbComparison } from "../../../models/registry-protocol/ab.ts";
 import type { AgentStatus, CanaryComparison, FleetAgent, FleetView, VersionStats } from "../../../models/registry-protocol/heartbeat.ts";
 import type { ChannelState } from "../../../models/registry-protocol/protocol.ts";
 import type { FleetOptions } from "../context.ts";
@@ -80,6 +81,7 @@ export function compareCanary(
   canary: ChannelState,
   stats: VersionStats[],
   agents: FleetAgent[],
+  ab: AbComparison | null = null,
 ): CanaryComparison {
   const find = (v: string | null) => stats.find((s) => s.model === model && s.version === v) ?? null;
   const c = find(canary.version);
@@ -89,7 +91,8 @@ export function compareCanary(
     model,
     canary: { version: canary.version!, rollout: canary.rollout, stats: c },
     stable: { version: stable?.version ?? null, stats: find(stable?.version ?? null) },
-    verdict: failing ? "failing" : c ? "ok" : "no_data",
+    verdict: failing ? "failing" : ab?.verdict === "worse" ? "worse" : c ? "ok" : "no_data",
+    ab,
   };
 }
 
@@ -107,6 +110,7 @@ export function buildFleetView(
   models: string[],
   channelsOf: (model: string) => ChannelState[],
   filter: FleetFilter = {},
+  abOf: (model: string) => AbComparison | null = () => null,
 ): FleetView {
   const all: FleetAgent[] = records.map((r) => ({
     agent_id: r.agent_id,
@@ -152,6 +156,7 @@ export function buildFleetView(
           canary,
           versions,
           all,
+          abOf(m),
         ),
       );
   }

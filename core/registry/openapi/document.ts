@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the registry (`GET /openapi.json`), written out by hand over
  * generated request schemas. `document.test.ts` checks it lists exactly the app's routes.
  */
+import { evalPaths } from "./eval-paths.ts";
 import { schemas } from "./schemas.ts";
 
 type Json = Record<string, unknown>;
@@ -140,7 +141,14 @@ export const openApiDocument: Json = {
           parameters: channelPath,
           requestBody: { required: true, content: { "application/json": { schema: ref("SetChannel") } } },
         },
-        { 200: json(ref("ChannelState")), 400: err("invalid name, unknown channel or body"), 404: err("unknown version") },
+        {
+          200: json(ref("ChannelState")),
+          400: err("invalid name, unknown channel or body"),
+          404: err("unknown version"),
+          409: err(
+            "a gated channel: eval_set_missing, eval_pending (retry), eval_unavailable, eval_failed, eval_incomparable or eval_worse; override_reason overrides (recorded)",
+          ),
+        },
       ),
     },
     "/v1/models/{name}/channels/{channel}/rollback": {
@@ -173,6 +181,7 @@ export const openApiDocument: Json = {
         },
       ),
     },
+    ...evalPaths({ op, json, err, ref, modelPath, versionPath, channelPath }),
     "/v1/signing-key": { get: op("The registry's Ed25519 public key", "agent", {}, { 200: json(ref("SigningKey")), 404: err("registry does not sign") }) },
     "/v1/heartbeat": {
       post: op(

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ManifestSchema } from "../../../models/format/manifest.ts";
 import { HeartbeatSchema } from "../../../models/registry-protocol/heartbeat.ts";
+import { EvalSetUploadSchema, GateSchema } from "../../../models/registry-protocol/evaluation.ts";
 import { BundleEnvelopeSchema, CHANNELS, NAME_PATTERN, RollbackSchema, SetChannelSchema } from "../../../models/registry-protocol/protocol.ts";
 
 type Json = Record<string, unknown>;
@@ -29,6 +30,46 @@ const versionStats = obj({
   scoring_latency_ms_p99_max: nullable(num),
   load_failures: int,
   scoring_failures: int,
+});
+
+const abRate = obj({ rate: nullable(num), lower: nullable(num), upper: nullable(num), agents: int });
+const abArm = obj({
+  version: nullable(str),
+  agents: int,
+  heartbeats: int,
+  points: int,
+  flagged: int,
+  alarms: int,
+  series_hours: num,
+  agent_hours: num,
+  load_failures: int,
+  scoring_failures: int,
+  failing_agents: int,
+});
+const abMean = nullable(obj({ mean: num, lower: nullable(num), upper: nullable(num), agents: int }));
+const abComparison = obj({
+  model: str,
+  since: str,
+  elapsed_s: num,
+  conf: num,
+  min_sample: obj({ agents: int, points: int, seconds: num }),
+  canary: abArm,
+  stable: abArm,
+  metrics: {
+    type: "array",
+    items: obj({
+      name: { ...str, description: "anomaly_rate | alarm_rate | scoring_latency_ms_p99" },
+      unit: str,
+      canary: abRate,
+      stable: abRate,
+      ratio: nullable(obj({ ratio: num, lower: num, upper: num })),
+      max_ratio: { ...nullable(num), description: "the guard's margin on the ratio's CI lower bound; null when not guarded" },
+      worse: { type: "boolean" },
+    }),
+  },
+  drift_psi: obj({ canary: abMean, stable: abMean }),
+  verdict: { type: "string", enum: ["insufficient", "ok", "worse"] },
+  reasons: { type: "array", items: str },
 });
 
 /** `components.schemas`. */
@@ -95,7 +136,21 @@ export const schemas: Record<string, Json> = {
   Event: obj({
     id: int,
     at: str,
-    type: { type: "string", enum: ["version_published", "channel_set", "channel_rollback", "canary_rollback", "agent_enrolled", "agent_revoked"] },
+    type: {
+      type: "string",
+      enum: [
+        "version_published",
+        "channel_set",
+        "channel_rollback",
+        "canary_rollback",
+        "eval_set_uploaded",
+        "evaluation_finished",
+        "gate_set",
+        "promotion_override",
+        "agent_enrolled",
+        "agent_revoked",
+      ],
+    },
     model: nullable(str),
     version: nullable(str),
     channel: nullable(str),
@@ -128,13 +183,45 @@ export const schemas: Record<string, Json> = {
     },
     canaries: {
       type: "array",
-      items: obj({
-        model: str,
-        canary: obj({ version: str, rollout: num, stats: nullable(ref("VersionStats")) }),
-        stable: obj({ version: nullable(str), stats: nullable(ref("VersionStats")) }),
-        verdict: { type: "string", enum: ["ok", "failing", "no_data"] },
-      }),
+      items: obj(
+        {
+          model: str,
+          canary: obj({ version: str, rollout: num, stats: nullable(ref("VersionStats")) }),
+          stable: obj({ version: nullable(str), stats: nullable(ref("VersionStats")) }),
+          verdict: { type: "string", enum: ["ok", "failing", "worse", "no_data"] },
+          ab: { ...nullable(ref("AbComparison")), description: "canary vs stable by numbers (rates with confidence intervals, minimum sample, verdict)" },
+        },
+        ["model", "canary", "stable", "verdict"],
+      ),
     },
+  }),
+  AbComparison: abComparison,
+  EvalSetUpload: fromZod(EvalSetUploadSchema),
+  Gate: fromZod(GateSchema),
+  GateInfo: obj({ model: str, channel: str, metric: str, tolerance: num, set_at: str, set_by: str }),
+  EvalSetInfo: obj({
+    model: str,
+    digest: str,
+    bytes: int,
+    files: int,
+    series: int,
+    points: int,
+    anomalous_points: int,
+    uploaded_at: str,
+    uploaded_by: str,
+  }),
+  Evaluation: obj({
+    model: str,
+    version: str,
+    set_digest: str,
+    status: { type: "string", enum: ["queued", "running", "done", "failed"] },
+    result: { ...nullable({ type: "object" }), description: "agent eval --json metrics: precision, recall, f1, event_*, pr_auc, roc_auc, fp_per_1k, …" },
+    error: nullable(str),
+    duration_ms: nullable(int),
+    peak_rss_mb: nullable(num),
+    queued_at: str,
+    started_at: nullable(str),
+    finished_at: nullable(str),
   }),
   SigningKey: obj({ alg: { type: "string", const: "ed25519" }, key_id: str, public_key_pem: str }),
 };

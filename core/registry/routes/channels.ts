@@ -7,6 +7,7 @@ import { ApiError } from "../http/errors.ts";
 import { channelParam, etagMatches, nameParam } from "../http/params.ts";
 import type { RegistryContext } from "../context.ts";
 import { bucketOf, declaredRollback, pickVersion } from "../rollout.ts";
+import { gateDecision, type GateDetail } from "../eval/gate.ts";
 
 const small = bodyLimit({
   maxSize: 64 * 1024,
@@ -39,9 +40,36 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
     const channel = channelParam(c);
     const body = parse(SetChannelSchema, await jsonBody(c));
     if (!versions.get(name, body.version)) throw new ApiError(404, "unknown_version", `model ${name} has no version ${body.version}; publish it first`);
+    const actor = c.get("actor");
+    const gate = ctx.store.evals.gate(name, channel);
+    let evaluation: GateDetail | undefined;
+    if (gate) {
+      const runner = ctx.evals.runner;
+      const d = gateDecision(ctx.store, gate, body.version, runner && ((v) => runner.enqueue(name, v)));
+      evaluation = d.detail;
+      if (!d.ok) {
+        if (!body.override_reason) throw new ApiError(d.status, d.code, d.reason);
+        ctx.store.events.record({
+          type: "promotion_override",
+          model: name,
+          version: body.version,
+          channel,
+          actor,
+          detail: { reason: body.override_reason, by: actor, at: new Date(ctx.now()).toISOString(), refused: { code: d.code, reason: d.reason }, evaluation },
+        });
+      }
+    }
     const state = channels.set(name, channel, body.version, body.rollout, "set");
     if (channel === "canary") ctx.cohorts.clearFailures(name, body.version);
-    events.record({ type: "channel_set", model: name, version: body.version, channel, actor: c.get("actor"), detail: { rollout: body.rollout } });
+    ctx.ab.reset(name);
+    events.record({
+      type: "channel_set",
+      model: name,
+      version: body.version,
+      channel,
+      actor,
+      detail: { rollout: body.rollout, ...(evaluation ? { evaluation } : {}), ...(body.override_reason ? { override_reason: body.override_reason } : {}) },
+    });
     return c.json(state);
   });
 
@@ -110,8 +138,9 @@ export function registerChannelRoutes(app: Hono<RegistryEnv>, ctx: RegistryConte
       if (!versions.hasModel(name)) throw new ApiError(404, "unknown_model", `no model named ${name}`);
       throw new ApiError(404, "no_version", `no channel of ${name} points at a version yet`);
     }
-    // Once agents enroll, only enrolled identities join a canary's cohort (the guard's quorum counts them).
-    if (pick.cohort === "canary" && (bound || !ctx.store.credentials.any())) ctx.cohorts.resolved(name, pick.version, agentId, ctx.now());
+    // Once agents enroll, only enrolled identities join a cohort; the guards count only agents seen
+    // resolving the version they report (canary and stable arms apart).
+    if (bound || !ctx.store.credentials.any()) (pick.cohort === "canary" ? ctx.cohorts : ctx.stableCohorts).resolved(name, pick.version, agentId, ctx.now());
     const { digest, published_at } = versions.get(name, pick.version)!;
     const rollback = declaredRollback(pick.cohort, {
       stable: channels.lastChange(name, "stable"),

@@ -6,6 +6,7 @@ import { readBodyLimited } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";
 import type { RegistryContext } from "../context.ts";
 import { canaryGuard } from "../fleet/guard.ts";
+import { abComparison, abGuard } from "../fleet/ab-guard.ts";
 import { HeartbeatError, MAX_HEARTBEAT_BYTES, parseHeartbeat } from "../fleet/parse-heartbeat.ts";
 import { buildFleetView, FLEET_PAGE, type FleetFilter } from "../fleet/view.ts";
 import { FleetRefusal } from "../store/fleet.ts";
@@ -33,7 +34,15 @@ export function fleetFromQuery(ctx: RegistryContext, query: (k: string) => strin
   const { store } = ctx;
   const now = ctx.now();
   store.fleet.prune(now, ctx.fleet);
-  const view = buildFleetView(store.fleet.list(), now, ctx.fleet, store.versions.models(), (m) => store.channels.all(m), filter);
+  const view = buildFleetView(
+    store.fleet.list(),
+    now,
+    ctx.fleet,
+    store.versions.models(),
+    (m) => store.channels.all(m),
+    filter,
+    (m) => abComparison(ctx, m, now),
+  );
   return { ...view, refused: { ...ctx.refused } };
 }
 
@@ -86,6 +95,8 @@ export function registerFleetRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext
         count(ctx, "failure_report_out_of_cohort");
         ctx.log?.warn({ agent_id: hb.agent_id, ...i }, "failure report of a canary by an agent that never resolved it: ignored");
       }
+      const e = abGuard(ctx, hb, rec.interval_s, now);
+      if (e) ctx.log?.warn({ event: e }, "canary rolled back by the guard: worse than stable by numbers");
     }
     const ack: HeartbeatAck = { ok: true, server_time: new Date(now).toISOString(), interval_s: rec.interval_s };
     return c.json(ack);

@@ -93,6 +93,7 @@ export function registerPublishRoute(app: Hono<RegistryEnv>, ctx: RegistryContex
       detail: { digest, bytes: bundle.bytes, detector: manifest.detector.kind, publisher_key: publisherSignature?.key_id ?? null },
     });
     ctx.log?.info({ model: name, version: manifest.version, digest }, "version published");
+    ctx.evals.runner?.enqueue(name, manifest.version);
     return c.json(answer(true), 201);
   });
 }

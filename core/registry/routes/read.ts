@@ -57,7 +57,8 @@ export function registerReadRoutes(app: Hono<RegistryEnv>, ctx: RegistryContext)
   app.get("/v1/models/:name/versions/:version", reader, async (c) => {
     const r = knownVersion(ctx, nameParam(c, "name"), nameParam(c, "version"));
     await signature(ctx, r);
-    return c.json(versionDetail(r));
+    const set = ctx.store.evals.evalSetInfo(r.model);
+    return c.json({ ...versionDetail(r), evaluation: (set && ctx.store.evals.get(r.model, r.version, set.digest)) ?? null });
   });
 
   app.get("/v1/models/:name/versions/:version/bundle", reader, async (c) => {

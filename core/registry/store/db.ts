@@ -32,6 +32,18 @@ const MIGRATIONS: string[] = [
      revoked_at TEXT, revoked_by TEXT);
    ALTER TABLE versions ADD COLUMN publisher_signature TEXT;
    ALTER TABLE channels ADD COLUMN statement TEXT;`,
+  // Eval-gated promotion: a model's labelled evaluation set, evaluations of versions on it, gates per channel.
+  `CREATE TABLE eval_sets (
+     model TEXT PRIMARY KEY, digest TEXT NOT NULL, bytes INTEGER NOT NULL, summary TEXT NOT NULL,
+     uploaded_at TEXT NOT NULL, uploaded_by TEXT NOT NULL);
+   CREATE TABLE eval_set_files (model TEXT NOT NULL, path TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (model, path));
+   CREATE TABLE evaluations (
+     model TEXT NOT NULL, version TEXT NOT NULL, set_digest TEXT NOT NULL, status TEXT NOT NULL, result TEXT, error TEXT,
+     duration_ms INTEGER, peak_rss_mb REAL, queued_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+     PRIMARY KEY (model, version, set_digest));
+   CREATE TABLE channel_gates (
+     model TEXT NOT NULL, channel TEXT NOT NULL, metric TEXT NOT NULL, tolerance REAL NOT NULL, set_at TEXT NOT NULL, set_by TEXT NOT NULL,
+     PRIMARY KEY (model, channel));`,
 ];
 
 /**

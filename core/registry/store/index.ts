@@ -6,6 +6,7 @@ import { ChannelStore } from "./channels.ts";
 import { CredentialStore } from "./credentials.ts";
 import { openRegistryDb } from "./db.ts";
 import { EventLog } from "./events.ts";
+import { EvalStore } from "./evals.ts";
 import { FleetStore } from "./fleet.ts";
 import { TokenStore } from "./tokens.ts";
 import { VersionStore } from "./versions.ts";
@@ -21,6 +22,7 @@ export interface RegistryStore {
   credentials: CredentialStore;
   fleet: FleetStore;
   events: EventLog;
+  evals: EvalStore;
   close(): void;
 }
 
@@ -78,6 +80,7 @@ export function createRegistryStore(options: RegistryStoreOptions = {}): Registr
     credentials: new CredentialStore(db),
     fleet,
     events: new EventLog(db, now),
+    evals: new EvalStore(db, now),
     close: () => {
       fleet.close();
       db.close();
