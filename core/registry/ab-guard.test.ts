@@ -24,7 +24,7 @@ afterAll(async () => {
 async function fleetRegistry(canaryFactor: number, seed: number, agents = 30) {
   let now = Date.parse("2026-05-01T00:00:00Z");
   const dir = join(await mkdtemp(join(tmpdir(), "reg-ab-")), "data");
-  const reg = await startRegistryServer({ dataDir: dir, port: 0, publisherTokens: [PUB], agentTokens: [AGT], now: () => now });
+  const reg = await startRegistryServer({ dataDir: dir, port: 0, publisherTokens: [PUB], agentTokens: [AGT], legacyAgentTokens: true, now: () => now });
   running.push(reg);
   const call = (method: string, path: string, token: string, body?: unknown) =>
     fetch(reg.url + path, {

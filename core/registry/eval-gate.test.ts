@@ -23,7 +23,15 @@ afterAll(async () => {
 
 async function registry(over: Partial<RegistryServerOptions> = {}, dataDir?: string) {
   const dir = dataDir ?? join(await mkdtemp(join(tmpdir(), "reg-eval-")), "data");
-  const reg = await startRegistryServer({ dataDir: dir, port: 0, publisherTokens: [PUB], agentTokens: [AGT], evalCommand: AGENT, ...over });
+  const reg = await startRegistryServer({
+    dataDir: dir,
+    port: 0,
+    publisherTokens: [PUB],
+    agentTokens: [AGT],
+    legacyAgentTokens: true,
+    evalCommand: AGENT,
+    ...over,
+  });
   running.push(reg);
   const call = (method: string, path: string, body?: unknown, token = PUB) =>
     fetch(reg.url + path, {
