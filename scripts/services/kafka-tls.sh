@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs a private single-node Kafka broker with a SASL_SSL listener (infra/kafka/sasl-ssl.properties)
+# in the FOREGROUND, for the TLS/SASL tests: the caller owns the process and stops it by its pid.
+#
+#   bash scripts/services/kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT
+#
+# DIR is a fresh temp dir: the PKI (tls-certs.sh) goes to DIR/pki, the data to DIR/data, the
+# broker's log to stdout. Jars come from the same Maven cache as up.sh (~/.cache/agent-services).
+# SCRAM users, added at format time (KRaft):
+#   scram-user / scram-secret   SCRAM-SHA-256 and SCRAM-SHA-512
+# PLAIN user: plain-user / plain-secret.
+# Ready when the log says "Kafka Server started" (the caller waits for it).
+set -euo pipefail
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+dir="${1:?usage: kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT}" port="${2:?}" cport="${3:?}" iport="${4:?}"
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
+ensure_tools
+mkdir -p "$DIST_DIR"
+bash "$REPO_ROOT/scripts/services/tls-certs.sh" "$dir/pki"
+dist="$(resolve_jars kafka "$REPO_ROOT/infra/kafka/pom.xml" kafka.version "$KAFKA_VERSION")"
+sed -e "s#@DIR@#$dir#g" -e "s#@PKI@#$dir/pki#g" -e "s#@PORT@#$port#g" \
+    -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@INTERNAL_PORT@#$iport#g" \
+    "$REPO_ROOT/infra/kafka/sasl-ssl.properties" >"$dir/server.properties"
+cp "$REPO_ROOT/infra/kafka/log4j2.properties" "$dir/log4j2.properties"
+tools=("$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 "-Dlog4j2.configurationFile=$REPO_ROOT/infra/kafka/tools-log4j2.properties" -cp "$dist/libs/*")
+if [[ ! -f "$dir/data/meta.properties" ]]; then
+  "${tools[@]}" kafka.tools.StorageTool format -t "$("${tools[@]}" kafka.tools.StorageTool random-uuid)" -c "$dir/server.properties" \
+    -S 'SCRAM-SHA-256=[name=scram-user,password=scram-secret]' \
+    -S 'SCRAM-SHA-512=[name=scram-user,password=scram-secret]' >"$dir/format.log" 2>&1 \
+    || { cat "$dir/format.log" >&2; die "kafka-tls: storage format failed"; }
+fi
+exec "$JAVA" -Dagent.service=kafka-tls -Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+  "-Dlog4j2.configurationFile=$dir/log4j2.properties" "-Dkafka.logs.dir=$dir" \
+  -cp "$dist/libs/*" kafka.Kafka "$dir/server.properties"
