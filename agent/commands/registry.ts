@@ -5,7 +5,7 @@ import { parseHostPort } from "../config/net.ts";
 import { runCommand, UsageError } from "../errors.ts";
 import { REGISTRY_APP_DEFAULTS } from "../../core/registry/app.ts";
 import { FLEET_DEFAULTS } from "../../core/registry/fleet/view.ts";
-import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
+import { loadServerTls, REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
@@ -21,6 +21,8 @@ interface ServeArgs extends GlobalArgs {
   "canary-quorum": number;
   "max-agents": number;
   "max-heartbeat-interval": number;
+  "tls-cert"?: string;
+  "tls-key"?: string;
 }
 
 async function tokensFrom(file: string | undefined, env: string | undefined): Promise<string[]> {
@@ -66,10 +68,24 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         default: FLEET_DEFAULTS.maxIntervalS,
         describe: "Largest heartbeat interval an agent may claim, seconds (longer claims are clamped)",
       })
+      .option("tls-cert", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_TLS_CERT,
+        describe: "Serve HTTPS with this PEM certificate (chain) ($AGENT_REGISTRY_TLS_CERT); needs --tls-key",
+      })
+      .option("tls-key", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_TLS_KEY,
+        describe: "Unencrypted PEM private key of --tls-cert ($AGENT_REGISTRY_TLS_KEY)",
+      })
       .example("$0 registry serve", "zero configuration: ./registry-data, 127.0.0.1:8700, tokens generated on first start")
       .example(
         "$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key",
         "for a fleet, signing manifests",
+      )
+      .example(
+        "$0 registry serve --listen 0.0.0.0:8700 --tls-cert /etc/agent/registry.crt --tls-key /etc/agent/registry.key",
+        "over HTTPS (agents set model.registry.ca)",
       ),
   handler: (args) =>
     runCommand("registry serve", args.debug, async () => {
@@ -78,6 +94,17 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       if (!(args["max-bundle-mb"] > 0)) throw new UsageError("--max-bundle-mb must be positive");
       for (const k of ["canary-quorum", "max-agents", "max-heartbeat-interval"] as const) {
         if (!(Number.isInteger(args[k]) && args[k] >= 1)) throw new UsageError(`--${k} must be a positive integer`);
+      }
+      if ((args["tls-cert"] === undefined) !== (args["tls-key"] === undefined))
+        throw new UsageError("--tls-cert and --tls-key go together (a certificate and its key)");
+      const tls = args["tls-cert"] && args["tls-key"] ? { certFile: args["tls-cert"], keyFile: args["tls-key"] } : undefined;
+      if (tls) {
+        try {
+          const t = loadServerTls(tls);
+          console.error(`agent registry: TLS certificate ${tls.certFile}, valid until ${t.notAfter}`);
+        } catch (error) {
+          throw new UsageError(`--tls-cert/--tls-key: ${(error as Error).message}`);
+        }
       }
       const log = createLogger();
       const reg = await startRegistryServer({
@@ -90,6 +117,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         maxBundleBytes: Math.round(args["max-bundle-mb"] * 1024 * 1024),
         canaryQuorum: args["canary-quorum"],
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
+        tls,
         log,
       });
       console.error(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);

@@ -39,8 +39,8 @@ describe("model.registry", () => {
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'model.registry.url: expected an http:// or https:// URL, found "ftp://x"',
       'model.registry.channel: expected one of "stable", "canary", found "beta"',
-      "model.registry.token: missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)",
-      'model.registry: unknown key "poll"; allowed: url, name, channel, token, public_key, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
+      'model.registry: unknown key "poll"; allowed: url, name, channel, token, token_file, ca, public_key, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
+      "model.registry.token: missing (expected the registry's agent token, token_file, or set AGENT_REGISTRY_TOKEN)",
     ]);
   });
 

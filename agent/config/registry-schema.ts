@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { CHANNELS } from "../../models/registry-protocol/protocol.ts";
 import { ByteSize, Duration, HttpUrl, Id } from "../../core/config/fields.ts";
+import { FilePath } from "../../core/config/tls.ts";
 
 /** Named defaults of the registry settings. */
 export const REGISTRY_DEFAULTS = {
@@ -31,10 +32,12 @@ export const RegistrySectionSchema = z
     name: Id,
     /** `stable` (default; a hash-chosen share of agents gets a live canary) or `canary` (always the canary). */
     channel: z.enum(CHANNELS).default(REGISTRY_DEFAULTS.channel),
-    /** An agent token. Default: `$AGENT_REGISTRY_TOKEN`. */
-    token: z
-      .string({ error: (i) => (i.input === undefined ? "missing (expected the registry's agent token, or set AGENT_REGISTRY_TOKEN)" : undefined) })
-      .min(1),
+    /** An agent token (discouraged inline: prefer `token_file` or `${AGENT_REGISTRY_TOKEN}`). Default: `$AGENT_REGISTRY_TOKEN`. */
+    token: z.string().min(1).optional(),
+    /** File holding the agent token (mode 0600); wins over `token`. */
+    token_file: FilePath.optional(),
+    /** PEM file of the CA that signed the registry's HTTPS certificate (default: the system's CAs). */
+    ca: FilePath.optional(),
     /** Ed25519 public key file (`agent registry keygen` writes `<key>.pub`): unsigned or badly signed bundles are refused. */
     public_key: z.string().min(1).optional(),
     /** Time between resolve polls (±20 % jitter). */
@@ -46,7 +49,16 @@ export const RegistrySectionSchema = z
     /** Timeout of one registry request, body included (default: the larger of 30 s and poll_interval). */
     request_timeout: Duration.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    (r, ctx) => {
+      if (r.token === undefined && r.token_file === undefined) {
+        ctx.addIssue({ code: "custom", path: ["token"], message: "missing (expected the registry's agent token, token_file, or set AGENT_REGISTRY_TOKEN)" });
+      }
+    },
+    // Reported together with the section's other problems (not only once they are fixed).
+    { when: (p) => p.value !== null && typeof p.value === "object" },
+  );
 
 /** A parsed `model.registry:` section. */
 export type RegistrySectionFile = z.infer<typeof RegistrySectionSchema>;

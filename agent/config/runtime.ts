@@ -28,13 +28,15 @@ function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string
     url: r.url.replace(/\/+$/, ""),
     name: r.name,
     channel: r.channel,
-    token: r.token,
+    ...(r.token !== undefined ? { token: r.token } : {}),
     pollIntervalMs: durationMs(r.poll_interval),
     heartbeatIntervalMs: durationMs(r.heartbeat_interval),
     maxBundleBytes: sizeBytes(r.max_bundle_size),
   };
   if (r.request_timeout !== undefined) out.requestTimeoutMs = durationMs(r.request_timeout);
   if (r.public_key !== undefined) out.publicKey = resolve(dir, r.public_key);
+  if (r.token_file !== undefined) out.tokenFile = resolve(dir, r.token_file);
+  if (r.ca !== undefined) out.ca = resolve(dir, r.ca);
   return out;
 }
 

@@ -19,8 +19,12 @@ export interface RegistryModelConfig {
   /** Model name on the registry. */
   name: string;
   channel: "stable" | "canary";
-  /** Agent token. */
-  token: string;
+  /** Agent token (unset when `tokenFile` is). */
+  token?: string;
+  /** Absolute path of the file holding the agent token (read when the updater starts; wins over `token`). */
+  tokenFile?: string;
+  /** Absolute path of the PEM CA file the registry's HTTPS certificate is verified with. */
+  ca?: string;
   /** Absolute path of the Ed25519 public key (SPKI PEM); when set, only validly signed bundles are accepted. */
   publicKey?: string;
   pollIntervalMs: number;

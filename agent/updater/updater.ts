@@ -14,6 +14,7 @@ import { importPublicKey } from "../../models/registry-protocol/signature.ts";
 import { pruneVersions } from "./install.ts";
 import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";
+import { readRegistryCredentials, registryFetch } from "./transport.ts";
 import { RoundStats } from "./stats.ts";
 import { accept, emptyState, readModelState, versionDir, writeModelState } from "./state.ts";
 import type { ModelRef, ModelSource, ModelUpdaterOptions, UpdaterHost, UpdaterState } from "./types.ts";
@@ -89,12 +90,19 @@ export class ModelUpdater {
         throw new UpdaterConfigError(`model.registry.public_key ${r.publicKey}: ${(error as Error).message}`);
       }
     }
+    let creds: ReturnType<typeof readRegistryCredentials>;
+    try {
+      creds = readRegistryCredentials(r);
+    } catch (error) {
+      throw new UpdaterConfigError((error as Error).message);
+    }
+    const { token, ca } = creds;
     // Requests end at once when the loops stop (shutdown, SIGHUP reload), whatever their timeout.
-    const send = this.o.fetch ?? ((req: Request) => fetch(req));
+    const send = this.o.fetch ?? registryFetch(ca);
     const abortable = (req: Request) => send(this.signal ? new Request(req, { signal: AbortSignal.any([req.signal, this.signal]) }) : req);
     this.client = createRegistryClient({
       url: r.url,
-      token: r.token,
+      token,
       publicKey,
       fetch: abortable,
       timeoutMs: r.requestTimeoutMs ?? Math.max(30_000, r.pollIntervalMs),
