@@ -2,8 +2,10 @@
 # Runs a private single-node Kafka broker with a SASL_SSL listener (infra/kafka/sasl-ssl.properties)
 # in the FOREGROUND, for the TLS/SASL tests: the caller owns the process and stops it by its pid.
 #
-#   bash scripts/services/kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT
+#   bash scripts/services/kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT [MTLS_PORT]
 #
+# PORT is the SASL_SSL listener; MTLS_PORT (optional) an SSL listener that requires a client
+# certificate signed by the test CA (DIR/pki/client.pem). Without MTLS_PORT it gets a free port.
 # DIR is a fresh temp dir: the PKI (tls-certs.sh) goes to DIR/pki, the data to DIR/data, the
 # broker's log to stdout. Jars come from the same Maven cache as up.sh (~/.cache/agent-services).
 # SCRAM users, added at format time (KRaft):
@@ -13,7 +15,8 @@
 set -euo pipefail
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-dir="${1:?usage: kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT}" port="${2:?}" cport="${3:?}" iport="${4:?}"
+dir="${1:?usage: kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT [MTLS_PORT]}" port="${2:?}" cport="${3:?}" iport="${4:?}"
+mport="${5:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 ensure_tools
@@ -21,7 +24,7 @@ mkdir -p "$DIST_DIR"
 bash "$REPO_ROOT/scripts/services/tls-certs.sh" "$dir/pki"
 dist="$(resolve_jars kafka "$REPO_ROOT/infra/kafka/pom.xml" kafka.version "$KAFKA_VERSION")"
 sed -e "s#@DIR@#$dir#g" -e "s#@PKI@#$dir/pki#g" -e "s#@PORT@#$port#g" \
-    -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@INTERNAL_PORT@#$iport#g" \
+    -e "s#@CONTROLLER_PORT@#$cport#g" -e "s#@INTERNAL_PORT@#$iport#g" -e "s#@MTLS_PORT@#$mport#g" \
     "$REPO_ROOT/infra/kafka/sasl-ssl.properties" >"$dir/server.properties"
 cp "$REPO_ROOT/infra/kafka/log4j2.properties" "$dir/log4j2.properties"
 tools=("$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 "-Dlog4j2.configurationFile=$REPO_ROOT/infra/kafka/tools-log4j2.properties" -cp "$dist/libs/*")

@@ -3,10 +3,11 @@
 # the FOREGROUND, for the Elasticsearch sink's TLS/auth tests (OpenSearch's security plugin is
 # not on Maven Central). The caller owns the process and stops it by its pid.
 #
-#   bash scripts/services/tls-proxy.sh DIR PORT EXPIRED_PORT UPSTREAM
+#   bash scripts/services/tls-proxy.sh DIR PORT EXPIRED_PORT UPSTREAM [MTLS_PORT]
 #
 #   https://127.0.0.1:PORT          certificate DIR/pki/server.pem (test CA DIR/pki/ca.pem)
 #   https://127.0.0.1:EXPIRED_PORT  certificate DIR/pki/expired.pem (same CA, expired 2020-01-02)
+#   https://127.0.0.1:MTLS_PORT     like PORT, and a client certificate signed by the CA is required
 #   both: requests pass to http://UPSTREAM (e.g. 127.0.0.1:9200) only with
 #     Authorization: Basic base64(agent:agent-secret)     (username / password)
 #     Authorization: ApiKey base64(agent-key:key-secret)  (api_key "agent-key:key-secret", or its base64)
@@ -14,7 +15,7 @@
 # Needs nginx (Debian: nginx-light). The PKI comes from tls-certs.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-dir="${1:?usage: tls-proxy.sh DIR PORT EXPIRED_PORT UPSTREAM}" port="${2:?}" xport="${3:?}" upstream="${4:?}"
+dir="${1:?usage: tls-proxy.sh DIR PORT EXPIRED_PORT UPSTREAM [MTLS_PORT]}" port="${2:?}" xport="${3:?}" upstream="${4:?}" mport="${5:-}"
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || { echo "tls-proxy: nginx is not installed (apt-get install nginx-light)" >&2; exit 127; }
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 mkdir -p "$dir/tmp" && chmod 1777 "$dir/tmp"
@@ -23,12 +24,13 @@ bash "$here/tls-certs.sh" "$dir/pki"
 basic="$(printf 'agent:agent-secret' | base64 -w0)"
 apikey="$(printf 'agent-key:key-secret' | base64 -w0)"
 user_line=""; [[ $(id -u) -eq 0 ]] && user_line="user root root;"
-server() { # port cert key
+server() { # port cert key [extra directives]
   cat <<X
   server {
     listen 127.0.0.1:$1 ssl;
     ssl_certificate $2;
     ssl_certificate_key $3;
+    ${4:-}
     ssl_protocols TLSv1.2 TLSv1.3;
     location / {
       default_type application/json;
@@ -69,6 +71,7 @@ http {
   }
 $(server "$port" "$dir/pki/server.pem" "$dir/pki/server.key")
 $(server "$xport" "$dir/pki/expired.pem" "$dir/pki/expired.key")
+$([[ -n "$mport" ]] && server "$mport" "$dir/pki/server.pem" "$dir/pki/server.key" "ssl_client_certificate $dir/pki/ca.pem; ssl_verify_client on;")
 }
 X
 echo "[tls-proxy] nginx on 127.0.0.1:$port (valid) and :$xport (expired) -> http://$upstream" >&2

@@ -178,4 +178,17 @@ describe("Elasticsearch sink over TLS + auth (nginx in front of the real node)",
     await sink.stop();
     expect([r.delivered, r.errors]).toEqual([3, {}]);
   }, 30_000);
+
+  test("mutual TLS: tls.cert/tls.key accepted by a proxy that requires a client certificate; without them refused", async () => {
+    await ready;
+    const ok = sinkFrom({ hosts: [p.mtlsUrl], auth: basic, tls: { ca: "pki/ca.pem", cert: "pki/client.pem", key: "pki/client.key" } }, "mtls");
+    await ok.start();
+    const r = await ok.send(makeBatch("edge", 3));
+    await ok.stop();
+    expect([r.delivered, r.errors]).toEqual([3, {}]);
+    const anon = sinkFrom({ hosts: [p.mtlsUrl], auth: basic, tls: { ca: "pki/ca.pem" } }, "mtls-anon");
+    const refused = await anon.send(makeBatch("edge", 3));
+    await anon.stop();
+    expect([refused.delivered, refused.retry.length, Object.keys(refused.errors)]).toEqual([0, 3, ["template_http_400"]]);
+  }, 30_000);
 });

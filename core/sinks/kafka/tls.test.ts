@@ -170,4 +170,16 @@ describe("Kafka sink over SASL_SSL (real broker, SCRAM users, test CA)", () => {
     await lax.stop();
     expect(ok.delivered).toBe(3);
   }, 60_000);
+
+  test("mutual TLS (SSL listener requiring a client certificate): tls.cert/tls.key delivered; without them refused", async () => {
+    await ready;
+    const ok = sinkFrom({ brokers: [b.mtlsBroker], tls: { ca: "pki/ca.pem", cert: "pki/client.pem", key: "pki/client.key" } }, "k-mtls").sink;
+    const r = await ok.send(makeBatch("edge", 4));
+    await ok.stop();
+    expect([r.delivered, r.errors]).toEqual([4, {}]);
+    const anon = sinkFrom({ brokers: [b.mtlsBroker], tls: { ca: "pki/ca.pem" } }, "k-anon").sink;
+    const refused = await anon.send(makeBatch("edge", 4));
+    await anon.stop();
+    expect([refused.delivered, refused.retry.length]).toEqual([0, 4]);
+  }, 60_000);
 });

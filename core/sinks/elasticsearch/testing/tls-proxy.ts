@@ -19,6 +19,8 @@ export interface TlsProxy {
   url: string;
   /** `https://127.0.0.1:<port>`: expired certificate (same CA). */
   expiredUrl: string;
+  /** `https://127.0.0.1:<port>`: valid certificate, and a client certificate signed by the CA required. */
+  mtlsUrl: string;
   /** The PKI (ca.pem, other-ca.pem, server.pem, ...). */
   pki: string;
   dir: string;
@@ -39,9 +41,9 @@ const tcpOpen = (port: number) =>
 /** Starts nginx in front of `upstream` (`host:port`) and waits until both ports accept connections. */
 export async function startTlsProxy(upstream: string, timeoutMs = 30_000): Promise<TlsProxy> {
   const dir = mkdtempSync(join(tmpdir(), "agent-tls-proxy-"));
-  const [port, xport] = [await freePort(), await freePort()];
+  const [port, xport, mport] = [await freePort(), await freePort(), await freePort()];
   const started = performance.now();
-  const proc = Bun.spawn(["bash", join(REPO, "scripts/services/tls-proxy.sh"), dir, String(port), String(xport), upstream], {
+  const proc = Bun.spawn(["bash", join(REPO, "scripts/services/tls-proxy.sh"), dir, String(port), String(xport), upstream, String(mport)], {
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
@@ -58,7 +60,11 @@ export async function startTlsProxy(upstream: string, timeoutMs = 30_000): Promi
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => proc.exitCode !== null || ((await tcpOpen(port)) && (await tcpOpen(xport))), { timeoutMs, everyMs: 50, what: "nginx listening" });
+    await waitFor(async () => proc.exitCode !== null || ((await tcpOpen(port)) && (await tcpOpen(xport)) && (await tcpOpen(mport))), {
+      timeoutMs,
+      everyMs: 50,
+      what: "nginx listening",
+    });
     if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}`);
   } catch (e) {
     await stop();
@@ -67,6 +73,7 @@ export async function startTlsProxy(upstream: string, timeoutMs = 30_000): Promi
   return {
     url: `https://127.0.0.1:${port}`,
     expiredUrl: `https://127.0.0.1:${xport}`,
+    mtlsUrl: `https://127.0.0.1:${mport}`,
     pki: join(dir, "pki"),
     dir,
     startupMs: Math.round(performance.now() - started),

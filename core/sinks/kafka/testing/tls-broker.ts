@@ -16,6 +16,8 @@ const REPO = resolve(import.meta.dir, "../../../..");
 export interface TlsBroker {
   /** `127.0.0.1:<port>` of the SASL_SSL listener. */
   broker: string;
+  /** `127.0.0.1:<port>` of the SSL listener that requires a client certificate (mutual TLS). */
+  mtlsBroker: string;
   /** The PKI made by scripts/services/tls-certs.sh (ca.pem, other-ca.pem, client.pem, ...). */
   pki: string;
   /** Temp dir holding everything (removed by `stop`). */
@@ -43,9 +45,9 @@ export async function freePort(): Promise<number> {
 /** Starts the broker and waits until it serves (at most `timeoutMs`, default 90 s). */
 export async function startTlsBroker(timeoutMs = 90_000): Promise<TlsBroker> {
   const dir = mkdtempSync(join(tmpdir(), "agent-kafka-tls-"));
-  const [port, cport, iport] = [await freePort(), await freePort(), await freePort()];
+  const [port, cport, iport, mport] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const started = performance.now();
-  const proc = Bun.spawn(["bash", join(REPO, "scripts/services/kafka-tls.sh"), dir, String(port), String(cport), String(iport)], {
+  const proc = Bun.spawn(["bash", join(REPO, "scripts/services/kafka-tls.sh"), dir, String(port), String(cport), String(iport), String(mport)], {
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
@@ -68,5 +70,13 @@ export async function startTlsBroker(timeoutMs = 90_000): Promise<TlsBroker> {
     await stop();
     throw new Error(`the SASL_SSL Kafka broker did not start (${(e as Error).message}); its output:\n${out.slice(-3000)}`);
   }
-  return { broker: `127.0.0.1:${port}`, pki: join(dir, "pki"), dir, startupMs: Math.round(performance.now() - started), log: () => out, stop };
+  return {
+    broker: `127.0.0.1:${port}`,
+    mtlsBroker: `127.0.0.1:${mport}`,
+    pki: join(dir, "pki"),
+    dir,
+    startupMs: Math.round(performance.now() - started),
+    log: () => out,
+    stop,
+  };
 }
