@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a private single-node Kafka broker with a SASL_SSL listener (infra/kafka/sasl-ssl.properties)
-# in the FOREGROUND, for the TLS/SASL tests: the caller owns the process and stops it by its pid.
+# in the FOREGROUND, for the TLS/SASL tests: the caller owns the process and stops it with SIGTERM
+# (the broker stops with it). With WATCH_PID set, the broker also stops, and DIR is removed, within
+# a few seconds of that process being gone (a test runner that exits without stopping it).
 #
 #   bash scripts/services/kafka-tls.sh DIR PORT CONTROLLER_PORT INTERNAL_PORT [MTLS_PORT]
 #
@@ -34,7 +36,18 @@ if [[ ! -f "$dir/data/meta.properties" ]]; then
     -S 'SCRAM-SHA-512=[name=scram-user,password=scram-secret]' >"$dir/format.log" 2>&1 \
     || { cat "$dir/format.log" >&2; die "kafka-tls: storage format failed"; }
 fi
-exec "$JAVA" -Dagent.service=kafka-tls -Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+"$JAVA" -Dagent.service=kafka-tls -Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
   -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
   "-Dlog4j2.configurationFile=$dir/log4j2.properties" "-Dkafka.logs.dir=$dir" \
-  -cp "$dist/libs/*" kafka.Kafka "$dir/server.properties"
+  -cp "$dist/libs/*" kafka.Kafka "$dir/server.properties" </dev/null &
+jpid=$!
+echo "$jpid" >"$dir/broker.pid"
+if [[ -n "${WATCH_PID:-}" ]]; then
+  # The owner (e.g. a `bun test` process) may end without stopping us, and may kill this script
+  # on its way out: a detached watcher stops the broker and removes DIR once the owner is gone.
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
+    kill "$2" 2>/dev/null; for _ in $(seq 1 30); do kill -0 "$2" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$2" 2>/dev/null; rm -rf "$3"' _ "$WATCH_PID" "$jpid" "$dir" </dev/null >/dev/null 2>&1 &
+fi
+trap 'kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; exit 0' TERM INT HUP
+wait "$jpid"

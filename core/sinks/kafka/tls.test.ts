@@ -1,13 +1,13 @@
 /**
  * The Kafka sink against a REAL broker with a SASL_SSL listener and SCRAM users (a private
- * broker started here: scripts/services/kafka-tls.sh, own ports and temp dir, the services' jar
+ * broker started here, shared with conformance.test.ts: scripts/services/kafka-tls.sh, own ports and temp dir, the services' jar
  * cache; certificates made with openssl). Fails, never skips, when it cannot start.
  *
  * Cases: SCRAM-SHA-512 / SCRAM-SHA-256 / PLAIN delivery through the config path (password file,
  * CA file); wrong password → the driver halts with the reason, every record kept; unknown CA and
  * a wrong server name → TLS reason in the probe (/readyz), the counters and the log, retried.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Kafka } from "kafkajs";
@@ -22,7 +22,7 @@ import { createKafka } from "./client.ts";
 import { kafkaSink } from "./component.ts";
 import { KafkaSinkSchema } from "./config.ts";
 import { kafkaSasl, kafkaSsl } from "./security.ts";
-import { startTlsBroker, type TlsBroker } from "./testing/tls-broker.ts";
+import { sharedTlsBroker, type TlsBroker } from "./testing/tls-broker.ts";
 
 let b: TlsBroker;
 let ready: Promise<void>;
@@ -30,7 +30,7 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 
 beforeAll(() => {
   ready = (async () => {
-    b = await startTlsBroker();
+    b = await sharedTlsBroker();
     writeFileSync(join(b.dir, "scram.password"), "scram-secret\n", { mode: 0o600 });
     writeFileSync(join(b.dir, "wrong.password"), "not-the-password\n", { mode: 0o600 });
     console.error(`[kafka tls] SASL_SSL broker ${b.broker} ready in ${b.startupMs} ms`);
@@ -38,9 +38,7 @@ beforeAll(() => {
   ready.catch(() => {});
 }, 120_000);
 
-afterAll(async () => {
-  await b?.stop();
-});
+// The broker is shared with conformance.test.ts and stopped when the test process exits.
 
 /** A sink built the way `agent run` builds it: YAML entry → schema → runtime config → component. */
 function sinkFrom(entry: Record<string, unknown>, id = "k") {

@@ -1,7 +1,8 @@
 /**
  * Test harness: a private Kafka broker with a SASL_SSL listener (scripts/services/kafka-tls.sh,
  * infra/kafka/sasl-ssl.properties) on free loopback ports, in a temp dir, with its own PKI.
- * The jars come from the services' Maven cache. Fails (never skips) when it cannot start.
+ * The jars come from the services' Maven cache. Fails (never skips) when it cannot start. The
+ * broker stops with this process even when nobody calls `stop` (`WATCH_PID`, see kafka-tls.sh).
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -51,6 +52,7 @@ export async function startTlsBroker(timeoutMs = 90_000): Promise<TlsBroker> {
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
+    env: { ...process.env, WATCH_PID: String(process.pid) },
   });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
@@ -59,7 +61,7 @@ export async function startTlsBroker(timeoutMs = 90_000): Promise<TlsBroker> {
   void pump(proc.stdout);
   void pump(proc.stderr);
   const stop = async () => {
-    proc.kill("SIGKILL");
+    proc.kill("SIGTERM"); // the script stops the broker and waits for it
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   };
@@ -79,4 +81,17 @@ export async function startTlsBroker(timeoutMs = 90_000): Promise<TlsBroker> {
     log: () => out,
     stop,
   };
+}
+
+let shared: Promise<TlsBroker> | undefined;
+
+/**
+ * One broker for every test file of this `bun test` process (started on first use): the TLS
+ * tests and the conformance suite's refused-credentials check share it, so CI starts it once.
+ * Nobody stops it: kafka-tls.sh stops it and removes its temp dir within a second of this
+ * process ending (`WATCH_PID`).
+ */
+export function sharedTlsBroker(): Promise<TlsBroker> {
+  shared ??= startTlsBroker();
+  return shared;
 }
