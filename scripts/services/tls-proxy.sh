@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs nginx as a TLS reverse proxy with authentication in front of a plain-HTTP search node, in
 # the FOREGROUND, for the Elasticsearch sink's TLS/auth tests (OpenSearch's security plugin is
-# not on Maven Central). The caller owns the process and stops it by its pid.
+# not on Maven Central). The caller owns the process and stops it with SIGTERM (nginx stops with
+# it); with WATCH_PID set, nginx also stops, and DIR is removed, once that process is gone.
 #
 #   bash scripts/services/tls-proxy.sh DIR PORT EXPIRED_PORT UPSTREAM [MTLS_PORT]
 #
@@ -75,4 +76,14 @@ $([[ -n "$mport" ]] && server "$mport" "$dir/pki/server.pem" "$dir/pki/server.ke
 }
 X
 echo "[tls-proxy] nginx on 127.0.0.1:$port (valid) and :$xport (expired) -> http://$upstream" >&2
-exec "$nginx_bin" -e stderr -p "$dir" -c "$dir/nginx.conf"
+"$nginx_bin" -e stderr -p "$dir" -c "$dir/nginx.conf" </dev/null &
+npid=$!
+if [[ -n "${WATCH_PID:-}" ]]; then
+  # The owner (e.g. a `bun test` process) may end without stopping us, and may kill this script
+  # on its way out: a detached watcher stops nginx and removes DIR once the owner is gone.
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
+    kill "$2" 2>/dev/null; for _ in $(seq 1 20); do kill -0 "$2" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$2" 2>/dev/null; rm -rf "$3"' _ "$WATCH_PID" "$npid" "$dir" </dev/null >/dev/null 2>&1 &
+fi
+trap 'kill "$npid" 2>/dev/null; wait "$npid" 2>/dev/null; exit 0' TERM INT HUP
+wait "$npid"

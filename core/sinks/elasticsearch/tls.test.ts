@@ -22,7 +22,7 @@ import type { Sink } from "../sink.ts";
 import { makeBatch, requireTcp } from "../testing/records.ts";
 import { elasticsearchSink } from "./component.ts";
 import { ElasticsearchSinkSchema } from "./config.ts";
-import { startTlsProxy, type TlsProxy } from "./testing/tls-proxy.ts";
+import { sharedTlsProxy, type TlsProxy } from "./testing/tls-proxy.ts";
 
 const NODE = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
 const HINT = `OpenSearch is not reachable at ${NODE}: run \`npm run services:up\` (see infra/README.md)`;
@@ -36,7 +36,7 @@ const fingerprint = (pem: string) =>
 beforeAll(() => {
   ready = (async () => {
     await requireTcp(new URL(NODE).host, HINT);
-    p = await startTlsProxy(new URL(NODE).host);
+    p = await sharedTlsProxy(new URL(NODE).host);
     writeFileSync(join(p.dir, "es.password"), "agent-secret\n", { mode: 0o600 });
     writeFileSync(join(p.dir, "wrong.password"), "guess\n", { mode: 0o600 });
     writeFileSync(join(p.dir, "es.api_key"), "agent-key:key-secret\n", { mode: 0o600 });
@@ -45,8 +45,8 @@ beforeAll(() => {
   ready.catch(() => {});
 }, 60_000);
 
+// The proxy is shared with conformance.test.ts and stops with the test process.
 afterAll(async () => {
-  await p?.stop();
   for (const index of created) {
     await fetch(`${NODE}/${index},${index}-anomalies?ignore_unavailable=true`, { method: "DELETE" }).catch(() => {});
     await fetch(`${NODE}/_index_template/${index}-template`, { method: "DELETE" }).catch(() => {});

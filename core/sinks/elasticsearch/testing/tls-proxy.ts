@@ -1,7 +1,8 @@
 /**
  * Test harness: nginx as a TLS reverse proxy with authentication in front of the running search
  * node (scripts/services/tls-proxy.sh), on free loopback ports, in a temp dir, with its own PKI.
- * Fails (never skips) when nginx is missing or does not start.
+ * Fails (never skips) when nginx is missing or does not start. nginx stops with this process
+ * even when nobody calls `stop` (`WATCH_PID`, see tls-proxy.sh).
  * @module
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,6 +48,7 @@ export async function startTlsProxy(upstream: string, timeoutMs = 30_000): Promi
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",
+    env: { ...process.env, WATCH_PID: String(process.pid) },
   });
   let out = "";
   const pump = async (s: ReadableStream<Uint8Array>) => {
@@ -79,4 +81,16 @@ export async function startTlsProxy(upstream: string, timeoutMs = 30_000): Promi
     startupMs: Math.round(performance.now() - started),
     stop,
   };
+}
+
+let shared: Promise<TlsProxy> | undefined;
+
+/**
+ * One proxy in front of `upstream` for every test file of this `bun test` process (started on
+ * first use; tls.test.ts and the conformance suite's refused-credentials check share it). Nobody
+ * stops it: tls-proxy.sh stops it and removes its temp dir once this process is gone (`WATCH_PID`).
+ */
+export function sharedTlsProxy(upstream: string): Promise<TlsProxy> {
+  shared ??= startTlsProxy(upstream);
+  return shared;
 }
