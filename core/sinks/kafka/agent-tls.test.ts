@@ -6,7 +6,8 @@
  * `agent validate` on the same config passes (the files exist and parse).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { waitFor } from "../../testing/wait-for.ts";
@@ -18,6 +19,7 @@ let agent: Subprocess<"ignore", "pipe", "pipe"> | undefined;
 let log = "";
 let url = "";
 let config = "";
+let dataDir = "";
 let ready: Promise<void>;
 
 beforeAll(() => {
@@ -28,9 +30,10 @@ beforeAll(() => {
     writeFileSync(join(b.dir, "agent-wrong.password"), "wrong-password\n", { mode: 0o600 });
     writeFileSync(join(b.dir, "agent-right.password"), "scram-secret\n", { mode: 0o600 });
     config = join(b.dir, "agent-tls.yaml");
+    dataDir = mkdtempSync(join(tmpdir(), "agent-tls-data-"));
     writeFileSync(
       config,
-      `agent: { id: edge-tls, data_dir: ${join(b.dir, "agent-data")} }
+      `agent: { id: edge-tls, data_dir: ${dataDir} }
 sources:
   - { type: synthetic, id: synth, series: 5, interval: 200ms, seed: 3 }
 model: { online: default }
@@ -38,6 +41,7 @@ sinks:
   - { type: kafka, id: k-wrong, brokers: ["${b.broker}"], topic: agent-tls, tls: { ca: pki/ca.pem }, sasl: { mechanism: scram-sha-512, username: scram-user, password_file: agent-wrong.password } }
   - { type: kafka, id: k-ca, brokers: ["${b.broker}"], topic: agent-tls, tls: { ca: pki/other-ca.pem }, sasl: { mechanism: scram-sha-512, username: scram-user, password_file: agent-right.password } }
 server: { listen: "127.0.0.1:${port}" }
+buffer: { type: disk }   # records wait on disk at shutdown: a failing sink does not hold the exit
 `,
     );
     agent = Bun.spawn([process.execPath, MAIN, "run", "--config", config], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
@@ -56,6 +60,7 @@ afterAll(async () => {
   const code = await agent.exited;
   clearTimeout(kill);
   console.error(`[agent tls] agent run stopped in ${Math.round(performance.now() - t0)} ms (exit ${code})`);
+  rmSync(dataDir, { recursive: true, force: true });
 }, 30_000);
 
 test("agent validate accepts the config: every TLS and secret file exists and parses", async () => {
