@@ -9,7 +9,7 @@ import { AB_DEFAULTS } from "../../core/registry/fleet/ab-judge.ts";
 import { promoteCommand } from "./registry-promote.ts";
 import { EVAL_RUNNER_DEFAULTS } from "../../core/registry/eval/runner.ts";
 import { checkEvalSetDir, EVAL_SET_DEFAULTS, EvalSetError } from "../../core/registry/eval/eval-set.ts";
-import { REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
+import { loadServerTls, REGISTRY_SERVER_DEFAULTS, startRegistryServer } from "../../core/registry/server.ts";
 import { writeSigningKey } from "../../core/registry/signing/keys.ts";
 import { createRegistryStore, NotARegistryError } from "../../core/registry/store/index.ts";
 import { generateToken, type Role } from "../../core/registry/store/tokens.ts";
@@ -39,6 +39,8 @@ interface ServeArgs extends GlobalArgs {
   "eval-timeout": number;
   "eval-max-rss-mb": number;
   "max-eval-set-mb": number;
+  "tls-cert"?: string;
+  "tls-key"?: string;
 }
 
 /** The argv prefix that runs this agent again: the binary itself, or bun with the entry script. */
@@ -140,10 +142,24 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         default: FLEET_DEFAULTS.maxIntervalS,
         describe: "Largest heartbeat interval an agent may claim, seconds (longer claims are clamped)",
       })
+      .option("tls-cert", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_TLS_CERT,
+        describe: "Serve HTTPS with this PEM certificate (chain) ($AGENT_REGISTRY_TLS_CERT); needs --tls-key",
+      })
+      .option("tls-key", {
+        type: "string",
+        default: process.env.AGENT_REGISTRY_TLS_KEY,
+        describe: "Unencrypted PEM private key of --tls-cert ($AGENT_REGISTRY_TLS_KEY)",
+      })
       .example("$0 registry serve", "zero configuration: ./registry-data, 127.0.0.1:8700, tokens generated on first start")
       .example(
         "$0 registry serve --listen 0.0.0.0:8700 --data-dir /var/lib/agent-registry --signing-key /etc/agent/registry.key",
         "for a fleet, signing manifests",
+      )
+      .example(
+        "$0 registry serve --listen 0.0.0.0:8700 --tls-cert /etc/agent/registry.crt --tls-key /etc/agent/registry.key",
+        "over HTTPS (agents set model.registry.ca)",
       ),
   handler: (args) =>
     runCommand("registry serve", args.debug, async () => {
@@ -161,6 +177,17 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
       }
       for (const k of ["canary-max-anomaly-ratio", "canary-max-alarm-ratio", "canary-max-latency-ratio"] as const) {
         if (args[k] > 0 && args[k] <= 1) throw new UsageError(`--${k} must be above 1 (a canary no worse than stable is never rolled back) or 0 (off)`);
+      }
+      if ((args["tls-cert"] === undefined) !== (args["tls-key"] === undefined))
+        throw new UsageError("--tls-cert and --tls-key go together (a certificate and its key)");
+      const tls = args["tls-cert"] && args["tls-key"] ? { certFile: args["tls-cert"], keyFile: args["tls-key"] } : undefined;
+      if (tls) {
+        try {
+          const t = loadServerTls(tls);
+          status(`agent registry: TLS certificate ${tls.certFile}, valid until ${t.notAfter}`);
+        } catch (error) {
+          throw new UsageError(`--tls-cert/--tls-key: ${(error as Error).message}`);
+        }
       }
       const log = createLogger();
       const reg = await startRegistryServer({
@@ -187,6 +214,7 @@ const serve: CommandModule<GlobalArgs, ServeArgs> = {
         evalMaxRssMb: args["eval-max-rss-mb"],
         maxEvalSetBytes: Math.round(args["max-eval-set-mb"] * 1024 * 1024),
         fleet: { maxAgents: args["max-agents"], maxIntervalS: args["max-heartbeat-interval"] },
+        tls,
         log,
       });
       status(`agent registry: serving ${reg.url} (data ${args["data-dir"]}; API ${reg.url}/openapi.json; fleet ${reg.url}/fleet)`);

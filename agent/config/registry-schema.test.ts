@@ -39,11 +39,12 @@ describe("model.registry", () => {
     expect(r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'model.registry.url: expected an http:// or https:// URL, found "ftp://x"',
       'model.registry.channel: expected one of "stable", "canary", found "beta"',
-      'model.registry: unknown key "poll"; allowed: url, name, channel, token, enroll_token_file, enroll_token, public_key, publisher_keys, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
+      'model.registry: unknown key "poll"; allowed: url, name, channel, token, enroll_token_file, enroll_token, token_file, ca, public_key, publisher_keys, poll_interval, heartbeat_interval, max_bundle_size, request_timeout',
+      "model.registry.token: no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token / token_file (legacy; or set AGENT_REGISTRY_TOKEN)",
     ]);
     const none = check("{ registry: { url: http://reg, name: m } }");
     expect(none.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-      "model.registry.token: no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token (legacy; or set AGENT_REGISTRY_TOKEN)",
+      "model.registry.token: no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token / token_file (legacy; or set AGENT_REGISTRY_TOKEN)",
     ]);
   });
 

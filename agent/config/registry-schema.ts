@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { CHANNELS } from "../../models/registry-protocol/protocol.ts";
 import { ByteSize, Duration, HttpUrl, Id } from "../../core/config/fields.ts";
+import { FilePath } from "../../core/config/tls.ts";
 
 /** Named defaults of the registry settings. */
 export const REGISTRY_DEFAULTS = {
@@ -43,6 +44,10 @@ export const RegistrySectionSchema = z
     enroll_token_file: z.string().min(1).optional(),
     /** The enrollment token inline (prefer `enroll_token_file`, or `"${AGENT_REGISTRY_ENROLL_TOKEN}"`). */
     enroll_token: z.string().min(1).optional(),
+    /** File holding the agent token (mode 0600); wins over `token`. */
+    token_file: FilePath.optional(),
+    /** PEM file of the CA that signed the registry's HTTPS certificate (default: the system's CAs). */
+    ca: FilePath.optional(),
     /** Ed25519 public key file of a registry that signs (legacy; prefer `publisher_keys`): unsigned or badly signed bundles are refused. */
     public_key: z.string().min(1).optional(),
     /**
@@ -61,10 +66,20 @@ export const RegistrySectionSchema = z
     request_timeout: Duration.optional(),
   })
   .strict()
-  .refine((r) => r.token !== undefined || r.enroll_token !== undefined || r.enroll_token_file !== undefined, {
-    message: "no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token (legacy; or set AGENT_REGISTRY_TOKEN)",
-    path: ["token"],
-  });
+  .superRefine(
+    (r, ctx) => {
+      if (r.token === undefined && r.token_file === undefined && r.enroll_token === undefined && r.enroll_token_file === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["token"],
+          message:
+            "no credential: set enroll_token_file (the registry's enroll.token), enroll_token, or token / token_file (legacy; or set AGENT_REGISTRY_TOKEN)",
+        });
+      }
+    },
+    // Reported together with the section's other problems (not only once they are fixed).
+    { when: (p) => p.value !== null && typeof p.value === "object" },
+  );
 
 /** A parsed `model.registry:` section. */
 export type RegistrySectionFile = z.infer<typeof RegistrySectionSchema>;

@@ -44,6 +44,8 @@ function toRegistry(r: NonNullable<ConfigFile["model"]["registry"]>, dir: string
   if (r.public_key !== undefined) out.publicKey = resolve(dir, r.public_key);
   // A key inline is base64 (no '/' path separator beyond base64's own, 43+ characters); anything else is a file.
   if (r.publisher_keys !== undefined) out.publisherKeys = r.publisher_keys.map((k) => (isInlineKey(k) ? k : resolve(dir, k)));
+  if (r.token_file !== undefined) out.tokenFile = resolve(dir, r.token_file);
+  if (r.ca !== undefined) out.ca = resolve(dir, r.ca);
   return out;
 }
 

@@ -25,6 +25,10 @@ export interface RegistryModelConfig {
   enrollToken?: string;
   /** Absolute path of the enrollment token file (read when the agent enrolls). */
   enrollTokenFile?: string;
+  /** Absolute path of the file holding a shared agent token (legacy; read when the updater starts; wins over `token`). */
+  tokenFile?: string;
+  /** Absolute path of the PEM CA file the registry's HTTPS certificate is verified with. */
+  ca?: string;
   /** Absolute path of the registry's Ed25519 public key (SPKI PEM; legacy); when set, only validly signed bundles are accepted. */
   publicKey?: string;
   /** Publisher public keys: absolute file paths or base64 keys; bundles and rollbacks must be signed by one. */

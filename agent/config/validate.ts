@@ -1,8 +1,9 @@
 /**
  * `validateAll`: everything `agent validate` checks and `agent run` refuses to start without —
  * the config file (every problem), the configured model (loads, fits the features this agent
- * builds) and the data_dir (writable, or creatable: the same probe as `agent run`, leaving
- * nothing behind), reported together.
+ * builds), the data_dir (writable, or creatable: the same probe as `agent run`, leaving
+ * nothing behind) and the TLS / secret files the config names (exist, certificates and keys
+ * parse, certificates in their validity period), reported together.
  */
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -11,6 +12,8 @@ import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { importPublisherKey } from "../../models/registry-protocol/publisher.ts";
 import { importPublicKey } from "../../models/registry-protocol/signature.ts";
+import { checkTlsFile, type TlsFileRef } from "../../core/config/tls.ts";
+import { sinkFiles } from "../../core/sinks/catalog.ts";
 import type { Env } from "./env.ts";
 import { checkConfigText, readConfigText, type ParseOptions } from "./load.ts";
 import { manifestFeatureProblems } from "./model-check.ts";
@@ -40,6 +43,21 @@ export interface ValidateResult {
   loaded?: ScoringModel;
   /** One-line `<file>: cannot read config: ...` when the file could not be read (then the only problem). */
   unreadable?: string;
+}
+
+/** Every CA, certificate, key and secret file the config names (sinks' `tls`/`sasl`/`auth`, `model.registry`). */
+export function configFiles(config: AgentConfig | undefined): TlsFileRef[] {
+  if (!config) return [];
+  const out = config.sinks.flatMap((s, i) => sinkFiles(s, `sinks[${i}]`));
+  const r = config.model.registry;
+  if (r?.ca) out.push({ key: "model.registry.ca", file: r.ca, kind: "ca" });
+  if (r?.tokenFile) out.push({ key: "model.registry.token_file", file: r.tokenFile, kind: "secret" });
+  return out;
+}
+
+/** `sinks[0].tls.ca` → `["sinks", 0, "tls", "ca"]` (for the line of a problem). */
+function keyPath(key: string): PropertyKey[] {
+  return key.split(/\.|(?=\[)/).map((p) => (/^\[\d+\]$/.test(p) ? Number(p.slice(1, -1)) : p));
 }
 
 /** The model section even when other parts of the file are broken (so both get reported). */
@@ -130,6 +148,10 @@ export async function validateAll(path: string, env: Env, options: ValidateOptio
     );
     if (problem)
       problems.push({ path: "model.registry.enroll_token_file", message: problem, line: checked.lineOf?.(["model", "registry", "enroll_token_file"]) });
+  }
+  for (const ref of configFiles(checked.config)) {
+    const problem = checkTlsFile(ref);
+    if (problem) problems.push({ path: ref.key, message: problem, line: checked.lineOf?.(keyPath(ref.key)) });
   }
   problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   return result;

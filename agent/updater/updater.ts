@@ -17,6 +17,7 @@ import { loadPublisherKeys } from "./trust.ts";
 import { pruneVersions } from "./install.ts";
 import { MAX_REJECTED, readRejected, writeRejected } from "./rejected.ts";
 import { loadReadyModel, sameFeatures } from "./load.ts";
+import { readRegistryCredentials, registryFetch } from "./transport.ts";
 import { RoundStats } from "./stats.ts";
 import { accept, emptyState, readModelState, versionDir, writeModelState } from "./state.ts";
 import type { ModelRef, ModelSource, ModelUpdaterOptions, UpdaterHost, UpdaterState } from "./types.ts";
@@ -110,13 +111,20 @@ export class ModelUpdater {
       return undefined;
     });
     if (cred) this.u.credential = cred.credential;
+    let creds: ReturnType<typeof readRegistryCredentials>;
+    try {
+      creds = readRegistryCredentials(r);
+    } catch (error) {
+      throw new UpdaterConfigError((error as Error).message);
+    }
+    const { token, ca } = creds;
     // Requests end at once when the loops stop (shutdown, SIGHUP reload), whatever their timeout.
-    const send = this.o.fetch ?? ((req: Request) => fetch(req));
+    const send = this.o.fetch ?? registryFetch(ca);
     const abortable = (req: Request) => send(this.signal ? new Request(req, { signal: AbortSignal.any([req.signal, this.signal]) }) : req);
     this.client = createRegistryClient({
       url: r.url,
       // The agent's own credential once enrolled; else the shared token (legacy).
-      token: () => this.u.credential ?? r.token,
+      token: () => this.u.credential ?? token,
       publicKey,
       publisherKeys: this.publisherKeys,
       fetch: abortable,

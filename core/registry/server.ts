@@ -1,4 +1,6 @@
+import { createPrivateKey } from "node:crypto";
 import type { Server } from "bun";
+import { readCertificates, readPrivateKey, TlsFileError } from "../config/tls.ts";
 import type { Logger } from "pino";
 import { DEFAULT_MAX_BUNDLE_BYTES } from "../../models/registry-protocol/envelope.ts";
 import { createRegistryApp, type RegistryAppOptions } from "./app.ts";
@@ -45,7 +47,21 @@ export interface RegistryServerOptions {
   maxEvalSetBytes?: number;
   /** Clock (ms), injected by tests (virtual time); default `Date.now`. */
   now?: () => number;
+  /** Serve HTTPS with this PEM certificate (chain) and unencrypted PEM key; checked before serving. */
+  tls?: { certFile: string; keyFile: string };
   log?: Logger;
+}
+
+/** The TLS certificate and key of `--tls-cert` / `--tls-key`, read and checked (parse, match, dates). */
+export function loadServerTls(files: { certFile: string; keyFile: string }, now = new Date()): { cert: string; key: string; notAfter: string } {
+  const { pem: cert, certs } = readCertificates(files.certFile);
+  const key = readPrivateKey(files.keyFile);
+  const leaf = certs[0]!;
+  if (!leaf.checkPrivateKey(createPrivateKey(key))) {
+    throw new TlsFileError(files.keyFile, `is not the private key of the certificate in ${files.certFile} (subject ${leaf.subject.replace(/\n/g, ", ")})`);
+  }
+  if (new Date(leaf.validTo) < now) throw new TlsFileError(files.certFile, `certificate expired on ${leaf.validTo}`);
+  return { cert, key, notAfter: leaf.validTo };
 }
 
 /** Named defaults of {@link RegistryServerOptions}. */
@@ -108,7 +124,9 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
       now: options.now,
       log: options.log,
     });
+    const tls = options.tls ? loadServerTls(options.tls) : undefined;
     const server = Bun.serve({
+      ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
       hostname: options.hostname ?? REGISTRY_SERVER_DEFAULTS.hostname,
       port: options.port ?? REGISTRY_SERVER_DEFAULTS.port,
       fetch: app.fetch,
@@ -118,7 +136,7 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
     });
     const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
     return {
-      url: `http://${host}:${server.port}`,
+      url: `${tls ? "https" : "http"}://${host}:${server.port}`,
       server,
       store,
       signer,

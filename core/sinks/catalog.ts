@@ -7,6 +7,7 @@
  */
 import type { Logger } from "pino";
 import { z } from "zod";
+import type { TlsFileRef } from "../config/tls.ts";
 import type { SinkComponent, SinkContext } from "./component.ts";
 import type { Sink } from "./sink.ts";
 import { kafkaSink } from "./kafka/component.ts";
@@ -30,7 +31,11 @@ export const SINKS = {
 
 type Entry = (typeof SINKS)[keyof typeof SINKS];
 /** Any component, with its config types erased (dispatch goes through `type`). */
-type AnyEntry = { toConfig(file: unknown, ctx: SinkContext): SinkConfig; build(c: SinkConfig, log: Logger): Sink } & Omit<SinkComponent, "toConfig" | "build">;
+type AnyEntry = {
+  toConfig(file: unknown, ctx: SinkContext): SinkConfig;
+  build(c: SinkConfig, log: Logger): Sink;
+  files?(c: SinkConfig, at: string): TlsFileRef[];
+} & Omit<SinkComponent, "toConfig" | "build" | "files">;
 
 /** A sink `type:` value. */
 export type SinkType = keyof typeof SINKS;
@@ -56,6 +61,16 @@ const entry = (type: string) => SINKS[type as SinkType] as unknown as AnyEntry;
  */
 export function toSinkConfig(file: SinkConfigFile, ctx: SinkContext): SinkConfig {
   return entry(file.type).toConfig(file, ctx);
+}
+
+/**
+ * The CA, certificate, key and secret files a sink's runtime config names (for `agent validate`).
+ *
+ * @example
+ * sinkFiles(config.sinks[0], "sinks[0]"); // [{ key: "sinks[0].tls.ca", file: "/etc/agent/ca.pem", kind: "ca" }]
+ */
+export function sinkFiles(config: SinkConfig, at: string): TlsFileRef[] {
+  return entry(config.type).files?.(config, at) ?? [];
 }
 
 /**

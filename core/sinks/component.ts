@@ -6,6 +6,7 @@
  * @module
  */
 import type { Logger } from "pino";
+import type { TlsFileRef } from "../config/tls.ts";
 import { z } from "zod";
 import { Duration, durationMs, Id } from "../config/fields.ts";
 import type { OnlyFilter } from "./shared/only.ts";
@@ -86,6 +87,11 @@ export interface SinkComponent<S extends z.ZodObject = z.ZodObject, C extends Si
   build(config: C, log: Logger): Sink;
   /** The block `agent config example` prints under `sinks:`. */
   example: ExampleBlock;
+  /**
+   * The CA, certificate, key and secret files the runtime config names, for `agent validate`
+   * (`at`: the entry's config path, e.g. `sinks[0]`). Default: none.
+   */
+  files?(config: C, at: string): TlsFileRef[];
   /**
    * Keys the agent fills from an environment variable when the YAML leaves them out, before
    * validation: YAML key → variable (e.g. `{ topic: "KAFKA_TOPIC" }`; agent/config/env.ts reads them).

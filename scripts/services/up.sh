@@ -15,27 +15,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 T0=$(date +%s%N)
 elapsed() { local ms=$(( ($(date +%s%N) - T0) / 1000000 )); printf '%d.%01ds' $((ms / 1000)) $((ms % 1000 / 100)); }
 
-hash_of() { cat "$@" | sha1sum | cut -c1-10; }
-
-# resolve_jars NAME POM VERSION_PROPERTY VERSION -> prints the libs dir (cached by version + pom hash)
-resolve_jars() {
-  local name="$1" pom="$2" prop="$3" version="$4" extra_hash="${5:-}"
-  local dir="$DIST_DIR/$name-$version-$(hash_of "$pom" $extra_hash)"
-  if [[ ! -f "$dir/.complete" ]]; then
-    log "$name $version: resolving jars with Maven (first run only) ..."
-    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-    # shellcheck disable=SC2086
-    if ! mvn -q -B ${MAVEN_ARGS:-} -f "$pom" "-D$prop=$version" \
-         dependency:copy-dependencies "-DoutputDirectory=$dir.tmp/libs" >"$dir.tmp/mvn.log" 2>&1; then
-      tail -n 30 "$dir.tmp/mvn.log" >&2
-      die "Maven could not resolve $name $version (full log: $dir.tmp/mvn.log)"
-    fi
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-    touch "$dir/.complete"
-  fi
-  echo "$dir"
-}
-
 check_ports_free() {
   local svc="$1"; shift
   for p in "$@"; do

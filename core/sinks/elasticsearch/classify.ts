@@ -11,10 +11,14 @@
  * | 401, 403 | retry + halt | `http_<status>` |
  * | missing | retry | `bad_response` |
  *
+ * A whole request refused with 401/403 halts; a TLS certificate failure (unknown CA, expired,
+ * name or fingerprint mismatch) is retried as `tls_<code>` with a reason naming what to fix.
+ *
  * Per item failures are counted once per item; a whole-request failure counts once.
  * @module
  */
 import { errors } from "@elastic/elasticsearch";
+import { tlsFailure } from "../../config/tls.ts";
 import type { OutRecord } from "../../events.ts";
 import type { SendResult } from "../sink.ts";
 import { countError, emptyResult } from "../shared/result.ts";
@@ -105,7 +109,13 @@ export function classifyRequestError(err: unknown): RequestVerdict {
   if (err instanceof errors.ResponseError) {
     const status = err.meta.statusCode ?? 0;
     const body = err.meta.body as { error?: BulkItem["error"] | string } | undefined;
-    const detail = typeof body?.error === "object" ? describeBulkError(status, body.error) : `HTTP ${status}`;
+    const raw = err.meta.body;
+    const detail =
+      typeof body?.error === "object"
+        ? describeBulkError(status, body.error)
+        : typeof raw === "string" && raw.trim()
+          ? `HTTP ${status}: ${raw.trim().replace(/\s+/g, " ").slice(0, 200)}`
+          : `HTTP ${status}`;
     if (status === 413) return { action: "split", type: "http_413", status, reason: `${detail}: request too large` };
     if (status === 401 || status === 403) {
       return { action: "halt", type: `http_${status}`, reason: `elasticsearch refused the credentials: ${detail}` };
@@ -118,6 +128,8 @@ export function classifyRequestError(err: unknown): RequestVerdict {
   }
   if (err instanceof errors.TimeoutError) return { action: "retry", type: "timeout", reason: err.message };
   if (err instanceof errors.ConnectionError || err instanceof errors.NoLivingConnectionsError) {
+    const tls = tlsFailure(err);
+    if (tls) return { action: "retry", type: `tls_${tls.code}`, reason: `${tls.reason}: ${err.message}` };
     return { action: "retry", type: "connection_error", reason: err.message };
   }
   const name = err instanceof Error ? err.name : "Error";

@@ -21,7 +21,12 @@
  *
  * @module
  */
+import http from "node:http";
 import { Client, HttpConnection, SniffingTransport } from "@elastic/elasticsearch";
+import { PinnedHttpsAgent } from "./pinning.ts";
+
+/** The keep-alive settings `HttpConnection` gives its own agents. */
+const AGENT_DEFAULTS = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 256, scheduling: "lifo" } as const;
 
 /** The client's constructor options (the ESM entry of the package does not export the type). */
 type ClientOptions = NonNullable<ConstructorParameters<typeof Client>[0]>;
@@ -58,8 +63,15 @@ export interface SearchClientOptions {
   maxRetries?: number;
   /** gzip request bodies (default false). */
   compression?: boolean;
-  /** TLS options passed through (CA, rejectUnauthorized, ...). */
+  /** TLS options passed through (CA, client cert/key, servername, rejectUnauthorized, ...). */
   tls?: ClientOptions["tls"];
+  /**
+   * SHA-256 fingerprint a certificate of the server's chain must have (pinning; replaces CA
+   * validation for https nodes; see pinning.ts for what Bun exposes).
+   */
+  caFingerprint?: string;
+  /** Elastic Cloud ID (`name:base64`): the node URL comes from it; `node` is then not needed. */
+  cloudId?: string;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
 }
@@ -105,12 +117,13 @@ export class ElasticsearchPlainTransport extends SniffingTransport {
  */
 export function createSearchClient(opts: SearchClientOptions): Client {
   const node = opts.node ?? opts.nodes;
-  if (node === undefined || (Array.isArray(node) && node.length === 0) || node === "") {
-    throw new Error("createSearchClient: `node` (or `nodes`) is required");
+  if (!opts.cloudId && (node === undefined || (Array.isArray(node) && node.length === 0) || node === "")) {
+    throw new Error("createSearchClient: `node` (or `nodes`, or `cloudId`) is required");
   }
   const flavor: SearchFlavor = opts.flavor ?? "auto";
+  const fingerprint = opts.caFingerprint;
   const clientOpts: ClientOptions = {
-    node,
+    ...(opts.cloudId ? { cloud: { id: opts.cloudId } } : { node }),
     auth: opts.auth as ClientOptions["auth"],
     Transport: flavor === "elasticsearch" ? ElasticsearchPlainTransport : LenientTransport,
     Connection: HttpConnection,
@@ -118,6 +131,13 @@ export function createSearchClient(opts: SearchClientOptions): Client {
     maxRetries: opts.maxRetries ?? 3,
     compression: opts.compression ?? false,
     tls: opts.tls,
+    ...(fingerprint
+      ? {
+          // https nodes: the pin is checked before a connection is used; http nodes get a plain agent.
+          agent: (c: { url: URL }) =>
+            c.url.protocol === "https:" ? new PinnedHttpsAgent(fingerprint, { ...AGENT_DEFAULTS, ...(opts.tls ?? {}) }) : new http.Agent(AGENT_DEFAULTS),
+        }
+      : {}),
     headers: opts.headers,
     // The sink does its own durable retry; sniffing is wrong behind proxies and on OpenSearch.
     sniffOnStart: false,

@@ -5,7 +5,8 @@
  */
 import { defineSink } from "../component.ts";
 import { SEARCH_FLAVORS } from "./client.ts";
-import { ElasticsearchSinkSchema, toElasticsearchSinkConfig } from "./config.ts";
+import { ElasticsearchSinkSchema, elasticsearchSinkFiles, toElasticsearchSinkConfig } from "./config.ts";
+import { searchAuth, searchTls } from "./security.ts";
 import { createElasticsearchSink } from "./sink.ts";
 
 /** `type: elasticsearch`. */
@@ -19,9 +20,13 @@ export const elasticsearchSink = defineSink({
       index: c.index,
       anomaliesIndex: c.anomaliesIndex,
       flavor: c.flavor,
-      auth: c.auth,
+      auth: searchAuth(c.auth),
+      tls: searchTls(c.tls),
+      caFingerprint: c.tls?.caFingerprint,
+      cloudId: c.cloudId,
       deadLetterPath: c.deadLetterPath,
     }),
+  files: elasticsearchSinkFiles,
   env: { hosts: "ELASTICSEARCH_HOST" },
   example: {
     enabled: false,
@@ -33,7 +38,9 @@ export const elasticsearchSink = defineSink({
     index: metrics-edge
     anomalies_index: metrics-edge-anomalies   # default <index>-anomalies
     flavor: auto                              # ${SEARCH_FLAVORS.join(" | ")}
-    # auth: { username: elastic, password: "\${ES_PASSWORD}" }   # or { api_key: "\${ES_API_KEY}" }
+    # auth: { username: elastic, password_file: /etc/agent/es.password }   # or { api_key_file: /etc/agent/es.api_key }
+    # tls: { ca: /etc/agent/es-ca.pem }          # or { ca_fingerprint: "AB:CD:…" }; cert/key for mutual TLS
+    # cloud_id: "\${ES_CLOUD_ID}"                # Elastic Cloud, instead of hosts
     # dead_letter_path: ./var/dead-letter/es.jsonl               # rejected documents (default shown)`,
   },
 });

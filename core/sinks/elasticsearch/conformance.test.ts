@@ -2,16 +2,17 @@
  * The sink conformance suite (core/sinks/testing) for the Elasticsearch sink against the REAL
  * OpenSearch node (`npm run services:up`; OPENSEARCH_URL overrides it). Fails, not skips, when it
  * is down. Unavailable: a port nothing listens on until a TCP proxy to the node opens there.
- * Unauthorised: the node runs without security, so a stand-in answers every request 401 the way
- * Elasticsearch does.
+ * Unauthorised: the node runs without security, so the check goes through nginx as a TLS +
+ * basic-auth proxy in front of it (testing/tls-proxy.ts) with a wrong password: 401.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deadPort } from "../testing/records.ts";
 import { runSinkConformance } from "../testing/conformance.ts";
 import { createElasticsearchSink } from "./sink.ts";
+import { sharedTlsProxy } from "./testing/tls-proxy.ts";
 
 const URL_ = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
 const HINT = `OpenSearch is not reachable at ${URL_}: run \`npm run services:up\` (see infra/README.md)`;
@@ -70,18 +71,22 @@ runSinkConformance("elasticsearch", {
     const port = await deadPort();
     return { sink: sinkTo(`http://127.0.0.1:${port}`), recover: () => proxyOn(port) };
   },
+  // The real node behind the nginx TLS + authentication proxy (testing/tls-proxy.ts, shared with
+  // tls.test.ts), with a wrong password.
   unauthorised: async () => {
-    const server = Bun.serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      fetch: () =>
-        Response.json(
-          { error: { type: "security_exception", reason: "missing authentication credentials for REST request" }, status: 401 },
-          { status: 401, headers: { "www-authenticate": 'Basic realm="security" charset="UTF-8"' } },
-        ),
+    const p = await sharedTlsProxy(new URL(URL_).host);
+    const sink = createElasticsearchSink({
+      id: "es",
+      hosts: p.url,
+      index,
+      anomaliesIndex,
+      templateName,
+      indexSettings: { number_of_replicas: 0 },
+      deadLetterPath: join(dir, "dead.jsonl"),
+      auth: { username: "agent", password: "not-the-password" },
+      tls: { ca: readFileSync(join(p.pki, "ca.pem"), "utf8") },
     });
-    closers.push(() => void server.stop(true));
-    return { sink: sinkTo(`http://127.0.0.1:${server.port}`) };
+    return { sink };
   },
   teardown: async () => {
     for (const close of closers) close();

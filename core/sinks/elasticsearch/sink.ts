@@ -48,7 +48,12 @@ export interface ElasticsearchSinkOptions {
   probeTimeoutMs?: number;
   /** gzip request bodies (default false). */
   compression?: boolean;
+  /** TLS options of the client (CA, client cert/key, servername, rejectUnauthorized). */
   tls?: SearchClientOptions["tls"];
+  /** SHA-256 fingerprint a certificate of the server's chain must have (see pinning.ts). */
+  caFingerprint?: string;
+  /** Elastic Cloud ID: the node URL comes from it (then `hosts` is only used in messages). */
+  cloudId?: string;
   headers?: Record<string, string>;
   /** A ready client to use instead of building one (tests, shared clients); not closed on stop. */
   client?: Client;
@@ -88,6 +93,8 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
       maxRetries: 0, // the sink driver retries, with backoff
       compression: opts.compression ?? d.compression,
       tls: opts.tls,
+      caFingerprint: opts.caFingerprint,
+      cloudId: opts.cloudId,
       headers: opts.headers,
     });
   const target: BulkTarget = {
@@ -159,6 +166,7 @@ export function createElasticsearchSink(opts: ElasticsearchSinkOptions): Sink {
         const v = classifyRequestError(err);
         if (v.type === "http_403") return undefined; // reachable, authenticated; GET / needs `monitor`
         if (v.type === "product_not_supported") return `${[opts.hosts].flat().join(",")}: ${v.reason}`;
+        if (v.type.startsWith("tls_")) return `elasticsearch unreachable at ${[opts.hosts].flat().join(",")}: ${v.reason}`;
         return `elasticsearch unreachable at ${[opts.hosts].flat().join(",")}: ${v.type} ${errorMessage(err)}`.trim();
       }
     },

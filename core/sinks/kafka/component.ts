@@ -5,7 +5,8 @@
  */
 import { defineSink } from "../component.ts";
 import { KAFKA_COMPRESSIONS } from "./codecs.ts";
-import { KafkaSinkSchema, toKafkaSinkConfig } from "./config.ts";
+import { KafkaSinkSchema, kafkaSinkFiles, toKafkaSinkConfig } from "./config.ts";
+import { kafkaSasl, kafkaSsl } from "./security.ts";
 import { createKafkaSink } from "./sink.ts";
 
 /** `type: kafka`. */
@@ -13,7 +14,17 @@ export const kafkaSink = defineSink({
   schema: KafkaSinkSchema,
   toConfig: toKafkaSinkConfig,
   build: (c) =>
-    createKafkaSink({ id: c.id, brokers: c.brokers, topic: c.topic, anomaliesTopic: c.anomaliesTopic, clientId: c.clientId, compression: c.compression }),
+    createKafkaSink({
+      id: c.id,
+      brokers: c.brokers,
+      topic: c.topic,
+      anomaliesTopic: c.anomaliesTopic,
+      clientId: c.clientId,
+      compression: c.compression,
+      ssl: kafkaSsl(c.tls),
+      sasl: kafkaSasl(c.sasl),
+    }),
+  files: kafkaSinkFiles,
   env: { brokers: "KAFKA_BOOTSTRAP_SERVERS", topic: "KAFKA_TOPIC" },
   example: {
     enabled: false,
@@ -26,6 +37,8 @@ export const kafkaSink = defineSink({
     anomalies_topic: metrics-anomalies   # default <topic>-anomalies
     # client_id: agent-edge-01           # default agent-<agent.id>
     compression: gzip                    # ${KAFKA_COMPRESSIONS.join(" | ")}
-    batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }`,
+    batch: { max_records: 500, max_bytes: 1000000, max_wait: 1s }
+    # tls: { ca: /etc/agent/kafka-ca.pem }       # or tls: true (system CAs); cert/key for mutual TLS
+    # sasl: { mechanism: scram-sha-512, username: agent, password_file: /etc/agent/kafka.password }`,
   },
 });

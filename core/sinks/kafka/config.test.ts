@@ -33,3 +33,33 @@ test("bad brokers and topic names are refused, naming what was found", () => {
     ["topic", "expected a Kafka topic name (letters, digits, '.', '_', '-'), found \"a topic\""],
   ]);
 });
+
+test("tls and sasl: paths resolved against the config dir, the password from a file or inline", () => {
+  const c = parse({
+    tls: { ca: "ca.pem", cert: "/pki/client.pem", key: "client.key", server_name: "kafka.internal" },
+    sasl: { mechanism: "scram-sha-512", username: "agent", password_file: "kafka.password" },
+  });
+  expect(c.tls).toEqual({
+    caFile: "/etc/agent/ca.pem",
+    certFile: "/pki/client.pem",
+    keyFile: "/etc/agent/client.key",
+    serverName: "kafka.internal",
+    verify: true,
+  });
+  expect(c.sasl).toEqual({ mechanism: "scram-sha-512", username: "agent", passwordFile: "/etc/agent/kafka.password" });
+  expect(parse({ tls: true }).tls).toBe(true);
+  expect(parse({ tls: false }).tls).toBeUndefined();
+  expect(parse({ sasl: { mechanism: "plain", username: "u", password: "p" } }).sasl).toEqual({ mechanism: "plain", username: "u", password: "p" });
+  expect(parse({}).tls).toBeUndefined();
+});
+
+test("tls/sasl mistakes are refused, naming the key", () => {
+  const issues = (entry: object) => KafkaSinkSchema.safeParse({ type: "kafka", id: "k", ...entry }).error?.issues.map((i) => [i.path.join("."), i.message]);
+  expect(issues({ sasl: { mechanism: "scram-sha-256", username: "u" } })).toEqual([
+    ["sasl.password", `expected exactly one of password_file (a file holding the secret) or password (inline or "$\{VAR}"), found neither`],
+  ]);
+  expect(issues({ sasl: { mechanism: "scram-sha-256", username: "u", password: "p", password_file: "f" } })?.[0]?.[0]).toBe("sasl.password_file");
+  expect(issues({ sasl: { mechanism: "gssapi", username: "u", password: "p" } })?.[0]?.[0]).toBe("sasl.mechanism");
+  expect(issues({ tls: { cert: "c.pem" } })?.[0]?.[1]).toContain("expected both cert and key");
+  expect(issues({ tls: { ca: "a.pem", cafile: "x" } })).toBeDefined();
+});

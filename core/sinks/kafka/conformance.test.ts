@@ -1,16 +1,20 @@
 /**
  * The sink conformance suite (core/sinks/testing) for the Kafka sink against the REAL broker
  * (`npm run services:up`; KAFKA_BROKERS overrides it). Fails, not skips, when it is down.
+ * Refused credentials: a wrong SCRAM password on the private SASL_SSL broker of tls.test.ts.
  * Unavailable: a port nothing listens on. A proxy cannot bring it back (the broker advertises its
  * own address, clients then bypass the proxy), so recovery is not checked here.
  */
+import { join } from "node:path";
 import type { Admin, Consumer, Kafka } from "kafkajs";
 import type { OutRecord } from "../../events.ts";
 import { waitFor } from "../../testing/wait-for.ts";
 import { deadPort, requireTcp } from "../testing/records.ts";
 import { runSinkConformance } from "../testing/conformance.ts";
 import { createKafka } from "./client.ts";
+import { kafkaSasl, kafkaSsl } from "./security.ts";
 import { createKafkaSink } from "./sink.ts";
+import { sharedTlsBroker } from "./testing/tls-broker.ts";
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",").map((s) => s.trim());
 const HINT = `Kafka is not reachable at ${BROKERS.join(",")}: run \`npm run services:up\` (see infra/README.md)`;
@@ -59,8 +63,22 @@ runSinkConformance("kafka", {
   unavailable: async () => ({
     sink: sinkTo([`127.0.0.1:${await deadPort()}`], { startTimeoutMs: 300, connectionTimeoutMs: 300, probeTimeoutMs: 300, retry: { retries: 0 } }),
   }),
-  unauthorised:
-    "the broker on 9092 has no SASL listener; and the Kafka sink retries a SASL authentication error (kafka_KafkaJSSASLAuthenticationError) instead of halting",
+  // The private SASL_SSL broker (testing/tls-broker.ts, shared with tls.test.ts): a wrong SCRAM password.
+  unauthorised: async () => {
+    const b = await sharedTlsBroker();
+    return {
+      sink: createKafkaSink({
+        id: "kafka",
+        brokers: [b.broker],
+        topic,
+        anomaliesTopic,
+        clientId: "conformance",
+        logLevel: "nothing",
+        ssl: kafkaSsl({ caFile: join(b.pki, "ca.pem"), verify: true }),
+        sasl: kafkaSasl({ mechanism: "scram-sha-256", username: "scram-user", password: "not-the-password" }),
+      }),
+    };
+  },
   timeoutMs: 30_000,
   teardown: async () => {
     await consumer?.disconnect().catch(() => {});

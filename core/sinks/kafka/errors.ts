@@ -3,6 +3,8 @@
  * @module
  */
 
+import { tlsFailure } from "../../config/tls.ts";
+
 /** Broker error types meaning "this request is too big": the batch is split, not retried as is. */
 export const TOO_LARGE_TYPES: ReadonlySet<string> = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
 
@@ -32,15 +34,45 @@ export function isTooLarge(err: unknown): boolean {
  * kafkaErrorType(new KafkaJSConnectionError("x")); // "kafka_KafkaJSConnectionError"
  */
 export function kafkaErrorType(err: unknown): string {
+  const tls = tlsFailure(err);
+  if (tls) return `kafka_tls_${tls.code}`;
   const name = errorChain(err)[0]?.name;
   return `kafka_${typeof name === "string" && name ? name : "Error"}`;
 }
 
-/** One line describing the error and its root cause. */
+/** One line describing the error and its root cause (and, for a TLS failure, what to fix). */
 export function describeKafkaError(err: unknown): string {
+  const tls = tlsFailure(err);
+  if (tls) return `${tls.reason}: ${describeChain(err)}`;
+  return describeChain(err);
+}
+
+function describeChain(err: unknown): string {
   const chain = errorChain(err);
   const msg = (e: Chained) => `${String(e.name ?? "Error")}: ${String((e as { message?: unknown }).message ?? "")}`;
   if (chain.length === 0) return String(err);
   const head = msg(chain[0]!);
   return chain.length > 1 ? `${head} (cause ${msg(chain[chain.length - 1]!)})` : head;
+}
+
+/** Broker error types meaning "these credentials may not do this": retrying cannot help. */
+export const AUTH_TYPES: ReadonlySet<string> = new Set([
+  "SASL_AUTHENTICATION_FAILED",
+  "TOPIC_AUTHORIZATION_FAILED",
+  "CLUSTER_AUTHORIZATION_FAILED",
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+  "ILLEGAL_SASL_STATE",
+  "UNSUPPORTED_SASL_MECHANISM",
+]);
+
+/**
+ * When the broker refused the credentials (SASL authentication failed, mechanism not enabled)
+ * or what they may do (ACLs): the reason to halt the sink with. Undefined for anything else.
+ *
+ * @example
+ * authFailure(new KafkaJSSASLAuthenticationError("SASL SCRAM SHA256 authentication failed")); // "kafka refused the credentials: …"
+ */
+export function authFailure(err: unknown): string | undefined {
+  const hit = errorChain(err).some((e) => e.name === "KafkaJSSASLAuthenticationError" || (typeof e.type === "string" && AUTH_TYPES.has(e.type)));
+  return hit ? `kafka refused the credentials: ${describeKafkaError(err)}` : undefined;
 }

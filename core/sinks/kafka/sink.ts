@@ -4,7 +4,11 @@
  *
  * - `start()` tries to connect for at most `startTimeoutMs` and never throws; a send connects
  *   (or waits for the pending connect) when there is no producer.
- * - Any failure → every record of the batch in `retry`, counted as `kafka_<error name>`. After
+ * - The broker refused the credentials (`KafkaJSSASLAuthenticationError`, an authorization
+ *   error): the records in `retry` and the sink **halts** with the reason (retrying cannot help).
+ * - A TLS certificate failure (unknown CA, expired, name mismatch) is counted as
+ *   `kafka_tls_<code>` and retried; `probe()` (hence `/readyz`) names what to fix.
+ * - Any other failure → every record of the batch in `retry`, counted as `kafka_<error name>`. After
  *   a failure (kafkajs gave up, non-retriable error, connection closed) the producer is
  *   dropped and a new one is created on the next send.
  * - `MESSAGE_TOO_LARGE` / `RECORD_LIST_TOO_LARGE` (a batch bigger than the broker's
@@ -24,7 +28,7 @@ import { countError, emptyResult } from "../shared/result.ts";
 import { withTimeout } from "../shared/timeout.ts";
 import { createKafka, type KafkaLogLevelName, type KafkaLogRecord } from "./client.ts";
 import { compressionType, type KafkaCompression } from "./codecs.ts";
-import { describeKafkaError, kafkaErrorType } from "./errors.ts";
+import { authFailure, describeKafkaError, kafkaErrorType } from "./errors.ts";
 import { CachingDefaultPartitioner } from "./partitioner.ts";
 import { KAFKA_REQUEST_DEFAULTS, sendSplitting, type KafkaTarget } from "./send.ts";
 
@@ -184,11 +188,15 @@ export function createKafkaSink(opts: KafkaSinkOptions): Sink {
         const result = emptyResult();
         countError(result, kafkaErrorType(err));
         result.retry.push(...batch);
-        result.unavailable = true;
+        const halt = authFailure(err);
+        if (halt) result.halt = halt;
+        else result.unavailable = true;
         return result;
       }
       const { result, failure } = await sendSplitting(p, batch, target);
       if (failure !== undefined) {
+        const halt = authFailure(failure);
+        if (halt) result.halt = halt;
         if (producer === p) producer = undefined; // kafkajs gave up or the producer is broken: recreate
         drop(p);
         // kafkajs has already retried retriable broker errors itself: what is left is a broker
