@@ -13,8 +13,12 @@ export interface TrainOptions {
   kind: DetectorKind;
   /** Samples per window (default 32). */
   window?: number;
-  /** Epochs for neural detectors (default: 10 dense, 4 LSTM). */
+  /** Epochs for neural detectors (default per kind: `defaultEpochs`). */
   epochs?: number;
+  /** Hidden size of a neural detector, k of `lof` (default per kind; see `createDetector`). */
+  size?: number;
+  /** Adam learning rate of a neural detector (default per kind). */
+  learningRate?: number;
   seed?: number;
   /** Bundle name (default: the detector kind). */
   name?: string;
@@ -55,12 +59,13 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
   const normal = buildWindows(values, spec, clean);
   if (normal.batch.n < 100) throw new Error(`only ${normal.batch.n} normal training windows (need ≥ 100): give more or longer series`);
   const fitRows = strideRows(normal, options.maxRows ?? defaultTrainRows(options.kind));
-  const detector = createDetector(options.kind, width);
+  const detector = createDetector(options.kind, width, options.size);
   const epochs = options.epochs ?? defaultEpochs(options.kind);
   const started = performance.now();
   await detector.fit(fitRows.batch, {
     seed,
     epochs,
+    learningRate: options.learningRate,
     onProgress: (f, s) => options.onProgress?.(0.05 + 0.85 * f, s),
   });
   const fitSeconds = (performance.now() - started) / 1000;
@@ -92,6 +97,8 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
       epochs,
       fit_seconds: Math.round(fitSeconds * 1000) / 1000,
       seed,
+      size: options.size,
+      learning_rate: options.learningRate,
       metrics: { train_fp_rate: flagged / Math.max(1, raw.length), calibration_windows: raw.length },
     },
   };

@@ -16,7 +16,7 @@ export interface LofOptions {
 }
 
 /** Defaults of the optional {@link LofOptions}. */
-export const LOF_DEFAULTS = { k: 20, reference: 4096 } as const;
+export const LOF_DEFAULTS = { k: 20, reference: 1024 } as const;
 
 /** Name of the reference file inside the bundle. */
 export const LOF_FILE = "lof.bin";
@@ -42,7 +42,7 @@ export type LofParams = z.infer<typeof paramsSchema>;
  * keeps a bounded, seeded sample of the training windows as the reference set and computes its
  * k-distances and local reachability densities; a scored window's raw score is its LOF against
  * that set (≈ 1 for a window as dense as its neighbours, larger the sparser its neighbourhood).
- * Scoring is a brute-force k-NN scan with early abandoning (`knn.ts`).
+ * Scoring is a brute-force k-NN scan (`knn.ts`): cost ∝ reference rows × width per window.
  * @example
  * const det = new LocalOutlierFactor({ width: 33 });
  * await det.fit(train, { seed: 1 });
@@ -101,20 +101,20 @@ export class LocalOutlierFactor implements Detector {
   }
 
   async scoreRaw(batch: WindowBatch): Promise<Float32Array> {
-    return this.scoreWith(batch, true);
+    return this.scoreInto(batch);
   }
 
-  /** {@link scoreRaw} with early abandoning on or off (the benchmark's baseline; same scores). */
-  scoreWith(batch: WindowBatch, abandon: boolean): Float32Array {
+  /** Synchronous scoring (a brute-force k-NN scan per window); writes into `out` when given. */
+  scoreInto(batch: WindowBatch, out: Float32Array = new Float32Array(batch.n)): Float32Array {
     const ref = this.ref;
     if (!ref) throw new Error("lof: score called before fit/load");
     assertBatch(batch, this.width, "lof");
     assertFinite(batch, "lof");
     const k = Math.min(this.k, this.rows);
+    if (out.length < batch.n) throw new RangeError(`lof: out holds ${out.length} < ${batch.n} scores`);
     const nb = neighbours(k);
-    const out = new Float32Array(batch.n);
     for (let r = 0; r < batch.n; r++) {
-      kNearest(ref, this.rows, this.width, batch.data, r * this.width, k, -1, nb, abandon);
+      kNearest(ref, this.rows, this.width, batch.data, r * this.width, k, -1, nb);
       out[r] = lofScore(nb, this.kdist, this.lrd);
     }
     return out;

@@ -1,0 +1,46 @@
+import { expect, test } from "bun:test";
+import { GruAutoencoder } from "./gru-autoencoder.ts";
+import { LstmAutoencoder } from "../lstm-autoencoder/lstm-autoencoder.ts";
+import { gaussianBatch } from "../testing/test-data.ts";
+
+test("the plain-TypeScript cells match model.predict (the tfjs-layers GRU), outlier rows too", async () => {
+  const width = 11;
+  const det = new GruAutoencoder({ width, units: 6, scoreBatch: 100 });
+  await det.fit(gaussianBatch(300, width, 1), { seed: 2, epochs: 2 });
+  const batch = gaussianBatch(250, width, 3); // 3 predict chunks
+  for (let i = 0; i < width; i++) batch.data[i] = i % 2 === 0 ? 9 : -9;
+  const reference = await det.scoreWith(batch, "layers");
+  const js = await det.scoreWith(batch, "js");
+  for (let r = 0; r < batch.n; r++) expect(Math.abs(js[r] - reference[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, reference[r]));
+  expect(js[0]).toBeGreaterThan(Math.max(...js.subarray(1)));
+  det.dispose();
+}, 120_000);
+
+test("the same seed trains the same weights; another seed does not", async () => {
+  const train = gaussianBatch(300, 7, 1);
+  const weights = async (seed: number) => {
+    const det = new GruAutoencoder({ width: 7, units: 4 });
+    await det.fit(train, { seed, epochs: 1 });
+    const saved = await det.save();
+    det.dispose();
+    return saved.files.find((f) => f.path === "weights.bin")!.data;
+  };
+  const a = await weights(3);
+  expect(await weights(3)).toEqual(a);
+  expect(await weights(4)).not.toEqual(a);
+}, 120_000);
+
+test("load refuses a model.json that is not a GRU autoencoder (an LSTM one) and a unit count that does not match", async () => {
+  const lstm = new LstmAutoencoder({ width: 7, units: 4 });
+  await lstm.fit(gaussianBatch(200, 7, 1), { seed: 1, epochs: 1 });
+  const saved = await lstm.save();
+  lstm.dispose();
+  const files = new Map(saved.files.map((f) => [f.path, f.data]));
+  await expect(GruAutoencoder.load({ width: 7, units: 4 }, files)).rejects.toThrow(/not a GRU autoencoder/);
+  const gru = new GruAutoencoder({ width: 7, units: 4 });
+  await gru.fit(gaussianBatch(200, 7, 1), { seed: 1, epochs: 1 });
+  const own = new Map((await gru.save()).files.map((f) => [f.path, f.data]));
+  gru.dispose();
+  await expect(GruAutoencoder.load({ width: 7, units: 5 }, own)).rejects.toThrow(/4 units, the manifest 5/);
+  await expect(GruAutoencoder.load({ width: 9, units: 4 }, own)).rejects.toThrow(/not a GRU autoencoder over 8 steps/);
+}, 120_000);
