@@ -35,7 +35,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option("model", { choices: DETECTOR_KINDS, demandOption: true, describe: "Detector to train" })
       .option("out", { type: "string", demandOption: true, describe: "Bundle directory to write (replaced atomically)" })
       .option("window", { type: "number", default: 32, describe: "Samples per window" })
-      .option("epochs", { type: "number", describe: "Training epochs (neural detectors; default 10, LSTM 4)" })
+      .option("epochs", { type: "number", describe: "Training epochs (neural detectors; default 10, LSTM and GRU 4)" })
       .option("seed", { type: "number", default: 1, describe: "Seed for weight init and sampling" })
       .option("strict-time", {
         type: "boolean",
