@@ -37,7 +37,7 @@ test("--tune prints the table of trials, keeps the best, records the search in t
   expect(tune.metric).toBe("event_f1");
   expect(marked).toBe(tune.best + 1);
   expect(manifest.window).toBe(tune.trials[tune.best].window);
-  expect(r.stderr).toContain(`kept trial ${tune.best + 1} of 3 (window ${manifest.window}, size default, epochs -, lr default): validation event-F1`);
+  expect(r.stderr).toContain(`kept trial ${tune.best + 1} of 3 (window ${manifest.window}, size default, epochs -, lr -): validation event-F1`);
   expect(r.stderr).toContain("on 3 held-out series of 12");
   const again = agent(
     "train",

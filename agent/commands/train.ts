@@ -110,7 +110,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         const b = tuned.trials[tuned.best];
         console.error(
           `kept trial ${tuned.best + 1} of ${tuned.trials.length} (window ${b.window}, size ${b.size ?? "default"}, epochs ${b.epochs ?? "-"}, ` +
-            `lr ${b.learning_rate ?? "default"}): validation event-F1 ${b.value.toFixed(3)} on ${tuned.validation}`,
+            `lr ${b.learning_rate ?? (b.epochs === undefined ? "-" : "default")}): validation event-F1 ${b.value.toFixed(3)} on ${tuned.validation}`,
         );
       }
       console.error(

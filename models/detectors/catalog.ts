@@ -5,12 +5,12 @@
 import type { BundleFile, Detector, DetectorKind } from "../detector.ts";
 import { DenseAutoencoder } from "./autoencoder/autoencoder.ts";
 import { Ensemble } from "./ensemble/ensemble.ts";
-import { GruAutoencoder } from "./gru-autoencoder/gru-autoencoder.ts";
+import { GRU_DEFAULT_UNITS, GruAutoencoder } from "./gru-autoencoder/gru-autoencoder.ts";
 import { IsolationForest } from "./isolation-forest/isolation-forest.ts";
-import { LocalOutlierFactor } from "./lof/lof.ts";
+import { LOF_DEFAULTS, LocalOutlierFactor } from "./lof/lof.ts";
 import { LstmAutoencoder } from "./lstm-autoencoder/lstm-autoencoder.ts";
 import { RobustZScore } from "./robust-zscore/robust-zscore.ts";
-import { VariationalAutoencoder } from "./vae/vae.ts";
+import { VAE_DEFAULTS, VariationalAutoencoder } from "./vae/vae.ts";
 
 /** Extra features after the window values in every row (the spread ratio). */
 export const EXTRA_FEATURES = 1;
@@ -40,6 +40,24 @@ export function createDetector(kind: DetectorKind, width: number, size?: number)
       return new RobustZScore({ window, extra: EXTRA_FEATURES, method: "max" });
     case "ensemble":
       return new Ensemble([new DenseAutoencoder({ width }), new RobustZScore({ window, extra: EXTRA_FEATURES, method: "max" })]);
+  }
+}
+
+/** The `size` (see {@link createDetector}) a kind gets when none is given; undefined: the kind has none. */
+export function defaultSize(kind: DetectorKind): number | undefined {
+  switch (kind) {
+    case "autoencoder":
+      return 16; // DenseAutoencoder's hidden [16, 6]
+    case "lstm-autoencoder":
+      return 16; // LstmAutoencoder's units
+    case "gru-autoencoder":
+      return GRU_DEFAULT_UNITS;
+    case "vae":
+      return VAE_DEFAULTS.hidden;
+    case "lof":
+      return LOF_DEFAULTS.k;
+    default:
+      return undefined;
   }
 }
 

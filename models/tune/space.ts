@@ -2,7 +2,7 @@
  * The search space of `agent train --tune` and the seeded choice of trials from it.
  */
 import type { DetectorKind } from "../detector.ts";
-import { defaultEpochs } from "../detectors/catalog.ts";
+import { defaultEpochs, defaultSize } from "../detectors/catalog.ts";
 import { createRng } from "../../data/random.ts";
 
 /** One point of the search space (undefined: the detector's default / not applicable). */
@@ -36,7 +36,7 @@ const key = (p: TrialParams) => `${p.window}/${p.size}/${p.epochs}/${p.learningR
 
 /**
  * Up to `trials` distinct points for `kind`: the first is `base` (the user's window and epochs,
- * the kind's defaults otherwise), the rest drawn from {@link SEARCH_SPACE} with `createRng(seed)`
+ * the kind's defaults otherwise, its default size spelled out so no later draw repeats it), the rest drawn from {@link SEARCH_SPACE} with `createRng(seed)`
  * without repeats. Fewer come back when the kind's space is smaller (robust-zscore and
  * isolation-forest only vary the window: 3 points).
  */
@@ -44,7 +44,8 @@ export function chooseTrials(kind: DetectorKind, trials: number, seed: number, b
   const neural = isNeural(kind);
   const baseEpochs = base.epochs ?? defaultEpochs(kind);
   const first: TrialParams = { window: base.window, ...(neural ? { epochs: baseEpochs } : {}) };
-  if (base.size !== undefined) first.size = base.size;
+  const size = base.size ?? defaultSize(kind);
+  if (size !== undefined && kind !== "ensemble") first.size = size;
   if (neural && base.learningRate !== undefined) first.learningRate = base.learningRate;
   const sizes: readonly (number | undefined)[] = kind === "lof" ? SEARCH_SPACE.k : neural && kind !== "ensemble" ? SEARCH_SPACE.size : [undefined];
   const space: TrialParams[] = [];

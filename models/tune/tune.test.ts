@@ -13,7 +13,7 @@ const tiny = () => generateDataset({ nSeries: 12, nPoints: 400, anomalyRatio: 0.
 test("trials: the first is the given settings, the rest distinct draws from the space, the same for the same seed", () => {
   const a = chooseTrials("vae", 8, 3, { window: 32 });
   expect(a.length).toBe(8);
-  expect(a[0]).toEqual({ window: 32, epochs: 10 });
+  expect(a[0]).toEqual({ window: 32, size: 32, epochs: 10 }); // the VAE's defaults, spelled out
   expect(new Set(a.map((p) => JSON.stringify(p))).size).toBe(8);
   for (const p of a.slice(1)) {
     expect([16, 32, 48]).toContain(p.window);
@@ -27,7 +27,11 @@ test("trials: the first is the given settings, the rest distinct draws from the 
   expect(rz.length).toBe(3);
   expect(rz[0]).toEqual({ window: 32 });
   expect(rz.map((p) => p.window).sort((x, y) => x - y)).toEqual([16, 32, 48]);
-  expect(chooseTrials("lof", 3, 1, { window: 16 }).every((p) => p.epochs === undefined && p.learningRate === undefined)).toBe(true);
+  const lof = chooseTrials("lof", 9, 1, { window: 32 }); // 3 windows × 3 k: the default (k 20) is not drawn again
+  expect(lof[0]).toEqual({ window: 32, size: 20 });
+  expect(lof.length).toBe(9);
+  expect(new Set(lof.map((p) => `${p.window}/${p.size}`)).size).toBe(9);
+  expect(lof.every((p) => p.epochs === undefined && p.learningRate === undefined)).toBe(true);
 });
 
 test("split: seeded held-out series; unlabelled data and a validation part without anomalies are refused by name", () => {
