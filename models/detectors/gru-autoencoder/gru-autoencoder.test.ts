@@ -1,18 +1,26 @@
 import { expect, test } from "bun:test";
-import { GruAutoencoder } from "./gru-autoencoder.ts";
+import { GRU_JS_MAX_ROWS, GruAutoencoder } from "./gru-autoencoder.ts";
 import { LstmAutoencoder } from "../lstm-autoencoder/lstm-autoencoder.ts";
 import { gaussianBatch } from "../testing/test-data.ts";
 
-test("the plain-TypeScript cells match model.predict (the tfjs-layers GRU), outlier rows too", async () => {
+test("the plain-TypeScript and hand-written tfjs cells match model.predict (the tfjs-layers GRU), in and across chunks, outlier rows too", async () => {
   const width = 11;
-  const det = new GruAutoencoder({ width, units: 6, scoreBatch: 100 });
+  const det = new GruAutoencoder({ width, units: 6, scoreBatch: 120 });
   await det.fit(gaussianBatch(300, width, 1), { seed: 2, epochs: 2 });
-  const batch = gaussianBatch(250, width, 3); // 3 predict chunks
+  const batch = gaussianBatch(300, width, 3); // 3 chunks
   for (let i = 0; i < width; i++) batch.data[i] = i % 2 === 0 ? 9 : -9;
   const reference = await det.scoreWith(batch, "layers");
-  const js = await det.scoreWith(batch, "js");
-  for (let r = 0; r < batch.n; r++) expect(Math.abs(js[r] - reference[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, reference[r]));
-  expect(js[0]).toBeGreaterThan(Math.max(...js.subarray(1)));
+  for (const path of ["js", "tfjs", "auto"] as const) {
+    const got = await det.scoreWith(batch, path);
+    for (let r = 0; r < batch.n; r++) expect(Math.abs(got[r] - reference[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, reference[r]));
+    expect(got[0]).toBeGreaterThan(Math.max(...got.subarray(1)));
+  }
+  expect(batch.n).toBeGreaterThanOrEqual(GRU_JS_MAX_ROWS);
+  const few = { data: batch.data.subarray(0, 5 * width), n: 5, width };
+  expect(await det.scoreRaw(few)).toEqual(await det.scoreWith(few, "js")); // auto → js below GRU_JS_MAX_ROWS
+  await det.fit(gaussianBatch(300, width, 4), { seed: 7, epochs: 1 }); // a refit replaces the weights every path uses
+  const [tfjs, layers] = [await det.scoreWith(batch, "tfjs"), await det.scoreWith(batch, "layers")];
+  for (let r = 0; r < batch.n; r++) expect(Math.abs(tfjs[r] - layers[r])).toBeLessThanOrEqual(1e-4 * Math.max(1, layers[r]));
   det.dispose();
 }, 120_000);
 

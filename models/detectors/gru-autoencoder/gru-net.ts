@@ -1,4 +1,4 @@
-import type { tf } from "../../tfjs/backend.ts";
+import { tf } from "../../tfjs/backend.ts";
 import { hardSigmoid, tanh } from "../lstm-autoencoder/lstm-net.ts";
 
 /**
@@ -123,4 +123,68 @@ export function scoreGruJs(w: GruNet, window: number, data: Float32Array, n: num
     }
     out[r] = err / (2 * window);
   }
+}
+
+/** Per-gate tensors (z, r, h) of one GRU layer for the tfjs path; z and r pre-scaled (see {@link prepareGruTf}). */
+export interface GruGateTensors {
+  kernel: tf.Tensor2D[];
+  recurrent: tf.Tensor2D[];
+  bias: tf.Tensor1D[];
+}
+
+/** The network as tensors for the tfjs path. */
+export interface GruTfWeights {
+  enc: GruGateTensors;
+  dec: GruGateTensors;
+  dense: tf.Tensor2D;
+  denseBias: tf.Tensor1D;
+}
+
+/**
+ * Per-gate tensors for the tfjs path, with the hard sigmoid folded into the z and r gates
+ * (weights × 0.2, bias × 0.2 + 0.5: the gate becomes `clip(·, 0, 1)`, one cheap WASM op).
+ */
+export function prepareGruTf(w: GruNet): GruTfWeights {
+  const u = w.units;
+  const gates = (l: GruWeights): GruGateTensors => {
+    const out: GruGateTensors = { kernel: [], recurrent: [], bias: [] };
+    for (let g = 0; g < 3; g++) {
+      const scale = g === 2 ? 1 : 0.2;
+      const cols = (m: Float64Array) => {
+        const rows = m.length / (3 * u);
+        const a = new Float32Array(rows * u);
+        for (let r = 0; r < rows; r++) for (let j = 0; j < u; j++) a[r * u + j] = m[r * 3 * u + g * u + j] * scale;
+        return tf.tensor2d(a, [rows, u]);
+      };
+      out.kernel.push(cols(l.kernel));
+      out.recurrent.push(cols(l.recurrent));
+      out.bias.push(tf.tensor1d(Array.from(l.bias.subarray(g * u, (g + 1) * u), (b) => b * scale + (g === 2 ? 0 : 0.5))));
+    }
+    return out;
+  };
+  return {
+    enc: gates(w.enc),
+    dec: gates(w.dec),
+    dense: tf.tensor2d(Float32Array.from(w.dense), [u, 2]),
+    denseBias: tf.tensor1d(Float32Array.from(w.denseBias)),
+  };
+}
+
+/** Every tensor of {@link GruTfWeights} (to dispose them). */
+export function gruTfTensors(w: GruTfWeights): tf.Tensor[] {
+  const { enc, dec } = w;
+  return [...enc.kernel, ...enc.recurrent, ...enc.bias, ...dec.kernel, ...dec.recurrent, ...dec.bias, w.dense, w.denseBias];
+}
+
+/** One GRU step on the tfjs path: `xg[g]` = input term of gate g (x·K + b, pre-scaled); `h` undefined = zero state. */
+export function gruTfStep(cell: GruGateTensors, xg: tf.Tensor2D[], h: tf.Tensor2D | undefined): tf.Tensor2D {
+  if (!h) {
+    const z = tf.clipByValue(xg[0], 0, 1);
+    const hh = tf.tanh(xg[2]);
+    return tf.sub(hh, tf.mul(z, hh)); // (1 − z)·h̃ with h = 0
+  }
+  const z = tf.clipByValue(tf.add(tf.matMul(h, cell.recurrent[0]), xg[0]), 0, 1);
+  const r = tf.clipByValue(tf.add(tf.matMul(h, cell.recurrent[1]), xg[1]), 0, 1);
+  const hh = tf.tanh(tf.add(tf.matMul(tf.mul(r, h), cell.recurrent[2]), xg[2]));
+  return tf.add(hh, tf.mul(z, tf.sub(h, hh)));
 }
