@@ -11,7 +11,7 @@
  */
 
 /** Detector kinds that can be trained into a bundle. */
-export const DETECTOR_KINDS = ["autoencoder", "lstm-autoencoder", "isolation-forest", "robust-zscore", "ensemble"] as const;
+export const DETECTOR_KINDS = ["autoencoder", "lstm-autoencoder", "gru-autoencoder", "vae", "isolation-forest", "lof", "robust-zscore", "ensemble"] as const;
 export type DetectorKind = (typeof DETECTOR_KINDS)[number];
 
 /** A batch of windows, row-major. */
@@ -30,6 +30,8 @@ export interface FitOptions {
   seed?: number;
   /** Training epochs for neural detectors. */
   epochs?: number;
+  /** Adam learning rate for neural detectors (default per detector). */
+  learningRate?: number;
   /** Called with progress in [0, 1] and a short status text. */
   onProgress?: (fraction: number, status: string) => void;
 }

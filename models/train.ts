@@ -1,7 +1,7 @@
 import type { Dataset } from "../data/types.ts";
 import { calibrate, calibrateThreshold, CALIBRATED_THRESHOLD, DEFAULT_QUANTILE } from "./calibration.ts";
 import type { DetectorKind } from "./detector.ts";
-import { createDetector, defaultTrainRows } from "./detectors/catalog.ts";
+import { calibrationRows, createDetector, defaultEpochs, defaultTrainRows } from "./detectors/catalog.ts";
 import { defaultFeatureSpec, featureNames, featureWidth } from "./features/spec.ts";
 import { buildWindows, strideRows } from "./features/windows.ts";
 import { writeBundle } from "./format/bundle.ts";
@@ -13,8 +13,12 @@ export interface TrainOptions {
   kind: DetectorKind;
   /** Samples per window (default 32). */
   window?: number;
-  /** Epochs for neural detectors (default: 10 dense, 4 LSTM). */
+  /** Epochs for neural detectors (default per kind: `defaultEpochs`). */
   epochs?: number;
+  /** Hidden size of a neural detector, k of `lof` (default per kind; see `createDetector`). */
+  size?: number;
+  /** Adam learning rate of a neural detector (default per kind). */
+  learningRate?: number;
   seed?: number;
   /** Bundle name (default: the detector kind). */
   name?: string;
@@ -55,17 +59,18 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
   const normal = buildWindows(values, spec, clean);
   if (normal.batch.n < 100) throw new Error(`only ${normal.batch.n} normal training windows (need ≥ 100): give more or longer series`);
   const fitRows = strideRows(normal, options.maxRows ?? defaultTrainRows(options.kind));
-  const detector = createDetector(options.kind, width);
-  const epochs = options.epochs ?? (options.kind === "lstm-autoencoder" ? 4 : 10);
+  const detector = createDetector(options.kind, width, options.size);
+  const epochs = options.epochs ?? defaultEpochs(options.kind);
   const started = performance.now();
   await detector.fit(fitRows.batch, {
     seed,
     epochs,
+    learningRate: options.learningRate,
     onProgress: (f, s) => options.onProgress?.(0.05 + 0.85 * f, s),
   });
   const fitSeconds = (performance.now() - started) / 1000;
   options.onProgress?.(0.9, "calibrating threshold");
-  const calibRows = strideRows(normal, options.kind === "lstm-autoencoder" ? 100_000 : 2_000_000);
+  const calibRows = strideRows(normal, calibrationRows(options.kind));
   const raw = await detector.scoreRaw(calibRows.batch);
   const quantile = options.quantile ?? DEFAULT_QUANTILE;
   const tau = calibrateThreshold(raw, quantile);
@@ -89,9 +94,11 @@ export async function trainModel(dataset: Dataset, options: TrainOptions): Promi
       dataset: options.datasetLabel,
       series: dataset.series.length,
       windows: fitRows.batch.n,
-      epochs: options.kind.includes("autoencoder") || options.kind === "ensemble" ? epochs : undefined,
+      epochs,
       fit_seconds: Math.round(fitSeconds * 1000) / 1000,
       seed,
+      size: options.size,
+      learning_rate: options.learningRate,
       metrics: { train_fp_rate: flagged / Math.max(1, raw.length), calibration_windows: raw.length },
     },
   };

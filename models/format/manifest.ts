@@ -10,6 +10,30 @@ export const MANIFEST_FILE = "manifest.json";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a lowercase hex sha256");
 
+/** One trial of `agent train --tune`. */
+export const TuneTrialSchema = z
+  .object({
+    window: z.number().int().positive(),
+    size: z.number().int().positive().optional(),
+    epochs: z.number().int().positive().optional(),
+    learning_rate: z.number().positive().optional(),
+    /** The validation metric (higher is better). */
+    value: z.number(),
+    seconds: z.number().nonnegative(),
+  })
+  .strict();
+
+/** The search `agent train --tune` ran: the metric, the validation split, every trial, the best. */
+export const TuneRecordSchema = z
+  .object({
+    metric: z.string().max(64),
+    validation: z.string().max(200),
+    trials: z.array(TuneTrialSchema).min(1).max(256),
+    /** Index into `trials` of the trial whose model this bundle holds. */
+    best: z.number().int().nonnegative(),
+  })
+  .strict();
+
 /** One file of the bundle with its checksum. */
 export const BundleFileEntrySchema = z
   .object({
@@ -53,7 +77,12 @@ export const ManifestSchema = z
         epochs: z.number().int().nonnegative().optional(),
         fit_seconds: z.number().nonnegative(),
         seed: z.number().int().optional(),
+        /** Hidden size (or LOF's k) when not the detector's default (see `createDetector`). */
+        size: z.number().int().positive().optional(),
+        learning_rate: z.number().positive().optional(),
         metrics: z.record(z.string(), z.number()).default({}),
+        /** What `agent train --tune` tried (the bundle holds the best trial's model). */
+        tune: TuneRecordSchema.optional(),
       })
       .strict(),
     files: z.array(BundleFileEntrySchema),

@@ -6,20 +6,25 @@
  *   agent score --model online:default --input "var/host-trace-csv/cpu.user.csv" --output -
  *
  * `bun scripts/host-trace/expand.ts --report` prints what online:default and online:window do on it
- * (the numbers models/online/host-trace.test.ts asserts).
+ * (the numbers models/online/host-trace.test.ts asserts); `--report --model DIR` (repeatable) does
+ * the same for other models (a bundle directory or `online:NAME`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatIso } from "../../data/time.ts";
-import { createOnlineModel } from "../../models/online/default.ts";
+import { loadModel } from "../../models/load.ts";
 import { hostTraceReport, readHostTrace } from "../../models/online/host-trace.ts";
 
-const { values: args } = parseArgs({ options: { out: { type: "string" }, dir: { type: "string" }, report: { type: "boolean" } } });
+const { values: args } = parseArgs({
+  options: { out: { type: "string" }, dir: { type: "string" }, report: { type: "boolean" }, model: { type: "string", multiple: true } },
+});
 const trace = readHostTrace(args.dir);
 if (args.report) {
-  for (const ref of ["online:default", "online:window"]) {
-    const r = await hostTraceReport(createOnlineModel(ref), trace);
+  for (const ref of args.model ?? ["online:default", "online:window"]) {
+    const model = await loadModel(ref);
+    const r = await hostTraceReport(model, trace);
+    model.dispose();
     console.log(
       `${ref}: ${r.series} series (${r.constantSeries} constant), idle ${r.idleMinutes.toFixed(1)} min: ` +
         `${r.idleAlarmsPerSeriesHour.toFixed(2)} alarms per series-hour (most: ${r.idleMaxAlarms.alarms} on ${r.idleMaxAlarms.series || "-"}), ` +
@@ -38,6 +43,6 @@ if (args.report) {
   }
   console.log(`${trace.series.length} series → ${args.out}`);
 } else {
-  console.error("usage: bun scripts/host-trace/expand.ts --out DIR | --report [--dir FIXTURE_DIR]");
+  console.error("usage: bun scripts/host-trace/expand.ts --out DIR | --report [--model DIR|online:NAME]... [--dir FIXTURE_DIR]");
   process.exit(2);
 }
