@@ -165,7 +165,10 @@ describe("alertmanager sink, real Alertmanager", () => {
     // The failed re-send is counted with the next batch the driver hands over.
     await d.push([event("edge-c", "b", 4, "close", Date.now())]);
     await waitFor(async () => (await active(`run="${run}"`)).length === 0, { timeoutMs: 20_000, what: "b resolved" });
-    expect(await d.telemetry.registry.getSingleMetricAsString("agent_component_errors_total")).toContain('error_type="resend_http_503"} 1');
+    // the driver records the batch's errors after send() returns, which can be after Alertmanager shows the close
+    const errors = () => d.telemetry.registry.getSingleMetricAsString("agent_component_errors_total");
+    await waitFor(async () => (await errors()).includes('error_type="resend_http_503"}'), { timeoutMs: 5000, what: "the failed re-send counted" });
+    expect(await errors()).toContain('error_type="resend_http_503"} 1');
     expect(await d.close()).toBe(0);
     proxy.stop();
   }, 60_000);
