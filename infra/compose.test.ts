@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { checkConfigText } from "../agent/config/load.ts";
 import { freePort, pythonWithJsonschema, run } from "./check/tools.ts";
+import { waitFor } from "../core/testing/wait-for.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const COMPOSE = join(import.meta.dir, "compose.yaml");
@@ -92,10 +93,9 @@ test("the registry service's command, as written, serves /healthz and the image'
     const dockerfile = readFileSync(join(ROOT, "infra/docker/Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
     const probe = JSON.parse(/^HEALTHCHECK .*?CMD (\[.*\])\s*$/m.exec(dockerfile)![1]) as string[];
     let code = -1;
-    for (let i = 0; i < 50 && code !== 0; i++) {
-      await Bun.sleep(200);
-      code = (await run(probe, { env })).code;
-    }
+    await waitFor(async () => (code = (await run(probe, { env })).code) === 0, { timeoutMs: 10_000, everyMs: 200, what: "the HEALTHCHECK to pass" }).catch(
+      () => {},
+    );
     expect(code).toBe(0);
   } finally {
     p.kill("SIGTERM");
@@ -138,7 +138,7 @@ test("the ingest service's command, as written (fresh topic, group and index nam
     for await (const chunk of s) log += new TextDecoder().decode(chunk);
   };
   const drained = Promise.all([drain(p.stdout), drain(p.stderr)]);
-  for (let i = 0; i < 100 && !log.includes("ingest running") && p.exitCode === null; i++) await Bun.sleep(100);
+  await waitFor(() => log.includes("ingest running") || p.exitCode !== null, { timeoutMs: 10_000, everyMs: 50 }).catch(() => {}); // asserted below from the log
   p.kill("SIGTERM");
   const code = await p.exited;
   await drained;

@@ -7,6 +7,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const PROMTOOL = Bun.which("promtool");
 if (!PROMTOOL) {
@@ -36,17 +37,16 @@ server: { listen: "127.0.0.1:${port}" }
       stderr: "ignore",
     });
     try {
-      let text = "";
-      for (let i = 0; i < 60 && !/agent_points_out_total\{/.test(text); i++) {
-        await Bun.sleep(250);
-        text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+      const scrape = () =>
+        fetch(`http://127.0.0.1:${port}/metrics`).then(
           (r) => r.text(),
           () => "",
         );
-      }
-      await Bun.sleep(1200); // an event-loop lag sample and a few more rounds
+      // records delivered and at least one event-loop lag sample in its histogram
+      await waitFor(async () => /agent_points_out_total\{/.test(await scrape()), { timeoutMs: 15_000, everyMs: 100, what: "records delivered" });
+      await waitFor(async () => /_lag_seconds_count [1-9]/.test(await scrape()), { timeoutMs: 5000, everyMs: 100, what: "an event-loop lag sample" });
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-      text = await res.text();
+      const text = await res.text();
       expect(res.headers.get("content-type")).toContain("text/plain");
       const p = Bun.spawn([PROMTOOL!, "check", "metrics"], { stdin: new TextEncoder().encode(text), stdout: "pipe", stderr: "pipe" });
       const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);

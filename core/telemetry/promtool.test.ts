@@ -6,6 +6,7 @@
 import { expect, test } from "bun:test";
 import { collectDefaultMetrics } from "prom-client";
 import { Telemetry } from "./metrics.ts";
+import { waitFor } from "../testing/wait-for.ts";
 
 const PROMTOOL = Bun.which("promtool");
 if (!PROMTOOL) {
@@ -45,8 +46,16 @@ function populated(t: Telemetry): Telemetry {
 }
 
 it("the agent's /metrics text passes promtool check metrics (exit 0, no lint message)", async () => {
-  await Bun.sleep(1100); // one event-loop lag sample in the histogram
-  const r = await promtool(await populated(new Telemetry()).registry.metrics());
+  const t = populated(new Telemetry());
+  // one event-loop lag sample in the histogram (the sampler's timer runs every second)
+  const text = await waitFor(
+    async () => {
+      const m = await t.registry.metrics();
+      return /eventloop_lag_seconds_count [1-9]/.test(m) ? m : undefined;
+    },
+    { timeoutMs: 5000, everyMs: 50 },
+  );
+  const r = await promtool(text);
   console.log(`[promtool] agent metrics: exit ${r.code}${r.out.trim() ? `: ${r.out.trim()}` : ""}`);
   expect(r.out.trim()).toBe("");
   expect(r.code).toBe(0);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, run } from "../check/tools.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const DOCKERFILE = readFileSync(join(import.meta.dir, "Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
@@ -58,10 +59,7 @@ server: { listen: "127.0.0.1:${port}" }
   });
   try {
     let code = -1;
-    for (let i = 0; i < 50 && code !== 0; i++) {
-      await Bun.sleep(200);
-      code = (await probe(port)).code;
-    }
+    await waitFor(async () => (code = (await probe(port)).code) === 0, { timeoutMs: 10_000, everyMs: 200 }).catch(() => {}); // asserted below
     console.log(`[docker] HEALTHCHECK: nothing listening exit ${down.code}, 503 exit ${s.code}, running agent exit ${code}`);
     expect(code).toBe(0);
   } finally {

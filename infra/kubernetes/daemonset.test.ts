@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { freePort, pythonWithJsonschema, readableByUid10001, run, tool } from "../check/tools.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const MANIFEST = join(import.meta.dir, "daemonset.yaml");
@@ -125,13 +126,14 @@ const canRunAs10001 = !!SETPRIV && isRoot && readableByUid10001(SETPRIV, [MAIN, 
 
     const p = Bun.spawn(asAgent, { env, stdout: "pipe", stderr: "pipe" });
     let health = 0;
-    for (let i = 0; i < 40 && health !== 200; i++) {
-      await Bun.sleep(200);
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-    }
+    await waitFor(
+      async () =>
+        (health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200,
+      { timeoutMs: 8000, everyMs: 100 },
+    ).catch(() => {}); // asserted below
     const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text()]);
     console.log(`[daemonset] after the init container: /healthz ${health}, exit ${code}`);
     expect(health).toBe(200);

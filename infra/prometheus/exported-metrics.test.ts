@@ -14,20 +14,24 @@ import { freePort } from "../check/tools.ts";
 import { dashboardExprs } from "../grafana/dashboard.ts";
 import { familiesOfText, promqlRefs, samplesOfText } from "./promql.ts";
 import { agentExported, PROMETHEUS_SERIES, ruleEntries } from "./rules.ts";
+import { waitFor } from "../../core/testing/wait-for.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 
 /** Scrapes a running agent's /metrics until `done(text)` holds (bounded: 60 tries). */
 async function scrapeUntil(url: string, done: (text: string) => boolean): Promise<string> {
   let text = "";
-  for (let i = 0; i < 60; i++) {
-    text = await fetch(url).then(
-      (r) => r.text(),
-      () => "",
-    );
-    if (done(text)) return text;
-    await Bun.sleep(250);
-  }
+  const got = await waitFor(
+    async () => {
+      text = await fetch(url).then(
+        (r) => r.text(),
+        () => "",
+      );
+      return done(text) ? text : undefined;
+    },
+    { timeoutMs: 15_000, everyMs: 100 },
+  ).catch(() => undefined);
+  if (got) return got;
   throw new Error(`the agent's /metrics never showed what the test waits for; last text:\n${text.slice(0, 2000)}`);
 }
 

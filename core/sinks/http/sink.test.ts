@@ -6,6 +6,7 @@ import { Telemetry } from "../../telemetry/metrics.ts";
 import { SinkDriver } from "../driver.ts";
 import { deadPort, makeBatch, makePoint } from "../testing/records.ts";
 import { createHttpSink, NDJSON_CONTENT_TYPE } from "./sink.ts";
+import { waitFor } from "../../../core/testing/wait-for.ts";
 
 /** One request the test server got: method, headers, body lines (gunzipped when gzip). */
 interface Got {
@@ -244,7 +245,7 @@ describe("through the sink driver", () => {
   test("401: the driver halts and keeps the records in the buffer", async () => {
     const s = serve(() => new Response("no", { status: 401 }));
     const { driver, buffer } = await drive(s.url, makeBatch("edge", 4));
-    for (let i = 0; i < 100 && driver.status().state !== "halted"; i++) await Bun.sleep(10);
+    await waitFor(() => driver.status().state === "halted", { timeoutMs: 2000 }).catch(() => {}); // asserted below
     expect(driver.status()).toMatchObject({ state: "halted" });
     expect(driver.status().halted_reason).toContain("HTTP 401: no");
     expect(await driver.stop(100)).toBe(4);
