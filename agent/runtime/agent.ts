@@ -55,6 +55,8 @@ export class AgentRuntime implements RuntimeView {
       dataDir,
       buffer: config.buffer,
       scoring: config.scoring,
+      drift: config.drift,
+      shadow: config.model.shadow ? () => loadModel(config.model.shadow!) : undefined,
       sources: () => this.config.sources.map(buildSource),
       sinks: this.sinkSpecs(config),
       model: () => this.initialModel(),
@@ -128,6 +130,10 @@ export class AgentRuntime implements RuntimeView {
         this.log.warn({ running: this.config.buffer, configured: next.buffer }, "buffer settings changed: they take effect at the next start");
         next = { ...next, buffer: this.config.buffer };
       }
+      if (next.model.shadow !== this.config.model.shadow || JSON.stringify(next.drift) !== JSON.stringify(this.config.drift)) {
+        this.log.warn("model.shadow and scoring.drift changes take effect at the next start");
+        next = { ...next, drift: this.config.drift, model: { ...next.model, shadow: this.config.model.shadow } };
+      }
       if (JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry)) {
         this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
         next = { ...next, model: this.config.model };
@@ -171,6 +177,9 @@ export class AgentRuntime implements RuntimeView {
       seq_next: p.seq_next,
       points: p.points,
       anomalies: p.anomalies,
+      drift_events: p.drift_events,
+      drift: p.drift,
+      shadow: p.shadow,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
       buffer: p.buffer,
       disk: p.disk,

@@ -14,6 +14,8 @@ import type { Source } from "../sources/source.ts";
 import { RateLimitedLog } from "../telemetry/log.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
+import type { DriftStatus } from "../scoring/drift.ts";
+import type { ShadowStatus } from "../scoring/shadow.ts";
 import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
 import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
 import type { SeqGate } from "./seq-gate.ts";
@@ -26,6 +28,12 @@ export interface PipelineStatus {
   seq_next: number | undefined;
   points: number;
   anomalies: number;
+  /** Drift events emitted (input and score, start and end). */
+  drift_events: number;
+  /** Input and score drift (null when `scoring.drift.enabled` is false). */
+  drift: DriftStatus | null;
+  /** The shadow model's comparison (null without `model.shadow`). */
+  shadow: ShadowStatus | null;
   buffer: Record<string, unknown> | null;
   disk: ReturnType<typeof diskStatus>;
   sinks: Record<string, unknown>[];
@@ -58,6 +66,7 @@ export class Pipeline {
   private abort = new AbortController();
   private pointsSeen = 0;
   private anomaliesSeen = 0;
+  private driftSeen = 0;
   /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
   private heldAtStop = 0;
   /** Records of rounds held back when a reload came: appended again right after it. */
@@ -83,6 +92,7 @@ export class Pipeline {
       this.lock?.release();
       throw e;
     });
+    const shadow = await this.loadShadow();
     const w = this.o.watcher;
     this.scorer = new Scorer(model, {
       agentId: this.o.agentId,
@@ -92,6 +102,8 @@ export class Pipeline {
       hysteresis: hysteresisOf(this.o.scoring),
       onRound: w && ((r) => w.onRound(r)),
       onModelFailure: w && ((f) => w.onModelFailure(f)),
+      drift: this.o.drift,
+      shadow,
     });
     w?.attach(this.host());
     await this.startSinks(this.sinkSpecs);
@@ -102,6 +114,19 @@ export class Pipeline {
     );
   }
 
+  /** The shadow model, if configured; one that fails to load is logged and left out (the live scoring starts anyway). */
+  private async loadShadow(): Promise<ScoringModel | undefined> {
+    const s = this.o.shadow;
+    if (!s) return undefined;
+    try {
+      return typeof s === "function" ? await s() : s;
+    } catch (e) {
+      this.telemetry.error("shadow", "load_failed");
+      this.log.error({ err: (e as Error).message }, "shadow model failed to load: running without a shadow");
+      return undefined;
+    }
+  }
+
   /** What a {@link ModelWatcher} may do: read and swap the model, read the sinks' state. */
   host(): ModelHost {
     return {
@@ -109,7 +134,12 @@ export class Pipeline {
       swap: (model, options) => this.swapModel(model, options),
       facts: () => {
         const sinks = this.slots.map((s) => s.driver.status());
-        return { bufferDepth: Math.max(0, ...this.slots.map((s) => s.driver.depth)), sinks };
+        return {
+          bufferDepth: Math.max(0, ...this.slots.map((s) => s.driver.depth)),
+          sinks,
+          drift: this.scorer?.drift?.status(),
+          shadow: this.scorer?.shadow?.status(),
+        };
       },
     };
   }
@@ -199,10 +229,12 @@ export class Pipeline {
       this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);
       return;
     }
-    let anomalies = 0;
-    for (const r of records) if (r.kind === "anomaly") anomalies++;
-    this.pointsSeen += records.length - anomalies;
-    this.anomaliesSeen += anomalies;
+    let events = 0;
+    let drift = 0;
+    for (const r of records) if (r.kind === "anomaly") r.doc.event.kind === "drift" ? drift++ : events++;
+    this.pointsSeen += records.length - events - drift;
+    this.anomaliesSeen += events;
+    this.driftSeen += drift;
     await this.store(records);
   }
 
@@ -271,6 +303,7 @@ export class Pipeline {
     this.lock = undefined;
     this.o.watcher?.dispose?.();
     this.scorer?.current.dispose();
+    this.scorer?.shadow?.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
   }
 
@@ -303,6 +336,9 @@ export class Pipeline {
       seq_next: this.seq?.seq.peek(),
       points: this.pointsSeen,
       anomalies: this.anomaliesSeen,
+      drift_events: this.driftSeen,
+      drift: this.scorer?.drift?.status() ?? null,
+      shadow: this.scorer?.shadow?.status() ?? null,
       buffer: bufferStatus(this.buffer, this.o.buffer),
       disk: diskStatus(this.o.dataDir, this.seq, this.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
@@ -316,6 +352,8 @@ export class Pipeline {
 
   /** Sets the buffer gauges (`agent_buffer_depth`, `agent_buffer_bytes`) to their current values. */
   refreshGauges(): void {
+    this.scorer?.drift?.refresh();
+    this.scorer?.shadow?.refresh();
     refreshBufferGauges(
       this.buffer,
       this.slots.map((s) => s.driver),

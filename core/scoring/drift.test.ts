@@ -1,0 +1,58 @@
+import { describe, expect, test } from "bun:test";
+import type { ScoringModel } from "../../models/model.ts";
+import { SCORE_DRIFT_METRIC } from "../events.ts";
+import { Telemetry } from "../telemetry/metrics.ts";
+import { DRIFT_SETTINGS_DEFAULTS, ScoringDrift } from "./drift.ts";
+
+const model = (version: string) => ({ name: "m", version }) as ScoringModel;
+const ctx = { ts: "2026-01-01T00:00:00.000Z", agentId: "a", host: { name: "h" }, model: { name: "m", version: "1" } };
+
+describe("ScoringDrift", () => {
+  test("score drift: sampled scores of full rounds only; a new model version starts a new reference", async () => {
+    const t = new Telemetry({ defaultMetrics: false });
+    const d = new ScoringDrift({ ...DRIFT_SETTINGS_DEFAULTS, scoreReference: 64, scoreHalfLife: 32, scoreSamples: 4, scoreSettle: 5 }, t.drift);
+    d.model(model("1"));
+    const round = (base: number) => Float32Array.from({ length: 100 }, (_, i) => base + (i % 10) / 100);
+    // warm-up rounds (scored < 90 %): all-zero scores never enter the reference
+    for (let r = 0; r < 50; r++) expect(d.scores(new Float32Array(100), 100, 10)).toBeUndefined();
+    let start: "start" | "end" | undefined;
+    for (let r = 0; r < 5; r++) d.scores(round(0.9), 100, 100); // settling: left out
+    for (let r = 0; r < 40; r++) d.scores(round(0.1), 100, 100); // 160 samples: reference (64) + current
+    expect(d.status().score).toMatchObject({ model: "m", version: "1", ready: true, drifted: false });
+    for (let r = 0; r < 40 && !start; r++) start = d.scores(round(0.6), 100, 100);
+    expect(start).toBe("start");
+    const rec = d.record(start!, "score", d.monitor.scorePsi, undefined, ctx);
+    expect(rec).toMatchObject({
+      metric: { name: SCORE_DRIFT_METRIC, labels: {} },
+      drift: { state: "start", stream: "score", level: 0.25 },
+      event: { kind: "drift" },
+    });
+    expect(rec.drift.psi).toBeGreaterThanOrEqual(0.25);
+    d.refresh();
+    const text = await t.registry.metrics();
+    expect(text).toMatch(/agent_drift_score_psi\{model="m",version="1"\} 0\.[2-9]/);
+    d.model(model("2"));
+    expect(d.status().score).toMatchObject({ version: "2", ready: false, drifted: false, psi: 0 });
+    d.refresh();
+    expect(await t.registry.metrics()).not.toContain('version="1"');
+  });
+
+  test("input drift per series; forget drops a series; the summary is bounded by `top`", () => {
+    const d = new ScoringDrift({ ...DRIFT_SETTINGS_DEFAULTS, reference: 32, halfLife: 16, top: 2 }, new Telemetry({ defaultMetrics: false }).drift);
+    d.model(model("1"));
+    const seen: string[] = [];
+    for (let r = 0; r < 300; r++)
+      for (let k = 0; k < 5; k++) {
+        const t = d.input(`s${k}`, (r % 7) + (k < 3 && r >= 100 ? 20 : 0));
+        if (t === "start") seen.push(`s${k}`);
+      }
+    expect(seen.sort()).toEqual(["s0", "s1", "s2"]);
+    expect(d.psiOf("s0")).toBeGreaterThanOrEqual(0.25);
+    expect(d.psiOf("nope")).toBe(0);
+    const s = d.status();
+    expect(s).toMatchObject({ series: 5, ready: 5, drifted: 3 });
+    expect(s.top.length).toBe(2);
+    d.forget("s0");
+    expect(d.status().series).toBe(4);
+  });
+});
