@@ -180,6 +180,7 @@ export class AgentRuntime implements RuntimeView {
       drift_events: p.drift_events,
       drift: p.drift,
       shadow: p.shadow,
+      shadow_error: p.shadow_error,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
       buffer: p.buffer,
       disk: p.disk,

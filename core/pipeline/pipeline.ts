@@ -32,8 +32,10 @@ export interface PipelineStatus {
   drift_events: number;
   /** Input and score drift (null when `scoring.drift.enabled` is false). */
   drift: DriftStatus | null;
-  /** The shadow model's comparison (null without `model.shadow`). */
+  /** The shadow model's comparison (null without `model.shadow`, or when it failed to load: see `shadow_error`). */
   shadow: ShadowStatus | null;
+  /** Why the configured shadow model is not running (it failed to load), else null. */
+  shadow_error: string | null;
   buffer: Record<string, unknown> | null;
   disk: ReturnType<typeof diskStatus>;
   sinks: Record<string, unknown>[];
@@ -67,6 +69,7 @@ export class Pipeline {
   private pointsSeen = 0;
   private anomaliesSeen = 0;
   private driftSeen = 0;
+  private shadowError: string | null = null;
   /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
   private heldAtStop = 0;
   /** Records of rounds held back when a reload came: appended again right after it. */
@@ -122,6 +125,7 @@ export class Pipeline {
       return typeof s === "function" ? await s() : s;
     } catch (e) {
       this.telemetry.error("shadow", "load_failed");
+      this.shadowError = (e as Error).message.slice(0, 500);
       this.log.error({ err: (e as Error).message }, "shadow model failed to load: running without a shadow");
       return undefined;
     }
@@ -339,6 +343,7 @@ export class Pipeline {
       drift_events: this.driftSeen,
       drift: this.scorer?.drift?.status() ?? null,
       shadow: this.scorer?.shadow?.status() ?? null,
+      shadow_error: this.shadowError,
       buffer: bufferStatus(this.buffer, this.o.buffer),
       disk: diskStatus(this.o.dataDir, this.seq, this.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
