@@ -1,5 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import type { ScoringModel } from "../../models/model.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ScoringModel, SeriesState } from "../../models/model.ts";
+import { SeqAllocator } from "../runtime/seq.ts";
+import { Scorer } from "./scorer.ts";
 import { SCORE_DRIFT_METRIC } from "../events.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import { DRIFT_SETTINGS_DEFAULTS, ScoringDrift } from "./drift.ts";
@@ -54,5 +59,40 @@ describe("ScoringDrift", () => {
     expect(s.top.length).toBe(2);
     d.forget("s0");
     expect(d.status().series).toBe(4);
+  });
+
+  test("in the scorer: a model swap starts a new score reference; a stale series is forgotten", async () => {
+    const fake = (version: string): ScoringModel => ({
+      name: "m",
+      version,
+      kind: "fake",
+      window: 1,
+      threshold: 0.5,
+      scoreSeries: async () => [],
+      createState: () => ({ bytes: 8 }) as SeriesState,
+      scoreTick: async (_s, values) => Float32Array.from(values, (v) => (v % 10) / 100),
+      dispose() {},
+    });
+    const seq = new SeqAllocator(join(mkdtempSync(join(tmpdir(), "drift-")), "seq"));
+    const settings = { ...DRIFT_SETTINGS_DEFAULTS, reference: 16, halfLife: 8, scoreReference: 16, scoreHalfLife: 8, scoreSamples: 4, scoreSettle: 0 };
+    const s = new Scorer(fake("1"), {
+      agentId: "a",
+      hostName: "h",
+      seq,
+      telemetry: new Telemetry({ defaultMetrics: false }),
+      drift: settings,
+      staleAfterMs: 1000,
+    });
+    for (let t = 1; t <= 40; t++)
+      await s.score(
+        [0, 1, 2, 3].map((i) => ({ name: `s${i}`, labels: {}, value: t + i, timestamp: t * 1000 })),
+        t * 1000,
+      );
+    expect(s.drift!.status().score).toMatchObject({ version: "1", ready: true });
+    expect(s.drift!.status().series).toBe(4);
+    s.swapModel(fake("2"));
+    expect(s.drift!.status().score).toMatchObject({ version: "2", ready: false });
+    s.sweep(40_000 + 1001);
+    expect(s.drift!.status().series).toBe(0);
   });
 });
