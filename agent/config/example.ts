@@ -91,6 +91,7 @@ ${optional(
   # directory). Records keep the live model's score; /status, /metrics (agent_shadow_*) and the
   # heartbeat report agreement and both alarm rates. Optional.
   # shadow: online:default?alarms_per_day=1
+  # shadow_share: 0.1      # score 10 % of the series in the shadow (picked by series): bounds its cost
 
 # Anomaly events (open/close) from the scores. Optional.
 scoring:

@@ -60,6 +60,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   if (parsed.model.registry) model.registry = toRegistry(parsed.model.registry, dir);
   const shadow = parsed.model.shadow;
   if (shadow !== undefined) model.shadow = shadow.startsWith("online:") ? shadow : resolve(dir, shadow);
+  if (parsed.model.shadow_share !== undefined) model.shadowShare = parsed.model.shadow_share;
   const { open_threshold: open, close_threshold: close, min_points: minPoints, drift: d } = parsed.scoring;
   const drift = {
     enabled: d.enabled,

@@ -64,11 +64,16 @@ export const ModelSectionSchema = z
      * `/status`, `/metrics` (`agent_shadow_*`) and the heartbeat report how the two compare.
      */
     shadow: z.string().min(1).max(4096).optional(),
+    /** Share of the series the shadow model scores (default 1): bounds its cost (CPU and memory scale with it). */
+    shadow_share: z.number().gt(0).lte(1).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.alarms_per_day !== undefined && (m.online ?? "default") !== "default") {
       ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: `applies to "online: default" only, found online: ${m.online}` });
+    }
+    if (m.shadow_share !== undefined && m.shadow === undefined) {
+      ctx.addIssue({ code: "custom", path: ["shadow_share"], message: "applies to a shadow model: set model.shadow too" });
     }
     if (m.alarms_per_day !== undefined && m.bundle !== undefined) {
       ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: "applies to the online model, not to a bundle" });

@@ -39,6 +39,8 @@ export type ModelConfig = ({ online: string; alarmsPerDay?: number } | { bundle:
   registry?: RegistryModelConfig;
   /** `model.shadow`: the reference `loadModel` takes (`online:…` or an absolute bundle path). */
   shadow?: string;
+  /** `model.shadow_share` (default 1). */
+  shadowShare?: number;
 };
 
 /** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */

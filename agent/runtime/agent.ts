@@ -57,6 +57,7 @@ export class AgentRuntime implements RuntimeView {
       scoring: config.scoring,
       drift: config.drift,
       shadow: config.model.shadow ? () => loadModel(config.model.shadow!) : undefined,
+      shadowShare: config.model.shadowShare,
       sources: () => this.config.sources.map(buildSource),
       sinks: this.sinkSpecs(config),
       model: () => this.initialModel(),
@@ -130,9 +131,10 @@ export class AgentRuntime implements RuntimeView {
         this.log.warn({ running: this.config.buffer, configured: next.buffer }, "buffer settings changed: they take effect at the next start");
         next = { ...next, buffer: this.config.buffer };
       }
-      if (next.model.shadow !== this.config.model.shadow || JSON.stringify(next.drift) !== JSON.stringify(this.config.drift)) {
-        this.log.warn("model.shadow and scoring.drift changes take effect at the next start");
-        next = { ...next, drift: this.config.drift, model: { ...next.model, shadow: this.config.model.shadow } };
+      const was = this.config.model;
+      if (next.model.shadow !== was.shadow || next.model.shadowShare !== was.shadowShare || JSON.stringify(next.drift) !== JSON.stringify(this.config.drift)) {
+        this.log.warn("model.shadow, model.shadow_share and scoring.drift changes take effect at the next start");
+        next = { ...next, drift: this.config.drift, model: { ...next.model, shadow: was.shadow, shadowShare: was.shadowShare } };
       }
       if (JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry)) {
         this.log.warn("model.registry changes take effect at the next start; keeping the running model section");

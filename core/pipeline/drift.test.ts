@@ -76,6 +76,9 @@ describe("drift through the pipeline", () => {
       const input = drifts.filter((r) => r.doc.drift.stream === "input" && r.doc.drift.state === "start");
       // exactly the changed series, each once
       expect(input.map((r) => Number(r.doc.metric.labels.series)).sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 8, 10]);
+      console.log(
+        `drift: first input drift event ${roundAtStart - CHANGE_AT} rounds after the change, all ${SERIES / 2} changed series by ${source.rounds - CHANGE_AT} (2 half-lives = ${2 * SETTINGS.halfLife})`,
+      );
       expect(roundAtStart).toBeGreaterThan(CHANGE_AT);
       expect(source.rounds - CHANGE_AT).toBeLessThanOrEqual(2 * SETTINGS.halfLife + 20); // 2 half-lives (+ rounds in flight)
       for (const r of input) {

@@ -107,6 +107,7 @@ export class Pipeline {
       onModelFailure: w && ((f) => w.onModelFailure(f)),
       drift: this.o.drift,
       shadow,
+      shadowShare: this.o.shadowShare,
     });
     w?.attach(this.host());
     await this.startSinks(this.sinkSpecs);

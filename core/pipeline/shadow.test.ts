@@ -102,6 +102,9 @@ describe("shadow scoring through the pipeline", () => {
     const live = "online:default?alarms_per_day=100";
     const withShadow = await run(live, "online:default?alarms_per_day=1000", NOISE);
     const s = withShadow.status.shadow!;
+    console.log(
+      `shadow 10× alarms_per_day over ${s.points} points: flag rate ${s.flag_rate} vs live ${s.live_flag_rate}, alarm onsets ${s.onsets.shadow} vs ${s.onsets.live}, agreement ${s.agreement}, onset agreement ${s.onset_agreement}`,
+    );
     expect(s.flag_rate!).toBeGreaterThan(2 * s.live_flag_rate!);
     expect(s.alarm_rate!).toBeGreaterThan(s.live_alarm_rate!);
     expect(s.agreement!).toBeLessThan(1);

@@ -79,6 +79,8 @@ export interface PipelineOptions {
   drift?: DriftSettings;
   /** A candidate model scoring in the shadow (core/scoring/shadow.ts), or how to load it once the live one is; one that fails to load is logged and left out. */
   shadow?: ScoringModel | (() => Promise<ScoringModel>);
+  /** Share of the series the shadow scores (default 1; a hash of the series key picks them): bounds its cost. */
+  shadowShare?: number;
   sources: SourcesSpec;
   sinks: SinkSpec[];
   /** The model, or how to get it: called once the data dir is open and locked. */

@@ -32,6 +32,8 @@ export interface ScorerOptions {
   shadow?: ScoringModel;
   /** A round starting to score more than this after its collection is not shadow-scored (default 1000 ms). */
   shadowLateMs?: number;
+  /** Share of the series the shadow model scores (default 1: all; picked by a hash of the series key). */
+  shadowShare?: number;
 }
 
 /** A model that failed while scoring a round. */

@@ -54,7 +54,7 @@ export class Scorer {
     this.hyst = this.thresholds(model);
     o.telemetry.modelInfo.set({ name: model.name, version: model.version }, 1);
     if (o.drift?.enabled) (this.drift = new ScoringDrift(o.drift, o.telemetry.drift)).model(model);
-    if (o.shadow) this.shadow = new Shadow(o.shadow, o.telemetry.shadow, { minPoints: this.hyst.minPoints, lateMs: o.shadowLateMs });
+    if (o.shadow) this.shadow = new Shadow(o.shadow, o.telemetry.shadow, { minPoints: this.hyst.minPoints, lateMs: o.shadowLateMs, share: o.shadowShare });
   }
 
   /** The model in use. */

@@ -31,9 +31,18 @@ function fake(name: string, score: (v: number) => number, broken = () => false):
 }
 
 let n = 0;
-function setup(live: ScoringModel, shadow: ScoringModel, clock = new VirtualClock()) {
+function setup(live: ScoringModel, shadow: ScoringModel, clock = new VirtualClock(), shadowShare?: number) {
   const telemetry = new Telemetry({ defaultMetrics: false });
-  const s = new Scorer(live, { agentId: "a", hostName: "h", seq: new SeqAllocator(join(dir, String(n++))), telemetry, shadow, shadowLateMs: 500, clock });
+  const s = new Scorer(live, {
+    agentId: "a",
+    hostName: "h",
+    seq: new SeqAllocator(join(dir, String(n++))),
+    telemetry,
+    shadow,
+    shadowLateMs: 500,
+    clock,
+    shadowShare,
+  });
   return { s, telemetry, clock };
 }
 /** Round `t`: series i has value `values[i]`. */
@@ -79,6 +88,25 @@ describe("Scorer with a shadow model", () => {
     const text = await telemetry.registry.metrics();
     expect(text).toContain('agent_shadow_skipped_rounds_total{reason="late"} 1');
     expect(text).toContain('agent_shadow_skipped_rounds_total{reason="error"} 1');
+  });
+
+  test("share: the shadow scores a fixed subset of the series (by key), the same every round", async () => {
+    const seen: number[] = [];
+    const cand = fake("cand", () => 0.1);
+    const tick = cand.scoreTick.bind(cand);
+    cand.scoreTick = async (states, values, t) => (seen.push(values.length), tick(states, values, t));
+    const { s } = setup(
+      fake("live", () => 0.1),
+      cand,
+      new VirtualClock(),
+      0.25,
+    );
+    const values = Array.from({ length: 400 }, (_, i) => i);
+    for (let t = 1; t <= 3; t++) await s.score(round(t, values));
+    expect(seen[0]).toBeGreaterThan(60);
+    expect(seen[0]).toBeLessThan(140);
+    expect(seen).toEqual([seen[0], seen[0], seen[0]]);
+    expect(s.shadow!.status().points).toBe(3 * seen[0]);
   });
 
   test("replace: the counts and every series' shadow state start over", async () => {

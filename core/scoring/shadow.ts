@@ -4,7 +4,8 @@
  * kept is how it compares: the share of points where both models are on the same side of their
  * thresholds, the share of alarm onsets the other model matched, and both flag rates.
  *
- * Cost: one more batched model call per round. A round that started scoring more than
+ * Cost: one more batched model call per round, over all series or a `share` of them (picked by a
+ * hash of the series key, so the same series every round and after a restart). A round that started scoring more than
  * `lateMs` after it was collected (it waited behind slower rounds) is not shadow-scored
  * (`agent_shadow_skipped_rounds_total{reason="late"}`); a shadow model that throws skips its
  * round (`reason="error"`), never the live scoring.
@@ -16,7 +17,8 @@ import { HysteresisTracker } from "./hysteresis.ts";
 
 /** A series' shadow state, kept on the scorer's series entry. */
 export interface ShadowSeries {
-  state: SeriesState;
+  /** Undefined for a series left out by `share`. */
+  state: SeriesState | undefined;
   tracker: HysteresisTracker;
   /** The {@link Shadow} generation it belongs to (a new shadow model starts over). */
   gen: number;
@@ -24,7 +26,8 @@ export interface ShadowSeries {
 
 /** What the scorer hands the shadow for one round (index i: the same point everywhere). */
 export interface ShadowRound {
-  holders: { shadow?: ShadowSeries }[];
+  /** The scorer's series entries (`key`: the series identity, which `share` picks by). */
+  holders: { key: string; shadow?: ShadowSeries }[];
   values: Float64Array;
   n: number;
   timestampMs: number;
@@ -63,6 +66,8 @@ export interface ShadowOptions {
   minPoints: number;
   /** A round scoring later than this after its collection is not shadow-scored (default 1000 ms). */
   lateMs?: number;
+  /** Share of the series the shadow scores, picked by a hash of the series key (default 1: all). */
+  share?: number;
 }
 
 /**
@@ -99,17 +104,23 @@ export class Shadow {
       return;
     }
     const model = this.model;
-    const states = new Array<SeriesState>(r.n);
-    const series = new Array<ShadowSeries>(r.n);
+    const states: SeriesState[] = [];
+    const series: ShadowSeries[] = [];
+    const idx: number[] = [];
     for (let i = 0; i < r.n; i++) {
-      let s = r.holders[i].shadow;
-      if (s === undefined || s.gen !== this.gen) r.holders[i].shadow = s = this.newSeries();
-      series[i] = s;
-      states[i] = s.state;
+      const h = r.holders[i];
+      let s = h.shadow;
+      if (s === undefined || s.gen !== this.gen) h.shadow = s = this.newSeries(h.key);
+      if (s.state === undefined) continue;
+      idx.push(i);
+      series.push(s);
+      states.push(s.state);
     }
+    if (idx.length === 0) return;
+    const values = idx.length === r.values.length ? r.values : Float64Array.from(idx, (i) => r.values[i]);
     let scores: Float32Array;
     try {
-      scores = await model.scoreTick(states, r.n < r.values.length ? r.values.subarray(0, r.n) : r.values, r.timestampMs);
+      scores = await model.scoreTick(states, values, r.timestampMs);
     } catch {
       this.c.error++;
       m.skipped.inc({ reason: "error" });
@@ -120,17 +131,18 @@ export class Shadow {
     let agree = 0;
     let liveFlag = 0;
     let shadowFlag = 0;
-    for (let i = 0; i < r.n; i++) {
-      const sc = Number.isFinite(scores[i]) ? scores[i] : 1; // as the live scorer: a non-finite score flags
+    for (let j = 0; j < idx.length; j++) {
+      const i = idx[j];
+      const sc = Number.isFinite(scores[j]) ? scores[j] : 1; // as the live scorer: a non-finite score flags
       const live = r.liveScores[i] >= r.liveThreshold;
       const sh = sc >= thr;
       if (live === sh) agree++;
       if (live) liveFlag++;
       if (sh) shadowFlag++;
-      const t = series[i].tracker.update(sc, r.timestampMs);
+      const t = series[j].tracker.update(sc, r.timestampMs);
       const shOnset = t?.kind === "open";
       if (r.liveOnsets[i]) {
-        const matched = series[i].tracker.isOpen;
+        const matched = series[j].tracker.isOpen;
         this.c.liveOnsets++;
         if (matched) this.c.matchedLive++;
         m.onsets.inc({ model: "live", matched: String(matched) });
@@ -142,11 +154,11 @@ export class Shadow {
         m.onsets.inc({ model: "shadow", matched: String(matched) });
       }
     }
-    this.c.points += r.n;
+    this.c.points += idx.length;
     this.c.agree += agree;
     this.c.liveFlag += liveFlag;
     this.c.shadowFlag += shadowFlag;
-    m.points.inc(r.n);
+    m.points.inc(idx.length);
     m.agreeing.inc(agree);
     m.flagged.inc({ model: "live" }, liveFlag);
     m.flagged.inc({ model: "shadow" }, shadowFlag);
@@ -163,9 +175,15 @@ export class Shadow {
     return old;
   }
 
-  private newSeries(): ShadowSeries {
+  private newSeries(key: string): ShadowSeries {
     const open = this.model.threshold;
-    return { state: this.model.createState(), tracker: new HysteresisTracker({ open, close: 0.8 * open, minPoints: this.o.minPoints }), gen: this.gen };
+    const share = this.o.share ?? 1;
+    const picked = share >= 1 || fnv1a(key) / 4294967296 < share;
+    return {
+      state: picked ? this.model.createState() : undefined,
+      tracker: new HysteresisTracker({ open, close: 0.8 * open, minPoints: this.o.minPoints }),
+      gen: this.gen,
+    };
   }
 
   /** The comparison so far. */
@@ -201,4 +219,14 @@ export class Shadow {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** FNV-1a 32-bit hash of a string (with a final mix): which series a `share` below 1 picks (stable across restarts). */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  // murmur3's finaliser: FNV alone leaves similar short keys (`s1`, `s2`, …) close together
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
