@@ -101,11 +101,13 @@ scoring:
   # Drift: each series' values against its first \`reference\` values, and the model's scores
   # against its first ones (a new model version starts a new reference), as PSI. Past \`level\`
   # a drift event (event.kind: drift) goes to the sinks like an anomaly event; /status,
-  # /metrics (agent_drift_*) and the heartbeat show it. Reported within ~2 half-lives. Optional.
+  # /metrics (agent_drift_*) and the heartbeat show it. Reported within ~2 half-lives × stride
+  # points (a 1σ shift on a typical metric: ~30 min at 1 Hz). Optional.
   drift:
     enabled: true
     level: 0.25          # PSI: 0.1 moderate, 0.25 significant; a drift ends under 0.6 × level
-    reference: 256       # values per series in its reference (256 s at 1 Hz)
+    stride: 10           # a series' drift takes every 10th point (metrics are autocorrelated)
+    reference: 256       # values per series in its reference (× stride: ≈ 43 min at 1 Hz)
     half_life: 256       # values: how fast the current distribution forgets
     max_series: 20000    # series tracked at most; the rest are counted as untracked
 

@@ -12,6 +12,7 @@ describe("scoring.drift and model.shadow", () => {
     expect(c.drift).toEqual({
       enabled: true,
       level: 0.25,
+      stride: 10,
       reference: 256,
       halfLife: 256,
       scoreReference: 8192,
@@ -36,6 +37,7 @@ describe("scoring.drift and model.shadow", () => {
       [{ level: 0 }, "level"],
       [{ level: 11 }, "level"],
       [{ reference: 4 }, "reference"],
+      [{ stride: 0 }, "stride"],
       [{ half_life: 1.5 }, "half_life"],
       [{ max_series: 0 }, "max_series"],
       [{ top: 11 }, "top"],

@@ -65,6 +65,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const drift = {
     enabled: d.enabled,
     level: d.level,
+    stride: d.stride,
     reference: d.reference,
     halfLife: d.half_life,
     scoreReference: d.score_reference,

@@ -21,6 +21,7 @@ export const CONFIG_DEFAULTS = {
   drift: {
     enabled: true,
     level: 0.25,
+    stride: 10,
     reference: 256,
     half_life: 256,
     score_reference: 8192,
@@ -97,7 +98,9 @@ export const DriftSectionSchema = z
     enabled: z.boolean().default(CONFIG_DEFAULTS.drift.enabled),
     /** PSI at which a drift starts (0.1 moderate, 0.25 significant); it ends under 0.6 × level. */
     level: z.number().gt(0).lte(10).default(CONFIG_DEFAULTS.drift.level),
-    /** Values per series in its reference period (at 1 Hz, 256 ≈ 4 min). */
+    /** A series' drift takes every stride-th point of it (autocorrelated metrics need it: see core/scoring/drift.ts). */
+    stride: z.number().int().min(1).max(10_000).default(CONFIG_DEFAULTS.drift.stride),
+    /** Values per series in its reference period, taken every `stride` points (at 1 Hz, 256 × 10 ≈ 43 min). */
     reference: z.number().int().min(16).max(65_536).default(CONFIG_DEFAULTS.drift.reference),
     /** Half-life of a series' current distribution, in values; a drift is reported within ≈ 2 half-lives. */
     half_life: z.number().int().min(8).max(1_000_000).default(CONFIG_DEFAULTS.drift.half_life),

@@ -19,7 +19,7 @@ function runtime(model: string): AgentRuntime {
 agent: { id: t, data_dir: ${dir}/var }
 sources: [{ type: synthetic, id: synth, series: 20, interval: 5ms }]
 model: ${model}
-scoring: { drift: { reference: 16, half_life: 16, score_settle: 0, score_reference: 64, score_half_life: 32 } }
+scoring: { drift: { stride: 1, reference: 16, half_life: 16, score_settle: 0, score_reference: 64, score_half_life: 32 } }
 sinks: [{ type: file, id: out, path: ${dir}/out.jsonl, batch: { max_wait: 50ms } }]
 server: { enabled: false }
 buffer: { type: memory }

@@ -39,7 +39,7 @@ test("the heartbeat carries drift and shadow; the fleet view and page show drift
     sinks: [{ id: "mem", driver: { maxWaitMs: 10 }, create: () => new MemorySink("mem") }],
     model: createOnlineModel("online:default"),
     shadow: createOnlineModel("online:default?alarms_per_day=10"),
-    drift: { ...DRIFT_SETTINGS_DEFAULTS, reference: 256, halfLife: 128 },
+    drift: { ...DRIFT_SETTINGS_DEFAULTS, stride: 1, reference: 256, halfLife: 128 },
     log: pino({ level: "silent" }),
   });
   await p.start();

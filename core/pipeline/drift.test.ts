@@ -24,6 +24,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 /** Reference 256 values per series, half-life 128: a drift is reported within 2 half-lives (256 rounds). */
 const SETTINGS: DriftSettings = {
   ...DRIFT_SETTINGS_DEFAULTS,
+  stride: 1, // every point: iid test noise needs no thinning (see the stride test in core/scoring/drift.test.ts)
   reference: 256,
   halfLife: 128,
   scoreReference: 512,

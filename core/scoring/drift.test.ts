@@ -5,7 +5,8 @@ import { join } from "node:path";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { SeqAllocator } from "../runtime/seq.ts";
 import { Scorer } from "./scorer.ts";
-import { SCORE_DRIFT_METRIC } from "../events.ts";
+import { createRng, mixSeed } from "../../data/random.ts";
+import { isDriftEvent, SCORE_DRIFT_METRIC } from "../events.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import { DRIFT_SETTINGS_DEFAULTS, ScoringDrift } from "./drift.ts";
 
@@ -74,7 +75,16 @@ describe("ScoringDrift", () => {
       dispose() {},
     });
     const seq = new SeqAllocator(join(mkdtempSync(join(tmpdir(), "drift-")), "seq"));
-    const settings = { ...DRIFT_SETTINGS_DEFAULTS, reference: 16, halfLife: 8, scoreReference: 16, scoreHalfLife: 8, scoreSamples: 4, scoreSettle: 0 };
+    const settings = {
+      ...DRIFT_SETTINGS_DEFAULTS,
+      stride: 1,
+      reference: 16,
+      halfLife: 8,
+      scoreReference: 16,
+      scoreHalfLife: 8,
+      scoreSamples: 4,
+      scoreSettle: 0,
+    };
     const s = new Scorer(fake("1"), {
       agentId: "a",
       hostName: "h",
@@ -95,4 +105,41 @@ describe("ScoringDrift", () => {
     s.sweep(40_000 + 1001);
     expect(s.drift!.status().series).toBe(0);
   });
+
+  test("in the scorer: stride — autocorrelated stable series drift falsely when every point is taken, never with every 10th", async () => {
+    const model: ScoringModel = {
+      name: "m",
+      version: "1",
+      kind: "fake",
+      window: 1,
+      threshold: 0.5,
+      scoreSeries: async () => [],
+      createState: () => ({ bytes: 8 }) as SeriesState,
+      scoreTick: async (_s, values) => new Float32Array(values.length),
+      dispose() {},
+    };
+    const SERIES = 16;
+    const ROUNDS = 12_000;
+    const starts = async (stride: number) => {
+      const seq = new SeqAllocator(join(mkdtempSync(join(tmpdir(), "drift-")), "seq"));
+      const settings = { ...DRIFT_SETTINGS_DEFAULTS, stride, scoreSettle: 1e9 };
+      const s = new Scorer(model, { agentId: "a", hostName: "h", seq, telemetry: new Telemetry({ defaultMetrics: false }), drift: settings });
+      const rngs = Array.from({ length: SERIES }, (_, i) => createRng(mixSeed(5, i)));
+      const x = new Float64Array(SERIES);
+      const labels = Array.from({ length: SERIES }, (_, i) => ({ series: String(i) }));
+      let n = 0;
+      for (let t = 1; t <= ROUNDS; t++) {
+        const samples = rngs.map((rng, i) => {
+          x[i] = 0.9 * x[i] + Math.sqrt(1 - 0.81) * rng.normal(); // AR(1), φ = 0.9: a typical metric's memory
+          return { name: "ar", labels: labels[i], value: x[i], timestamp: t * 1000 };
+        });
+        for (const r of await s.score(samples, t * 1000)) if (isDriftEvent(r) && r.doc.drift.state === "start") n++;
+      }
+      return { n, ready: s.drift!.status().ready };
+    };
+    const every = await starts(1);
+    expect(every.n).toBeGreaterThan(SERIES); // noise reported as drift
+    const tenth = await starts(10);
+    expect(tenth).toEqual({ n: 0, ready: SERIES }); // references filled (2560 points), and no false drift
+  }, 60_000);
 });

@@ -26,6 +26,8 @@ interface SeriesEntry {
   lastTs: number;
   /** State of the shadow model, when there is one. */
   shadow?: ShadowSeries;
+  /** Points since the series' input drift stream last took one (see `scoring.drift.stride`). */
+  driftSkip: number;
 }
 
 /**
@@ -163,6 +165,7 @@ export class Scorer {
           tracker: new HysteresisTracker(this.hyst),
           lastSeen: now,
           lastTs: Number.NEGATIVE_INFINITY,
+          driftSkip: 0,
         };
         this.series.set(key, e);
       }
@@ -227,7 +230,7 @@ export class Scorer {
       });
       const tr = e.tracker.update(score, s.timestamp);
       if (onsets && tr?.kind === "open") onsets[i] = 1;
-      const dt = drift?.input(e.key, s.value);
+      const dt = drift && ++e.driftSkip >= drift.settings.stride ? ((e.driftSkip = 0), drift.input(e.key, s.value)) : undefined;
       if (dt) events.push({ kind: "anomaly", doc: drift!.record(dt, "input", drift!.psiOf(e.key), s, { ts, agentId, host, model: modelRef }) });
       if (tr) {
         this.o.telemetry.anomalies.inc({ state: tr.kind });
