@@ -219,9 +219,10 @@ export class Pipeline {
       this.rl.warn(`${source.id}:${e.type}`, { source: source.id, error_type: e.type }, e.message);
     }
     if (result.samples.length === 0 || !this.scorer) return;
-    // The round's seqs (at most a point and an event per sample) are reserved before it is scored:
-    // a full disk holds the source back here (back-pressure), and a stop meanwhile loses nothing.
-    const need = 2 * result.samples.length;
+    // The round's seqs (at most a point and an anomaly event per sample, with drift on also a drift
+    // event per sample and one for the scores) are reserved before it is scored: a full disk holds
+    // the source back here (back-pressure), and a stop meanwhile loses nothing.
+    const need = this.o.drift?.enabled ? 3 * result.samples.length + 1 : 2 * result.samples.length;
     if (!(await this.seq!.reserve(need, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
