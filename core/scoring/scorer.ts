@@ -9,7 +9,6 @@ import { ScoringDrift } from "./drift.ts";
 import { Shadow, type ShadowSeries } from "./shadow.ts";
 
 export { NON_FINITE_SCORE } from "./finite-scores.ts";
-
 export type { ModelFailure, RoundInfo, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 
 /** The `event` of every point record: one shared, frozen object (one allocation less per point). */
@@ -201,8 +200,7 @@ export class Scorer {
     const host = { name: this.o.hostName };
     const modelRef = { name: model.name, version: model.version };
     const drift = this.drift;
-    const shadow = this.shadow;
-    const onsets = shadow && new Uint8Array(samples.length);
+    const onsets = this.shadow && new Uint8Array(samples.length);
     // Samples of one round share a timestamp: format it once.
     let lastTs = Number.NaN;
     let lastIso = "";
@@ -230,8 +228,11 @@ export class Scorer {
       });
       const tr = e.tracker.update(score, s.timestamp);
       if (onsets && tr?.kind === "open") onsets[i] = 1;
-      const dt = drift && ++e.driftSkip >= drift.settings.stride ? ((e.driftSkip = 0), drift.input(e.key, s.value)) : undefined;
-      if (dt) events.push({ kind: "anomaly", doc: drift!.record(dt, "input", drift!.psiOf(e.key), s, { ts, agentId, host, model: modelRef }) });
+      if (drift && ++e.driftSkip >= drift.settings.stride) {
+        e.driftSkip = 0; // every stride-th point of the series (see DriftSettings.stride)
+        const dt = drift.input(e.key, s.value);
+        if (dt) events.push({ kind: "anomaly", doc: drift.record(dt, "input", drift.psiOf(e.key), s, { ts, agentId, host, model: modelRef }) });
+      }
       if (tr) {
         this.o.telemetry.anomalies.inc({ state: tr.kind });
         events.push({
@@ -258,8 +259,8 @@ export class Scorer {
     const st = drift?.scores(scores, samples.length, scored);
     if (st)
       events.push({ kind: "anomaly", doc: drift!.record(st, "score", drift!.monitor.scorePsi, undefined, { ts: lastIso, agentId, host, model: modelRef }) });
-    if (shadow)
-      await shadow.round({
+    if (this.shadow)
+      await this.shadow.round({
         holders: entries,
         values,
         n: samples.length,
