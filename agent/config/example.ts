@@ -91,12 +91,29 @@ ${optional(
     request_timeout: 30s               # one registry request, body included (default: max(30s, poll_interval))`,
   all,
 )}
+  # A candidate scoring the same points in the shadow (online:<name>[?alarms_per_day=N] or a bundle
+  # directory). Records keep the live model's score; /status, /metrics (agent_shadow_*) and the
+  # heartbeat report agreement and both alarm rates. Optional.
+  # shadow: online:default?alarms_per_day=1
+  # shadow_share: 0.1      # score 10 % of the series in the shadow (picked by series): bounds its cost
 
 # Anomaly events (open/close) from the scores. Optional.
 scoring:
   # open_threshold: 0.5  # score that opens an event (default: the model's threshold)
   # close_threshold: 0.4 # score under which it closes (default: 0.8 × open_threshold)
   min_points: 1          # points above open_threshold before an event opens
+  # Drift: each series' values against its first \`reference\` values, and the model's scores
+  # against its first ones (a new model version starts a new reference), as PSI. Past \`level\`
+  # a drift event (event.kind: drift) goes to the sinks like an anomaly event; /status,
+  # /metrics (agent_drift_*) and the heartbeat show it. Reported within ~2 half-lives × stride
+  # points (a 1σ shift on a typical metric: ~30 min at 1 Hz). Optional.
+  drift:
+    enabled: true
+    level: 0.25          # PSI: 0.1 moderate, 0.25 significant; a drift ends under 0.6 × level
+    stride: 10           # a series' drift takes every 10th point (metrics are autocorrelated)
+    reference: 256       # values per series in its reference (× stride: ≈ 43 min at 1 Hz)
+    half_life: 256       # values: how fast the current distribution forgets
+    max_series: 20000    # series tracked at most; the rest are counted as untracked
 
 # Where records go (at least one). Every sink has a unique id, and optionally:
 #   only: ${ONLY_VALUES.join(" | ")}   (default all: scored points and anomaly events)

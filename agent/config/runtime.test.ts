@@ -5,6 +5,52 @@ import { ConfigFileSchema } from "./schema.ts";
 const ctx = { file: "/cfg/agent.yaml", configDir: "/cfg", hostname: "box" };
 const parse = (doc: unknown) => toRuntimeConfig(ConfigFileSchema.parse(doc), ctx);
 
+describe("scoring.drift and model.shadow", () => {
+  const base = { sources: [{ type: "synthetic", id: "s", interval: 2 }], sinks: [{ type: "stdout", id: "o" }] };
+  test("drift defaults filled; a shadow bundle path resolved against the config dir, an online ref kept", () => {
+    const c = parse(base);
+    expect(c.drift).toEqual({
+      enabled: true,
+      level: 0.25,
+      stride: 10,
+      reference: 256,
+      halfLife: 256,
+      scoreReference: 8192,
+      scoreHalfLife: 8192,
+      scoreSamples: 64,
+      scoreSettle: 600,
+      maxSeries: 20_000,
+      top: 10,
+    });
+    expect(c.model.shadow).toBeUndefined();
+    expect(parse({ ...base, model: { online: "default", shadow: "./cand" } }).model.shadow).toBe("/cfg/cand");
+    expect(parse({ ...base, model: { online: "default", shadow: "online:default?alarms_per_day=1" } }).model.shadow).toBe("online:default?alarms_per_day=1");
+    expect(parse({ ...base, scoring: { drift: { enabled: false, level: 0.1, half_life: 64 } } }).drift).toMatchObject({
+      enabled: false,
+      level: 0.1,
+      halfLife: 64,
+      reference: 256,
+    });
+  });
+  test("bad drift settings and an empty shadow are refused, naming the key", () => {
+    for (const [drift, key] of [
+      [{ level: 0 }, "level"],
+      [{ level: 11 }, "level"],
+      [{ reference: 4 }, "reference"],
+      [{ stride: 0 }, "stride"],
+      [{ half_life: 1.5 }, "half_life"],
+      [{ max_series: 0 }, "max_series"],
+      [{ top: 11 }, "top"],
+      [{ nope: 1 }, "nope"],
+    ] as const) {
+      const r = ConfigFileSchema.safeParse({ ...base, scoring: { drift } });
+      expect(r.success).toBe(false);
+      expect(JSON.stringify(r.error?.issues)).toContain(key);
+    }
+    expect(ConfigFileSchema.safeParse({ ...base, model: { online: "default", shadow: "" } }).success).toBe(false);
+  });
+});
+
 describe("toRuntimeConfig", () => {
   test("defaults: host name as id, ./var, online:default, server, telemetry", () => {
     const c = parse({ sources: [{ type: "synthetic", id: "s", interval: 2 }], sinks: [{ type: "stdout", id: "o" }] });

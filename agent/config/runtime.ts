@@ -69,7 +69,23 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
           ...(parsed.model.alarms_per_day !== undefined ? { alarmsPerDay: parsed.model.alarms_per_day } : {}),
         };
   if (parsed.model.registry) model.registry = toRegistry(parsed.model.registry, dir);
-  const { open_threshold: open, close_threshold: close, min_points: minPoints } = parsed.scoring;
+  const shadow = parsed.model.shadow;
+  if (shadow !== undefined) model.shadow = shadow.startsWith("online:") ? shadow : resolve(dir, shadow);
+  if (parsed.model.shadow_share !== undefined) model.shadowShare = parsed.model.shadow_share;
+  const { open_threshold: open, close_threshold: close, min_points: minPoints, drift: d } = parsed.scoring;
+  const drift = {
+    enabled: d.enabled,
+    level: d.level,
+    stride: d.stride,
+    reference: d.reference,
+    halfLife: d.half_life,
+    scoreReference: d.score_reference,
+    scoreHalfLife: d.score_half_life,
+    scoreSamples: d.score_samples,
+    scoreSettle: d.score_settle,
+    maxSeries: d.max_series,
+    top: d.top,
+  };
   const scoring: ScoringConfig = { minPoints };
   if (open !== undefined) scoring.openThreshold = open;
   if (close !== undefined || open !== undefined) scoring.closeThreshold = close ?? open! * CONFIG_DEFAULTS.scoring.close_ratio;
@@ -82,6 +98,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
     sources: parsed.sources.map((s) => toSourceConfig(s, { configDir: dir })),
     model,
     scoring,
+    drift,
     sinks: parsed.sinks.map((s) => toSinkConfig(s, { configDir: dir, agentId: id, dataDir })),
     server: { enabled: parsed.server.enabled, host: listen.host, port: listen.port },
     telemetry,

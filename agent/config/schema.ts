@@ -18,6 +18,19 @@ export const CONFIG_DEFAULTS = {
   agent: { data_dir: "./var" },
   model: { online: "default" },
   scoring: { min_points: 1, close_ratio: 0.8 },
+  drift: {
+    enabled: true,
+    level: 0.25,
+    stride: 10,
+    reference: 256,
+    half_life: 256,
+    score_reference: 8192,
+    score_half_life: 8192,
+    score_samples: 64,
+    score_settle: 600,
+    max_series: 20_000,
+    top: 10,
+  },
   server: { listen: "127.0.0.1:8686", enabled: true },
   telemetry: { push_interval: "15s", job: "agent" },
   buffer: { type: "disk", max_size: "256MiB", when_full: "block", fsync: "interval", fsync_interval: "1s", segment_size: "8MiB" },
@@ -46,11 +59,22 @@ export const ModelSectionSchema = z
     alarms_per_day: z.number().gt(0).lte(10_000).optional(),
     bundle: z.string().min(1).optional(),
     registry: RegistrySectionSchema.optional(),
+    /**
+     * A candidate scoring the same points in the shadow: `online:<name>[?alarms_per_day=N]` or a
+     * bundle directory (relative to the config file). Records keep the live model's score;
+     * `/status`, `/metrics` (`agent_shadow_*`) and the heartbeat report how the two compare.
+     */
+    shadow: z.string().min(1).max(4096).optional(),
+    /** Share of the series the shadow model scores (default 1): bounds its cost (CPU and memory scale with it). */
+    shadow_share: z.number().gt(0).lte(1).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
     if (m.alarms_per_day !== undefined && (m.online ?? "default") !== "default") {
       ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: `applies to "online: default" only, found online: ${m.online}` });
+    }
+    if (m.shadow_share !== undefined && m.shadow === undefined) {
+      ctx.addIssue({ code: "custom", path: ["shadow_share"], message: "applies to a shadow model: set model.shadow too" });
     }
     if (m.alarms_per_day !== undefined && m.bundle !== undefined) {
       ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: "applies to the online model, not to a bundle" });
@@ -64,7 +88,38 @@ export const ModelSectionSchema = z
     }
   });
 
-/** `scoring:` — hysteresis of anomaly events. */
+/**
+ * `scoring.drift:` — input drift per series (its values against its first `reference` values)
+ * and score drift of the model in use (its scores against its first `score_reference` sampled
+ * scores; a new model version starts a new reference), as PSI (models/drift/).
+ */
+export const DriftSectionSchema = z
+  .object({
+    enabled: z.boolean().default(CONFIG_DEFAULTS.drift.enabled),
+    /** PSI at which a drift starts (0.1 moderate, 0.25 significant); it ends under 0.6 × level. */
+    level: z.number().gt(0).lte(10).default(CONFIG_DEFAULTS.drift.level),
+    /** A series' drift takes every stride-th point of it (autocorrelated metrics need it: see core/scoring/drift.ts). */
+    stride: z.number().int().min(1).max(10_000).default(CONFIG_DEFAULTS.drift.stride),
+    /** Values per series in its reference period, taken every `stride` points (at 1 Hz, 256 × 10 ≈ 43 min). */
+    reference: z.number().int().min(16).max(65_536).default(CONFIG_DEFAULTS.drift.reference),
+    /** Half-life of a series' current distribution, in values; a drift is reported within ≈ 2 half-lives. */
+    half_life: z.number().int().min(8).max(1_000_000).default(CONFIG_DEFAULTS.drift.half_life),
+    /** Sampled scores in the score reference. */
+    score_reference: z.number().int().min(16).max(65_536).default(CONFIG_DEFAULTS.drift.score_reference),
+    /** Half-life of the score distribution, in sampled scores. */
+    score_half_life: z.number().int().min(8).max(1_000_000).default(CONFIG_DEFAULTS.drift.score_half_life),
+    /** Scores of one round sampled into the score distribution. */
+    score_samples: z.number().int().min(1).max(100_000).default(CONFIG_DEFAULTS.drift.score_samples),
+    /** Rounds a model scores before its score reference begins (its calibration settles meanwhile). */
+    score_settle: z.number().int().min(0).max(1_000_000).default(CONFIG_DEFAULTS.drift.score_settle),
+    /** Series tracked at most; the rest are counted (`agent_drift_series{state="untracked"}`). */
+    max_series: z.number().int().min(1).max(1_000_000).default(CONFIG_DEFAULTS.drift.max_series),
+    /** Most drifted series listed in /status and the heartbeat. */
+    top: z.number().int().min(0).max(10).default(CONFIG_DEFAULTS.drift.top),
+  })
+  .strict();
+
+/** `scoring:` — hysteresis of anomaly events, and drift. */
 export const ScoringSectionSchema = z
   .object({
     /** Score at which an anomaly event opens. Default: the model's threshold. */
@@ -73,6 +128,7 @@ export const ScoringSectionSchema = z
     close_threshold: z.number().gt(0).lte(1).optional(),
     /** Consecutive points above open_threshold before an event opens. */
     min_points: z.number().int().min(1).default(CONFIG_DEFAULTS.scoring.min_points),
+    drift: DriftSectionSchema.default({ ...CONFIG_DEFAULTS.drift }),
   })
   .strict()
   .refine((s) => s.open_threshold === undefined || s.close_threshold === undefined || s.close_threshold <= s.open_threshold, {
@@ -135,7 +191,7 @@ export const ConfigFileSchema = z
     agent: AgentSectionSchema.default({ data_dir: CONFIG_DEFAULTS.agent.data_dir }),
     sources: z.array(SourceSchema).min(1, { error: "expected at least one source" }),
     model: ModelSectionSchema.default({ ...CONFIG_DEFAULTS.model }),
-    scoring: ScoringSectionSchema.default({ min_points: CONFIG_DEFAULTS.scoring.min_points }),
+    scoring: ScoringSectionSchema.default({ min_points: CONFIG_DEFAULTS.scoring.min_points, drift: { ...CONFIG_DEFAULTS.drift } }),
     sinks: z.array(SinkSchema).min(1, { error: "expected at least one sink" }),
     server: ServerSectionSchema.default({ ...CONFIG_DEFAULTS.server }),
     telemetry: TelemetrySectionSchema.default({

@@ -45,7 +45,13 @@ export interface RegistryModelConfig {
  * Which model scores: an online detector by name, or a bundle directory (absolute path). With
  * `registry`, that one runs only until a registry model is accepted (and when none can be).
  */
-export type ModelConfig = ({ online: string; alarmsPerDay?: number } | { bundle: string }) & { registry?: RegistryModelConfig };
+export type ModelConfig = ({ online: string; alarmsPerDay?: number } | { bundle: string }) & {
+  registry?: RegistryModelConfig;
+  /** `model.shadow`: the reference `loadModel` takes (`online:…` or an absolute bundle path). */
+  shadow?: string;
+  /** `model.shadow_share` (default 1). */
+  shadowShare?: number;
+};
 
 /** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */
 export interface ScoringConfig {
@@ -68,6 +74,7 @@ export interface BufferConfig {
 
 import type { SinkConfig } from "../../core/sinks/catalog.ts";
 import type { SourceConfig } from "../../core/sources/catalog.ts";
+import type { DriftSettings } from "../../core/scoring/drift.ts";
 
 /** The whole runtime config. */
 export interface AgentConfig {
@@ -77,6 +84,8 @@ export interface AgentConfig {
   sources: SourceConfig[];
   model: ModelConfig;
   scoring: ScoringConfig;
+  /** `scoring.drift:` (defaults filled by `toRuntimeConfig`; off when absent). */
+  drift?: DriftSettings;
   sinks: SinkConfig[];
   server: { enabled: boolean; host: string; port: number };
   telemetry: { pushgateway?: string; pushIntervalMs: number; job: string };

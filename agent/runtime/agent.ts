@@ -55,6 +55,9 @@ export class AgentRuntime implements RuntimeView {
       dataDir,
       buffer: config.buffer,
       scoring: config.scoring,
+      drift: config.drift,
+      shadow: config.model.shadow ? () => loadModel(config.model.shadow!) : undefined,
+      shadowShare: config.model.shadowShare,
       sources: () => this.config.sources.map(buildSource),
       sinks: this.sinkSpecs(config),
       model: () => this.initialModel(),
@@ -128,6 +131,11 @@ export class AgentRuntime implements RuntimeView {
         this.log.warn({ running: this.config.buffer, configured: next.buffer }, "buffer settings changed: they take effect at the next start");
         next = { ...next, buffer: this.config.buffer };
       }
+      const was = this.config.model;
+      if (next.model.shadow !== was.shadow || next.model.shadowShare !== was.shadowShare || JSON.stringify(next.drift) !== JSON.stringify(this.config.drift)) {
+        this.log.warn("model.shadow, model.shadow_share and scoring.drift changes take effect at the next start");
+        next = { ...next, drift: this.config.drift, model: { ...next.model, shadow: was.shadow, shadowShare: was.shadowShare } };
+      }
       if (JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry)) {
         this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
         next = { ...next, model: this.config.model };
@@ -171,6 +179,10 @@ export class AgentRuntime implements RuntimeView {
       seq_next: p.seq_next,
       points: p.points,
       anomalies: p.anomalies,
+      drift_events: p.drift_events,
+      drift: p.drift,
+      shadow: p.shadow,
+      shadow_error: p.shadow_error,
       sources: this.config.sources.map((s) => ({ id: s.id, type: s.type, interval_ms: s.intervalMs })),
       buffer: p.buffer,
       disk: p.disk,

@@ -6,7 +6,12 @@ import type { ScoringModel } from "../../models/model.ts";
 
 /** What the local HTTP API needs from the running agent. */
 export interface RuntimeView {
-  /** `/status` JSON. */
+  /**
+   * `/status` JSON. The agent's (agent/runtime/agent.ts) includes `drift` (input and score drift:
+   * counts, `maxPsi`, the ≤ 10 most drifted series, the model's score PSI; null when
+   * `scoring.drift.enabled` is false), `drift_events`, `shadow` (the `model.shadow` candidate's
+   * agreement and alarm rates; null without one) and `shadow_error`.
+   */
   status(): Record<string, unknown>;
   /** `/readyz`: ready when the model is loaded and every sink is reachable; reasons otherwise. */
   readiness(): Promise<{ ready: boolean; reasons: string[] }>;

@@ -6,7 +6,9 @@
  * logged at most once a minute; it never stops the agent.
  */
 import { every } from "../../core/runtime/every.ts";
-import type { Heartbeat } from "../../models/registry-protocol/heartbeat.ts";
+import { HEARTBEAT_DRIFT_TOP, type Heartbeat, type HeartbeatDrift, type HeartbeatShadow } from "../../models/registry-protocol/heartbeat.ts";
+import type { DriftStatus } from "../../core/scoring/drift.ts";
+import type { ShadowStatus } from "../../core/scoring/shadow.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { ensureCredential } from "./identity.ts";
 import type { ModelUpdater } from "./updater.ts";
@@ -39,10 +41,42 @@ export function buildHeartbeat(up: ModelUpdater): Heartbeat {
     load_failures: u.failures.target ? u.failures.load : 0,
     scoring_failures: u.failures.scoringOf === model?.version ? u.failures.scoring : 0,
   };
+  if (facts.drift) hb.drift = heartbeatDrift(facts.drift);
+  if (facts.shadow) hb.shadow = heartbeatShadow(facts.shadow);
   const wanted = u.lastResolution?.version;
   if (wanted && (u.source !== "registry" || wanted !== u.running?.version)) hb.target = { name: cfg.name, version: wanted };
   else if (u.failures.target && u.failures.target !== u.running?.version) hb.target = { name: cfg.name, version: u.failures.target };
   return hb;
+}
+
+/** The heartbeat's `drift`: the summary's numbers within the schema's bounds (series names cut to 256 characters). */
+export function heartbeatDrift(d: DriftStatus): HeartbeatDrift {
+  const psi = (x: number) => (Number.isFinite(x) ? Math.min(1000, Math.max(0, x)) : 0);
+  return {
+    level: d.level,
+    series: d.series,
+    ready: d.ready,
+    drifted: d.drifted,
+    untracked: d.untracked,
+    max_psi: psi(d.maxPsi),
+    top: d.top.slice(0, HEARTBEAT_DRIFT_TOP).map((t) => ({ series: t.series.slice(0, 256) || "?", psi: psi(t.psi) })),
+    score: { psi: psi(d.score.psi), ready: d.score.ready, drifted: d.score.drifted },
+  };
+}
+
+/** The heartbeat's `shadow`: the comparison's figures. */
+export function heartbeatShadow(s: ShadowStatus): HeartbeatShadow {
+  return {
+    model: { name: s.model.name.slice(0, 72), version: s.model.version.slice(0, 64) },
+    points: s.points,
+    agreement: s.agreement,
+    onset_agreement: s.onset_agreement,
+    flag_rate: s.flag_rate,
+    live_flag_rate: s.live_flag_rate,
+    alarm_rate: s.alarm_rate,
+    live_alarm_rate: s.live_alarm_rate,
+    skipped: s.skipped,
+  };
 }
 
 /** Sends one heartbeat; failures are counted, never thrown. */

@@ -1,6 +1,8 @@
 /** Types shared by the model updater's modules (`updater.ts`, `poll.ts`, `heartbeat.ts`). */
 import type { Logger } from "pino";
 import type { SwapOptions } from "../../core/scoring/scorer.ts";
+import type { DriftStatus } from "../../core/scoring/drift.ts";
+import type { ShadowStatus } from "../../core/scoring/shadow.ts";
 import type { Telemetry } from "../../core/telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { RegistryClientOptions } from "../../models/registry-protocol/client.ts";
@@ -18,8 +20,8 @@ export interface UpdaterHost {
   current(): ScoringModel | undefined;
   /** Swaps the scorer's model between rounds; resolves to the model it replaced. */
   swap(model: ScoringModel, options: SwapOptions): Promise<ScoringModel>;
-  /** Runtime figures for the heartbeat. */
-  facts(): { bufferDepth: number; sinks: { id: string; state: string; last_error?: string }[] };
+  /** Runtime figures for the heartbeat (drift and shadow when the pipeline has them). */
+  facts(): { bufferDepth: number; sinks: { id: string; state: string; last_error?: string }[]; drift?: DriftStatus; shadow?: ShadowStatus };
 }
 
 /** Options of {@link ModelUpdater}. */

@@ -14,6 +14,8 @@ import type { Source } from "../sources/source.ts";
 import { RateLimitedLog } from "../telemetry/log.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
+import type { DriftStatus } from "../scoring/drift.ts";
+import type { ShadowStatus } from "../scoring/shadow.ts";
 import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
 import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
 import type { SeqGate } from "./seq-gate.ts";
@@ -26,6 +28,14 @@ export interface PipelineStatus {
   seq_next: number | undefined;
   points: number;
   anomalies: number;
+  /** Drift events emitted (input and score, start and end). */
+  drift_events: number;
+  /** Input and score drift (null when `scoring.drift.enabled` is false). */
+  drift: DriftStatus | null;
+  /** The shadow model's comparison (null without `model.shadow`, or when it failed to load: see `shadow_error`). */
+  shadow: ShadowStatus | null;
+  /** Why the configured shadow model is not running (it failed to load), else null. */
+  shadow_error: string | null;
   buffer: Record<string, unknown> | null;
   disk: ReturnType<typeof diskStatus>;
   sinks: Record<string, unknown>[];
@@ -58,6 +68,8 @@ export class Pipeline {
   private abort = new AbortController();
   private pointsSeen = 0;
   private anomaliesSeen = 0;
+  private driftSeen = 0;
+  private shadowError: string | null = null;
   /** Records of rounds still waiting for buffer space when the stop came: never accepted, their seqs given back. */
   private heldAtStop = 0;
   /** Records of rounds held back when a reload came: appended again right after it. */
@@ -83,6 +95,7 @@ export class Pipeline {
       this.lock?.release();
       throw e;
     });
+    const shadow = await this.loadShadow();
     const w = this.o.watcher;
     this.scorer = new Scorer(model, {
       agentId: this.o.agentId,
@@ -92,6 +105,9 @@ export class Pipeline {
       hysteresis: hysteresisOf(this.o.scoring),
       onRound: w && ((r) => w.onRound(r)),
       onModelFailure: w && ((f) => w.onModelFailure(f)),
+      drift: this.o.drift,
+      shadow,
+      shadowShare: this.o.shadowShare,
     });
     w?.attach(this.host());
     await this.startSinks(this.sinkSpecs);
@@ -102,6 +118,20 @@ export class Pipeline {
     );
   }
 
+  /** The shadow model, if configured; one that fails to load is logged and left out (the live scoring starts anyway). */
+  private async loadShadow(): Promise<ScoringModel | undefined> {
+    const s = this.o.shadow;
+    if (!s) return undefined;
+    try {
+      return typeof s === "function" ? await s() : s;
+    } catch (e) {
+      this.telemetry.error("shadow", "load_failed");
+      this.shadowError = (e as Error).message.slice(0, 500);
+      this.log.error({ err: (e as Error).message }, "shadow model failed to load: running without a shadow");
+      return undefined;
+    }
+  }
+
   /** What a {@link ModelWatcher} may do: read and swap the model, read the sinks' state. */
   host(): ModelHost {
     return {
@@ -109,7 +139,12 @@ export class Pipeline {
       swap: (model, options) => this.swapModel(model, options),
       facts: () => {
         const sinks = this.slots.map((s) => s.driver.status());
-        return { bufferDepth: Math.max(0, ...this.slots.map((s) => s.driver.depth)), sinks };
+        return {
+          bufferDepth: Math.max(0, ...this.slots.map((s) => s.driver.depth)),
+          sinks,
+          drift: this.scorer?.drift?.status(),
+          shadow: this.scorer?.shadow?.status(),
+        };
       },
     };
   }
@@ -184,9 +219,10 @@ export class Pipeline {
       this.rl.warn(`${source.id}:${e.type}`, { source: source.id, error_type: e.type }, e.message);
     }
     if (result.samples.length === 0 || !this.scorer) return;
-    // The round's seqs (at most a point and an event per sample) are reserved before it is scored:
-    // a full disk holds the source back here (back-pressure), and a stop meanwhile loses nothing.
-    const need = 2 * result.samples.length;
+    // The round's seqs (at most a point and an anomaly event per sample, with drift on also a drift
+    // event per sample and one for the scores) are reserved before it is scored: a full disk holds
+    // the source back here (back-pressure), and a stop meanwhile loses nothing.
+    const need = this.o.drift?.enabled ? 3 * result.samples.length + 1 : 2 * result.samples.length;
     if (!(await this.seq!.reserve(need, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
@@ -199,10 +235,12 @@ export class Pipeline {
       this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);
       return;
     }
-    let anomalies = 0;
-    for (const r of records) if (r.kind === "anomaly") anomalies++;
-    this.pointsSeen += records.length - anomalies;
-    this.anomaliesSeen += anomalies;
+    let events = 0;
+    let drift = 0;
+    for (const r of records) if (r.kind === "anomaly") r.doc.event.kind === "drift" ? drift++ : events++;
+    this.pointsSeen += records.length - events - drift;
+    this.anomaliesSeen += events;
+    this.driftSeen += drift;
     await this.store(records);
   }
 
@@ -271,6 +309,7 @@ export class Pipeline {
     this.lock = undefined;
     this.o.watcher?.dispose?.();
     this.scorer?.current.dispose();
+    this.scorer?.shadow?.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
   }
 
@@ -303,6 +342,10 @@ export class Pipeline {
       seq_next: this.seq?.seq.peek(),
       points: this.pointsSeen,
       anomalies: this.anomaliesSeen,
+      drift_events: this.driftSeen,
+      drift: this.scorer?.drift?.status() ?? null,
+      shadow: this.scorer?.shadow?.status() ?? null,
+      shadow_error: this.shadowError,
       buffer: bufferStatus(this.buffer, this.o.buffer),
       disk: diskStatus(this.o.dataDir, this.seq, this.buffer),
       sinks: this.slots.map((s) => ({ ...s.driver.status(), reachable: !s.probe, probe_error: s.probe })),
@@ -316,6 +359,8 @@ export class Pipeline {
 
   /** Sets the buffer gauges (`agent_buffer_depth`, `agent_buffer_bytes`) to their current values. */
   refreshGauges(): void {
+    this.scorer?.drift?.refresh();
+    this.scorer?.shadow?.refresh();
     refreshBufferGauges(
       this.buffer,
       this.slots.map((s) => s.driver),

@@ -6,6 +6,8 @@ import type { Logger } from "pino";
 import type { BufferSettings } from "../buffer/index.ts";
 import type { HysteresisOptions } from "../scoring/hysteresis.ts";
 import type { ModelFailure, RoundInfo, SwapOptions } from "../scoring/scorer.ts";
+import type { DriftSettings, DriftStatus } from "../scoring/drift.ts";
+import type { ShadowStatus } from "../scoring/shadow.ts";
 import type { DriverOptions } from "../sinks/driver.ts";
 import type { OnlyFilter } from "../sinks/shared/only.ts";
 import type { Sink } from "../sinks/sink.ts";
@@ -41,7 +43,14 @@ export interface ModelHost {
   /** Swaps the scorer's model between rounds; resolves to the model it replaced. */
   swap(model: ScoringModel, options: SwapOptions): Promise<ScoringModel>;
   /** Runtime figures for a heartbeat: the deepest sink backlog and every sink's state. */
-  facts(): { bufferDepth: number; sinks: { id: string; state: string; last_error?: string }[] };
+  facts(): {
+    bufferDepth: number;
+    sinks: { id: string; state: string; last_error?: string }[];
+    /** Drift summary (undefined when drift is off). */
+    drift?: DriftStatus;
+    /** Shadow comparison (undefined without a shadow model). */
+    shadow?: ShadowStatus;
+  };
 }
 
 /**
@@ -66,6 +75,12 @@ export interface PipelineOptions {
   buffer: PipelineBufferConfig;
   /** Event thresholds (the model's threshold when unset). */
   scoring?: { openThreshold?: number; closeThreshold?: number; minPoints?: number };
+  /** Input and score drift of every scored point (core/scoring/drift.ts); off when absent. */
+  drift?: DriftSettings;
+  /** A candidate model scoring in the shadow (core/scoring/shadow.ts), or how to load it once the live one is; one that fails to load is logged and left out. */
+  shadow?: ScoringModel | (() => Promise<ScoringModel>);
+  /** Share of the series the shadow scores (default 1; a hash of the series key picks them): bounds its cost. */
+  shadowShare?: number;
   sources: SourcesSpec;
   sinks: SinkSpec[];
   /** The model, or how to get it: called once the data dir is open and locked. */

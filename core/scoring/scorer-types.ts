@@ -4,6 +4,7 @@ import type { Telemetry } from "../telemetry/metrics.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { HysteresisOptions } from "./hysteresis.ts";
 import type { SeqAllocator } from "../runtime/seq.ts";
+import type { DriftSettings } from "./drift.ts";
 
 /** Options of {@link Scorer}. */
 export interface ScorerOptions {
@@ -25,6 +26,14 @@ export interface ScorerOptions {
   onRound?: (round: RoundInfo) => void;
   /** Time of `score` and `sweep` when they are not given one (default the real clock). */
   clock?: Clock;
+  /** Input and score drift of every scored point (see `drift.ts`); none when absent or not enabled. */
+  drift?: DriftSettings;
+  /** A candidate model scoring the same points in the shadow (see `shadow.ts`); the records keep the live score. */
+  shadow?: ScoringModel;
+  /** A round starting to score more than this after its collection is not shadow-scored (default 1000 ms). */
+  shadowLateMs?: number;
+  /** Share of the series the shadow model scores (default 1: all; picked by a hash of the series key). */
+  shadowShare?: number;
 }
 
 /** A model that failed while scoring a round. */

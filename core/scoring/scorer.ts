@@ -4,27 +4,18 @@ import { realClock, type Clock } from "../runtime/clock.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { countNonFinite, finiteScores } from "./finite-scores.ts";
-import { seriesKey } from "./series-key.ts";
+import { cachedKey } from "./series-key.ts";
+import { ScoringDrift } from "./drift.ts";
+import { Shadow, type ShadowSeries } from "./shadow.ts";
 
 export { NON_FINITE_SCORE } from "./finite-scores.ts";
-
-/** Series keys per label object: sources reuse their (frozen) label objects round after round. */
-const keyCache = new WeakMap<Record<string, string>, Map<string, string>>();
-
-function cachedKey(name: string, labels: Record<string, string>): string {
-  let byName = keyCache.get(labels);
-  if (!byName) keyCache.set(labels, (byName = new Map()));
-  let key = byName.get(name);
-  if (key === undefined) byName.set(name, (key = seriesKey(name, labels)));
-  return key;
-}
-
 export type { ModelFailure, RoundInfo, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 
 /** The `event` of every point record: one shared, frozen object (one allocation less per point). */
 const EVENT_METRIC: PointRecord["event"] = Object.freeze({ kind: "metric" });
 
 interface SeriesEntry {
+  key: string;
   name: string;
   labels: Record<string, string>;
   state: SeriesState;
@@ -32,6 +23,10 @@ interface SeriesEntry {
   lastSeen: number;
   /** Timestamp of the newest sample fed to the model (-Infinity before the first). */
   lastTs: number;
+  /** State of the shadow model, when there is one. */
+  shadow?: ShadowSeries;
+  /** Points since the series' input drift stream last took one (see `scoring.drift.stride`). */
+  driftSkip: number;
 }
 
 /**
@@ -46,6 +41,10 @@ export class Scorer {
   private rounds = 0;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly clock: Clock;
+  /** Input and score drift (`scoring.drift`), when enabled. */
+  readonly drift: ScoringDrift | undefined;
+  /** The shadow model's scoring and comparison (`model.shadow`), when there is one. */
+  readonly shadow: Shadow | undefined;
 
   constructor(
     model: ScoringModel,
@@ -55,6 +54,8 @@ export class Scorer {
     this.clock = o.clock ?? realClock;
     this.hyst = this.thresholds(model);
     o.telemetry.modelInfo.set({ name: model.name, version: model.version }, 1);
+    if (o.drift?.enabled) (this.drift = new ScoringDrift(o.drift, o.telemetry.drift)).model(model);
+    if (o.shadow) this.shadow = new Shadow(o.shadow, o.telemetry.shadow, { minPoints: this.hyst.minPoints, lateMs: o.shadowLateMs, share: o.shadowShare });
   }
 
   /** The model in use. */
@@ -81,6 +82,7 @@ export class Scorer {
     this.model = model;
     this.hyst = hyst;
     this.rounds = 0;
+    this.drift?.model(model);
     for (const e of this.series.values()) {
       if (!keep) e.state = model.createState();
       if (!keep || !sameHyst) e.tracker = new HysteresisTracker(this.hyst);
@@ -143,6 +145,7 @@ export class Scorer {
   }
 
   private async scoreRound(all: readonly MetricSample[], now: number): Promise<OutRecord[]> {
+    const startedAt = this.shadow ? this.clock.now() : 0;
     const entries = new Array<SeriesEntry>(all.length);
     const states = new Array<SeriesState>(all.length);
     const values = new Float64Array(all.length);
@@ -154,12 +157,14 @@ export class Scorer {
       let e = this.series.get(key);
       if (!e) {
         e = {
+          key,
           name: s.name,
           labels: s.labels,
           state: this.model.createState(),
           tracker: new HysteresisTracker(this.hyst),
           lastSeen: now,
           lastTs: Number.NEGATIVE_INFINITY,
+          driftSkip: 0,
         };
         this.series.set(key, e);
       }
@@ -194,6 +199,8 @@ export class Scorer {
     const agentId = this.o.agentId;
     const host = { name: this.o.hostName };
     const modelRef = { name: model.name, version: model.version };
+    const drift = this.drift;
+    const onsets = this.shadow && new Uint8Array(samples.length);
     // Samples of one round share a timestamp: format it once.
     let lastTs = Number.NaN;
     let lastIso = "";
@@ -220,6 +227,12 @@ export class Scorer {
         },
       });
       const tr = e.tracker.update(score, s.timestamp);
+      if (onsets && tr?.kind === "open") onsets[i] = 1;
+      if (drift && ++e.driftSkip >= drift.settings.stride) {
+        e.driftSkip = 0; // every stride-th point of the series (see DriftSettings.stride)
+        const dt = drift.input(e.key, s.value);
+        if (dt) events.push({ kind: "anomaly", doc: drift.record(dt, "input", drift.psiOf(e.key), s, { ts, agentId, host, model: modelRef }) });
+      }
       if (tr) {
         this.o.telemetry.anomalies.inc({ state: tr.kind });
         events.push({
@@ -243,6 +256,21 @@ export class Scorer {
         });
       }
     }
+    const st = drift?.scores(scores, samples.length, scored);
+    if (st)
+      events.push({ kind: "anomaly", doc: drift!.record(st, "score", drift!.monitor.scorePsi, undefined, { ts: lastIso, agentId, host, model: modelRef }) });
+    if (this.shadow)
+      await this.shadow.round({
+        holders: entries,
+        values,
+        n: samples.length,
+        timestampMs: lastTs,
+        liveScores: scores,
+        liveThreshold: this.hyst.open,
+        liveOnsets: onsets!,
+        liveOpen: (i) => entries[i].tracker.isOpen,
+        lateMs: startedAt - now,
+      });
     for (const ev of events) ev.doc.agent.seq = this.o.seq.take();
     this.rounds++;
     if (this.o.onRound) {
@@ -262,6 +290,7 @@ export class Scorer {
     for (const [key, e] of this.series) {
       if (now - e.lastSeen > limit) {
         this.series.delete(key);
+        this.drift?.forget(key);
         dropped++;
       }
     }

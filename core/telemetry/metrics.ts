@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { registerRuntimeMetrics } from "./runtime-metrics.ts";
+import { driftMetrics, shadowMetrics, type DriftMetrics, type ShadowMetrics } from "./scoring-metrics.ts";
 
 /**
  * Every counter the agent exposes on `/metrics` (Prometheus text) and pushes to a Pushgateway.
@@ -19,6 +20,10 @@ export class Telemetry {
   readonly seriesActive: Gauge;
   readonly modelInfo: Gauge<"name" | "version">;
   readonly ready: Gauge;
+  /** Drift (core/scoring/drift.ts): set from the monitor's summary by `refreshGauges`, events counted as they happen. */
+  readonly drift: DriftMetrics;
+  /** Shadow scoring (core/scoring/shadow.ts): counted per round, ratios set by `refreshGauges`. */
+  readonly shadow: ShadowMetrics;
 
   /**
    * `defaultMetrics` (default true): process and runtime metrics true under Bun and
@@ -75,6 +80,8 @@ export class Telemetry {
     this.seriesActive = new Gauge({ name: `${p}series_active`, help: "Series with scoring state", registers: r });
     this.modelInfo = new Gauge({ name: `${p}model_info`, help: "Loaded model (value 1)", labelNames: ["name", "version"], registers: r });
     this.ready = new Gauge({ name: `${p}ready`, help: "1 when the model is loaded and every sink is reachable", registers: r });
+    this.drift = driftMetrics(p, r);
+    this.shadow = shadowMetrics(p, r);
     if (options.defaultMetrics ?? true) registerRuntimeMetrics(this.registry, p);
   }
 

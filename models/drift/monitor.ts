@@ -80,6 +80,16 @@ export class DriftMonitor {
   /** Takes one scored point; returns the series' drift change, if any. */
   observe(series: string, value: number, score: number): DriftChange | undefined {
     this.scoreStream.observe(score);
+    return this.observeInput(series, value);
+  }
+
+  /** Takes one score of the model in use alone (a caller that samples scores); returns the score stream's transition. */
+  observeScore(score: number): DriftTransition {
+    return this.scoreStream.observe(score);
+  }
+
+  /** Takes one input value of `series` alone; returns the series' drift change, if any. */
+  observeInput(series: string, value: number): DriftChange | undefined {
     let s = this.series.get(series);
     if (s === undefined) {
       if (this.series.size >= this.maxSeries) {
@@ -98,6 +108,16 @@ export class DriftMonitor {
   forget(series: string): void {
     this.series.delete(series);
     this.untracked.delete(series);
+  }
+
+  /** PSI of a tracked series now (0 when untracked or its reference is filling). */
+  psiOf(series: string): number {
+    return this.series.get(series)?.psi ?? 0;
+  }
+
+  /** The score stream's PSI now (0 while its reference fills). */
+  get scorePsi(): number {
+    return this.scoreStream.psi;
   }
 
   /** Bytes held by the trackers (typed arrays). */

@@ -12,6 +12,59 @@ const ModelRef = z.object({
   version: z.string().min(1).max(64),
 });
 
+const Psi = z.number().nonnegative().max(1000);
+const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const Share = z.number().min(0).max(1).nullable();
+
+/** Most drifted series a heartbeat lists. */
+export const HEARTBEAT_DRIFT_TOP = 10;
+
+/**
+ * `drift` of a heartbeat: input drift of the agent's series and score drift of its model
+ * (PSI against their reference periods; core/scoring/drift.ts). Every number bounded, the
+ * list at most {@link HEARTBEAT_DRIFT_TOP} series.
+ */
+export const HeartbeatDriftSchema = z.object({
+  /** PSI at which a drift starts. */
+  level: z.number().positive().max(10),
+  /** Series tracked, past their reference, drifted now, and not tracked (past the agent's max). */
+  series: Count,
+  ready: Count,
+  drifted: Count,
+  untracked: Count,
+  /** Largest input PSI of a series. */
+  max_psi: Psi,
+  /** The most drifted series (largest PSI first). */
+  top: z
+    .array(z.object({ series: z.string().min(1).max(256), psi: Psi }))
+    .max(HEARTBEAT_DRIFT_TOP)
+    .default([]),
+  /** Score drift of `model` (the heartbeat's): PSI of its scores against its first ones. */
+  score: z.object({ psi: Psi, ready: z.boolean(), drifted: z.boolean() }),
+});
+
+/**
+ * `shadow` of a heartbeat: a candidate model scoring the same points in the shadow
+ * (core/scoring/shadow.ts), compared with the live one since the candidate was loaded.
+ */
+export const HeartbeatShadowSchema = z.object({
+  model: ModelRef,
+  /** Points both models scored. */
+  points: Count,
+  /** Share of points on the same side of both thresholds. */
+  agreement: Share,
+  /** Share of alarm onsets the other model matched. */
+  onset_agreement: Share,
+  /** Flagged share of points: candidate, live. */
+  flag_rate: Share,
+  live_flag_rate: Share,
+  /** Alarm onsets per scored point: candidate, live. */
+  alarm_rate: Share,
+  live_alarm_rate: Share,
+  /** Rounds not shadow-scored, by reason. */
+  skipped: z.object({ late: Count, error: Count }).optional(),
+});
+
 /**
  * One heartbeat.
  *
@@ -61,11 +114,15 @@ export const HeartbeatSchema = z
     alarms: z.number().int().nonnegative().max(MAX_COUNT).optional(),
     /** Series scored over the last interval (alarms are compared per series-hour). */
     series: z.number().int().nonnegative().max(10_000_000).optional(),
-    /** Score drift against the reference period (filled by the drift monitor); only `score.psi` is read here. */
-    drift: z.object({ score: z.object({ psi: z.number().nonnegative().max(1000).optional() }).optional() }).optional(),
+    /** Input and score drift (agents with `scoring.drift` on); the A/B comparison reads `score.psi`. */
+    drift: HeartbeatDriftSchema.optional(),
+    /** The shadow model's comparison (agents with `model.shadow`). */
+    shadow: HeartbeatShadowSchema.optional(),
   })
   .refine((h) => h.flagged === undefined || h.points === undefined || h.flagged <= h.points, { message: "flagged must not exceed points", path: ["flagged"] });
 export type Heartbeat = z.input<typeof HeartbeatSchema>;
+export type HeartbeatDrift = z.input<typeof HeartbeatDriftSchema>;
+export type HeartbeatShadow = z.input<typeof HeartbeatShadowSchema>;
 export type ParsedHeartbeat = z.output<typeof HeartbeatSchema>;
 
 /** How fresh an agent's last heartbeat is: `stale` past 3 intervals, `offline` past 10. */
@@ -99,6 +156,36 @@ export interface VersionStats {
   scoring_latency_ms_p99_max: number | null;
   load_failures: number;
   scoring_failures: number;
+  /** Drift over the version's agents that report it (absent when none does). */
+  drift?: FleetDrift;
+  /** Shadow comparisons reported by the version's agents, per candidate (most agents first, at most 10; absent when none). */
+  shadows?: FleetShadow[];
+}
+
+/** Drift of a group of agents (a model version, a host), from their heartbeats' `drift`. */
+export interface FleetDrift {
+  /** Agents of the group reporting drift. */
+  agents: number;
+  /** Largest and mean score PSI of the model over them. */
+  score_psi_max: number;
+  score_psi_mean: number;
+  /** Agents whose score distribution is drifted. */
+  score_drifted: number;
+  /** Series drifted now, summed, and the largest input PSI. */
+  drifted_series: number;
+  input_psi_max: number;
+}
+
+/** A shadow candidate as a group of agents reports it. */
+export interface FleetShadow {
+  /** `name@version` of the candidate. */
+  candidate: string;
+  agents: number;
+  points: number;
+  /** Point-weighted means over the agents. */
+  agreement: number | null;
+  flag_rate: number | null;
+  live_flag_rate: number | null;
 }
 
 /** Canary versus stable of one model, as the guard sees it. */
@@ -130,6 +217,6 @@ export interface FleetView {
   /** Heartbeats refused or failure reports ignored since the registry started, by reason. */
   refused?: Record<string, number>;
   versions: VersionStats[];
-  hosts: { host: string; agents: number; anomaly_rate_mean: number | null }[];
+  hosts: { host: string; agents: number; anomaly_rate_mean: number | null; drift?: FleetDrift }[];
   canaries: CanaryComparison[];
 }

@@ -22,6 +22,19 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
       ? rows.map((r) => "<tr>" + r.map((c) => "<td>" + c + "</td>").join("") + "</tr>").join("")
       : '<tr><td colspan="' + head.length + '" class="muted">none</td></tr>') +
     "</table>";
+  const driftCell = (d: { score_psi_max: number; drifted_series: number; input_psi_max: number; score_drifted: number; agents: number } | null | undefined) =>
+    d
+      ? '<span class="' +
+        (d.score_drifted > 0 || d.drifted_series > 0 ? "stale" : "ok") +
+        '">score PSI ' +
+        d.score_psi_max.toFixed(3) +
+        (d.score_drifted ? " (" + esc(d.score_drifted) + " drifted)" : "") +
+        "</span> · " +
+        esc(d.drifted_series) +
+        " series drifted (max PSI " +
+        d.input_psi_max.toFixed(2) +
+        ")"
+      : "–";
   const c = view.counts;
   const live = view.versions.reduce((n, v) => n + v.agents, 0) || 1;
   const maxRate = Math.max(1e-9, ...view.versions.map((v) => v.anomaly_rate_mean ?? 0), ...view.hosts.map((h) => h.anomaly_rate_mean ?? 0));
@@ -124,25 +137,51 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
   html +=
     "<h2>Model versions</h2>" +
     table(
-      ["model@version", "agents (share)", "anomaly rate (mean)", "p99 ms (max)", "load / scoring failures"],
+      [
+        "model@version",
+        "agents (share)",
+        "anomaly rate (mean)",
+        "p99 ms (max)",
+        "load / scoring failures",
+        "drift",
+        "shadow: agreement, flag rate shadow / live",
+      ],
       view.versions.map((v) => [
         esc(v.model + "@" + v.version),
         bar(v.agents / live, v.agents + " (" + ((100 * v.agents) / live).toFixed(0) + "%)"),
         bar((v.anomaly_rate_mean ?? 0) / maxRate, pct(v.anomaly_rate_mean)),
         num(v.scoring_latency_ms_p99_max, 1),
         v.load_failures + " / " + v.scoring_failures,
+        driftCell(v.drift),
+        (v.shadows ?? [])
+          .map((k) => esc(k.candidate) + ": " + pct(k.agreement) + ", " + pct(k.flag_rate) + " / " + pct(k.live_flag_rate) + " (" + esc(k.agents) + " agents)")
+          .join("<br>") || "–",
       ]),
     );
   html +=
     "<h2>Anomaly rate per host</h2>" +
     table(
-      ["host", "agents", "anomaly rate (mean)"],
-      view.hosts.map((h) => [esc(h.host), esc(h.agents), bar((h.anomaly_rate_mean ?? 0) / maxRate, pct(h.anomaly_rate_mean))]),
+      ["host", "agents", "anomaly rate (mean)", "drift"],
+      view.hosts.map((h) => [esc(h.host), esc(h.agents), bar((h.anomaly_rate_mean ?? 0) / maxRate, pct(h.anomaly_rate_mean)), driftCell(h.drift)]),
     );
   html +=
     "<h2>Agents</h2>" +
     table(
-      ["agent", "status", "host", "model", "uptime", "points/s", "anomaly rate", "buffer", "sinks", "p99 ms", "last error", "last seen"],
+      [
+        "agent",
+        "status",
+        "host",
+        "model",
+        "uptime",
+        "points/s",
+        "anomaly rate",
+        "buffer",
+        "sinks",
+        "p99 ms",
+        "last error",
+        "last seen",
+        "drift (score PSI, drifted/series)",
+      ],
       view.agents.map((a) => {
         const h = a.heartbeat;
         return [
@@ -158,6 +197,17 @@ export function renderFleetBody(view: FleetView, events: RegistryEvent[]): strin
           num(h.scoring_latency_ms_p99, 1),
           '<span class="err">' + esc(h.last_error ?? "") + "</span>",
           esc(a.age_s + " s ago"),
+          h.drift
+            ? '<span class="' +
+              (h.drift.score.drifted || h.drift.drifted > 0 ? "stale" : "ok") +
+              '">' +
+              h.drift.score.psi.toFixed(3) +
+              ", " +
+              esc(h.drift.drifted) +
+              "/" +
+              esc(h.drift.series) +
+              "</span>"
+            : "–",
         ];
       }),
     );

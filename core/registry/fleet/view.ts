@@ -1,5 +1,6 @@
 import type { AbComparison } from "../../../models/registry-protocol/ab.ts";
-import type { AgentStatus, CanaryComparison, FleetAgent, FleetView, VersionStats } from "../../../models/registry-protocol/heartbeat.ts";
+import type { AgentStatus, CanaryComparison, FleetAgent, FleetView, ParsedHeartbeat, VersionStats } from "../../../models/registry-protocol/heartbeat.ts";
+import { withDrift } from "./drift.ts";
 import type { ChannelState } from "../../../models/registry-protocol/protocol.ts";
 import type { FleetOptions } from "../context.ts";
 import type { AgentRecord } from "../store/fleet.ts";
@@ -69,6 +70,7 @@ export function versionStats(agents: FleetAgent[]): VersionStats[] {
         scoring_latency_ms_p99_max: lat.length ? Math.max(...lat) : null,
         load_failures: hbs.reduce((n, h) => n + (h.load_failures ?? 0), 0),
         scoring_failures: hbs.reduce((n, h) => n + (h.scoring_failures ?? 0), 0),
+        ...withDrift(hbs),
       };
     })
     .sort((a, b) => (a.model + "@" + a.version).localeCompare(b.model + "@" + b.version));
@@ -134,15 +136,15 @@ export function buildFleetView(
   const page = from < 0 ? [] : agents.slice(from, from + limit);
   const next_cursor = from >= 0 && from + limit < agents.length ? page[page.length - 1].agent_id : null;
   const versions = versionStats(all);
-  const hostMap = new Map<string, number[]>();
+  const hostMap = new Map<string, ParsedHeartbeat[]>();
   for (const a of all) {
     if (a.status === "offline") continue;
-    const rates = hostMap.get(a.heartbeat.host);
-    if (rates) rates.push(a.heartbeat.anomaly_rate);
-    else hostMap.set(a.heartbeat.host, [a.heartbeat.anomaly_rate]);
+    const hbs = hostMap.get(a.heartbeat.host);
+    if (hbs) hbs.push(a.heartbeat);
+    else hostMap.set(a.heartbeat.host, [a.heartbeat]);
   }
   const hosts = [...hostMap]
-    .map(([host, rates]) => ({ host, agents: rates.length, anomaly_rate_mean: round(mean(rates)) }))
+    .map(([host, hbs]) => ({ host, agents: hbs.length, anomaly_rate_mean: round(mean(hbs.map((h) => h.anomaly_rate))), ...withDrift(hbs, false) }))
     .sort((a, b) => a.host.localeCompare(b.host));
   const canaries: CanaryComparison[] = [];
   for (const m of models) {

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
-import type { AnomalyRecord } from "../../events.ts";
-import { alertLabels, MAX_LABEL_VALUE, OpenAlerts, toAlert } from "./alerts.ts";
+import type { AnomalyRecord, DriftRecord } from "../../events.ts";
+import { makeDrift } from "../testing/records.ts";
+import { alertLabels, DRIFT_ALERTNAME, MAX_LABEL_VALUE, OpenAlerts, toAlert, toDriftAlert } from "./alerts.ts";
 import { event } from "./testing/events.ts";
 
 const shape = { alertname: "AgentAnomaly", severity: "page", labels: { team: "ops" } };
@@ -51,4 +52,26 @@ test("the open set: close forgets, re-open replaces, bounded with the overflow c
     ["s2", new Date(NOW + 5000).toISOString()],
     ["s3", new Date(NOW + 5000).toISOString()],
   ]);
+});
+
+test("drift events: an AgentDrift alert per series and stream, opened on start and resolved on end", () => {
+  const drift = (state: "start" | "end", at: number) => {
+    const r = makeDrift("edge-1", 19);
+    const d = r.doc as DriftRecord;
+    return { ...d, "@timestamp": new Date(at).toISOString(), drift: { ...d.drift, state } };
+  };
+  const start = toDriftAlert(drift("start", NOW - 1000), shape, NOW, 240_000);
+  expect(start.labels).toMatchObject({ alertname: DRIFT_ALERTNAME, severity: "page", agent: "edge-1", stream: "input", team: "ops" });
+  expect([start.startsAt, start.endsAt]).toEqual([new Date(NOW - 1000).toISOString(), new Date(NOW + 240_000).toISOString()]);
+  expect(start.annotations.summary).toContain("PSI");
+  const end = toDriftAlert(drift("end", NOW - 10), shape, NOW, 240_000);
+  expect(end.endsAt).toBe(new Date(NOW - 10).toISOString());
+  // the same identity: the open set resolves the start with the end
+  const set = new OpenAlerts(10);
+  set.apply("open", start);
+  expect(set.size).toBe(1);
+  set.apply("close", end);
+  expect(set.size).toBe(0);
+  // and it is not the identity of an anomaly on the same series
+  expect(start.labels.alertname).not.toBe(toAlert(doc("open"), shape, NOW, 1).labels.alertname);
 });

@@ -11,7 +11,7 @@
  * `event_id` (`<agent.id>:<seq>`, the record's Elasticsearch `_id`).
  * @module
  */
-import type { AnomalyRecord } from "../../events.ts";
+import type { AnomalyRecord, DriftRecord } from "../../events.ts";
 
 /** One alert as Alertmanager's API v2 takes it. */
 export interface AmAlert {
@@ -44,7 +44,7 @@ export function labelName(name: string): string {
 }
 
 /** The label set of an event (its alert's identity). */
-export function alertLabels(doc: AnomalyRecord, shape: AlertShape): Record<string, string> {
+export function alertLabels(doc: Pick<AnomalyRecord, "agent" | "host" | "metric">, shape: AlertShape): Record<string, string> {
   const out: Record<string, string> = {
     alertname: shape.alertname,
     severity: shape.severity,
@@ -106,6 +106,35 @@ export function toAlert(doc: AnomalyRecord, shape: AlertShape, nowMs: number, va
       event_id: cut(`${doc.agent.id}:${doc.agent.seq}`),
     },
     startsAt: iso(starts),
+    endsAt: iso(ends),
+  };
+}
+
+/** `alertname` of drift alerts (a drift event's series and stream are its identity). */
+export const DRIFT_ALERTNAME = "AgentDrift";
+
+/**
+ * The alert of one drift event at `nowMs`: `alertname` {@link DRIFT_ALERTNAME}, a `stream` label
+ * (`input`: the series' values, `score`: the model's scores), PSI and level as annotations.
+ * `start` opens it (valid for `validForMs`, re-sent like anomaly alerts), `end` resolves it.
+ */
+export function toDriftAlert(doc: DriftRecord, shape: AlertShape, nowMs: number, validForMs: number): AmAlert {
+  const d = doc.drift;
+  const at = Math.min(parseMs(doc["@timestamp"], nowMs), nowMs);
+  const labels = { ...alertLabels(doc, shape), alertname: DRIFT_ALERTNAME, stream: d.stream };
+  const ends = d.state === "end" ? at : nowMs + validForMs;
+  return {
+    labels,
+    annotations: {
+      summary: cut(
+        `${d.state === "end" ? "Drift over" : "Drift"} on ${doc.host.name}: ${doc.metric.name} (${d.stream}), PSI ${d.psi.toFixed(3)} against level ${d.level}`,
+      ),
+      psi: String(d.psi),
+      level: String(d.level),
+      model: cut(`${doc.model.name}@${doc.model.version}`),
+      event_id: cut(`${doc.agent.id}:${doc.agent.seq}`),
+    },
+    startsAt: iso(Math.min(at, ends)),
     endsAt: iso(ends),
   };
 }

@@ -16,14 +16,14 @@
  * @module
  */
 import type { Logger } from "pino";
-import type { AnomalyRecord } from "../../events.ts";
+import { isDriftEvent, type AnomalyRecord } from "../../events.ts";
 import { realClock, type Clock } from "../../runtime/clock.ts";
 import { authorization, type NotifyAuthConfig, RATE_LIMIT_RUNTIME_DEFAULTS, SecretError } from "../shared/notify-config.ts";
 import { displayUrl, type NotifyOutcome, postNotification, probeUrl } from "../shared/notify-http.ts";
 import { RateLimiter, type RateLimitOptions } from "../shared/rate-limit.ts";
 import { countError, emptyResult } from "../shared/result.ts";
 import type { Sink } from "../sink.ts";
-import { type AlertShape, type AmAlert, OpenAlerts, toAlert } from "./alerts.ts";
+import { type AlertShape, type AmAlert, OpenAlerts, toAlert, toDriftAlert } from "./alerts.ts";
 
 /** Options of {@link createAlertmanagerSink}. */
 export interface AlertmanagerSinkOptions {
@@ -165,13 +165,20 @@ export function createAlertmanagerSink(opts: AlertmanagerSinkOptions): Alertmana
       const out = emptyResult();
       for (const [k, n] of Object.entries(resendErrors)) countError(out, k, n);
       resendErrors = {};
-      const events = batch.filter((r) => r.kind === "anomaly").map((r) => r.doc as AnomalyRecord);
+      // anomaly open/close events and drift start/end events (both travel as `anomaly` records)
+      const events = batch.filter((r) => r.kind === "anomaly");
       if (events.length === 0) {
         out.delivered = batch.length;
         return out;
       }
       const now = clock.now();
-      const alerts = events.map((doc) => {
+      const alerts = events.map((r) => {
+        if (isDriftEvent(r)) {
+          const alert = toDriftAlert(r.doc, shape, now, validMs);
+          open.apply(r.doc.drift.state === "start" ? "open" : "close", alert);
+          return alert;
+        }
+        const doc = r.doc as AnomalyRecord;
         const alert = toAlert(doc, shape, now, validMs);
         open.apply(doc.anomaly.state, alert);
         return alert;

@@ -10,7 +10,7 @@
 import type { Client } from "@elastic/elasticsearch";
 
 /** Bumped when the mapping below changes (stored as the template `version`). */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
 
 /**
  * Priority of the template: above the built-in `logs-*-*` / `metrics-*-*` templates of
@@ -32,7 +32,7 @@ export interface IndexTemplateOptions {
 
 const keyword = { type: "keyword", ignore_above: 1024 } as const;
 
-/** Mappings of the data contract: points and anomaly records share one mapping. */
+/** Mappings of the data contract: points, anomaly and drift records share one mapping. */
 export const CONTRACT_MAPPINGS = {
   dynamic: true,
   dynamic_templates: [
@@ -60,6 +60,15 @@ export const CONTRACT_MAPPINGS = {
         start: { type: "date" },
         end: { type: "date" },
         points: { type: "integer" },
+      },
+    },
+    // drift records (event.kind "drift", core/events.ts): typed here so a first `level: 1` is not mapped as a long
+    drift: {
+      properties: {
+        state: { type: "keyword" },
+        stream: { type: "keyword" },
+        psi: { type: "double" },
+        level: { type: "double" },
       },
     },
     model: { properties: { name: { type: "keyword" }, version: { type: "keyword" } } },

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Admin, Kafka } from "kafkajs";
-import type { OutRecord } from "../../events.ts";
+import type { AnomalyRecord, OutRecord } from "../../events.ts";
 import { deadPort, makeBatch, requireTcp } from "../testing/records.ts";
 import { createKafka, type KafkaLogRecord } from "./client.ts";
 import { createKafkaSink } from "./sink.ts";
@@ -81,7 +81,7 @@ describe("createKafkaSink against a real broker", () => {
       expect(m.topic).toBe(want.kind === "anomaly" ? anomaliesTopic : topic);
       expect(m.value).toEqual(want.doc);
     }
-    const a = got.find((m) => m.topic === anomaliesTopic)!.value as Extract<OutRecord, { kind: "anomaly" }>["doc"];
+    const a = got.find((m) => m.topic === anomaliesTopic)!.value as AnomalyRecord;
     expect(a.event.kind).toBe("alert");
     expect(a.anomaly.state).toBe("open");
   }, 40_000);

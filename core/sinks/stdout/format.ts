@@ -2,7 +2,7 @@
  * Human-readable rendering of records for the stdout sink's `pretty` format.
  * @module
  */
-import type { OutRecord } from "../../events.ts";
+import { type AnomalyRecord, isDriftEvent, type OutRecord } from "../../events.ts";
 
 /** `name{k=v,...}` with labels sorted by key (no braces when there are no labels). */
 export function seriesName(name: string, labels: Record<string, string>): string {
@@ -17,7 +17,7 @@ function clock(iso: string): string {
 }
 
 /**
- * One line per record: anomaly records readable, points as their JSON document.
+ * One line per record: anomaly and drift events readable, points as their JSON document.
  *
  * @example
  * formatPretty(anomaly);
@@ -25,7 +25,12 @@ function clock(iso: string): string {
  */
 export function formatPretty(r: OutRecord): string {
   if (r.kind === "point") return r.json ?? JSON.stringify(r.doc);
-  const d = r.doc;
+  if (isDriftEvent(r)) {
+    const d = r.doc;
+    const what = d.drift.stream === "score" ? "scores" : seriesName(d.metric.name, d.metric.labels);
+    return `DRIFT   ${d.drift.state.padEnd(5)} ${what} psi=${d.drift.psi.toFixed(3)} level=${d.drift.level} model=${d.model.name} v${d.model.version} at ${clock(d["@timestamp"])}`;
+  }
+  const d = r.doc as AnomalyRecord;
   const series = seriesName(d.metric.name, d.metric.labels);
   const score = d.anomaly.peak_score.toFixed(2);
   const extra = d.anomaly.state === "close" ? ` points=${d.anomaly.points}` : "";

@@ -2,7 +2,7 @@
  * Test fixtures shared by the sink tests (not used at runtime).
  * @module
  */
-import type { AnomalyRecord, OutRecord, PointRecord } from "../../events.ts";
+import { SCORE_DRIFT_METRIC, type AnomalyRecord, type DriftRecord, type OutRecord, type PointRecord } from "../../events.ts";
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -44,9 +44,26 @@ export function makeAnomaly(agentId: string, seq: number, state: "open" | "close
   return { kind: "anomaly", doc };
 }
 
-/** `n` records from seq `from`: every 10th one an anomaly. */
+/** A drift event (start) of a series' input, or of the model's scores, following the data contract. */
+export function makeDrift(agentId: string, seq: number, stream: "input" | "score" = "input"): OutRecord {
+  const doc: DriftRecord = {
+    "@timestamp": new Date(T0 + seq * 1000).toISOString(),
+    agent: { id: agentId, seq },
+    host: { name: "edge-01" },
+    metric: stream === "input" ? { name: "synthetic.value", labels: { series: "series_0003" } } : { name: SCORE_DRIFT_METRIC, labels: {} },
+    drift: { state: "start", stream, psi: 0.412, level: 0.25 },
+    model: { name: "online:default", version: "1" },
+    event: { kind: "drift" },
+  };
+  return { kind: "anomaly", doc };
+}
+
+/** `n` records from seq `from`: every 10th one an event, every other event of them a drift record (seq 19, 39, …), the rest anomaly events. */
 export function makeBatch(agentId: string, n: number, from = 0): OutRecord[] {
-  return Array.from({ length: n }, (_, i) => ((from + i) % 10 === 9 ? makeAnomaly(agentId, from + i) : makePoint(agentId, from + i)));
+  return Array.from({ length: n }, (_, i) => {
+    const seq = from + i;
+    return seq % 20 === 19 ? makeDrift(agentId, seq) : seq % 10 === 9 ? makeAnomaly(agentId, seq) : makePoint(agentId, seq);
+  });
 }
 
 /** Resolves when a TCP connect to `host:port` succeeds, else rejects with `hint` (tests fail, not skip). */

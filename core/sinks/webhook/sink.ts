@@ -16,7 +16,7 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import type { AnomalyRecord } from "../../events.ts";
+import { isAnomalyEvent, type AnomalyRecord, type DriftRecord } from "../../events.ts";
 import { realClock, type Clock } from "../../runtime/clock.ts";
 import { authorization, type NotifyAuthConfig, RATE_LIMIT_RUNTIME_DEFAULTS, readSecret, type Secret, SecretError } from "../shared/notify-config.ts";
 import { postNotification, probeUrl } from "../shared/notify-http.ts";
@@ -57,9 +57,12 @@ export interface WebhookBody {
   type: "anomaly_events";
   sent_at: string;
   count: number;
+  /** Anomaly events opened / closed in `events`. */
   opened: number;
   closed: number;
-  events: AnomalyRecord[];
+  /** Drift start/end events in `events` (`event.kind: "drift"`). */
+  drift: number;
+  events: (AnomalyRecord | DriftRecord)[];
 }
 
 /**
@@ -101,19 +104,23 @@ export function createWebhookSink(opts: WebhookSinkOptions): Sink {
     async start() {},
     async send(batch) {
       const out = emptyResult();
-      const events = batch.filter((r) => r.kind === "anomaly").map((r) => r.doc as AnomalyRecord);
+      // anomaly open/close events and drift start/end events (both travel as `anomaly` records)
+      const records = batch.filter((r) => r.kind === "anomaly");
+      const events = records.map((r) => r.doc);
       if (events.length === 0) {
         out.delivered = batch.length;
         return out;
       }
       await limiter.take();
-      const opened = events.filter((e) => e.anomaly.state === "open").length;
+      const anomalies = records.filter(isAnomalyEvent);
+      const opened = anomalies.filter((r) => r.doc.anomaly.state === "open").length;
       const body: WebhookBody = {
         type: "anomaly_events",
         sent_at: new Date(clock.now()).toISOString(),
         count: events.length,
         opened,
-        closed: events.length - opened,
+        closed: anomalies.length - opened,
+        drift: events.length - anomalies.length,
         events,
       };
       const text = JSON.stringify(body);

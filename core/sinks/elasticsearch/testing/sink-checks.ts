@@ -81,7 +81,7 @@ export function describeSinkAgainst(target: SinkCheckTarget): void {
       expect(tpl.index_templates[0]!.index_template.index_patterns.sort()).toEqual([anomaliesIndex, index].sort());
       expect(tpl.index_templates[0]!.index_template.version).toBe(TEMPLATE_VERSION);
 
-      expect((await sink.send(makeBatch("agent-es", 10))).delivered).toBe(10);
+      expect((await sink.send(makeBatch("agent-es", 20))).delivered).toBe(20); // seq 19: a drift record
       const m = (await admin.indices.getMapping({ index: [index, anomaliesIndex] })) as Record<string, { mappings: { properties: Record<string, any> } }>;
       const p = m[index]!.mappings.properties;
       expect(p.value.type).toBe("double");
@@ -90,6 +90,8 @@ export function describeSinkAgainst(target: SinkCheckTarget): void {
       expect(p["@timestamp"].type).toBe("date");
       const a = m[anomaliesIndex]!.mappings.properties.anomaly.properties;
       expect([a.state.type, a.start.type, a.peak_score.type, a.points.type]).toEqual(["keyword", "date", "float", "integer"]);
+      const d = m[anomaliesIndex]!.mappings.properties.drift.properties;
+      expect([d.state.type, d.stream.type, d.psi.type, d.level.type]).toEqual(["keyword", "keyword", "double", "double"]);
       await sink.stop();
     });
 

@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
+const Agent = z.object({ id: z.string(), seq: z.number() });
 const Body = z
   .object({
     type: z.literal("anomaly_events"),
@@ -15,10 +16,21 @@ const Body = z
     count: z.number().int().positive(),
     opened: z.number().int().nonnegative(),
     closed: z.number().int().nonnegative(),
-    events: z.array(z.object({ agent: z.object({ id: z.string(), seq: z.number() }), anomaly: z.object({ state: z.enum(["open", "close"]) }) }).loose()),
+    drift: z.number().int().nonnegative(),
+    events: z.array(
+      z.union([
+        z.object({ agent: Agent, anomaly: z.object({ state: z.enum(["open", "close"]) }) }).loose(),
+        z
+          .object({ agent: Agent, drift: z.object({ state: z.enum(["start", "end"]), psi: z.number() }), event: z.object({ kind: z.literal("drift") }) })
+          .loose(),
+      ]),
+    ),
   })
   .strict()
-  .refine((b) => b.count === b.events.length && b.opened + b.closed === b.count, "counts do not match the events");
+  .refine(
+    (b) => b.count === b.events.length && b.opened + b.closed + b.drift === b.count && b.drift === b.events.filter((e) => "drift" in e).length,
+    "counts do not match the events",
+  );
 
 /** What the receiver saw. */
 export interface WebhookReceiver {
