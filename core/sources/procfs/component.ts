@@ -11,7 +11,17 @@ import { createProcfsSource } from "./index.ts";
 export const procfsSource = defineSource({
   schema: ProcfsSourceSchema,
   toConfig: toProcfsSourceConfig,
-  build: (c) => createProcfsSource({ id: c.id, intervalMs: c.intervalMs, root: c.root, sysRoot: c.sysRoot }),
+  build: (c) =>
+    createProcfsSource({
+      id: c.id,
+      intervalMs: c.intervalMs,
+      root: c.root,
+      sysRoot: c.sysRoot,
+      groups: c.groups,
+      topProcesses: c.topProcesses,
+      cgroupMaxDepth: c.cgroupMaxDepth,
+      cgroupMaxCount: c.cgroupMaxCount,
+    }),
   example: {
     enabled: false,
     yaml: `  # Host metrics from procfs/sysfs (roots can point elsewhere, e.g. a container's /host/proc).
@@ -19,6 +29,11 @@ export const procfsSource = defineSource({
     id: host
     interval: 10s
     root: /proc            # default ${D.root}
-    sys_root: /sys         # default ${D.sys_root}`,
+    sys_root: /sys         # default ${D.sys_root}
+    # Metric groups (all on by default); per_cpu is 16 series per CPU: off on hosts with many cores.
+    # groups: { per_cpu: false, processes: false }
+    top_processes: ${D.top_processes}      # top N by CPU and by memory (group processes)
+    cgroup_max_depth: ${D.cgroup_max_depth}    # system.slice = 1, system.slice/nginx.service = 2 (group cgroups)
+    cgroup_max_count: ${D.cgroup_max_count}`,
   },
 });

@@ -7,10 +7,21 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { Duration, durationMs, Id } from "../../config/fields.ts";
 import type { SourceConfigBase, SourceContext } from "../component.ts";
-import { PROCFS_DEFAULTS } from "./index.ts";
+import { DEFAULT_GROUPS, GROUP_NAMES, type GroupName, type Groups, PROCFS_DEFAULTS } from "./index.ts";
 
 /** Named defaults of the YAML keys. */
-export const PROCFS_CONFIG_DEFAULTS = { root: PROCFS_DEFAULTS.root, sys_root: PROCFS_DEFAULTS.sysRoot } as const;
+export const PROCFS_CONFIG_DEFAULTS = {
+  root: PROCFS_DEFAULTS.root,
+  sys_root: PROCFS_DEFAULTS.sysRoot,
+  top_processes: PROCFS_DEFAULTS.topProcesses,
+  cgroup_max_depth: PROCFS_DEFAULTS.cgroupMaxDepth,
+  cgroup_max_count: PROCFS_DEFAULTS.cgroupMaxCount,
+} as const;
+
+/** `groups:` — one boolean per metric group; a missing key keeps its default (every group on). */
+export const ProcfsGroupsSchema = z
+  .object(Object.fromEntries(GROUP_NAMES.map((g) => [g, z.boolean().optional()])) as Record<GroupName, z.ZodOptional<z.ZodBoolean>>)
+  .strict();
 
 /** `type: procfs` — host metrics read from `/proc` and `/sys` (roots injectable for tests and containers). */
 export const ProcfsSourceSchema = z
@@ -20,6 +31,10 @@ export const ProcfsSourceSchema = z
     interval: Duration,
     root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.root),
     sys_root: z.string().min(1).default(PROCFS_CONFIG_DEFAULTS.sys_root),
+    groups: ProcfsGroupsSchema.default({}),
+    top_processes: z.number().int().min(1).max(1000).default(PROCFS_CONFIG_DEFAULTS.top_processes),
+    cgroup_max_depth: z.number().int().min(1).max(16).default(PROCFS_CONFIG_DEFAULTS.cgroup_max_depth),
+    cgroup_max_count: z.number().int().min(1).max(10_000).default(PROCFS_CONFIG_DEFAULTS.cgroup_max_count),
   })
   .strict();
 
@@ -33,6 +48,14 @@ export interface ProcfsSourceConfig extends SourceConfigBase {
   root: string;
   /** Absolute path of the sysfs mount (default /sys). */
   sysRoot: string;
+  /** Every group, resolved against {@link DEFAULT_GROUPS}. */
+  groups: Groups;
+  /** N of the top-N processes by CPU and by memory. */
+  topProcesses: number;
+  /** Deepest cgroup level kept. */
+  cgroupMaxDepth: number;
+  /** Most cgroups kept per round. */
+  cgroupMaxCount: number;
 }
 
 /**
@@ -43,5 +66,15 @@ export interface ProcfsSourceConfig extends SourceConfigBase {
  * // "/etc/agent/host/proc"
  */
 export function toProcfsSourceConfig(s: ProcfsSourceFile, ctx: SourceContext): ProcfsSourceConfig {
-  return { type: s.type, id: s.id, intervalMs: durationMs(s.interval), root: resolve(ctx.configDir, s.root), sysRoot: resolve(ctx.configDir, s.sys_root) };
+  return {
+    type: s.type,
+    id: s.id,
+    intervalMs: durationMs(s.interval),
+    root: resolve(ctx.configDir, s.root),
+    sysRoot: resolve(ctx.configDir, s.sys_root),
+    groups: { ...DEFAULT_GROUPS, ...(Object.fromEntries(Object.entries(s.groups).filter(([, v]) => v !== undefined)) as Partial<Groups>) },
+    topProcesses: s.top_processes,
+    cgroupMaxDepth: s.cgroup_max_depth,
+    cgroupMaxCount: s.cgroup_max_count,
+  };
 }

@@ -4,22 +4,30 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import type { CollectResult } from "../../events.ts";
 import type { Source } from "../source.ts";
-import { readCpu } from "./cpu.ts";
+import { CGROUP_DEFAULTS, CgroupState, cgroupRoot, readCgroups } from "./cgroup.ts";
+import { CpuState, readCpu } from "./cpu.ts";
 import { DEFAULT_DISK_EXCLUDE, readDisks } from "./disk.ts";
 import { defaultFsStat, DEFAULT_FS_TYPE_EXCLUDE, DEFAULT_MOUNT_EXCLUDE, parseMounts, readFilesystems, type FsStatFn } from "./fs.ts";
+import { type Groups, resolveGroups } from "./groups.ts";
 import { readLoad } from "./load.ts";
 import { readMem } from "./mem.ts";
-import { DEFAULT_NET_EXCLUDE, readNet } from "./net.ts";
+import { DEFAULT_NET_EXCLUDE, NetState, readNet } from "./net.ts";
+import { PSI_RESOURCES, readPressure } from "./pressure.ts";
+import { ProcessTracker } from "./process.ts";
+import { DEFAULT_MAX_FILE_BYTES, FileReader } from "./read.ts";
 import { Round, type CounterMemory } from "./round.ts";
+import { readSnmp } from "./snmp.ts";
 import { readThermal } from "./thermal.ts";
+import { readVmstat } from "./vmstat.ts";
 
 export { CPU_MODES } from "./cpu.ts";
 export { DEFAULT_DISK_EXCLUDE } from "./disk.ts";
 export { DEFAULT_FS_TYPE_EXCLUDE, DEFAULT_MOUNT_EXCLUDE, defaultFsStat, type FsStatFn, type FsStats } from "./fs.ts";
 export { DEFAULT_NET_EXCLUDE } from "./net.ts";
+export { BASE_GROUPS, DEFAULT_GROUPS, GROUP_NAMES, type GroupName, type Groups } from "./groups.ts";
+export { CGROUP_DEFAULTS } from "./cgroup.ts";
 
 /** Options of {@link createProcfsSource}. */
 export interface ProcfsSourceOptions {
@@ -43,10 +51,32 @@ export interface ProcfsSourceOptions {
   fsTypeExclude?: RegExp;
   /** Mount points to skip. Default {@link DEFAULT_MOUNT_EXCLUDE}. */
   mountExclude?: RegExp;
+  /** Groups to collect (missing keys: {@link DEFAULT_GROUPS}, i.e. all). */
+  groups?: Partial<Groups>;
+  /** N of the top-N processes by CPU and by memory (group `processes`). Default 10. */
+  topProcesses?: number;
+  /** Deepest cgroup level kept (group `cgroups`). Default 2. */
+  cgroupMaxDepth?: number;
+  /** Most cgroups kept per round. Default 64. */
+  cgroupMaxCount?: number;
+  /** Cap of one file read (bytes); a longer file is cut at a line and reported. Default 4 MiB. */
+  maxFileBytes?: number;
+  /** Bytes per memory page (process RSS). Default 4096. */
+  pageSize?: number;
 }
 
 /** Named defaults of {@link ProcfsSourceOptions}. */
-export const PROCFS_DEFAULTS = { root: "/proc", sysRoot: "/sys", fsTimeoutMs: 2000, userHz: 100 } as const;
+export const PROCFS_DEFAULTS = {
+  root: "/proc",
+  sysRoot: "/sys",
+  fsTimeoutMs: 2000,
+  userHz: 100,
+  topProcesses: 10,
+  cgroupMaxDepth: CGROUP_DEFAULTS.maxDepth,
+  cgroupMaxCount: CGROUP_DEFAULTS.maxCount,
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  pageSize: 4096,
+} as const;
 
 /** A procfs source. */
 export interface ProcfsSource extends Source {
@@ -74,16 +104,30 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
   const netExclude = opts.netExclude ?? DEFAULT_NET_EXCLUDE;
   const fsTypeExclude = opts.fsTypeExclude ?? DEFAULT_FS_TYPE_EXCLUDE;
   const mountExclude = opts.mountExclude ?? DEFAULT_MOUNT_EXCLUDE;
+  const g = resolveGroups(opts.groups);
+  const cpuOpts = { userHz, total: g.cpu, perCpu: g.per_cpu, system: g.system };
+  const cgroupOpts = { maxDepth: opts.cgroupMaxDepth ?? PROCFS_DEFAULTS.cgroupMaxDepth, maxCount: opts.cgroupMaxCount ?? PROCFS_DEFAULTS.cgroupMaxCount };
+  const reader = new FileReader(opts.maxFileBytes ?? PROCFS_DEFAULTS.maxFileBytes);
+  const cpuState = new CpuState();
+  const netState = new NetState();
+  const cgroupState = new CgroupState();
+  const procs = new ProcessTracker({ top: opts.topProcesses ?? PROCFS_DEFAULTS.topProcesses, userHz, pageSize: opts.pageSize ?? PROCFS_DEFAULTS.pageSize });
   const hung = new Set<string>();
   let prev: CounterMemory = new Map();
   let prevNow = NaN;
 
-  /** Read `root/rel` (first existing of `rels`), recording a read_error when none can be read. */
-  const read = async (round: Round, ...rels: string[]): Promise<string | undefined> => {
+  /**
+   * Read `root/rel` (first existing of `rels`), recording a read_error when none can be read
+   * and a parse_error when the file was cut at `maxFileBytes`. Synchronous: procfs files are
+   * generated from kernel memory, and one buffer serves every file.
+   */
+  const read = (round: Round, ...rels: string[]): string | undefined => {
     let last: unknown;
     for (const rel of rels) {
       try {
-        return await readFile(`${root}/${rel}`, "utf8");
+        const text = reader.read(`${root}/${rel}`);
+        if (reader.truncated) round.parseError(`${root}/${rel}`, `larger than ${reader.maxBytes} bytes: read up to the last full line below that size`);
+        return text;
       } catch (err) {
         last = err;
       }
@@ -92,30 +136,51 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
     return undefined;
   };
 
+  /** The groups added for a host seen in full: PSI, vmstat, SNMP, cgroups, processes. */
+  const collectDetail = (round: Round): void => {
+    if (g.pressure) {
+      for (const r of PSI_RESOURCES) {
+        const text = read(round, `pressure/${r}`);
+        if (text !== undefined) readPressure(round, text, `${root}/pressure/${r}`, r);
+      }
+    }
+    const vmstat = g.vmstat ? read(round, "vmstat") : undefined;
+    if (vmstat !== undefined) readVmstat(round, vmstat, `${root}/vmstat`);
+    const snmp = g.snmp ? read(round, "net/snmp") : undefined;
+    if (snmp !== undefined) readSnmp(round, snmp, `${root}/net/snmp`);
+    if (g.cgroups) {
+      const cg = cgroupRoot(sysRoot);
+      if (cg === undefined)
+        round.errors.push({ type: "read_error", message: `${sysRoot}/fs/cgroup: no cgroup v2 hierarchy (cgroup.controllers) here or under unified/` });
+      else readCgroups(round, cg, reader, cgroupOpts, cgroupState);
+    }
+    if (g.processes) procs.collect(round, root, reader);
+  };
+
   return {
     id: opts.id,
     type: "procfs",
     intervalMs: opts.intervalMs,
     async collect(now: number): Promise<CollectResult> {
       const round = new Round(now, (now - prevNow) / 1000, prev);
-      const [stat, meminfo, loadavg, diskstats, netdev, mounts] = await Promise.all([
-        read(round, "stat"),
-        read(round, "meminfo"),
-        read(round, "loadavg"),
-        read(round, "diskstats"),
-        read(round, "net/dev"),
-        read(round, "mounts", "self/mounts"),
-      ]);
-      if (stat !== undefined) readCpu(round, stat, `${root}/stat`, userHz);
-      if (meminfo !== undefined) readMem(round, meminfo, `${root}/meminfo`);
+      // Each file is read once per round, whatever number of groups use it.
+      const stat = g.cpu || g.per_cpu || g.system ? read(round, "stat") : undefined;
+      if (stat !== undefined) readCpu(round, stat, `${root}/stat`, cpuOpts, cpuState);
+      const meminfo = g.memory || g.meminfo ? read(round, "meminfo") : undefined;
+      if (meminfo !== undefined) readMem(round, meminfo, `${root}/meminfo`, g.memory, g.meminfo);
+      const loadavg = g.load ? read(round, "loadavg") : undefined;
       if (loadavg !== undefined) readLoad(round, loadavg, `${root}/loadavg`);
-      if (diskstats !== undefined) readDisks(round, diskstats, `${root}/diskstats`, diskExclude);
-      if (netdev !== undefined) readNet(round, netdev, `${root}/net/dev`, netExclude);
+      const diskstats = g.disk || g.disk_detail ? read(round, "diskstats") : undefined;
+      if (diskstats !== undefined) readDisks(round, diskstats, `${root}/diskstats`, diskExclude, g.disk, g.disk_detail);
+      const netdev = g.network || g.network_detail ? read(round, "net/dev") : undefined;
+      if (netdev !== undefined) readNet(round, netdev, `${root}/net/dev`, netExclude, g.network, g.network_detail, netState);
+      collectDetail(round);
+      const mounts = g.filesystem ? read(round, "mounts", "self/mounts") : undefined;
       const fsWork =
         mounts === undefined
           ? undefined
           : readFilesystems(round, parseMounts(round, mounts, `${root}/mounts`, fsTypeExclude, mountExclude), fsStat, fsTimeoutMs, hung);
-      await Promise.all([fsWork, readThermal(round, sysRoot)]);
+      await Promise.all([fsWork, g.thermal ? readThermal(round, sysRoot) : undefined]);
       prev = round.next;
       prevNow = now;
       return { samples: round.samples, errors: round.errors };
