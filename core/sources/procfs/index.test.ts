@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MetricSample } from "../../events.ts";
-import { createProcfsSource, DEFAULT_DISK_EXCLUDE } from "./index.ts";
+import { createProcfsSource, DEFAULT_DISK_EXCLUDE, GROUP_NAMES } from "./index.ts";
 import { settle, waitFor } from "../../testing/wait-for.ts";
 
 const BASIC = join(import.meta.dir, "testdata", "basic", "round1");
@@ -110,5 +110,32 @@ describe("createProcfsSource", () => {
   test("the default disk filter drops partitions, loop and ram devices, keeps whole disks", () => {
     for (const d of ["sda1", "vda2", "nvme0n1p1", "mmcblk0p2", "loop3", "ram0", "zram0", "xvdb1"]) expect(DEFAULT_DISK_EXCLUDE.test(d)).toBe(true);
     for (const d of ["sda", "vda", "nvme0n1", "mmcblk0", "dm-0", "md127", "xvdb"]) expect(DEFAULT_DISK_EXCLUDE.test(d)).toBe(false);
+  });
+
+  test("a file over maxFileBytes is cut at its last full line and reported; what was read is kept", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "procfs-huge-"));
+    try {
+      await Bun.write(join(dir, "meminfo"), `MemTotal: 1000 kB\nMemFree: 500 kB\nMemAvailable: 700 kB\n${"Junk: 1 kB\n".repeat(100_000)}`);
+      const src = createProcfsSource({
+        id: "x",
+        intervalMs: 1000,
+        root: dir,
+        sysRoot: join(dir, "sys"),
+        maxFileBytes: 4096,
+        groups: { memory: true, meminfo: false },
+      });
+      const { samples, errors } = await src.collect(1000);
+      expect(errors).toContainEqual({ type: "parse_error", message: `${dir}/meminfo: larger than 4096 bytes: read up to the last full line below that size` });
+      expect(errors.filter((e) => e.message.includes("meminfo"))).toHaveLength(1);
+      expect(value(samples, "mem.used_fraction")).toBeCloseTo(0.3, 9);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("every group can be switched off: no group, no file read, no error", async () => {
+    const none = Object.fromEntries(GROUP_NAMES.map((g) => [g, false]));
+    const src = createProcfsSource({ id: "x", intervalMs: 1000, root: "/nonexistent/proc", sysRoot: "/nonexistent/sys", groups: none });
+    expect(await src.collect(1000)).toEqual({ samples: [], errors: [] });
   });
 });

@@ -63,6 +63,8 @@ export interface ProcfsSourceOptions {
   maxFileBytes?: number;
   /** Bytes per memory page (process RSS). Default 4096. */
   pageSize?: number;
+  /** Most `/proc/<pid>/stat` files kept open between rounds (group `processes`). Default 256. */
+  maxOpenFiles?: number;
 }
 
 /** Named defaults of {@link ProcfsSourceOptions}. */
@@ -76,6 +78,7 @@ export const PROCFS_DEFAULTS = {
   cgroupMaxCount: CGROUP_DEFAULTS.maxCount,
   maxFileBytes: DEFAULT_MAX_FILE_BYTES,
   pageSize: 4096,
+  maxOpenFiles: 256,
 } as const;
 
 /** A procfs source. */
@@ -111,7 +114,12 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
   const cpuState = new CpuState();
   const netState = new NetState();
   const cgroupState = new CgroupState();
-  const procs = new ProcessTracker({ top: opts.topProcesses ?? PROCFS_DEFAULTS.topProcesses, userHz, pageSize: opts.pageSize ?? PROCFS_DEFAULTS.pageSize });
+  const procs = new ProcessTracker({
+    top: opts.topProcesses ?? PROCFS_DEFAULTS.topProcesses,
+    userHz,
+    pageSize: opts.pageSize ?? PROCFS_DEFAULTS.pageSize,
+    maxOpenFiles: opts.maxOpenFiles ?? PROCFS_DEFAULTS.maxOpenFiles,
+  });
   const hung = new Set<string>();
   let prev: CounterMemory = new Map();
   let prevNow = NaN;
@@ -184,6 +192,10 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
       prev = round.next;
       prevNow = now;
       return { samples: round.samples, errors: round.errors };
+    },
+    /** Closes the process files kept open between rounds. */
+    async close(): Promise<void> {
+      procs.closeAll();
     },
   };
 }

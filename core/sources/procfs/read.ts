@@ -8,6 +8,8 @@ import { closeSync, openSync, readSync } from "node:fs";
 /** Default cap of one file: larger files are cut at the last full line below it. */
 export const DEFAULT_MAX_FILE_BYTES = 4 << 20;
 
+const PROBE = Buffer.alloc(1);
+
 /** Reads whole files into one growing buffer (up to `maxBytes`). Not re-entrant. */
 export class FileReader {
   private buf: Buffer = Buffer.allocUnsafe(16 * 1024);
@@ -22,27 +24,44 @@ export class FileReader {
    */
   readBytes(path: string): number {
     const fd = openSync(path, "r");
-    let n = 0;
+    const n = 0;
     this.truncated = false;
     try {
-      for (;;) {
-        if (n === this.buf.length) {
-          if (n >= this.maxBytes) {
-            // One more byte tells a file of exactly maxBytes from a longer one.
-            const probe = Buffer.allocUnsafe(1);
-            if (readSync(fd, probe, 0, 1, null) > 0) this.truncated = true;
-            break;
-          }
-          const bigger = Buffer.allocUnsafe(Math.min(this.maxBytes, n * 2));
-          this.buf.copy(bigger, 0, 0, n);
-          this.buf = bigger;
-        }
-        const got = readSync(fd, this.buf, n, this.buf.length - n, null);
-        if (got <= 0) break;
-        n += got;
-      }
+      return this.fill(fd, false);
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /**
+   * Read a file kept open (from offset 0, `pread`), as {@link readBytes}: procfs regenerates
+   * the content on every read, so one `open` serves every round. Throws ESRCH once the process
+   * behind a `/proc/<pid>/...` fd is gone.
+   */
+  readFdBytes(fd: number): number {
+    this.truncated = false;
+    return this.fill(fd, true);
+  }
+
+  /** Read `fd` up to `maxBytes` (from offset 0 with `positioned`, else from its current offset). */
+  private fill(fd: number, positioned: boolean): number {
+    let n = 0;
+    for (;;) {
+      const limit = Math.min(this.buf.length, this.maxBytes);
+      if (n === limit) {
+        if (n >= this.maxBytes) {
+          // One more byte tells a file of exactly maxBytes from a longer one.
+          if (readSync(fd, PROBE, 0, 1, positioned ? n : null) > 0) this.truncated = true;
+          break;
+        }
+        const bigger = Buffer.allocUnsafe(Math.min(this.maxBytes, n * 2));
+        this.buf.copy(bigger, 0, 0, n);
+        this.buf = bigger;
+        continue;
+      }
+      const got = readSync(fd, this.buf, n, limit - n, positioned ? n : null);
+      if (got <= 0) break;
+      n += got;
     }
     if (this.truncated) {
       const nl = this.buf.lastIndexOf(10, n - 1);

@@ -1,0 +1,131 @@
+/**
+ * Cost of the procfs source on this machine, per series: N rounds of `collect` on the real
+ * `/proc` and `/sys` + scoring with online:default (the Scorer as the agent wires it), CPU time
+ * from process.cpuUsage (user + system, all threads) around each stage. Rounds run back to
+ * back with timestamps 1 s apart, so "µs per series-round" is the CPU cost per series-second
+ * of an agent collecting at 1 Hz (Netdata's default interval).
+ *
+ * Baseline in the same run: the source's groups before the detail groups were added
+ * (cpu, memory, load, disk, network, filesystem, thermal). Then the default groups, then
+ * each group alone (collect only) to show where the collection cost goes.
+ *
+ *     bun scripts/bench/procfs.ts [--rounds 60] [--warmup 40] [--no-pin]
+ *
+ * Goal (issue 13): ≥ 500 series at ≤ 10 µs of CPU per series-second, collection + scoring.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Scorer } from "../../core/scoring/scorer.ts";
+import { SeqAllocator } from "../../core/runtime/seq.ts";
+import { BASE_GROUPS, createProcfsSource, DEFAULT_GROUPS, GROUP_NAMES, type Groups } from "../../core/sources/procfs/index.ts";
+import { Telemetry } from "../../core/telemetry/metrics.ts";
+import { createOnlineModel } from "../../models/online/default.ts";
+import { arg, conditions, pinToOneCore, table } from "./harness.ts";
+import { median } from "./proc.ts";
+
+const ROUNDS = arg("rounds", 60);
+const WARMUP = arg("warmup", 40);
+/** Real pause between rounds (ms, not measured) so that the kernel's counters move between rounds as they would at 1 Hz. */
+const GAP_MS = arg("gap-ms", 40);
+
+const cpuUs = (u: NodeJS.CpuUsage): number => u.user + u.system;
+
+interface Row {
+  name: string;
+  series: number;
+  errors: number;
+  collectUs: number;
+  scoreUs: number;
+}
+
+/** Warm-up then measured rounds of one group set; `score` false measures collection alone. */
+async function run(name: string, groups: Groups, score: boolean, dir: string, rounds = ROUNDS, warmup = WARMUP): Promise<Row> {
+  const src = createProcfsSource({ id: "host", intervalMs: 1000, groups });
+  const scorer = new Scorer(createOnlineModel("online:default"), {
+    agentId: "bench",
+    hostName: "bench-host",
+    seq: new SeqAllocator(join(dir, name.replace(/\W+/g, "_"))),
+    telemetry: new Telemetry(),
+  });
+  let now = Date.UTC(2026, 0, 1);
+  const collect: number[] = [];
+  const scoring: number[] = [];
+  const series: number[] = [];
+  let errors = 0;
+  for (let r = 0; r < warmup + rounds; r++) {
+    now += 1000;
+    await Bun.sleep(GAP_MS);
+    const c0 = process.cpuUsage();
+    const res = await src.collect(now);
+    const c1 = process.cpuUsage();
+    if (score) await scorer.score(res.samples, now);
+    const c2 = process.cpuUsage();
+    if (r < warmup) continue; // the model's warm-up (window + 2) and the JIT's
+    collect.push(cpuUs(c1) - cpuUs(c0));
+    scoring.push(cpuUs(c2) - cpuUs(c1));
+    series.push(res.samples.length);
+    errors += res.errors.length;
+  }
+  return { name, series: median(series), errors, collectUs: median(collect), scoreUs: median(scoring) };
+}
+
+async function main(): Promise<void> {
+  if (!pinToOneCore()) return;
+  const dir = await mkdtemp(join(tmpdir(), "bench-procfs-"));
+  const started = conditions();
+  const full: Row[] = [];
+  full.push(await run("base groups (before; baseline)", { ...BASE_GROUPS }, true, dir));
+  full.push(await run("default groups (all)", { ...DEFAULT_GROUPS }, true, dir));
+  full.push(await run("default without per_cpu, processes", { ...DEFAULT_GROUPS, per_cpu: false, processes: false }, true, dir));
+  full.push(await run("default groups (all), collect only", { ...DEFAULT_GROUPS }, false, dir));
+  const alone: Row[] = [];
+  for (const g of GROUP_NAMES) {
+    const only = Object.fromEntries(GROUP_NAMES.map((x) => [x, x === g])) as Groups;
+    alone.push(await run(g, only, false, dir, 20, 5));
+  }
+  await rm(dir, { recursive: true, force: true });
+
+  const per = (us: number, n: number) => (n > 0 ? (us / n).toFixed(2) : "–");
+  console.log(`\n## procfs source on this machine: ${ROUNDS} rounds after ${WARMUP} warm-up rounds, CPU µs (user + system), median over rounds`);
+  console.log(`${started}\n`);
+  console.log(
+    table(
+      [
+        "groups",
+        "series",
+        "errors",
+        "collect µs/round",
+        "score µs/round",
+        "total µs/round",
+        "collect µs/series",
+        "**total µs per series-second (1 Hz)**",
+        "% of a core at 1 Hz",
+      ],
+      full.map((r) => [
+        r.name,
+        r.series,
+        r.errors,
+        r.collectUs.toFixed(0),
+        r.scoreUs.toFixed(0),
+        (r.collectUs + r.scoreUs).toFixed(0),
+        per(r.collectUs, r.series),
+        per(r.collectUs + r.scoreUs, r.series),
+        ((r.collectUs + r.scoreUs) / 1e4).toFixed(2),
+      ]),
+    ),
+  );
+  console.log("\n### Collection alone, one group at a time\n");
+  console.log(
+    table(
+      ["group", "series", "errors", "collect µs/round", "µs/series"],
+      alone.map((r) => [r.name, r.series, r.errors, r.collectUs.toFixed(0), per(r.collectUs, r.series)]),
+    ),
+  );
+  console.log(
+    "\nNetdata on this machine (issue 13): 1394 series at 10.3 µs per series-second; the agent before: 96 series at 53.8 µs (whole process, idle cost included).",
+  );
+  process.exit(0);
+}
+
+await main();
