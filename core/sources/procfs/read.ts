@@ -24,7 +24,6 @@ export class FileReader {
    */
   readBytes(path: string): number {
     const fd = openSync(path, "r");
-    const n = 0;
     this.truncated = false;
     try {
       return this.fill(fd, false);
