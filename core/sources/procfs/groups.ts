@@ -18,6 +18,7 @@ export const GROUP_NAMES = [
   "network",
   "network_detail",
   "snmp",
+  "sockets",
   "filesystem",
   "thermal",
   "cgroups",

@@ -18,7 +18,8 @@ import { PSI_RESOURCES, readPressure } from "./pressure.ts";
 import { ProcessTracker } from "./process.ts";
 import { DEFAULT_MAX_FILE_BYTES, FileReader } from "./read.ts";
 import { Round, type CounterMemory } from "./round.ts";
-import { readSnmp } from "./snmp.ts";
+import { NETSTAT_META, readSnmp } from "./snmp.ts";
+import { readSockstat } from "./sockstat.ts";
 import { readThermal } from "./thermal.ts";
 import { readVmstat } from "./vmstat.ts";
 
@@ -156,6 +157,10 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
     if (vmstat !== undefined) readVmstat(round, vmstat, `${root}/vmstat`);
     const snmp = g.snmp ? read(round, "net/snmp") : undefined;
     if (snmp !== undefined) readSnmp(round, snmp, `${root}/net/snmp`);
+    const netstat = g.snmp ? read(round, "net/netstat") : undefined;
+    if (netstat !== undefined) readSnmp(round, netstat, `${root}/net/netstat`, NETSTAT_META);
+    const sockstat = g.sockets ? read(round, "net/sockstat") : undefined;
+    if (sockstat !== undefined) readSockstat(round, sockstat, `${root}/net/sockstat`);
     if (g.cgroups) {
       const cg = cgroupRoot(sysRoot);
       if (cg === undefined)

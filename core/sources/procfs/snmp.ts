@@ -31,34 +31,74 @@ export const SNMP_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 };
 const GAUGES = new Set(["Tcp.CurrEstab"]);
 
-/** `InCsumErrors` → `in_csum_errors`. */
+/**
+ * Kept columns of `/proc/net/netstat` (TCP extensions): listen queue overflows, SYN cookies,
+ * timeouts and retransmissions, aborts, drops for lack of memory or backlog, TIME-WAIT recycling.
+ */
+export const NETSTAT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  TcpExt: [
+    "SyncookiesSent",
+    "SyncookiesFailed",
+    "EmbryonicRsts",
+    "TW",
+    "ListenOverflows",
+    "ListenDrops",
+    "TCPTimeouts",
+    "TCPLostRetransmit",
+    "TCPSynRetrans",
+    "TCPFastRetrans",
+    "TCPAbortOnData",
+    "TCPAbortOnClose",
+    "TCPAbortOnMemory",
+    "TCPAbortOnTimeout",
+    "TCPBacklogDrop",
+    "TCPRcvQDrop",
+    "TCPOFOQueue",
+    "TCPMemoryPressures",
+  ],
+};
+
+/** `InCsumErrors` → `in_csum_errors`, `TCPLostRetransmit` → `tcp_lost_retransmit`. */
 function snake(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return s
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
 }
 
 /** Protocol → column → [metric name, rate name or ""]. */
-const META = new Map<string, Map<string, readonly [string, string]>>(
-  Object.entries(SNMP_COLUMNS).map(([proto, cols]) => [
-    proto,
-    new Map(
-      cols.map((c) => {
-        const name = `net.${proto.toLowerCase()}.${snake(c)}`;
-        return [c, [name, GAUGES.has(`${proto}.${c}`) ? "" : `${name}_per_sec`] as const];
-      }),
-    ),
-  ]),
-);
+export type ProtoMeta = Map<string, Map<string, readonly [string, string]>>;
+
+function meta(columns: Readonly<Record<string, readonly string[]>>): ProtoMeta {
+  return new Map(
+    Object.entries(columns).map(([proto, cols]) => [
+      proto,
+      new Map(
+        cols.map((c) => {
+          const name = `net.${proto.toLowerCase()}.${snake(c)}`;
+          return [c, [name, GAUGES.has(`${proto}.${c}`) ? "" : `${name}_per_sec`] as const];
+        }),
+      ),
+    ]),
+  );
+}
+
+/** Columns kept from `/proc/net/snmp`. */
+export const SNMP_META: ProtoMeta = meta(SNMP_COLUMNS);
+/** Columns kept from `/proc/net/netstat`. */
+export const NETSTAT_META: ProtoMeta = meta(NETSTAT_COLUMNS);
 
 /**
  * Read `/proc/net/snmp` text into `round`: counters `net.<proto>.<column>` (snake case, e.g.
  * `net.tcp.retrans_segs`) and their `_per_sec` rates from the second round on, for the
  * columns of {@link SNMP_COLUMNS}; `net.tcp.curr_estab` is a gauge. Protocols not listed
- * (`IcmpMsg`, `UdpLite`) are skipped.
+ * (`IcmpMsg`, `UdpLite`) are skipped. With {@link NETSTAT_META}, the same for
+ * `/proc/net/netstat` (`net.tcpext.listen_overflows`...).
  *
  * @example
  * readSnmp(round, "Tcp: ActiveOpens CurrEstab\nTcp: 5 2\n", "net/snmp");
  */
-export function readSnmp(round: Round, text: string, file: string): void {
+export function readSnmp(round: Round, text: string, file: string, META: ProtoMeta = SNMP_META): void {
   let header: string[] | undefined;
   let headerProto = "";
   let line = 0;
