@@ -38,7 +38,7 @@ function detailName(key: string, bytes: boolean): string {
   if (memo !== undefined) return memo;
   const snake = key
     .replace(/\(([^)]*)\)/g, "_$1")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
     .replace(/[^A-Za-z0-9]+/g, "_")
     .replace(/^_|_$/g, "")
     .toLowerCase();

@@ -13,8 +13,8 @@ const NO_LABELS: Labels = Object.freeze({}) as Labels;
 export const VMSTAT_COUNTERS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["page_faults", ["pgfault"]],
   ["major_page_faults", ["pgmajfault"]],
-  ["pages_in", ["pgpgin"]],
-  ["pages_out", ["pgpgout"]],
+  ["paged_in_bytes", ["pgpgin"]],
+  ["paged_out_bytes", ["pgpgout"]],
   ["swap_in", ["pswpin"]],
   ["swap_out", ["pswpout"]],
   ["oom_kills", ["oom_kill"]],
@@ -35,6 +35,8 @@ export const VMSTAT_COUNTERS: ReadonlyArray<readonly [string, readonly string[]]
 const INDEX = new Map<string, number>(VMSTAT_COUNTERS.flatMap(([, keys], i) => keys.map((k) => [k, i] as [string, number])));
 const NAMES = VMSTAT_COUNTERS.map(([s]) => `vmstat.${s}`);
 const RATES = VMSTAT_COUNTERS.map(([s]) => `vmstat.${s}_per_sec`);
+/** `pgpgin`/`pgpgout` count KiB, not pages. */
+const SCALES = VMSTAT_COUNTERS.map(([s]) => (s.endsWith("_bytes") ? 1024 : 1));
 
 /**
  * Read `/proc/vmstat` text (`key value` lines) into `round`: counters `vmstat.<name>` and from
@@ -62,5 +64,5 @@ export function readVmstat(round: Round, text: string, file: string): void {
     }
     start = end + 1;
   }
-  for (let i = 0; i < sums.length; i++) if (!Number.isNaN(sums[i])) round.counter(NAMES[i], NO_LABELS, sums[i], "", RATES[i]);
+  for (let i = 0; i < sums.length; i++) if (!Number.isNaN(sums[i])) round.counter(NAMES[i], NO_LABELS, sums[i] * SCALES[i], "", RATES[i]);
 }
