@@ -11,6 +11,14 @@
  *
  *     bun scripts/bench/procfs.ts [--rounds 60] [--warmup 40] [--no-pin]
  *
+ * `--agent`: the whole process instead, measured from outside like steady.ts: the compiled
+ * agent (dist/agent, built if missing) runs procfs at 1 s → online:default → file sink on
+ * /dev/null, for `--seconds` (60) after `--warmup` seconds (40); its CPU time (utime + stime of
+ * /proc/<pid>/stat) per series-second, with the idle agent (synthetic source, 10 series) as the
+ * baseline in the same run: (agent − idle) / series is what the series cost above the fixed cost.
+ *
+ *     npm run build && bun scripts/bench/procfs.ts --agent [--seconds 60] [--warmup 40]
+ *
  * Goal (issue 13): ≥ 500 series at ≤ 10 µs of CPU per series-second, collection + scoring.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -22,7 +30,8 @@ import { BASE_GROUPS, createProcfsSource, DEFAULT_GROUPS, GROUP_NAMES, type Grou
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { createOnlineModel } from "../../models/online/default.ts";
 import { arg, conditions, pinToOneCore, table } from "./harness.ts";
-import { median } from "./proc.ts";
+import { agentBinary, cpuSeconds, freePort, median } from "./proc.ts";
+import { writeFile } from "node:fs/promises";
 
 const ROUNDS = arg("rounds", 60);
 const WARMUP = arg("warmup", 40);
@@ -70,7 +79,87 @@ async function run(name: string, groups: Groups, score: boolean, dir: string, ro
   return { name, series: median(series), errors, collectUs: median(collect), scoreUs: median(scoring) };
 }
 
+interface AgentRow {
+  name: string;
+  series: number;
+  cpuPct: number;
+}
+
+/** One agent process on `source` (a YAML flow mapping) for WARMUP + SECONDS; its CPU share and points per second. */
+async function runAgent(bin: string, name: string, source: string, dir: string, seconds: number, warmup: number): Promise<AgentRow> {
+  const port = await freePort();
+  const sub = join(dir, name.replace(/\W+/g, "_"));
+  const path = `${sub}.yaml`;
+  const yaml = [
+    `agent: { id: bench, data_dir: ${JSON.stringify(join(sub, "var"))} }`,
+    "sources:",
+    `  - ${source}`,
+    "model: { online: default }",
+    "sinks:",
+    "  - { type: file, id: out, path: /dev/null }",
+    `server: { listen: "127.0.0.1:${port}", enabled: true }`,
+  ].join("\n");
+  await writeFile(path, `${yaml}\n`);
+  const child = Bun.spawn([bin, "run", "--config", path], { stdout: "ignore", stderr: "ignore", env: { ...process.env, AGENT_LOG_LEVEL: "warn" } });
+  try {
+    await Bun.sleep(warmup * 1000);
+    const points = async () => ((await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { points: number }).points;
+    const p0 = await points();
+    const c0 = await cpuSeconds(child.pid);
+    const t0 = performance.now();
+    await Bun.sleep(seconds * 1000);
+    const c1 = await cpuSeconds(child.pid);
+    const wall = (performance.now() - t0) / 1000;
+    const p1 = await points();
+    return { name, series: (p1 - p0) / wall, cpuPct: (100 * (c1 - c0)) / wall };
+  } finally {
+    child.kill();
+    await child.exited;
+  }
+}
+
+async function agentMain(): Promise<void> {
+  const seconds = arg("seconds", 60);
+  const warmup = arg("warmup", 40);
+  const bin = agentBinary();
+  const dir = await mkdtemp(join(tmpdir(), "bench-procfs-agent-"));
+  const started = conditions();
+  const base = GROUP_NAMES.filter((g) => !BASE_GROUPS[g])
+    .map((g) => `${g}: false`)
+    .join(", ");
+  const rows = [
+    await runAgent(
+      bin,
+      "idle agent (synthetic, 10 series; baseline)",
+      "{ type: synthetic, id: idle, series: 10, interval: 1s, seed: 7 }",
+      dir,
+      seconds,
+      warmup,
+    ),
+    await runAgent(bin, "procfs, groups before", `{ type: procfs, id: host, interval: 1s, groups: { ${base} } }`, dir, seconds, warmup),
+    await runAgent(bin, "procfs, default groups", "{ type: procfs, id: host, interval: 1s }", dir, seconds, warmup),
+  ];
+  await rm(dir, { recursive: true, force: true });
+  const idle = rows[0];
+  console.log(`\n## The agent process with the procfs source at 1 Hz: CPU over ${seconds} s after ${warmup} s of warm-up, measured from outside`);
+  console.log(`${started}\n`);
+  console.log(
+    table(
+      ["agent", "series (points/s)", "% of a core", "µs per series-second (whole process)", "**µs per series-second above the idle agent**"],
+      rows.map((r) => [
+        r.name,
+        r.series.toFixed(0),
+        r.cpuPct.toFixed(2),
+        ((r.cpuPct * 1e4) / r.series).toFixed(1),
+        r === idle ? "–" : (((r.cpuPct - idle.cpuPct) * 1e4) / r.series).toFixed(1),
+      ]),
+    ),
+  );
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--agent")) return agentMain();
   if (!pinToOneCore()) return;
   const dir = await mkdtemp(join(tmpdir(), "bench-procfs-"));
   const started = conditions();

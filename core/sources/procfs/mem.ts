@@ -1,31 +1,38 @@
 /**
  * Memory and swap from `/proc/meminfo`.
  */
-import { fields, num, type Round } from "./round.ts";
+import { lineEnd, type Round, scanNumbers } from "./round.ts";
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Keys of the last parse without a `kB` unit (counts, not bytes). */
 const BARE = new Set<string>();
 
+const nums: number[] = [];
+
 /** Parse `Key:  123 kB` lines into bytes; bad lines are reported and skipped. */
 function parse(round: Round, text: string, file: string): Map<string, number> {
   BARE.clear();
   const out = new Map<string, number>();
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === "") continue;
-    const colon = line.indexOf(":");
-    const tok = colon > 0 ? fields(line.slice(colon + 1)) : [];
-    const v = num(tok[0]);
-    if (colon <= 0 || !Number.isFinite(v) || tok.length > 2 || (tok.length === 2 && tok[1] !== "kB")) {
-      round.parseError(file, `line ${i + 1}: malformed: ${JSON.stringify(line.slice(0, 80))}`);
+  let line = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = lineEnd(text, start);
+    line++;
+    const from = start;
+    start = end + 1;
+    const colon = text.indexOf(":", from);
+    const hasColon = colon > from && colon < end;
+    // `123 kB`: the unit is checked by hand, the number through scanNumbers (no per-line strings)
+    const kb = hasColon && end - colon > 3 && text.startsWith(" kB", end - 3);
+    const n = hasColon ? scanNumbers(text, colon + 1, kb ? end - 3 : end, nums) : 0;
+    if (!hasColon || n !== 1 || !Number.isFinite(nums[0])) {
+      if (text.slice(from, end).trim() === "") continue;
+      round.parseError(file, `line ${line}: malformed: ${JSON.stringify(text.slice(from, Math.min(end, from + 80)))}`);
       continue;
     }
-    const key = line.slice(0, colon);
-    if (tok.length === 1) BARE.add(key);
-    out.set(key, tok.length === 2 ? v * 1024 : v);
+    const key = text.slice(from, colon);
+    if (!kb) BARE.add(key);
+    out.set(key, kb ? nums[0] * 1024 : nums[0]);
   }
   return out;
 }
