@@ -58,9 +58,13 @@ export class FileReader {
         this.buf = bigger;
         continue;
       }
-      const got = readSync(fd, this.buf, n, limit - n, positioned ? n : null);
+      const want = limit - n;
+      const got = readSync(fd, this.buf, n, want, positioned ? n : null);
       if (got <= 0) break;
       n += got;
+      // A kept-open procfs file (`<pid>/stat`, one page at most) comes whole in one read: a short
+      // read is its end, and asking again would make the kernel generate the file a second time.
+      if (positioned && got < want) break;
     }
     if (this.truncated) {
       const nl = this.buf.lastIndexOf(10, n - 1);
