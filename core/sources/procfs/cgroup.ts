@@ -60,9 +60,11 @@ function walk(round: Round, root: string, o: CgroupOptions): { paths: string[]; 
       }
       for (const name of names) {
         const p = rel === "" ? name : `${rel}/${name}`;
-        if (paths.length < o.maxCount) paths.push(p);
-        else skipped++;
-        next.push(p);
+        // Only kept cgroups are descended into: a huge tree costs one listing per kept cgroup, never more.
+        if (paths.length < o.maxCount) {
+          paths.push(p);
+          next.push(p);
+        } else skipped++;
       }
     }
     level = next;
@@ -119,7 +121,7 @@ function keyValues(round: Round, text: string, file: string, want: Record<string
  * `cgroup.throttled_seconds` counters with `_per_sec` rates (`cgroup.cpu_seconds_per_sec` is
  * cores used); gauge `cgroup.memory_bytes`; counters `cgroup.io_{read,write}_bytes`,
  * `cgroup.io_{reads,writes}` summed over devices, with rates; and the gauge `cgroup.count`
- * (cgroups seen within the depth, kept or not). The root cgroup (the host) is not repeated.
+ * (cgroups the walk saw: the kept ones and the children of kept ones left out by the count cap). The root cgroup (the host) is not repeated.
  */
 export function readCgroups(round: Round, root: string, reader: FileReader, o: CgroupOptions, st: CgroupState): void {
   const { paths, skipped } = walk(round, root, o);
