@@ -48,35 +48,57 @@ interface Row {
   scoreUs: number;
 }
 
-/** Warm-up then measured rounds of one group set; `score` false measures collection alone. */
-async function run(name: string, groups: Groups, score: boolean, dir: string, rounds = ROUNDS, warmup = WARMUP): Promise<Row> {
-  const src = createProcfsSource({ id: "host", intervalMs: 1000, groups });
-  const scorer = new Scorer(createOnlineModel("online:default"), {
-    agentId: "bench",
-    hostName: "bench-host",
-    seq: new SeqAllocator(join(dir, name.replace(/\W+/g, "_"))),
-    telemetry: new Telemetry(),
-  });
+interface Scenario {
+  name: string;
+  /** false: collection alone. */
+  score: boolean;
+  src: ReturnType<typeof createProcfsSource>;
+  scorer: Scorer;
+  collect: number[];
+  scoring: number[];
+  series: number[];
+  errors: number;
+}
+
+/**
+ * Warm-up then measured rounds of several group sets, interleaved round by round (A, B, C, A,
+ * B, C...) so that the load of other processes on this machine weighs on each alike.
+ */
+async function runInterleaved(sets: Array<{ name: string; groups: Groups; score: boolean }>, dir: string, rounds: number, warmup: number): Promise<Row[]> {
+  const scenarios: Scenario[] = sets.map((s, i) => ({
+    name: s.name,
+    score: s.score,
+    src: createProcfsSource({ id: "host", intervalMs: 1000, groups: s.groups }),
+    scorer: new Scorer(createOnlineModel("online:default"), {
+      agentId: "bench",
+      hostName: "bench-host",
+      seq: new SeqAllocator(join(dir, `s${i}`)),
+      telemetry: new Telemetry(),
+    }),
+    collect: [],
+    scoring: [],
+    series: [],
+    errors: 0,
+  }));
   let now = Date.UTC(2026, 0, 1);
-  const collect: number[] = [];
-  const scoring: number[] = [];
-  const series: number[] = [];
-  let errors = 0;
   for (let r = 0; r < warmup + rounds; r++) {
     now += 1000;
-    await Bun.sleep(GAP_MS);
-    const c0 = process.cpuUsage();
-    const res = await src.collect(now);
-    const c1 = process.cpuUsage();
-    if (score) await scorer.score(res.samples, now);
-    const c2 = process.cpuUsage();
-    if (r < warmup) continue; // the model's warm-up (window + 2) and the JIT's
-    collect.push(cpuUs(c1) - cpuUs(c0));
-    scoring.push(cpuUs(c2) - cpuUs(c1));
-    series.push(res.samples.length);
-    errors += res.errors.length;
+    for (const sc of scenarios) {
+      await Bun.sleep(GAP_MS / scenarios.length);
+      const c0 = process.cpuUsage();
+      const res = await sc.src.collect(now);
+      const c1 = process.cpuUsage();
+      if (sc.score) await sc.scorer.score(res.samples, now);
+      const c2 = process.cpuUsage();
+      if (r < warmup) continue; // the model's warm-up (window + 2) and the JIT's
+      sc.collect.push(cpuUs(c1) - cpuUs(c0));
+      sc.scoring.push(cpuUs(c2) - cpuUs(c1));
+      sc.series.push(res.samples.length);
+      sc.errors += res.errors.length;
+    }
   }
-  return { name, series: median(series), errors, collectUs: median(collect), scoreUs: median(scoring) };
+  for (const sc of scenarios) await sc.src.close?.();
+  return scenarios.map((sc) => ({ name: sc.name, series: median(sc.series), errors: sc.errors, collectUs: median(sc.collect), scoreUs: median(sc.scoring) }));
 }
 
 interface AgentRow {
@@ -163,16 +185,23 @@ async function main(): Promise<void> {
   if (!pinToOneCore()) return;
   const dir = await mkdtemp(join(tmpdir(), "bench-procfs-"));
   const started = conditions();
-  const full: Row[] = [];
-  full.push(await run("base groups (before; baseline)", { ...BASE_GROUPS }, true, dir));
-  full.push(await run("default groups (all)", { ...DEFAULT_GROUPS }, true, dir));
-  full.push(await run("default without per_cpu, processes", { ...DEFAULT_GROUPS, per_cpu: false, processes: false }, true, dir));
-  full.push(await run("default groups (all), collect only", { ...DEFAULT_GROUPS }, false, dir));
-  const alone: Row[] = [];
-  for (const g of GROUP_NAMES) {
-    const only = Object.fromEntries(GROUP_NAMES.map((x) => [x, x === g])) as Groups;
-    alone.push(await run(g, only, false, dir, 20, 5));
-  }
+  const full = await runInterleaved(
+    [
+      { name: "base groups (before; baseline)", groups: { ...BASE_GROUPS }, score: true },
+      { name: "default groups (all)", groups: { ...DEFAULT_GROUPS }, score: true },
+      { name: "default without per_cpu, processes", groups: { ...DEFAULT_GROUPS, per_cpu: false, processes: false }, score: true },
+      { name: "default groups (all), collect only", groups: { ...DEFAULT_GROUPS }, score: false },
+    ],
+    dir,
+    ROUNDS,
+    WARMUP,
+  );
+  const alone = await runInterleaved(
+    GROUP_NAMES.map((g) => ({ name: g, groups: Object.fromEntries(GROUP_NAMES.map((x) => [x, x === g])) as Groups, score: false })),
+    dir,
+    20,
+    5,
+  );
   await rm(dir, { recursive: true, force: true });
 
   const per = (us: number, n: number) => (n > 0 ? (us / n).toFixed(2) : "–");
