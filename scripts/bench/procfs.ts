@@ -17,7 +17,7 @@
  * /proc/<pid>/stat) per series-second, with the idle agent (synthetic source, 10 series) as the
  * baseline in the same run: (agent − idle) / series is what the series cost above the fixed cost.
  *
- *     npm run build && bun scripts/bench/procfs.ts --agent [--seconds 60] [--warmup 40]
+ *     npm run build && bun scripts/bench/procfs.ts --agent [--seconds 60] [--warmup 40] [--buffer memory]
  *
  * Goal (issue 13): ≥ 500 series at ≤ 10 µs of CPU per series-second, collection + scoring.
  */
@@ -37,6 +37,9 @@ const ROUNDS = arg("rounds", 60);
 const WARMUP = arg("warmup", 40);
 /** Real pause between rounds (ms, not measured) so that the kernel's counters move between rounds as they would at 1 Hz. */
 const GAP_MS = arg("gap-ms", 40);
+
+/** `--buffer memory` runs the agents with `buffer: { type: memory }` (default: the agent's default, a disk buffer). */
+const BUFFER = process.argv.includes("--buffer") ? process.argv[process.argv.indexOf("--buffer") + 1] : "";
 
 const cpuUs = (u: NodeJS.CpuUsage): number => u.user + u.system;
 
@@ -120,6 +123,7 @@ async function runAgent(bin: string, name: string, source: string, dir: string, 
     "sinks:",
     "  - { type: file, id: out, path: /dev/null }",
     `server: { listen: "127.0.0.1:${port}", enabled: true }`,
+    BUFFER ? `buffer: { type: ${BUFFER} }` : "",
   ].join("\n");
   await writeFile(path, `${yaml}\n`);
   const child = Bun.spawn([bin, "run", "--config", path], { stdout: "ignore", stderr: "ignore", env: { ...process.env, AGENT_LOG_LEVEL: "warn" } });
@@ -163,7 +167,9 @@ async function agentMain(): Promise<void> {
   ];
   await rm(dir, { recursive: true, force: true });
   const idle = rows[0];
-  console.log(`\n## The agent process with the procfs source at 1 Hz: CPU over ${seconds} s after ${warmup} s of warm-up, measured from outside`);
+  console.log(
+    `\n## The agent process with the procfs source at 1 Hz (${BUFFER || "default"} buffer): CPU over ${seconds} s after ${warmup} s of warm-up, measured from outside`,
+  );
   console.log(`${started}\n`);
   console.log(
     table(

@@ -28,7 +28,10 @@ export class CpuState {
   readonly nums: number[] = [];
   label(cpu: string): Labels {
     let l = this.labels.get(cpu);
-    if (l === undefined) this.labels.set(cpu, (l = Object.freeze({ cpu }) as Labels));
+    if (l === undefined) {
+      l = Object.freeze({ cpu }) as Labels;
+      if (this.labels.size < 4096) this.labels.set(cpu, l); // bounded, whatever a hostile file holds
+    }
     return l;
   }
 }
