@@ -44,7 +44,15 @@ describe("createProcfsSource", () => {
     expect(samples).toEqual([]);
     // stat, meminfo, loadavg, diskstats, net/dev, mounts, 3 × pressure, vmstat, net/{snmp,netstat,sockstat}, the cgroup hierarchy, the process list
     expect(errors.map((e) => e.type)).toEqual(Array(15).fill("read_error"));
-    expect(errors.some((e) => e.message.includes("/nonexistent/proc/stat"))).toBe(true); // files are read concurrently: any order
+    expect(errors.some((e) => e.message.includes("/nonexistent/proc/stat"))).toBe(true);
+    // optional files (PSI, vmstat, SNMP, sockstat) and the cgroup hierarchy: reported the first round only
+    const again = await src.collect(2000);
+    expect(again.errors.map((e) => e.message.split(":")[0]).sort()).toEqual(
+      ["diskstats", "loadavg", "meminfo", "mounts", "net/dev", "stat"]
+        .map((f) => `/nonexistent/proc/${f}`)
+        .concat("/nonexistent/proc")
+        .sort(),
+    );
   });
 
   test("falls back to self/mounts when mounts is absent", async () => {

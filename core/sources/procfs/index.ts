@@ -17,7 +17,7 @@ import { DEFAULT_NET_EXCLUDE, NetState, readNet } from "./net.ts";
 import { PSI_RESOURCES, readPressure } from "./pressure.ts";
 import { ProcessTracker } from "./process.ts";
 import { DEFAULT_MAX_FILE_BYTES, FileReader } from "./read.ts";
-import { Round, type CounterMemory } from "./round.ts";
+import { errorText, Round, type CounterMemory } from "./round.ts";
 import { NETSTAT_META, readSnmp } from "./snmp.ts";
 import { readSockstat } from "./sockstat.ts";
 import { readThermal } from "./thermal.ts";
@@ -145,27 +145,54 @@ export function createProcfsSource(opts: ProcfsSourceOptions): ProcfsSource {
     return undefined;
   };
 
+  /** Optional files (and the cgroup hierarchy) found missing: reported once, until they appear. */
+  const absent = new Set<string>();
+  /**
+   * {@link read} for a file an older kernel or another config may not have (PSI, SNMP...): a
+   * missing file is a `read_error` the first round only, not every round.
+   */
+  const readOptional = (round: Round, rel: string): string | undefined => {
+    const path = `${root}/${rel}`;
+    try {
+      const text = reader.read(path);
+      absent.delete(path);
+      if (reader.truncated) round.parseError(path, `larger than ${reader.maxBytes} bytes: read up to the last full line below that size`);
+      return text;
+    } catch (err) {
+      const missing = (err as { code?: string }).code === "ENOENT";
+      if (!missing || !absent.has(path)) round.readError(path, missing ? `${errorText(err)} (missing on this kernel? reported once)` : err);
+      if (missing) absent.add(path);
+      return undefined;
+    }
+  };
+
   /** The groups added for a host seen in full: PSI, vmstat, SNMP, cgroups, processes. */
   const collectDetail = (round: Round): void => {
     if (g.pressure) {
       for (const r of PSI_RESOURCES) {
-        const text = read(round, `pressure/${r}`);
+        const text = readOptional(round, `pressure/${r}`);
         if (text !== undefined) readPressure(round, text, `${root}/pressure/${r}`, r);
       }
     }
-    const vmstat = g.vmstat ? read(round, "vmstat") : undefined;
+    const vmstat = g.vmstat ? readOptional(round, "vmstat") : undefined;
     if (vmstat !== undefined) readVmstat(round, vmstat, `${root}/vmstat`);
-    const snmp = g.snmp ? read(round, "net/snmp") : undefined;
+    const snmp = g.snmp ? readOptional(round, "net/snmp") : undefined;
     if (snmp !== undefined) readSnmp(round, snmp, `${root}/net/snmp`);
-    const netstat = g.snmp ? read(round, "net/netstat") : undefined;
+    const netstat = g.snmp ? readOptional(round, "net/netstat") : undefined;
     if (netstat !== undefined) readSnmp(round, netstat, `${root}/net/netstat`, NETSTAT_META);
-    const sockstat = g.sockets ? read(round, "net/sockstat") : undefined;
+    const sockstat = g.sockets ? readOptional(round, "net/sockstat") : undefined;
     if (sockstat !== undefined) readSockstat(round, sockstat, `${root}/net/sockstat`);
     if (g.cgroups) {
       const cg = cgroupRoot(sysRoot);
-      if (cg === undefined)
-        round.errors.push({ type: "read_error", message: `${sysRoot}/fs/cgroup: no cgroup v2 hierarchy (cgroup.controllers) here or under unified/` });
-      else readCgroups(round, cg, reader, cgroupOpts, cgroupState);
+      const key = `${sysRoot}/fs/cgroup`;
+      if (cg === undefined) {
+        if (!absent.has(key))
+          round.errors.push({ type: "read_error", message: `${key}: no cgroup v2 hierarchy (cgroup.controllers) here or under unified/ (reported once)` });
+        absent.add(key);
+      } else {
+        absent.delete(key);
+        readCgroups(round, cg, reader, cgroupOpts, cgroupState);
+      }
     }
     if (g.processes) procs.collect(round, root, reader);
   };
