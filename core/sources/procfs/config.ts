@@ -7,10 +7,22 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { Duration, durationMs, found, Id } from "../../config/fields.ts";
 import type { SourceConfigBase, SourceContext } from "../component.ts";
-import { PROCFS_DEFAULTS } from "./index.ts";
+import { DEFAULT_GROUPS, GROUP_NAMES, type GroupName, type Groups, PROCFS_DEFAULTS } from "./index.ts";
 
 /** Named defaults of the YAML keys. */
-export const PROCFS_CONFIG_DEFAULTS = { root: PROCFS_DEFAULTS.root, sys_root: PROCFS_DEFAULTS.sysRoot, mounts_from: PROCFS_DEFAULTS.mountsFrom } as const;
+export const PROCFS_CONFIG_DEFAULTS = {
+  root: PROCFS_DEFAULTS.root,
+  sys_root: PROCFS_DEFAULTS.sysRoot,
+  mounts_from: PROCFS_DEFAULTS.mountsFrom,
+  top_processes: PROCFS_DEFAULTS.topProcesses,
+  cgroup_max_depth: PROCFS_DEFAULTS.cgroupMaxDepth,
+  cgroup_max_count: PROCFS_DEFAULTS.cgroupMaxCount,
+} as const;
+
+/** `groups:` — one boolean per metric group; a missing key keeps its default (every group on). */
+export const ProcfsGroupsSchema = z
+  .object(Object.fromEntries(GROUP_NAMES.map((g) => [g, z.boolean().optional()])) as Record<GroupName, z.ZodOptional<z.ZodBoolean>>)
+  .strict();
 
 const mountsFromError = (i: { input?: unknown }) => `expected "self" or a process id such as 1, found ${found(i.input)}`;
 
@@ -28,6 +40,10 @@ export const ProcfsSourceSchema = z
       .default(PROCFS_CONFIG_DEFAULTS.mounts_from),
     /** Prefix of the mount points for statfs (the node's / mounted at e.g. /host/root). */
     host_root: z.string().min(1).optional(),
+    groups: ProcfsGroupsSchema.default({}),
+    top_processes: z.number().int().min(1).max(1000).default(PROCFS_CONFIG_DEFAULTS.top_processes),
+    cgroup_max_depth: z.number().int().min(1).max(16).default(PROCFS_CONFIG_DEFAULTS.cgroup_max_depth),
+    cgroup_max_count: z.number().int().min(1).max(10_000).default(PROCFS_CONFIG_DEFAULTS.cgroup_max_count),
   })
   .strict();
 
@@ -45,6 +61,14 @@ export interface ProcfsSourceConfig extends SourceConfigBase {
   mountsFrom: "self" | number;
   /** Absolute prefix of the mount points for statfs, when set. */
   hostRoot?: string;
+  /** Every group, resolved against {@link DEFAULT_GROUPS}. */
+  groups: Groups;
+  /** N of the top-N processes by CPU and by memory. */
+  topProcesses: number;
+  /** Deepest cgroup level kept. */
+  cgroupMaxDepth: number;
+  /** Most cgroups kept per round. */
+  cgroupMaxCount: number;
 }
 
 /**
@@ -63,5 +87,9 @@ export function toProcfsSourceConfig(s: ProcfsSourceFile, ctx: SourceContext): P
     sysRoot: resolve(ctx.configDir, s.sys_root),
     mountsFrom: s.mounts_from,
     ...(s.host_root !== undefined && { hostRoot: resolve(ctx.configDir, s.host_root) }),
+    groups: { ...DEFAULT_GROUPS, ...(Object.fromEntries(Object.entries(s.groups).filter(([, v]) => v !== undefined)) as Partial<Groups>) },
+    topProcesses: s.top_processes,
+    cgroupMaxDepth: s.cgroup_max_depth,
+    cgroupMaxCount: s.cgroup_max_count,
   };
 }

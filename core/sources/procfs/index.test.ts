@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MetricSample } from "../../events.ts";
-import { createProcfsSource, DEFAULT_DISK_EXCLUDE } from "./index.ts";
+import { createProcfsSource, DEFAULT_DISK_EXCLUDE, GROUP_NAMES } from "./index.ts";
 import { settle, waitFor } from "../../testing/wait-for.ts";
 
 const BASIC = join(import.meta.dir, "testdata", "basic", "round1");
@@ -23,7 +23,7 @@ describe("createProcfsSource", () => {
     await waitFor(() => cpuLine() !== before, { timeoutMs: 5000, what: "/proc/stat cpu counters moved" });
     const { samples, errors } = await src.collect(Date.now());
     expect(errors.filter((e) => e.type === "parse_error")).toEqual([]);
-    const fractions = samples.filter((s) => /^cpu\.[a-z]+$/.test(s.name));
+    const fractions = samples.filter((s) => /^cpu\.[a-z]+$/.test(s.name) && s.labels.cpu === undefined);
     expect(fractions.length).toBeGreaterThanOrEqual(4);
     for (const s of fractions) expect(s.value >= 0 && s.value <= 1).toBe(true);
     const sum = fractions.reduce((a, s) => a + s.value, 0);
@@ -42,8 +42,17 @@ describe("createProcfsSource", () => {
     const src = createProcfsSource({ id: "x", intervalMs: 1000, root: "/nonexistent/proc", sysRoot: "/nonexistent/sys" });
     const { samples, errors } = await src.collect(1000);
     expect(samples).toEqual([]);
-    expect(errors.map((e) => e.type)).toEqual(Array(6).fill("read_error"));
-    expect(errors.some((e) => e.message.includes("/nonexistent/proc/stat"))).toBe(true); // files are read concurrently: any order
+    // stat, meminfo, loadavg, diskstats, net/dev, mounts, 3 × pressure, vmstat, net/{snmp,netstat,sockstat}, the cgroup hierarchy, the process list
+    expect(errors.map((e) => e.type)).toEqual(Array(15).fill("read_error"));
+    expect(errors.some((e) => e.message.includes("/nonexistent/proc/stat"))).toBe(true);
+    // optional files (PSI, vmstat, SNMP, sockstat) and the cgroup hierarchy: reported the first round only
+    const again = await src.collect(2000);
+    expect(again.errors.map((e) => e.message.split(":")[0]).sort()).toEqual(
+      ["diskstats", "loadavg", "meminfo", "mounts", "net/dev", "stat"]
+        .map((f) => `/nonexistent/proc/${f}`)
+        .concat("/nonexistent/proc")
+        .sort(),
+    );
   });
 
   test("falls back to self/mounts when mounts is absent", async () => {
@@ -109,5 +118,32 @@ describe("createProcfsSource", () => {
   test("the default disk filter drops partitions, loop and ram devices, keeps whole disks", () => {
     for (const d of ["sda1", "vda2", "nvme0n1p1", "mmcblk0p2", "loop3", "ram0", "zram0", "xvdb1"]) expect(DEFAULT_DISK_EXCLUDE.test(d)).toBe(true);
     for (const d of ["sda", "vda", "nvme0n1", "mmcblk0", "dm-0", "md127", "xvdb"]) expect(DEFAULT_DISK_EXCLUDE.test(d)).toBe(false);
+  });
+
+  test("a file over maxFileBytes is cut at its last full line and reported; what was read is kept", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "procfs-huge-"));
+    try {
+      await Bun.write(join(dir, "meminfo"), `MemTotal: 1000 kB\nMemFree: 500 kB\nMemAvailable: 700 kB\n${"Junk: 1 kB\n".repeat(100_000)}`);
+      const src = createProcfsSource({
+        id: "x",
+        intervalMs: 1000,
+        root: dir,
+        sysRoot: join(dir, "sys"),
+        maxFileBytes: 4096,
+        groups: { memory: true, meminfo: false },
+      });
+      const { samples, errors } = await src.collect(1000);
+      expect(errors).toContainEqual({ type: "parse_error", message: `${dir}/meminfo: larger than 4096 bytes: read up to the last full line below that size` });
+      expect(errors.filter((e) => e.message.includes("meminfo"))).toHaveLength(1);
+      expect(value(samples, "mem.used_fraction")).toBeCloseTo(0.3, 9);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("every group can be switched off: no group, no file read, no error", async () => {
+    const none = Object.fromEntries(GROUP_NAMES.map((g) => [g, false]));
+    const src = createProcfsSource({ id: "x", intervalMs: 1000, root: "/nonexistent/proc", sysRoot: "/nonexistent/sys", groups: none });
+    expect(await src.collect(1000)).toEqual({ samples: [], errors: [] });
   });
 });

@@ -89,3 +89,39 @@ export function num(tok: string | undefined): number {
 export function fields(line: string): string[] {
   return line.trim().split(/\s+/);
 }
+
+/**
+ * Parse the blank-separated fields of `text[start, end)` as numbers into `out` (cleared first),
+ * without allocating for plain unsigned integers; a field that is not a number becomes NaN.
+ * Returns the number of fields.
+ *
+ * @example
+ * const out: number[] = []; scanNumbers("cpu0 1 2 x", 4, 10, out); // 3, out = [1, 2, NaN]
+ */
+export function scanNumbers(text: string, start: number, end: number, out: number[]): number {
+  out.length = 0;
+  let i = start;
+  while (i < end) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
+    const from = i;
+    let v = 0;
+    let plain = true;
+    while (i < end && (c = text.charCodeAt(i)) !== 32 && c !== 9) {
+      if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+      else plain = false;
+      i++;
+    }
+    out.push(plain ? v : num(text.slice(from, i)));
+  }
+  return out.length;
+}
+
+/** End of the line starting at `start` (index of its `\n`, or `text.length`). */
+export function lineEnd(text: string, start: number): number {
+  const e = text.indexOf("\n", start);
+  return e < 0 ? text.length : e;
+}
