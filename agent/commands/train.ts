@@ -112,12 +112,15 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         success(
           `kept trial ${tuned.best + 1} of ${tuned.trials.length} (window ${b.window}, size ${b.size ?? "default"}, epochs ${b.epochs ?? "-"}, ` +
             `lr ${b.learning_rate ?? (b.epochs === undefined ? "-" : "default")}): validation event-F1 ${b.value.toFixed(3)} on ${tuned.validation}`,
+          { stdoutIsData: true },
         );
       }
       success(
         `trained ${manifest.detector.kind} on ${manifest.training.windows.toLocaleString("en")} windows from ` +
           `${manifest.training.series} series in ${manifest.training.fit_seconds.toFixed(1)} s → ${args.out} ` +
           `(threshold τ=${manifest.threshold.raw.toPrecision(4)} at q=${manifest.threshold.quantile})`,
+        // with --tune, stdout carries the table of trials: the summary goes beside it on stderr
+        { stdoutIsData: tuned !== undefined },
       );
     }),
 };
