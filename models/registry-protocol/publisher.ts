@@ -13,7 +13,7 @@
  *   larger than any the agent accepted before (it remembers the last one under `data_dir`).
  */
 import type { Manifest } from "../format/manifest.ts";
-import { canonicalJson, importPublicKey, keyId, pemToDer, SignatureError } from "./signature.ts";
+import { canonicalJson, importEd25519PrivateKey, importPublicKey, keyId, SignatureError } from "./signature.ts";
 import { ROLLBACK_PURPOSE, RollbackStatementBodySchema, type Signature, type SignedRollback } from "./protocol.ts";
 
 /** `purpose` of a publish signature. */
@@ -44,15 +44,7 @@ export interface PublisherSigner {
  * const sig = await signer.sign(publishPayload(manifest));
  */
 export async function publisherSigner(privateKeyPem: string): Promise<PublisherSigner> {
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("pkcs8", pemToDer(privateKeyPem, "PRIVATE KEY"), { name: "Ed25519" }, true, ["sign"]);
-  } catch (error) {
-    if (error instanceof SignatureError) throw error;
-    throw new SignatureError(`not an Ed25519 private key: ${(error as Error).message}`);
-  }
-  const jwk = await crypto.subtle.exportKey("jwk", key);
-  const pub = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, ["verify"]);
+  const { key, pub } = await importEd25519PrivateKey(privateKeyPem);
   const id = await keyId(pub);
   return {
     keyId: id,

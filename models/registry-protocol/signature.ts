@@ -97,3 +97,20 @@ export async function verifyManifestSignature(manifest: unknown, signature: Sign
   const ok = sig.byteLength === 64 && (await crypto.subtle.verify("Ed25519", publicKey, sig, data));
   if (!ok) throw new SignatureError("bad signature: the manifest was not signed by this key or was altered");
 }
+
+/**
+ * A PKCS#8 PEM Ed25519 private key and its public key (derived: the JWK export of a private key
+ * carries `x`). Throws {@link SignatureError} when the PEM is not an Ed25519 private key.
+ */
+export async function importEd25519PrivateKey(privateKeyPem: string): Promise<{ key: CryptoKey; pub: CryptoKey }> {
+  let key: CryptoKey;
+  try {
+    key = await crypto.subtle.importKey("pkcs8", pemToDer(privateKeyPem, "PRIVATE KEY"), { name: "Ed25519" }, true, ["sign"]);
+  } catch (error) {
+    if (error instanceof SignatureError) throw error;
+    throw new SignatureError(`not an Ed25519 private key: ${(error as Error).message}`);
+  }
+  const jwk = await crypto.subtle.exportKey("jwk", key);
+  const pub = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, ["verify"]);
+  return { key, pub };
+}

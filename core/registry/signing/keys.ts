@@ -3,7 +3,7 @@
  * the same files `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout` produce.
  */
 import { chmod, writeFile } from "node:fs/promises";
-import { canonicalJson, derToPem, keyId, pemToDer, SignatureError } from "../../../models/registry-protocol/signature.ts";
+import { canonicalJson, derToPem, importEd25519PrivateKey, keyId, pemToDer } from "../../../models/registry-protocol/signature.ts";
 import type { Signature } from "../../../models/registry-protocol/protocol.ts";
 
 /** Signs manifests with the registry's key. */
@@ -57,15 +57,7 @@ export async function writeSigningKey(path: string): Promise<KeyPairPem & { publ
  * const sig = await signer.sign(manifest);
  */
 export async function loadSigner(privateKeyPem: string): Promise<Signer> {
-  let key: CryptoKey;
-  try {
-    key = await crypto.subtle.importKey("pkcs8", pemToDer(privateKeyPem, "PRIVATE KEY"), { name: "Ed25519" }, true, ["sign"]);
-  } catch (error) {
-    if (error instanceof SignatureError) throw error;
-    throw new SignatureError(`not an Ed25519 private key: ${(error as Error).message}`);
-  }
-  const jwk = await crypto.subtle.exportKey("jwk", key);
-  const pub = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, true, ["verify"]);
+  const { pub } = await importEd25519PrivateKey(privateKeyPem);
   const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pub));
   const id = await keyId(pub);
   const signing = await crypto.subtle.importKey("pkcs8", pemToDer(privateKeyPem, "PRIVATE KEY"), { name: "Ed25519" }, false, ["sign"]);

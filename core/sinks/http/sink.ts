@@ -16,6 +16,7 @@ import type { OutRecord } from "../../events.ts";
 import type { SendResult, Sink } from "../sink.ts";
 import { countError, emptyResult, errorMessage } from "../shared/result.ts";
 import { classifyStatus, requestErrorType } from "./classify.ts";
+import { displayUrl, readReason } from "../shared/notify-http.ts";
 
 /** Options of {@link createHttpSink}. */
 export interface HttpSinkOptions {
@@ -40,39 +41,6 @@ export const HTTP_SINK_DEFAULTS = { gzip: false, timeoutMs: 10_000, probeTimeout
 
 /** `Content-Type` of the body. */
 export const NDJSON_CONTENT_TYPE = "application/x-ndjson";
-
-/** The URL without its user-info, so credentials never reach reasons and logs. */
-function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString();
-  } catch {
-    return "<invalid url>";
-  }
-}
-
-/** At most `max` bytes of an answer's body, on one line; the rest is cancelled unread. */
-async function readReason(res: Response, max: number): Promise<string> {
-  const reader = res.body?.getReader();
-  if (!reader) return "";
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  try {
-    while (n < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      n += value.byteLength;
-    }
-  } catch {
-    // timeout or reset while reading: keep what came
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return new TextDecoder().decode(Buffer.concat(parts).subarray(0, max)).replace(/\s+/g, " ").trim();
-}
 
 /**
  * Creates an HTTP {@link Sink}.
