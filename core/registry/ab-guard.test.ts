@@ -14,6 +14,8 @@ import { startRegistryServer, type RunningRegistry } from "./server.ts";
 import { syntheticFleet } from "./testing/ab-fleet.ts";
 import { trainedEnvelope } from "./testing/fixtures.ts";
 
+/** A valid heartbeat `drift` object (its score PSI is what the hostile cases break). */
+const DRIFT = { level: 0.25, series: 10, ready: 10, drifted: 0, untracked: 0, max_psi: 0.05, top: [] };
 const PUB = "pub_ab-test-publisher";
 const AGT = "agt_ab-test-agent";
 const running: RunningRegistry[] = [];
@@ -123,8 +125,8 @@ describe("canary judged by numbers (real HTTP, seeded synthetic fleet of 30 agen
       [{ flagged: 700, points: 600 }, 422, "flagged"],
       [{ series: 1e9 }, 422, "series"],
       [{ alarms: "NaN" }, 422, "alarms"],
-      [{ drift: { score: { psi: -1 } } }, 422, "drift.score.psi"],
-      [{ drift: { score: { psi: 1e9 } } }, 422, "drift.score.psi"],
+      [{ drift: { ...DRIFT, score: { psi: -1, ready: true, drifted: false } } }, 422, "drift.score.psi"],
+      [{ drift: { ...DRIFT, score: { psi: 1e9, ready: true, drifted: true } } }, 422, "drift.score.psi"],
     ];
     for (const [over, status, field] of cases) {
       const res = await f.call("POST", "/v1/heartbeat", AGT, { ...base, ...over });
