@@ -71,7 +71,9 @@ test("process metrics agree with the kernel and the runtime; CPU counts up; buil
   expect(heap).toBeLessThan(sample(after, "t_process_resident_memory_bytes"));
   const jscHeap = (await import("bun:jsc")).heapSize();
   expect(Math.abs(heap - jscHeap) / jscHeap).toBeLessThan(0.5); // JavaScriptCore's own count of the heap in use
-  expect(sample(after, "t_process_open_fds")).toBe(readProcStatus().openFds!);
+  // the kernel's count read a moment later (other tests' files and sockets in this process may
+  // open or close in between: a few either way, never a different order of magnitude)
+  expect(Math.abs(sample(after, "t_process_open_fds") - readProcStatus().openFds!)).toBeLessThanOrEqual(8);
   expect(sample(after, "t_process_open_fds")).toBeGreaterThan(2);
   const start = sample(after, "t_process_start_time_seconds");
   expect(Math.abs(start - (Date.now() / 1000 - process.uptime()))).toBeLessThan(2);
