@@ -38,6 +38,8 @@ export interface AdaptiveOptions {
   novelHalfLife?: number;
   /** How fast the event memory stops explaining a value as its magnitude departs from past events' (per e-fold; default 2). */
   eventSlope?: number;
+  /** Share of the envelope's span (max − min seen) added to the noise scale in the novelty statistic's unit (default 0.2). */
+  novelRange?: number;
 }
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */

@@ -66,6 +66,7 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly calmN: number;
   private readonly tail: TailParams;
   private readonly eventSlope: number;
+  private readonly novelRange: number;
 
   constructor(
     readonly name = "online:default",
@@ -87,6 +88,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.calmN = options.calm ?? 8;
     this.tail = { ...DEFAULT_TAIL, ...options.tail };
     this.eventSlope = options.eventSlope ?? 2;
+    this.novelRange = options.novelRange ?? 0.2;
   }
 
   createState(): AdaptiveState {
@@ -169,7 +171,9 @@ export class AdaptiveDetector implements ScoringModel {
     const gapFS = Math.abs(s.fast - s.slow);
     const drift = gapFS / (s.driftDev + floor);
     s.driftDev += this.alphaSlow * (Math.min(gapFS, 4 * s.driftDev + sigma) - s.driftDev);
-    const novel = (signal > s.hi ? signal - s.hi : signal < s.lo ? s.lo - signal : 0) / sigma;
+    // in units of the noise scale plus a share of the envelope's span: a new maximum a little
+    // above the old one is not news on a series whose range is many noise scales wide (spikes)
+    const novel = (signal > s.hi ? signal - s.hi : signal < s.lo ? s.lo - signal : 0) / (sigma + this.novelRange * (s.hi - s.lo));
     {
       const mid = (s.hi + s.lo) / 2;
       s.hi = signal > s.hi ? signal : s.hi - this.alphaNovel * (s.hi - mid);
