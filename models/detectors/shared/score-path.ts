@@ -17,7 +17,7 @@ import type { DetectorKind } from "../../detector.ts";
  * tfjs 4.22.0 wasm, SIMD on, threads off, pinned to one core, other sessions running); the
  * interpolated crossings were autoencoder ≈ 98–122, lstm ≈ 140–210, gru ≈ 156–213, vae ≈ 28–40
  * rows. Near a crossing the two paths are within ~1.3× of each other, far from it 10–50× apart
- * (one window: plain TS wins 18–56×; 10k windows: tfjs wins 2.3–7.5×). Re-run the bench and
+ * (one window: plain TS wins 18–92×; 10k windows: tfjs wins 2.3–7.5×). Re-run the bench and
  * update this table when a kernel, tfjs or the machine changes.
  */
 export const TFJS_MIN_ROWS = {
