@@ -3,6 +3,7 @@ import { loadLayersModel, saveLayersModel } from "../../tfjs/layers-io.ts";
 import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
 import { assertFinite } from "../shared/batch-checks.ts";
 import { fitAutoencoder } from "../shared/fit-autoencoder.ts";
+import { timeMajorSteps } from "../shared/recurrent-net.ts";
 import { scoresWithTfjs, TFJS_MIN_ROWS } from "../shared/score-path.ts";
 import { gruTfStep, gruTfTensors, prepareGruTf, readGruWeights, scoreGruJs, type GruNet, type GruTfWeights } from "./gru-net.ts";
 
@@ -136,17 +137,8 @@ export class GruAutoencoder implements Detector {
   /** The recurrence by hand on WASM, time-major; each step's temporaries are freed at once. */
   private scoreTf(w: GruTfWeights, chunk: Float32Array, n: number): tf.Tensor1D {
     const win = this.window;
-    const width = this.width;
     return tf.tidy(() => {
-      const steps: tf.Tensor2D[] = [];
-      const xt = new Float32Array(n * 2);
-      for (let t = 0; t < win; t++) {
-        for (let r = 0; r < n; r++) {
-          xt[2 * r] = chunk[r * width + t];
-          xt[2 * r + 1] = chunk[r * width + win];
-        }
-        steps.push(tf.tensor2d(xt, [n, 2]));
-      }
+      const steps = timeMajorSteps(chunk, n, win);
       let h: tf.Tensor2D | undefined;
       const advance = (next: tf.Tensor2D | undefined): void => {
         h?.dispose();
