@@ -14,10 +14,10 @@ import type { DetectorKind } from "../../detector.ts";
  * (windows/s of both paths at 1 … 10k windows per call, interleaved run by run; it prints the
  * crossover per detector). Each value is the smallest measured size from which tfjs won at every
  * larger size in every run of 2026-12-02 on the project's 2-core x86-64 machine (bun 1.4.5,
- * tfjs 4.22.0 wasm, SIMD on, threads off, pinned to one core, other sessions running; five runs,
- * four on the grid 1, 8, 10, 32, 48, 64, 96, 128, 192, 256, 550, 1k, 10k); the interpolated
- * crossings were autoencoder ≈ 96–122, lstm ≈ 130–210, gru ≈ 156–213, vae ≈ 27–40 rows (vae at
- * 32 rows and lstm/gru at 192 went either way). Near a crossing the two paths are within ~1.3× of each other, far from it 10–50× apart
+ * tfjs 4.22.0 wasm, SIMD on, threads off, pinned to one core, other sessions running; six runs,
+ * five on the grid 1, 8, 10, 32, 48, 64, 96, 128, 192, 256, 550, 1k, 10k); the interpolated
+ * crossings were autoencoder ≈ 92–122, lstm ≈ 130–210, gru ≈ 156–229, vae ≈ 27–45 rows (vae at
+ * 32 rows, the autoencoder at 96 and lstm/gru at 192 went either way). Near a crossing the two paths are within ~1.3× of each other, far from it 10–50× apart
  * (one window: plain TS wins 18–156×; 10k windows: tfjs wins 2.3–7.5×). Re-run the bench and
  * update this table when a kernel, tfjs or the machine changes.
  */
