@@ -6,7 +6,13 @@
  * online model at 1k and 10k series. Detectors are fitted quickly on synthetic windows
  * (1 epoch — speed, not accuracy, is measured). Re-runs itself under `taskset` (see harness).
  *
- *     bun scripts/bench/detectors.ts [--batch 65536] [--single 2000] [--repeat 5] [--no-pin]
+ * Then the two forward passes of each neural detector (autoencoder, lstm-, gru-autoencoder,
+ * vae) — tfjs on WASM SIMD vs plain TypeScript — at 1 … 10k windows per call, interleaved run
+ * by run, with the winner per cell and the crossover batch size per detector (the numbers
+ * `models/detectors/shared/score-path.ts` is set from), and the fixed cost of one minimal tfjs
+ * call beside `online:default`'s cost per point. `--paths-only` runs only this part.
+ *
+ *     bun scripts/bench/detectors.ts [--batch 65536] [--single 2000] [--repeat 5] [--no-pin] [--paths-only]
  */
 import type { Detector, DetectorKind, WindowBatch } from "../../models/detector.ts";
 import type { DenseAutoencoder } from "../../models/detectors/autoencoder/autoencoder.ts";
@@ -15,6 +21,10 @@ import { BundleModel } from "../../models/bundle-model.ts";
 import { defaultFeatureSpec } from "../../models/features/spec.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { createOnlineModel } from "../../models/online/default.ts";
+import { scoresWithTfjs, TFJS_MIN_ROWS, type TwoPathKind } from "../../models/detectors/shared/score-path.ts";
+import type { GruAutoencoder } from "../../models/detectors/gru-autoencoder/gru-autoencoder.ts";
+import type { LstmAutoencoder } from "../../models/detectors/lstm-autoencoder/lstm-autoencoder.ts";
+import type { VariationalAutoencoder } from "../../models/detectors/vae/vae.ts";
 import { initTf, tf } from "../../models/tfjs/backend.ts";
 import { generateDataset } from "../../data/synthetic/index.ts";
 import { arg, conditions, fmtRate, measure, measureInterleaved, pinToOneCore, realisticWindows, rows, si, table, type Rate } from "./harness.ts";
@@ -178,4 +188,122 @@ async function main(): Promise<void> {
   for (const d of fitted.values()) d.dispose();
 }
 
-if (pinToOneCore()) await main();
+/** Series of typical agents: a few, the procfs source's default set, a large fleet host. */
+const AGENT_SERIES = [10, 550, 10_000];
+/** Batch sizes (windows per call) of the path comparison: fine around the crossings, plus {@link AGENT_SERIES}. */
+const PATH_SIZES = [1, 8, 10, 32, 48, 64, 96, 128, 192, 256, 550, 1024, 10_000];
+
+/**
+ * Smallest measured size from which tfjs wins at every larger measured size, with an estimate
+ * between the two sizes around it (the tfjs/plain ratio interpolated on log size); undefined
+ * when plain TypeScript wins at the largest size.
+ */
+function crossover(sizes: number[], ratio: number[]): { from: number; estimate: number } | undefined {
+  let k = sizes.length;
+  while (k > 0 && ratio[k - 1] >= 1) k--;
+  if (k === sizes.length) return undefined;
+  if (k === 0) return { from: sizes[0], estimate: sizes[0] };
+  const [l0, l1] = [Math.log(sizes[k - 1]), Math.log(sizes[k])];
+  const [r0, r1] = [Math.log(ratio[k - 1]), Math.log(ratio[k])];
+  return { from: sizes[k], estimate: Math.round(Math.exp(l0 + ((0 - r0) / (r1 - r0)) * (l1 - l0))) };
+}
+
+async function paths(): Promise<void> {
+  const info = await initTf();
+  const started = conditions();
+  const train = realisticWindows(4_000, WINDOW, 1);
+  const test = realisticWindows(Math.max(...PATH_SIZES), WINDOW, 2);
+  const kinds = ["autoencoder", "lstm-autoencoder", "gru-autoencoder", "vae"] as const satisfies readonly TwoPathKind[];
+  type Pass = (b: WindowBatch) => unknown;
+  const passes = new Map<TwoPathKind, { plain: Pass; tfjs: Pass; det: Detector }>();
+  for (const kind of kinds) {
+    const det = createDetector(kind, WIDTH);
+    await det.fit(kind === "autoencoder" || kind === "vae" ? train : rows(train, 0, 1_000), { seed: 1, epochs: 1 });
+    if (kind === "autoencoder") {
+      const ae = det as DenseAutoencoder;
+      passes.set(kind, { det, plain: (b) => ae.scoreJs(b), tfjs: (b) => ae.scoreTf(b) });
+    } else if (kind === "vae") {
+      const v = det as VariationalAutoencoder;
+      passes.set(kind, { det, plain: (b) => v.scoreJs(b), tfjs: (b) => v.scoreTf(b) });
+    } else {
+      const r = det as LstmAutoencoder | GruAutoencoder;
+      passes.set(kind, { det, plain: (b) => r.scoreWith(b, "js"), tfjs: (b) => r.scoreWith(b, "tfjs") });
+    }
+  }
+
+  const cell = new Map<string, [Rate, Rate]>();
+  const crossings = new Map<TwoPathKind, ReturnType<typeof crossover>>();
+  for (const [kind, { plain, tfjs }] of passes) {
+    const ratio: number[] = [];
+    for (const n of PATH_SIZES) {
+      // the same n rows for both passes; calls of one window walk the rows so caches see new data
+      let at = 0;
+      const call = (f: Pass) => () => f(rows(test, n === 1 ? at++ % 1024 : 0, n));
+      const [p, t] = await measureInterleaved(n, [call(plain), call(tfjs)], REPEAT, 100);
+      cell.set(`${kind} ${n}`, [p, t]);
+      ratio.push(t.median / p.median);
+    }
+    crossings.set(kind, crossover(PATH_SIZES, ratio));
+  }
+  const fmtCell = ([p, t]: [Rate, Rate]) =>
+    `${si(p.median)} / ${si(t.median)} ${t.median > p.median ? `tfjs ×${(t.median / p.median).toFixed(1)}` : `plain ×${(p.median / t.median).toFixed(1)}`}`;
+  const body = PATH_SIZES.map((n) => [String(n), ...kinds.map((k) => fmtCell(cell.get(`${k} ${n}`)!))]);
+  const crossBody = kinds.map((k) => {
+    const x = crossings.get(k);
+    return [k, x ? `tfjs wins from ${x.from} on` : "none: plain wins up to 10k", x ? `≈ ${x.estimate}` : "–", String(TFJS_MIN_ROWS[k])];
+  });
+  const summary: string[][] = [];
+  for (const kind of kinds) {
+    for (const series of AGENT_SERIES) {
+      const [p, t] = cell.get(`${kind} ${series}`)!;
+      summary.push([kind, String(series), scoresWithTfjs(kind, series) ? "tfjs" : "plain TS", si(p.median), si(t.median)]);
+    }
+  }
+
+  // the fixed cost of one tfjs round trip vs online:default's whole cost per point
+  const one = test.data.subarray(0, WIDTH);
+  const minimal = () => {
+    const s = tf.tidy(() => tf.sum(tf.tensor1d(one)));
+    const v = s.dataSync();
+    s.dispose();
+    return v;
+  };
+  const online = createOnlineModel("online:default");
+  const ds = generateDataset({ nSeries: 20, nPoints: 1440, seed: 3 });
+  const values = ds.series.map((x) => x.values);
+  const nSeries = 1_000;
+  const states = Array.from({ length: nSeries }, () => online.createState());
+  const tick = new Float64Array(nSeries);
+  let step = 0;
+  const advance = () => {
+    for (let i = 0; i < nSeries; i++) tick[i] = values[i % values.length][step % 1440];
+    step++;
+    return online.scoreTick(states, tick);
+  };
+  for (let k = 0; k < 200; k++) await advance();
+  const [tfCall, onlinePoints] = await measureInterleaved(1, [minimal, () => advance()], 3, 100);
+  const onlinePerPoint = onlinePoints.median * nSeries;
+
+  console.log(
+    `# Forward pass per detector: plain TypeScript vs tfjs (one core)\n\n${started}; tfjs ${info.tfjsVersion} ${info.backend} simd=${info.simd} threads=${info.threads}`,
+  );
+  console.log(`rows: synthetic windows, width ${WIDTH}; each cell = plain / tfjs windows/s (median of ${REPEAT} interleaved runs) and the winner.\n`);
+  console.log(table(["windows per call", ...kinds], body));
+  console.log("\nestimate: the tfjs/plain ratio of medians, interpolated on log size between the two sizes around the crossing\n");
+  console.log(table(["detector", "crossover (measured)", "estimate", "TFJS_MIN_ROWS (product)"], crossBody));
+  console.log("\nPath a bundle model takes in an agent (one window per series per tick = one call):\n");
+  console.log(table(["detector", "series", "path used", "plain windows/s", "tfjs windows/s"], summary));
+  console.log(
+    `\none minimal tfjs call (tensor1d of ${WIDTH} → sum → dataSync): ${si(tfCall.median)} calls/s = ${(1e6 / tfCall.median).toFixed(1)} µs;` +
+      ` online:default scoreTick at ${si(nSeries)} series: ${si(onlinePerPoint)} points/s = ${(1e6 / onlinePerPoint).toFixed(2)} µs per point` +
+      ` (a tfjs call costs ${(onlinePerPoint / tfCall.median).toFixed(0)} points).`,
+  );
+  const cpu = process.cpuUsage();
+  console.log(`\nprocess CPU: user ${(cpu.user / 1e6).toFixed(1)} s, sys ${(cpu.system / 1e6).toFixed(1)} s; ${conditions()}`);
+  for (const { det } of passes.values()) det.dispose();
+}
+
+if (pinToOneCore()) {
+  if (!process.argv.includes("--paths-only")) await main();
+  await paths();
+}

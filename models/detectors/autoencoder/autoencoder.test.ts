@@ -39,12 +39,12 @@ for (const [name, make, epochs] of [
   }, 120_000);
 }
 
-test("small batches (plain TypeScript) score the same as the tfjs path", async () => {
+test("the plain-TypeScript pass scores the same as the tfjs path", async () => {
   const width = 33;
   const det = new DenseAutoencoder({ width });
   await det.fit({ data: gaussianRows(2000, width, 5), n: 2000, width }, { seed: 1, epochs: 2 });
   const rows = gaussianRows(40, width, 6);
-  const small = await det.scoreRaw({ data: rows, n: 40, width });
+  const small = det.scoreJs({ data: rows, n: 40, width });
   const viaTf = det.scoreTf({ data: rows, n: 40, width });
   for (let i = 0; i < 40; i++) expect(small[i]).toBeCloseTo(viaTf[i], 4);
   det.dispose();

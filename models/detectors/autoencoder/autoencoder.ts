@@ -2,10 +2,8 @@ import { tf, initTf } from "../../tfjs/backend.ts";
 import { loadLayersModel, saveLayersModel } from "../../tfjs/layers-io.ts";
 import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
 import { fitAutoencoder } from "../shared/fit-autoencoder.ts";
+import { scoresWithTfjs } from "../shared/score-path.ts";
 import { denseReconstructionError, type DenseLayer } from "./dense-forward.ts";
-
-/** Batches smaller than this are scored in plain TypeScript (tfjs call overhead dominates). */
-export const SMALL_BATCH = 48;
 
 /** Options of the dense autoencoder. */
 export interface AutoencoderOptions {
@@ -57,10 +55,14 @@ export class DenseAutoencoder implements Detector {
   }
 
   async scoreRaw(batch: WindowBatch): Promise<Float32Array> {
+    return scoresWithTfjs(this.kind, batch.n) ? this.scoreTf(batch) : this.scoreJs(batch);
+  }
+
+  /** Scores in plain TypeScript whatever the batch size (the path for small batches, see `../shared/score-path.ts`). */
+  scoreJs(batch: WindowBatch): Float32Array {
     assertBatch(batch, this.width, "autoencoder");
     if (!this.model) throw new Error("autoencoder: not fitted");
-    if (batch.n < SMALL_BATCH) return denseReconstructionError(this.plain, batch.data, batch.n, this.width);
-    return this.scoreTf(batch);
+    return denseReconstructionError(this.plain, batch.data, batch.n, this.width);
   }
 
   /** Scores with tfjs fused kernels whatever the batch size (the path for large batches). */

@@ -3,6 +3,8 @@ import { loadLayersModel, saveLayersModel } from "../../tfjs/layers-io.ts";
 import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
 import { assertFinite } from "../shared/batch-checks.ts";
 import { fitAutoencoder } from "../shared/fit-autoencoder.ts";
+import { timeMajorSteps } from "../shared/recurrent-net.ts";
+import { scoresWithTfjs, TFJS_MIN_ROWS } from "../shared/score-path.ts";
 import { gruTfStep, gruTfTensors, prepareGruTf, readGruWeights, scoreGruJs, type GruNet, type GruTfWeights } from "./gru-net.ts";
 
 /** Options of the GRU autoencoder. */
@@ -25,8 +27,8 @@ export const GRU_DEFAULT_UNITS = 16;
  */
 export type GruScorePath = "auto" | "js" | "tfjs" | "layers";
 
-/** Batches smaller than this are scored in plain TypeScript (per-op tfjs overhead dominates). */
-export const GRU_JS_MAX_ROWS = 256;
+/** Batches smaller than this are scored in plain TypeScript (measured crossover, `../shared/score-path.ts`). */
+export const GRU_JS_MAX_ROWS: number = TFJS_MIN_ROWS["gru-autoencoder"];
 
 /** Flat rows `[z_0..z_{w-1}, spread]` as `[n, w, 2]` steps `(z_t, spread)`, flat. */
 export function toSteps(data: Float32Array, n: number, window: number): Float32Array {
@@ -108,7 +110,7 @@ export class GruAutoencoder implements Detector {
     assertBatch(batch, this.width, "gru-autoencoder");
     if (!this.model || !this.net) throw new Error("gru-autoencoder: not fitted");
     const out = new Float32Array(batch.n);
-    if (path === "auto") path = batch.n < GRU_JS_MAX_ROWS ? "js" : "tfjs";
+    if (path === "auto") path = scoresWithTfjs(this.kind, batch.n) ? "tfjs" : "js";
     if (path === "js") {
       scoreGruJs(this.net, this.window, batch.data, batch.n, out);
       return out;
@@ -135,17 +137,8 @@ export class GruAutoencoder implements Detector {
   /** The recurrence by hand on WASM, time-major; each step's temporaries are freed at once. */
   private scoreTf(w: GruTfWeights, chunk: Float32Array, n: number): tf.Tensor1D {
     const win = this.window;
-    const width = this.width;
     return tf.tidy(() => {
-      const steps: tf.Tensor2D[] = [];
-      const xt = new Float32Array(n * 2);
-      for (let t = 0; t < win; t++) {
-        for (let r = 0; r < n; r++) {
-          xt[2 * r] = chunk[r * width + t];
-          xt[2 * r + 1] = chunk[r * width + win];
-        }
-        steps.push(tf.tensor2d(xt, [n, 2]));
-      }
+      const steps = timeMajorSteps(chunk, n, win);
       let h: tf.Tensor2D | undefined;
       const advance = (next: tf.Tensor2D | undefined): void => {
         h?.dispose();

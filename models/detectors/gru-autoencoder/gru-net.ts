@@ -1,5 +1,13 @@
 import { tf } from "../../tfjs/backend.ts";
-import { hardSigmoid, tanh } from "../lstm-autoencoder/lstm-net.ts";
+import {
+  hardSigmoid,
+  readRecurrentNet,
+  scoreRecurrentJs,
+  tanh,
+  type RecurrentCell,
+  type RecurrentNet,
+  type RecurrentWeights,
+} from "../shared/recurrent-net.ts";
 
 /**
  * The trained GRU autoencoder's weights pulled out of its tfjs layers model, and a plain
@@ -11,51 +19,48 @@ import { hardSigmoid, tanh } from "../lstm-autoencoder/lstm-net.ts";
  */
 
 /** One GRU layer in tfjs layout: kernel `[in, 3u]`, recurrent `[u, 3u]`, bias `[3u]`. */
-export interface GruWeights {
-  kernel: Float64Array;
-  recurrent: Float64Array;
-  bias: Float64Array;
-}
+export type GruWeights = RecurrentWeights;
 
 /** The whole network as plain arrays. */
-export interface GruNet {
-  units: number;
-  enc: GruWeights;
-  dec: GruWeights;
-  /** Time-distributed dense `[u, 2]` and its bias. */
-  dense: Float64Array;
-  denseBias: Float64Array;
-}
+export type GruNet = RecurrentNet;
 
 /**
  * Reads the weights if `model` is exactly the network {@link GruAutoencoder} builds (GRU →
  * RepeatVector → GRU(return sequences) → TimeDistributed(Dense(2), linear)), else undefined.
  */
 export function readGruWeights(model: tf.LayersModel, window: number): GruNet | undefined {
-  const [l1, rep, l2, td] = model.layers;
-  if (model.layers.length !== 4 || l1?.getClassName() !== "GRU" || rep?.getClassName() !== "RepeatVector") return undefined;
-  if (l2?.getClassName() !== "GRU" || td?.getClassName() !== "TimeDistributed") return undefined;
-  const c1 = l1.getConfig();
-  const c2 = l2.getConfig();
-  const inner = (td.getConfig().layer as { config?: Record<string, unknown> } | undefined)?.config ?? {};
-  const units = Number(c1.units);
-  const gruOk = (c: typeof c1) =>
-    c.activation === "tanh" &&
-    c.recurrentActivation === "hardSigmoid" &&
-    c.useBias === true &&
-    !c.goBackwards &&
-    !c.resetAfter &&
-    Number(c.units) === units &&
-    !c.dropout &&
-    !c.recurrentDropout;
-  if (!gruOk(c1) || !gruOk(c2) || c1.returnSequences || !c2.returnSequences || c1.returnState || c2.returnState) return undefined;
-  if (inner.activation !== "linear" || inner.useBias !== true || Number(inner.units) !== 2) return undefined;
-  if (model.inputs[0].shape[1] !== window || model.inputs[0].shape[2] !== 2) return undefined;
-  const arrays = (layer: tf.layers.Layer) => layer.getWeights().map((t) => Float64Array.from(t.dataSync() as Float32Array));
-  const [k1, r1, b1] = arrays(l1);
-  const [k2, r2, b2] = arrays(l2);
-  const [dense, denseBias] = arrays(td);
-  return { units, enc: { kernel: k1, recurrent: r1, bias: b1 }, dec: { kernel: k2, recurrent: r2, bias: b2 }, dense, denseBias };
+  return readRecurrentNet(model, window, "GRU", (c) => !c.resetAfter && !c.dropout && !c.recurrentDropout);
+}
+
+/** The tfjs-layers GRU cell (`reset_after = false`; gates z, r, h) in plain TypeScript, float64. */
+function gruCell(u: number): RecurrentCell {
+  const g3 = 3 * u;
+  const h = new Float64Array(u);
+  const rh = new Float64Array(u);
+  const hg = new Float64Array(g3);
+  return {
+    gates: 3,
+    h,
+    reset: () => h.fill(0),
+    step: (xg, rec) => {
+      hg.fill(0, 0, 2 * u);
+      for (let k = 0; k < u; k++) {
+        const hk = h[k];
+        if (hk === 0) continue;
+        for (let j = 0, o = k * g3; j < 2 * u; j++) hg[j] += hk * rec[o + j];
+      }
+      for (let j = 0; j < u; j++) rh[j] = hardSigmoid(xg[u + j] + hg[u + j]) * h[j];
+      for (let j = 0; j < u; j++) {
+        let s = xg[2 * u + j];
+        for (let k = 0; k < u; k++) s += rh[k] * rec[k * g3 + 2 * u + j];
+        hg[2 * u + j] = s;
+      }
+      for (let j = 0; j < u; j++) {
+        const z = hardSigmoid(xg[j] + hg[j]);
+        h[j] = z * h[j] + (1 - z) * tanh(hg[2 * u + j]);
+      }
+    },
+  };
 }
 
 /**
@@ -64,65 +69,7 @@ export function readGruWeights(model: tf.LayersModel, window: number): GruNet | 
  * exactly as its rows one at a time.
  */
 export function scoreGruJs(w: GruNet, window: number, data: Float32Array, n: number, out: Float32Array): void {
-  const u = w.units;
-  const g3 = 3 * u;
-  const width = window + 1;
-  const { enc, dec, dense, denseBias } = w;
-  const h = new Float64Array(u);
-  const rh = new Float64Array(u);
-  const xg = new Float64Array(g3);
-  const code = new Float64Array(g3);
-  const hg = new Float64Array(g3);
-  /** One step: `xg` holds the input terms (x·K + b) of the three gates; updates `h`. */
-  const step = (rec: Float64Array): void => {
-    hg.fill(0, 0, 2 * u);
-    for (let k = 0; k < u; k++) {
-      const hk = h[k];
-      if (hk === 0) continue;
-      for (let j = 0, o = k * g3; j < 2 * u; j++) hg[j] += hk * rec[o + j];
-    }
-    for (let j = 0; j < u; j++) rh[j] = hardSigmoid(xg[u + j] + hg[u + j]) * h[j];
-    for (let j = 0; j < u; j++) {
-      let s = xg[2 * u + j];
-      for (let k = 0; k < u; k++) s += rh[k] * rec[k * g3 + 2 * u + j];
-      hg[2 * u + j] = s;
-    }
-    for (let j = 0; j < u; j++) {
-      const z = hardSigmoid(xg[j] + hg[j]);
-      h[j] = z * h[j] + (1 - z) * tanh(hg[2 * u + j]);
-    }
-  };
-  for (let r = 0; r < n; r++) {
-    const base = r * width;
-    const spread = data[base + window];
-    h.fill(0);
-    for (let t = 0; t < window; t++) {
-      const v = data[base + t];
-      for (let j = 0; j < g3; j++) xg[j] = enc.bias[j] + v * enc.kernel[j] + spread * enc.kernel[g3 + j];
-      step(enc.recurrent);
-    }
-    for (let j = 0; j < g3; j++) {
-      let s = dec.bias[j];
-      for (let k = 0; k < u; k++) s += h[k] * dec.kernel[k * g3 + j];
-      code[j] = s;
-    }
-    h.fill(0);
-    let err = 0;
-    for (let t = 0; t < window; t++) {
-      xg.set(code);
-      step(dec.recurrent);
-      let y0 = denseBias[0];
-      let y1 = denseBias[1];
-      for (let j = 0; j < u; j++) {
-        y0 += h[j] * dense[2 * j];
-        y1 += h[j] * dense[2 * j + 1];
-      }
-      const d0 = y0 - data[base + t];
-      const d1 = y1 - spread;
-      err += d0 * d0 + d1 * d1;
-    }
-    out[r] = err / (2 * window);
-  }
+  scoreRecurrentJs(w, gruCell(w.units), window, data, n, out);
 }
 
 /** Per-gate tensors (z, r, h) of one GRU layer for the tfjs path; z and r pre-scaled (see {@link prepareGruTf}). */

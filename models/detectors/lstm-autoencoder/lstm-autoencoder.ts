@@ -2,6 +2,8 @@ import { tf, initTf } from "../../tfjs/backend.ts";
 import { loadLayersModel, saveLayersModel } from "../../tfjs/layers-io.ts";
 import { assertBatch, type BundleFile, type Detector, type FitOptions, type WindowBatch } from "../../detector.ts";
 import { fitAutoencoder } from "../shared/fit-autoencoder.ts";
+import { timeMajorSteps } from "../shared/recurrent-net.ts";
+import { scoresWithTfjs, TFJS_MIN_ROWS } from "../shared/score-path.ts";
 import { prepareTf, readWeights, scoreLstmJs, tfStep, type NetWeights, type TfWeights } from "./lstm-net.ts";
 
 /** Options of the LSTM autoencoder. */
@@ -22,8 +24,8 @@ export interface LstmAutoencoderOptions {
  */
 export type LstmScorePath = "auto" | "js" | "tfjs" | "layers";
 
-/** Batches smaller than this are scored in plain TypeScript (per-op tfjs overhead dominates). */
-export const JS_MAX_ROWS = 256;
+/** Batches smaller than this are scored in plain TypeScript (measured crossover, `../shared/score-path.ts`). */
+export const JS_MAX_ROWS: number = TFJS_MIN_ROWS["lstm-autoencoder"];
 
 /** Turns flat rows `[z_0..z_{w-1}, spread]` into a `[n, w, 2]` sequence tensor (spread repeated). */
 function toSequence(x: tf.Tensor2D, window: number): tf.Tensor3D {
@@ -92,7 +94,7 @@ export class LstmAutoencoder implements Detector {
     if (!this.model) throw new Error("lstm-autoencoder: not fitted");
     if (this.net === undefined) this.net = readWeights(this.model, this.window) ?? null;
     const net = this.net;
-    if (path === "auto") path = !net ? "layers" : batch.n < JS_MAX_ROWS ? "js" : "tfjs";
+    if (path === "auto") path = !net ? "layers" : scoresWithTfjs(this.kind, batch.n) ? "tfjs" : "js";
     if (path !== "layers" && !net) throw new Error(`lstm-autoencoder: the "${path}" path needs the network shape this class builds`);
     const out = new Float32Array(batch.n);
     if (path === "js") {
@@ -123,17 +125,8 @@ export class LstmAutoencoder implements Detector {
   /** The recurrence by hand on WASM, time-major; each step's temporaries are freed at once. */
   private scoreTf(w: TfWeights, chunk: Float32Array, n: number): tf.Tensor1D {
     const win = this.window;
-    const width = this.width;
     return tf.tidy(() => {
-      const steps: tf.Tensor2D[] = [];
-      const xt = new Float32Array(n * 2);
-      for (let t = 0; t < win; t++) {
-        for (let r = 0; r < n; r++) {
-          xt[2 * r] = chunk[r * width + t];
-          xt[2 * r + 1] = chunk[r * width + win];
-        }
-        steps.push(tf.tensor2d(xt, [n, 2]));
-      }
+      const steps = timeMajorSteps(chunk, n, win);
       let h: tf.Tensor2D | undefined;
       let c: tf.Tensor2D | undefined;
       const advance = (next: tf.Tensor[]): void => {

@@ -1,4 +1,13 @@
 import { tf } from "../../tfjs/backend.ts";
+import {
+  hardSigmoid,
+  readRecurrentNet,
+  scoreRecurrentJs,
+  tanh,
+  type RecurrentCell,
+  type RecurrentNet,
+  type RecurrentWeights,
+} from "../shared/recurrent-net.ts";
 
 /**
  * The trained LSTM autoencoder's weights pulled out of its tfjs layers model, and the two
@@ -7,21 +16,10 @@ import { tf } from "../../tfjs/backend.ts";
  */
 
 /** One trained LSTM layer in tfjs layout: kernel `[in, 4u]`, recurrent `[u, 4u]`, bias `[4u]`; gates i, f, c, o. */
-export interface LstmWeights {
-  kernel: Float64Array;
-  recurrent: Float64Array;
-  bias: Float64Array;
-}
+export type LstmWeights = RecurrentWeights;
 
 /** The whole network as plain arrays (the `js` path) — read once from the layers model. */
-export interface NetWeights {
-  units: number;
-  enc: LstmWeights;
-  dec: LstmWeights;
-  /** Time-distributed dense `[u, 2]` and its bias. */
-  dense: Float64Array;
-  denseBias: Float64Array;
-}
+export type NetWeights = RecurrentNet;
 
 /** Per-gate tensors of one LSTM layer for the `tfjs` path, pre-scaled (see {@link prepareTf}). */
 export interface GateTensors {
@@ -37,36 +35,12 @@ export interface TfWeights {
   denseBias: tf.Tensor1D;
 }
 
-export const hardSigmoid = (z: number): number => (z <= -2.5 ? 0 : z >= 2.5 ? 1 : 0.2 * z + 0.5);
-/** tanh via one `exp` (Math.tanh is ~2× slower in JSC); relative error ~1e-16. */
-export const tanh = (x: number): number => {
-  const e = Math.exp(-2 * Math.abs(x));
-  const t = (1 - e) / (1 + e);
-  return x < 0 ? -t : t;
-};
-
 /**
  * Reads the weights if `model` is exactly the network {@link LstmAutoencoder} builds (tanh /
  * hard-sigmoid LSTM → RepeatVector → LSTM → TimeDistributed(Dense, linear)), else undefined.
  */
 export function readWeights(model: tf.LayersModel, window: number): NetWeights | undefined {
-  const [l1, rep, l2, td] = model.layers;
-  if (model.layers.length !== 4 || l1?.getClassName() !== "LSTM" || rep?.getClassName() !== "RepeatVector") return undefined;
-  if (l2?.getClassName() !== "LSTM" || td?.getClassName() !== "TimeDistributed") return undefined;
-  const c1 = l1.getConfig();
-  const c2 = l2.getConfig();
-  const inner = (td.getConfig().layer as { config?: Record<string, unknown> } | undefined)?.config ?? {};
-  const units = Number(c1.units);
-  const lstmOk = (c: typeof c1) =>
-    c.activation === "tanh" && c.recurrentActivation === "hardSigmoid" && c.useBias === true && !c.goBackwards && Number(c.units) === units;
-  if (!lstmOk(c1) || !lstmOk(c2) || c1.returnSequences || !c2.returnSequences || c1.returnState || c2.returnState) return undefined;
-  if (inner.activation !== "linear" || inner.useBias !== true || Number(inner.units) !== 2) return undefined;
-  if (model.inputs[0].shape[1] !== window || model.inputs[0].shape[2] !== 2) return undefined;
-  const arrays = (layer: tf.layers.Layer) => layer.getWeights().map((t) => Float64Array.from(t.dataSync() as Float32Array));
-  const [k1, r1, b1] = arrays(l1);
-  const [k2, r2, b2] = arrays(l2);
-  const [dense, denseBias] = arrays(td);
-  return { units, enc: { kernel: k1, recurrent: r1, bias: b1 }, dec: { kernel: k2, recurrent: r2, bias: b2 }, dense, denseBias };
+  return readRecurrentNet(model, window, "LSTM", () => true);
 }
 
 /**
@@ -117,61 +91,35 @@ export function tfStep(cell: GateTensors, xg: tf.Tensor2D[], h: tf.Tensor2D | un
   return [hNext, cNext];
 }
 
-/** Plain TypeScript, one row at a time (float64 arithmetic, same weights): rows of `window` values + spread. */
-export function scoreLstmJs(w: NetWeights, window: number, data: Float32Array, n: number, out: Float32Array): void {
-  const u = w.units;
+/** The tfjs-layers LSTM cell (gates i, f, c, o) in plain TypeScript, float64. */
+function lstmCell(u: number): RecurrentCell {
   const g4 = 4 * u;
-  const win = window;
-  const width = window + 1;
-  const { enc, dec, dense, denseBias } = w;
   const h = new Float64Array(u);
   const c = new Float64Array(u);
-  const z = new Float64Array(g4);
-  const code = new Float64Array(g4);
-  /** z += h · recurrent; then the cell update of (h, c); returns nothing, updates in place. */
-  const cell = (recurrent: Float64Array): void => {
-    for (let k = 0; k < u; k++) {
-      const hk = h[k];
-      if (hk === 0) continue;
-      for (let j = 0, o = k * g4; j < g4; j++) z[j] += hk * recurrent[o + j];
-    }
-    for (let j = 0; j < u; j++) {
-      const cj = hardSigmoid(z[u + j]) * c[j] + hardSigmoid(z[j]) * tanh(z[2 * u + j]);
-      c[j] = cj;
-      h[j] = hardSigmoid(z[3 * u + j]) * tanh(cj);
-    }
-  };
-  for (let r = 0; r < n; r++) {
-    const base = r * width;
-    const spread = data[base + win];
-    h.fill(0);
-    c.fill(0);
-    for (let t = 0; t < win; t++) {
-      const v = data[base + t];
-      for (let j = 0; j < g4; j++) z[j] = enc.bias[j] + v * enc.kernel[j] + spread * enc.kernel[g4 + j];
-      cell(enc.recurrent);
-    }
-    for (let j = 0; j < g4; j++) {
-      let s = dec.bias[j];
-      for (let k = 0; k < u; k++) s += h[k] * dec.kernel[k * g4 + j];
-      code[j] = s;
-    }
-    h.fill(0);
-    c.fill(0);
-    let err = 0;
-    for (let t = 0; t < win; t++) {
-      z.set(code);
-      cell(dec.recurrent);
-      let y0 = denseBias[0];
-      let y1 = denseBias[1];
-      for (let j = 0; j < u; j++) {
-        y0 += h[j] * dense[2 * j];
-        y1 += h[j] * dense[2 * j + 1];
+  return {
+    gates: 4,
+    h,
+    reset: () => {
+      h.fill(0);
+      c.fill(0);
+    },
+    /** z += h · recurrent; then the cell update of (h, c), in place. */
+    step: (z, recurrent) => {
+      for (let k = 0; k < u; k++) {
+        const hk = h[k];
+        if (hk === 0) continue;
+        for (let j = 0, o = k * g4; j < g4; j++) z[j] += hk * recurrent[o + j];
       }
-      const d0 = y0 - data[base + t];
-      const d1 = y1 - spread;
-      err += d0 * d0 + d1 * d1;
-    }
-    out[r] = err / (2 * win);
-  }
+      for (let j = 0; j < u; j++) {
+        const cj = hardSigmoid(z[u + j]) * c[j] + hardSigmoid(z[j]) * tanh(z[2 * u + j]);
+        c[j] = cj;
+        h[j] = hardSigmoid(z[3 * u + j]) * tanh(cj);
+      }
+    },
+  };
+}
+
+/** Plain TypeScript, one row at a time (float64 arithmetic, same weights): rows of `window` values + spread. */
+export function scoreLstmJs(w: NetWeights, window: number, data: Float32Array, n: number, out: Float32Array): void {
+  scoreRecurrentJs(w, lstmCell(w.units), window, data, n, out);
 }

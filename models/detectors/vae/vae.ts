@@ -4,6 +4,7 @@ import { assertBatch, type BundleFile, type Detector, type FitOptions, type Wind
 import { assertFinite } from "../shared/batch-checks.ts";
 import { fileBytes, LEReader, packLE, type LoadFiles } from "../shared/binary.ts";
 import { shuffledRows } from "../shared/fit-autoencoder.ts";
+import { scoresWithTfjs, TFJS_MIN_ROWS } from "../shared/score-path.ts";
 import { scoreVaeJs, VAE_TENSORS, vaeTensorShapes, type VaeShape, type VaeWeights } from "./vae-net.ts";
 import { createRng, mixSeed } from "../../../data/random.ts";
 
@@ -24,8 +25,8 @@ export interface VaeOptions {
 /** Defaults of the optional {@link VaeOptions}. */
 export const VAE_DEFAULTS = { hidden: 32, latent: 8, beta: 1, scoreKl: 0 } as const;
 
-/** Batches of at least this many rows are scored with tfjs (below, the plain-TypeScript pass is faster). */
-export const VAE_TF_MIN_ROWS = 64;
+/** Batches of at least this many rows are scored with tfjs (measured crossover, `../shared/score-path.ts`). */
+export const VAE_TF_MIN_ROWS: number = TFJS_MIN_ROWS.vae;
 
 /** Name of the weights file inside the bundle. */
 export const VAE_FILE = "vae.bin";
@@ -146,7 +147,7 @@ export class VariationalAutoencoder implements Detector {
   async scoreRaw(batch: WindowBatch): Promise<Float32Array> {
     assertBatch(batch, this.width, "vae");
     if (!this.weights) throw new Error("vae: not fitted");
-    if (batch.n < VAE_TF_MIN_ROWS) return this.scoreJs(batch);
+    if (!scoresWithTfjs(this.kind, batch.n)) return this.scoreJs(batch);
     return this.scoreTf(batch);
   }
 
