@@ -38,10 +38,12 @@ describe("host model through the pipeline", () => {
     });
     await p.start();
     try {
-      await waitFor(() => p.status().host?.trained === true, 20_000);
+      await waitFor(() => p.status().host?.trained === true, { timeoutMs: 20_000 });
       const trainedAt = source.rounds;
       const host = () => sink.records.filter((r): r is AnomalyOutRecord => isAnomalyEvent(r) && r.doc.metric.name === HOST_ANOMALY_METRIC);
-      await waitFor(() => source.rounds > 400 && host().some((r) => r.doc.anomaly.state === "open" && r.doc.anomaly.contributors!.length === 2), 20_000);
+      await waitFor(() => source.rounds > 400 && host().some((r) => r.doc.anomaly.state === "open" && r.doc.anomaly.contributors!.length === 2), {
+        timeoutMs: 20_000,
+      });
       const first = host()[0].doc;
       expect(first.metric.labels).toEqual({ group: "shifting" });
       expect(first.anomaly.contributors!.map((c) => c.name).sort()).toEqual(["shifting.value{series=0}", "shifting.value{series=1}"]);

@@ -3,6 +3,9 @@
  * `timestamp,<series…>` CSV): counters recognised by their names (a trace does not carry metric
  * types) and turned into rates like the runtime does.
  */
+import { readFileSync } from "node:fs";
+import { csvRecords } from "../../data/io/csv.ts";
+import { parseTimestamp } from "../../data/time.ts";
 import type { HostTrace } from "../online/host-trace.ts";
 import { redundantCounter } from "./vector.ts";
 
@@ -62,4 +65,39 @@ export function traceRows(trace: HostTrace, counters = traceCounters(trace)): Ho
     }
   });
   return { names: cols.map((s) => s.name), rows, n, timestamps: Float64Array.from(t) };
+}
+
+/** Largest wide CSV {@link readWideCsv} reads (bytes, after decompression). */
+export const MAX_WIDE_CSV_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Reads a wide CSV (`timestamp,<series 1>,<series 2>,…`, one row per round, empty = no sample;
+ * `.gz` decompressed), the layout of the host trace and of `scripts/host-trace/pack.ts`.
+ * Throws with the reason for a file over {@link MAX_WIDE_CSV_BYTES}, without a `timestamp`
+ * column first, with a bad timestamp or a non-numeric value.
+ */
+export function readWideCsv(path: string): HostTrace {
+  let bytes: Uint8Array = readFileSync(path);
+  if (path.endsWith(".gz")) bytes = Bun.gunzipSync(bytes as Uint8Array<ArrayBuffer>);
+  if (bytes.length > MAX_WIDE_CSV_BYTES) throw new Error(`${path}: ${bytes.length} bytes, over the ${MAX_WIDE_CSV_BYTES}-byte bound`);
+  const records = [...csvRecords(new TextDecoder().decode(bytes))];
+  const header = records[0]?.fields ?? [];
+  if (header[0] !== "timestamp" || header.length < 2) throw new Error(`${path}: expected a header "timestamp,<series…>"`);
+  const n = records.length - 1;
+  const timestamps = new Float64Array(n);
+  const series = header.slice(1).map((name) => ({ name, values: new Float64Array(n).fill(Number.NaN) }));
+  for (let i = 0; i < n; i++) {
+    const f = records[i + 1].fields;
+    const t = parseTimestamp(f[0] ?? "");
+    if (!Number.isFinite(t)) throw new Error(`${path}: row ${i + 2}: bad timestamp ${JSON.stringify(String(f[0]).slice(0, 40))}`);
+    timestamps[i] = t;
+    for (let c = 1; c < header.length; c++) {
+      const v = f[c];
+      if (v === undefined || v === "") continue;
+      const x = Number(v);
+      if (Number.isNaN(x)) throw new Error(`${path}: row ${i + 2}, column ${JSON.stringify(header[c].slice(0, 80))}: not a number`);
+      series[c - 1].values[i] = x;
+    }
+  }
+  return { timestamps, series, phases: [] };
 }
