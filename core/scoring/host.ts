@@ -17,6 +17,9 @@ import { HostVectorizer } from "../../models/host/vector.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { HostMetrics } from "../telemetry/host-metrics.ts";
 
+/** A sample that joined by label counts in the vectors of member rounds for this long after it came. */
+export const EXTRA_TTL_MS = 5 * 60_000;
+
 /** Settings of the host model (config `scoring.host`). */
 export interface HostSettings {
   enabled: boolean;
@@ -68,7 +71,8 @@ export interface HostRoundContext {
 export class HostScoring {
   private readonly vectorizer = new HostVectorizer();
   private readonly buffer: HostRowBuffer;
-  private readonly latest = new Map<string, number>();
+  /** Samples of non-member sources that joined by label, with when they came (kept ≤ {@link EXTRA_TTL_MS}). */
+  private readonly extra = new Map<string, { v: number; at: number }>();
   private model: HostModel | undefined;
   private origin: HostStatus["origin"] = null;
   private training: Promise<void> | undefined;
@@ -129,19 +133,22 @@ export class HostScoring {
     const joining = member ? samples : this.labelKey ? samples.filter((s) => this.labelled(s)) : [];
     if (joining.length === 0) return [];
     const ts = joining[0].timestamp;
-    const values = this.vectorizer.round(
-      joining.map((s) => ({ name: s.name, labels: s.labels, value: s.value, counter: s.type === "counter" })),
-      ts,
-    );
-    for (const [k, v] of values) this.latest.set(k, v);
-    if (!member) return [];
-    this.buffer.push(this.latest);
+    const values = this.vectorizer.round(joining, ts);
+    if (!member) {
+      for (const [k, v] of values) this.extra.set(k, { v, at: now });
+      return [];
+    }
+    for (const [k, e] of this.extra) {
+      if (now - e.at > EXTRA_TTL_MS) this.extra.delete(k);
+      else if (!values.has(k)) values.set(k, e.v);
+    }
+    this.buffer.push(values);
     this.maybeTrain(now);
     this.metrics?.rows.set(this.buffer.length);
     const model = this.model;
     if (!model) return [];
     const vec = this.vec.length === model.width ? this.vec : (this.vec = new Float64Array(model.width));
-    model.names.forEach((n, j) => (vec[j] = this.latest.get(n) ?? Number.NaN));
+    model.names.forEach((n, j) => (vec[j] = values.get(n) ?? Number.NaN));
     const s = model.score(vec, this.settings.topK);
     this.last = { score: s.score, contributors: s.contributors };
     this.metrics?.score.set(s.score);

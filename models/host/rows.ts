@@ -50,8 +50,18 @@ export class HostRowBuffer {
     return this.bytes;
   }
 
-  /** Adds one round (values of metrics past `maxMetrics` new names are ignored). */
+  /** Metrics (columns) known now. */
+  get metrics(): number {
+    return this.names.length;
+  }
+
+  /**
+   * Adds one round. When the columns reach `maxMetrics` (metrics that come and go: processes,
+   * containers), those absent from the last 256 rounds are dropped first; new metrics past the
+   * bound after that are ignored.
+   */
   push(values: ReadonlyMap<string, number>): void {
+    if (this.names.length >= this.maxMetrics) this.compact(256);
     for (const k of values.keys()) {
       if (!this.cols.has(k) && this.names.length < this.maxMetrics) {
         this.cols.set(k, this.names.length);
@@ -68,6 +78,28 @@ export class HostRowBuffer {
     let drop = 0;
     while (this.bytes > this.maxBytes && drop < this.rowsHeld.length - 1) this.bytes -= this.rowsHeld[drop++].byteLength;
     if (drop) this.rowsHeld = this.rowsHeld.slice(drop);
+  }
+
+  /** Drops the columns without a value in the last `recent` rounds. */
+  private compact(recent: number): void {
+    const last = this.rowsHeld.slice(-recent);
+    const keep: number[] = [];
+    for (let j = 0; j < this.names.length; j++) if (last.some((r) => j < r.length && Number.isFinite(r[j]))) keep.push(j);
+    if (keep.length === this.names.length) return;
+    const names = keep.map((j) => this.names[j]);
+    this.names.length = 0;
+    this.names.push(...names);
+    this.cols.clear();
+    names.forEach((k, j) => this.cols.set(k, j));
+    this.bytes = 0;
+    this.rowsHeld = this.rowsHeld.map((r) => {
+      const out = new Float32Array(keep.length).fill(Number.NaN);
+      keep.forEach((j, c) => {
+        if (j < r.length) out[c] = r[j];
+      });
+      this.bytes += out.byteLength;
+      return out;
+    });
   }
 
   /**

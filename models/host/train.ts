@@ -70,7 +70,9 @@ export async function trainHostModel(rows: Float32Array, n: number, names: reado
   const nHold = Math.max(10, Math.round(n * (opts.holdout ?? 0.25)));
   const nTrain = n - nHold;
   const stats = fitStats(rows.subarray(0, nTrain * d), nTrain, d);
+  await tick();
   const z = normalizeRows(stats, rows, n, d);
+  await tick();
   const train = z.subarray(0, nTrain * d);
   const seed = opts.seed ?? 1;
   const hidden = opts.hidden ?? defaultHidden(d);
@@ -82,6 +84,7 @@ export async function trainHostModel(rows: Float32Array, n: number, names: reado
       tf.layers.dense({ units: d, kernelInitializer: init(sizes.length) }),
     ],
   });
+  await tick();
   try {
     model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 3e-3), loss: "meanSquaredError" });
     const epochs = opts.epochs ?? 150;
@@ -109,13 +112,16 @@ export async function trainHostModel(rows: Float32Array, n: number, names: reado
       layers.push({ kernel: Float32Array.from(w[2 * l].dataSync()), bias: Float32Array.from(w[2 * l + 1].dataSync()), inputs, units });
     }
     const draft = new HostModel({ names: [...names], stats, layers, tau: 1, trainRows: nTrain, holdoutRows: nHold, trainedAt: opts.now ?? Date.now() });
-    const rawOf = (from: number, to: number) => {
+    const rawOf = async (from: number, to: number) => {
       const out = new Float32Array(to - from);
-      for (let i = from; i < to; i++) out[i - from] = draft.score(rows.subarray(i * d, (i + 1) * d), 0).raw;
+      for (let i = from; i < to; i++) {
+        out[i - from] = draft.score(rows.subarray(i * d, (i + 1) * d), 0).raw;
+        if ((i - from) % 64 === 63) await tick();
+      }
       return out;
     };
     const q = opts.quantile ?? 0.995;
-    const tau = Math.max(calibrateThreshold(rawOf(nTrain, n), q), calibrateThreshold(rawOf(0, nTrain), q)) * (opts.margin ?? 1.5);
+    const tau = Math.max(calibrateThreshold(await rawOf(nTrain, n), q), calibrateThreshold(await rawOf(0, nTrain), q)) * (opts.margin ?? 1.5);
     return new HostModel({ ...draft.parts, tau });
   } finally {
     model.dispose();

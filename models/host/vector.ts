@@ -11,6 +11,20 @@ export interface HostSample {
   value: number;
   /** A monotone counter (procfs `(c)`, Prometheus `counter`): used as its rate. */
   counter?: boolean;
+  /** The source's metric type (`MetricSample.type`): `counter` counts as {@link HostSample.counter}. */
+  type?: string;
+}
+
+/** Keys per (frozen, reused) label object: sources reuse theirs round after round. */
+const keyCache = new WeakMap<object, Map<string, string>>();
+
+/** {@link hostKey}, memoised per label object. */
+export function cachedHostKey(name: string, labels: Readonly<Record<string, string>>): string {
+  let byName = keyCache.get(labels);
+  if (!byName) keyCache.set(labels, (byName = new Map()));
+  let key = byName.get(name);
+  if (key === undefined) byName.set(name, (key = hostKey(name, labels)));
+  return key;
 }
 
 /** The key of a metric in the host vector: `name{k1=v1,k2=v2}` with labels sorted by key. */
@@ -49,20 +63,29 @@ export function redundantCounter(key: string, keys: ReadonlySet<string>): boolea
  */
 export class HostVectorizer {
   private readonly prev = new Map<string, { v: number; t: number }>();
+  /** Whether a counter is redundant, per key; recomputed when the round's set of metrics changes size. */
+  private redundant = new Map<string, boolean>();
+  private lastSize = -1;
 
   /** The round's metrics (`timestampMs`: the round's time); counters become rates. */
   round(samples: readonly HostSample[], timestampMs: number): Map<string, number> {
-    const keys = samples.map((s) => hostKey(s.name, s.labels));
-    const all = new Set(keys);
+    const keys = samples.map((s) => cachedHostKey(s.name, s.labels));
+    let all: Set<string> | undefined;
+    if (keys.length !== this.lastSize) {
+      this.redundant = new Map();
+      this.lastSize = keys.length;
+    }
     const out = new Map<string, number>();
     const seen = new Set<string>();
     samples.forEach((s, i) => {
       const key = keys[i];
-      if (!s.counter) {
+      if (!(s.counter ?? s.type === "counter")) {
         out.set(key, s.value);
         return;
       }
-      if (redundantCounter(key, all)) return;
+      let r = this.redundant.get(key);
+      if (r === undefined) this.redundant.set(key, (r = redundantCounter(key, (all ??= new Set(keys)))));
+      if (r) return;
       seen.add(key);
       const p = this.prev.get(key);
       this.prev.set(key, { v: s.value, t: timestampMs });
