@@ -4,6 +4,7 @@
  * reading it through its own cursor.
  * @module
  */
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { RecordBuffer } from "../buffer/index.ts";
 import type { MetricSample, OutRecord } from "../events.ts";
@@ -117,7 +118,8 @@ export class Pipeline {
     if (this.o.host?.enabled) {
       const h = hysteresisOf(this.o.scoring);
       const open = h.open ?? 0.5;
-      this.hostScoring = new HostScoring(this.o.host, { open, close: h.close ?? 0.8 * open, minPoints: h.minPoints ?? 1 }, this.telemetry.host);
+      const settings = { statePath: join(this.o.dataDir, "host-model.json"), ...this.o.host };
+      this.hostScoring = new HostScoring(settings, { open, close: h.close ?? 0.8 * open, minPoints: h.minPoints ?? 1 }, this.telemetry.host);
     }
     await this.startSinks(this.sinkSpecs);
     this.startLoops();

@@ -104,3 +104,23 @@ describe("HostScoring (scoring.host)", () => {
     expect(h.status().rows).toBe(1);
   });
 });
+
+describe("HostScoring: a learned model survives a restart", () => {
+  test("kept at statePath after training and loaded at the next start (no new buffering); a damaged one is learned again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "host-keep-"));
+    const statePath = join(dir, "host-model.json");
+    const first = new HostScoring(settings({ statePath, retrainMs: 3_600_000 }), HYST);
+    normalRounds(first, 0, 60);
+    await first.settled();
+    const trainedAt = first.current!.parts.trainedAt;
+    const again = new HostScoring(settings({ statePath, retrainMs: 3_600_000 }), HYST);
+    expect(again.status()).toMatchObject({ trained: true, origin: "learned", error: null, rows: 0 });
+    expect(again.current!.parts.trainedAt).toBe(trainedAt);
+    normalRounds(again, 60, 130);
+    expect(again.status().training).toBe(false); // not before retrain_every after its training
+    writeFileSync(statePath, "{ damaged");
+    const fresh = new HostScoring(settings({ statePath }), HYST);
+    expect(fresh.status().trained).toBe(false);
+    expect(fresh.status().error).toMatch(/kept model .* refused: host model file is not JSON/);
+  });
+});

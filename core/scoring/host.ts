@@ -7,9 +7,9 @@
  * through the same hysteresis as a series' into anomaly events on `agent.host`, with the
  * contributing metrics.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { HOST_ANOMALY_METRIC, type AnomalyRecord, type MetricSample, type OutRecord } from "../events.ts";
-import { parseHostModel } from "../../models/host/format.ts";
+import { parseHostModel, serializeHostModel } from "../../models/host/format.ts";
 import type { HostContributor, HostModel } from "../../models/host/model.ts";
 import { HostRowBuffer } from "../../models/host/rows.ts";
 import { MIN_HOST_ROWS, trainHostModel, type HostTrainOptions } from "../../models/host/train.ts";
@@ -37,6 +37,11 @@ export interface HostSettings {
   bufferBytes: number;
   /** A model file to load instead of learning on the host (models/host/format.ts). */
   modelFile?: string;
+  /**
+   * Where a model learned on the host is kept (`<data_dir>/host-model.json`), so a restart scores
+   * at once instead of buffering `minRounds` again; unset: not kept.
+   */
+  statePath?: string;
   /** Training options (tests shorten epochs). */
   train?: HostTrainOptions;
 }
@@ -103,6 +108,16 @@ export class HostScoring {
         this.setModel(parseHostModel(readFileSync(settings.modelFile, "utf8")), "file");
       } catch (e) {
         this.error = `model file ${settings.modelFile} refused: ${(e as Error).message}`.slice(0, 500);
+        metrics?.errors.inc({ type: "load_failed" });
+      }
+    } else if (settings.statePath && existsSync(settings.statePath)) {
+      try {
+        const model = parseHostModel(readFileSync(settings.statePath, "utf8"));
+        this.setModel(model, "learned");
+        this.nextTrainAt = settings.retrainMs > 0 ? model.parts.trainedAt + settings.retrainMs : Number.POSITIVE_INFINITY;
+      } catch (e) {
+        // a damaged kept model is learned again
+        this.error = `kept model ${settings.statePath} refused: ${(e as Error).message}`.slice(0, 500);
         metrics?.errors.inc({ type: "load_failed" });
       }
     }
@@ -214,6 +229,7 @@ export class HostScoring {
         this.metrics?.trainSeconds.set(this.trainSeconds);
         this.error = null;
         this.nextTrainAt = now + retry;
+        this.keep(model);
       })
       .catch((e: unknown) => {
         if (this.abort.signal.aborted) return;
@@ -225,6 +241,20 @@ export class HostScoring {
       .finally(() => {
         this.training = undefined;
       });
+  }
+
+  /** Writes a learned model to `statePath` (atomically); a failure is counted, the model is used anyway. */
+  private keep(model: HostModel): void {
+    const path = this.settings.statePath;
+    if (!path) return;
+    try {
+      const tmp = `${path}.tmp`;
+      writeFileSync(tmp, serializeHostModel(model));
+      renameSync(tmp, path);
+    } catch (e) {
+      this.error = `could not keep the model at ${path}: ${(e as Error).message}`.slice(0, 500);
+      this.metrics?.errors.inc({ type: "save_failed" });
+    }
   }
 
   /** `/status`'s `host`. */

@@ -20,7 +20,7 @@ export interface HostMetrics {
   trainSeconds: Gauge;
   /** Host anomaly events, by state. */
   events: Counter<"state">;
-  /** Problems (`load_failed`, `train_failed`). */
+  /** Problems (`load_failed`, `train_failed`, `save_failed`). */
   errors: Counter<"type">;
 }
 
