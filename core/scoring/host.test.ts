@@ -103,6 +103,24 @@ describe("HostScoring (scoring.host)", () => {
     h.round(PROCFS, round(0, 0.1, 5), 0, ctx);
     expect(h.status().rows).toBe(1);
   });
+
+  test("a label-joined counter keeps its rate across the member source's rounds", async () => {
+    const h = new HostScoring(settings({ label: "host_vector", minRounds: 40 }), HYST);
+    const ctx = { agentId: "a", hostName: "h", take: () => 0 };
+    const rng = createRng(4);
+    for (let i = 0; i < 40; i++) {
+      h.round(
+        { id: "prom", type: "prometheus" },
+        [{ name: "req_total", labels: { host_vector: "1" }, value: i * 50, timestamp: i * 5000, type: "counter" }],
+        i * 5000,
+        ctx,
+      );
+      h.round(PROCFS, round(i, 0.1 + 0.3 * rng.next(), 5 + 20 * rng.next()), i * 5000, ctx);
+    }
+    await h.settled();
+    // present in ≥ 90 % of the rounds: a rate (10/s), not NaN after every procfs round
+    expect(h.current!.names).toContain("req_total{host_vector=1}");
+  });
 });
 
 describe("HostScoring: a learned model survives a restart", () => {

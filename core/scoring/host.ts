@@ -74,7 +74,8 @@ export interface HostRoundContext {
 
 /** The host model's part of the round. */
 export class HostScoring {
-  private readonly vectorizer = new HostVectorizer();
+  /** One per source: a counter's previous value is its source's. */
+  private readonly vectorizers = new Map<string, HostVectorizer>();
   private readonly buffer: HostRowBuffer;
   /** Samples of non-member sources that joined by label, with when they came (kept ≤ {@link EXTRA_TTL_MS}). */
   private readonly extra = new Map<string, { v: number; at: number }>();
@@ -148,7 +149,9 @@ export class HostScoring {
     const joining = member ? samples : this.labelKey ? samples.filter((s) => this.labelled(s)) : [];
     if (joining.length === 0) return [];
     const ts = joining[0].timestamp;
-    const values = this.vectorizer.round(joining, ts);
+    let vectorizer = this.vectorizers.get(source.id);
+    if (!vectorizer) this.vectorizers.set(source.id, (vectorizer = new HostVectorizer()));
+    const values = vectorizer.round(joining, ts);
     if (!member) {
       for (const [k, v] of values) this.extra.set(k, { v, at: now });
       return [];
@@ -205,7 +208,7 @@ export class HostScoring {
   }
 
   private group(sourceId: string): string {
-    return this.settings.sources || this.labelKey ? (this.settings.label ?? sourceId) : sourceId;
+    return this.settings.label ?? sourceId;
   }
 
   private setModel(model: HostModel, origin: "learned" | "file"): void {
