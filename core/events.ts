@@ -62,10 +62,23 @@ export interface AnomalyRecord {
     threshold: number;
     /** Points in the stretch so far. */
     points: number;
+    /**
+     * Host-model events only (`metric.name` {@link HOST_ANOMALY_METRIC}): the metrics with the
+     * largest share of the reconstruction error at the stretch's peak, largest first (`name` is
+     * the metric with its labels, `name{k=v,…}`; `share` of the squared error, 0..1). Absent on
+     * per-series events. See models/host/README.md.
+     */
+    contributors?: { name: string; share: number }[];
   };
   model: { name: string; version: string };
   event: { kind: "alert" };
 }
+
+/**
+ * The series name of a host-model anomaly event (`scoring.host`): one model over the host's
+ * whole metric vector; `metric.labels.group` names the vector, `anomaly.contributors` the metrics.
+ */
+export const HOST_ANOMALY_METRIC = "agent.host";
 
 /**
  * A drift event: the input distribution of one series (`drift.stream: "input"`, `metric` is the

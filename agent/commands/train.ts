@@ -10,10 +10,11 @@ import { datasetFile, withInputContext } from "./non-finite.ts";
 import { createProgress } from "../progress.ts";
 import { AGENT_VERSION } from "../version.ts";
 import { success, warning } from "./output.ts";
+import { trainHost } from "./train-host.ts";
 
 interface TrainArgs {
   data: string;
-  model: DetectorKind;
+  model: DetectorKind | "host";
   out: string;
   window: number;
   epochs?: number;
@@ -24,6 +25,7 @@ interface TrainArgs {
   tune: boolean;
   "tune-trials": number;
   debug: boolean;
+  until?: string;
 }
 
 /** `agent train`: fit a detector on a dataset and write a model bundle. */
@@ -33,7 +35,12 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   builder: (y) =>
     y
       .option("data", { type: "string", demandOption: true, describe: "Dataset directory (agent generate output or NAB-style CSVs)" })
-      .option("model", { choices: DETECTOR_KINDS, demandOption: true, describe: "Detector to train" })
+      .option("model", {
+        choices: [...DETECTOR_KINDS, "host"] as const,
+        demandOption: true,
+        describe: "Detector to train; `host`: the host model over a wide CSV (timestamp,<series…>), written as one file (scoring.host.model_file)",
+      })
+      .option("until", { type: "string", describe: "--model host: train on the rows before this time only (the normal part)" })
       .option("out", { type: "string", demandOption: true, describe: "Bundle directory to write (replaced atomically)" })
       .option("window", { type: "number", default: 32, describe: "Samples per window" })
       .option("epochs", { type: "number", describe: "Training epochs (neural detectors; default 10, LSTM and GRU 4)" })
@@ -56,12 +63,15 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option("name", { type: "string", describe: "Model name in the manifest (default: the detector kind)" })
       .option("model-version", { type: "string", default: "1", describe: "Model version in the manifest" })
       .example("$0 train --data data --model autoencoder --out models/ae", "dense autoencoder bundle")
+      .example("$0 train --model host --data trace.csv.gz --until 2026-12-02T11:19:19Z --out host-model.json", "host model on a trace's idle part")
       .example("$0 train --data data --model ensemble --out models/ens --window 48 --epochs 15", "ensemble with a longer window")
       .example("$0 train --data data --model vae --out models/vae --tune --tune-trials 8 --seed 3", "search 8 settings, keep the best by validation event-F1"),
   handler: (args) =>
     runCommand("train", args.debug, async () => {
       if (!Number.isInteger(args.window) || args.window < 4 || args.window > 1024) throw new UsageError("--window must be an integer in 4..1024");
       if (args.epochs !== undefined && (!Number.isInteger(args.epochs) || args.epochs < 1)) throw new UsageError("--epochs must be an integer ≥ 1");
+      if (args.model === "host") return trainHost({ data: args.data, out: args.out, epochs: args.epochs, seed: args.seed, until: args.until });
+      const kind = args.model;
       const dataset = await readDataset(args.data, { strictTime: args["strict-time"] });
       for (const s of dataset.series) {
         const note = s.notes && describeNotes(s.name, s.notes);
@@ -72,7 +82,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         throw new UsageError(`--tune-trials must be an integer in 1..${MAX_TUNE_TRIALS}`);
       const progress = createProgress(args.tune ? `tune ${args.model}` : `train ${args.model}`);
       const common = {
-        kind: args.model,
+        kind,
         window: args.window,
         epochs: args.epochs,
         seed: args.seed,

@@ -114,6 +114,19 @@ scoring:
     reference: 256       # values per series in its reference (× stride: ≈ 43 min at 1 Hz)
     half_life: 256       # values: how fast the current distribution forgets
     max_series: 20000    # series tracked at most; the rest are counted as untracked
+  # Host model: one autoencoder over the host's whole metric vector (procfs rounds, or samples
+  # of any source with \`label\`), trained on the host's own rounds in the background; its
+  # agent.host events name the metrics with the largest share of the error
+  # (anomaly.contributors). /status (host) and /metrics (agent_host_model_*) show it. Optional.
+  host:
+    enabled: false
+    # sources: [host]      # source ids whose rounds form the vector (default: every procfs source)
+    # label: host_vector=yes  # samples of other sources with this label join the vector
+    top_k: 5               # metrics named per event
+    min_rounds: 720        # rounds buffered before the first training (1 h at 5 s)
+    retrain_every: 6h
+    buffer_size: 16MiB     # buffered vectors (oldest dropped)
+    # model_file: host-model.json   # load this (agent train --model host) instead of learning
 
 # Where records go (at least one). Every sink has a unique id, and optionally:
 #   only: ${ONLY_VALUES.join(" | ")}   (default all: scored points and anomaly events)

@@ -12,6 +12,7 @@ import { toSourceConfig } from "../../core/sources/catalog.ts";
 import { CONFIG_DEFAULTS, type ConfigFile } from "./schema.ts";
 import { onlineRef } from "../../models/online/default.ts";
 import type { AgentConfig, ModelConfig, RegistryModelConfig, ScoringConfig } from "./types.ts";
+import type { HostSettings } from "../../core/scoring/host.ts";
 
 /** What `toRuntimeConfig` needs besides the file: where it lives and the machine's name. */
 export interface RuntimeContext {
@@ -72,7 +73,17 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const shadow = parsed.model.shadow;
   if (shadow !== undefined) model.shadow = shadow.startsWith("online:") ? shadow : resolve(dir, shadow);
   if (parsed.model.shadow_share !== undefined) model.shadowShare = parsed.model.shadow_share;
-  const { open_threshold: open, close_threshold: close, min_points: minPoints, drift: d } = parsed.scoring;
+  const { open_threshold: open, close_threshold: close, min_points: minPoints, drift: d, host: h } = parsed.scoring;
+  const host: HostSettings = {
+    enabled: h.enabled,
+    topK: h.top_k,
+    minRounds: h.min_rounds,
+    retrainMs: durationMs(h.retrain_every),
+    bufferBytes: sizeBytes(h.buffer_size),
+  };
+  if (h.sources) host.sources = h.sources;
+  if (h.label) host.label = h.label;
+  if (h.model_file) host.modelFile = resolve(dir, h.model_file);
   const drift = {
     enabled: d.enabled,
     level: d.level,
@@ -99,6 +110,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
     model,
     scoring,
     drift,
+    host,
     sinks: parsed.sinks.map((s) => toSinkConfig(s, { configDir: dir, agentId: id, dataDir })),
     server: { enabled: parsed.server.enabled, host: listen.host, port: listen.port },
     telemetry,

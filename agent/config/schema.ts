@@ -18,6 +18,7 @@ export const CONFIG_DEFAULTS = {
   agent: { data_dir: "./var" },
   model: { online: "default" },
   scoring: { min_points: 1, close_ratio: 0.8 },
+  host: { enabled: false, top_k: 5, min_rounds: 720, retrain_every: "6h", buffer_size: "16MiB" },
   drift: {
     enabled: true,
     level: 0.25,
@@ -119,7 +120,31 @@ export const DriftSectionSchema = z
   })
   .strict();
 
-/** `scoring:` — hysteresis of anomaly events, and drift. */
+/**
+ * `scoring.host:` — one model over the host's whole metric vector (models/host): which rounds
+ * form the vector, how many contributors an event names, when it trains, or the file to load.
+ */
+export const HostSectionSchema = z
+  .object({
+    enabled: z.boolean().default(CONFIG_DEFAULTS.host.enabled),
+    /** Source ids whose rounds form the vector (default: every procfs source). */
+    sources: z.array(Id).min(1).max(64).optional(),
+    /** Samples of any source carrying this label (`key` or `key=value`) join the vector too. */
+    label: z.string().min(1).max(200).optional(),
+    /** Metrics named per host anomaly event (largest share of the reconstruction error first). */
+    top_k: z.number().int().min(1).max(20).default(CONFIG_DEFAULTS.host.top_k),
+    /** Rounds buffered before the first training (720 = 1 h at 5 s). */
+    min_rounds: z.number().int().min(40).max(1_000_000).default(CONFIG_DEFAULTS.host.min_rounds),
+    /** Retrain on the buffered rounds this often. */
+    retrain_every: Duration.default(CONFIG_DEFAULTS.host.retrain_every),
+    /** Memory for buffered vectors (4 bytes a value; the oldest go first). */
+    buffer_size: ByteSize.default(CONFIG_DEFAULTS.host.buffer_size),
+    /** A host model file (`agent train --model host`) to load instead of learning on the host. */
+    model_file: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+/** `scoring:` — hysteresis of anomaly events, drift and the host model. */
 export const ScoringSectionSchema = z
   .object({
     /** Score at which an anomaly event opens. Default: the model's threshold. */
@@ -129,6 +154,7 @@ export const ScoringSectionSchema = z
     /** Consecutive points above open_threshold before an event opens. */
     min_points: z.number().int().min(1).default(CONFIG_DEFAULTS.scoring.min_points),
     drift: DriftSectionSchema.default({ ...CONFIG_DEFAULTS.drift }),
+    host: HostSectionSchema.default({ ...CONFIG_DEFAULTS.host }),
   })
   .strict()
   .refine((s) => s.open_threshold === undefined || s.close_threshold === undefined || s.close_threshold <= s.open_threshold, {
@@ -191,7 +217,11 @@ export const ConfigFileSchema = z
     agent: AgentSectionSchema.default({ data_dir: CONFIG_DEFAULTS.agent.data_dir }),
     sources: z.array(SourceSchema).min(1, { error: "expected at least one source" }),
     model: ModelSectionSchema.default({ ...CONFIG_DEFAULTS.model }),
-    scoring: ScoringSectionSchema.default({ min_points: CONFIG_DEFAULTS.scoring.min_points, drift: { ...CONFIG_DEFAULTS.drift } }),
+    scoring: ScoringSectionSchema.default({
+      min_points: CONFIG_DEFAULTS.scoring.min_points,
+      drift: { ...CONFIG_DEFAULTS.drift },
+      host: { ...CONFIG_DEFAULTS.host },
+    }),
     sinks: z.array(SinkSchema).min(1, { error: "expected at least one sink" }),
     server: ServerSectionSchema.default({ ...CONFIG_DEFAULTS.server }),
     telemetry: TelemetrySectionSchema.default({

@@ -75,6 +75,7 @@ export interface BufferConfig {
 import type { SinkConfig } from "../../core/sinks/catalog.ts";
 import type { SourceConfig } from "../../core/sources/catalog.ts";
 import type { DriftSettings } from "../../core/scoring/drift.ts";
+import type { HostSettings } from "../../core/scoring/host.ts";
 
 /** The whole runtime config. */
 export interface AgentConfig {
@@ -86,6 +87,8 @@ export interface AgentConfig {
   scoring: ScoringConfig;
   /** `scoring.drift:` (defaults filled by `toRuntimeConfig`; off when absent). */
   drift?: DriftSettings;
+  /** `scoring.host:` (off when absent or not enabled). */
+  host?: HostSettings;
   sinks: SinkConfig[];
   server: { enabled: boolean; host: string; port: number };
   telemetry: { pushgateway?: string; pushIntervalMs: number; job: string };

@@ -10,7 +10,8 @@ export interface RuntimeView {
    * `/status` JSON. The agent's (agent/runtime/agent.ts) includes `drift` (input and score drift:
    * counts, `maxPsi`, the ≤ 10 most drifted series, the model's score PSI; null when
    * `scoring.drift.enabled` is false), `drift_events`, `shadow` (the `model.shadow` candidate's
-   * agreement and alarm rates; null without one) and `shadow_error`.
+   * agreement and alarm rates; null without one), `shadow_error` and `host` (the host model,
+   * `scoring.host`: trained?, rows, metrics, last score and contributors; null when off).
    */
   status(): Record<string, unknown>;
   /** `/readyz`: ready when the model is loaded and every sink is reachable; reasons otherwise. */

@@ -4,9 +4,10 @@
  * reading it through its own cursor.
  * @module
  */
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { RecordBuffer } from "../buffer/index.ts";
-import type { OutRecord } from "../events.ts";
+import type { MetricSample, OutRecord } from "../events.ts";
 import { every } from "../runtime/every.ts";
 import { Scorer, type SwapOptions } from "../scoring/scorer.ts";
 import { SinkDriver } from "../sinks/driver.ts";
@@ -15,6 +16,7 @@ import { RateLimitedLog } from "../telemetry/log.ts";
 import { Telemetry } from "../telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { DriftStatus } from "../scoring/drift.ts";
+import { HostScoring, type HostStatus } from "../scoring/host.ts";
 import type { ShadowStatus } from "../scoring/shadow.ts";
 import { attachSinks, bufferStatus, countRejected, refreshBufferGauges } from "./buffer.ts";
 import { diskReasons, diskStatus, openDataDir } from "./data-dir.ts";
@@ -32,6 +34,8 @@ export interface PipelineStatus {
   drift_events: number;
   /** Input and score drift (null when `scoring.drift.enabled` is false). */
   drift: DriftStatus | null;
+  /** The host model (`scoring.host`; null when off). */
+  host: HostStatus | null;
   /** The shadow model's comparison (null without `model.shadow`, or when it failed to load: see `shadow_error`). */
   shadow: ShadowStatus | null;
   /** Why the configured shadow model is not running (it failed to load), else null. */
@@ -59,6 +63,7 @@ export class Pipeline {
   private sinkSpecs: SinkSpec[];
   private sourcesSpec: SourcesSpec;
   private scorer: Scorer | undefined;
+  private hostScoring: HostScoring | undefined;
   private seq: SeqGate | undefined;
   private lock: { release(): void } | undefined;
   private buffer: RecordBuffer | undefined;
@@ -110,6 +115,12 @@ export class Pipeline {
       shadowShare: this.o.shadowShare,
     });
     w?.attach(this.host());
+    if (this.o.host?.enabled) {
+      const h = hysteresisOf(this.o.scoring);
+      const open = h.open ?? 0.5;
+      const settings = { statePath: join(this.o.dataDir, "host-model.json"), ...this.o.host };
+      this.hostScoring = new HostScoring(settings, { open, close: h.close ?? 0.8 * open, minPoints: h.minPoints ?? 1 }, this.telemetry.host);
+    }
     await this.startSinks(this.sinkSpecs);
     this.startLoops();
     this.log.info(
@@ -222,12 +233,15 @@ export class Pipeline {
     // The round's seqs (at most a point and an anomaly event per sample, with drift on also a drift
     // event per sample and one for the scores) are reserved before it is scored: a full disk holds
     // the source back here (back-pressure), and a stop meanwhile loses nothing.
-    const need = this.o.drift?.enabled ? 3 * result.samples.length + 1 : 2 * result.samples.length;
+    const need = (this.o.drift?.enabled ? 3 * result.samples.length + 1 : 2 * result.samples.length) + (this.hostScoring ? 1 : 0);
     if (!(await this.seq!.reserve(need, this.abort.signal))) return;
     this.telemetry.pointsIn.inc({ component: source.id, component_kind: source.type }, result.samples.length);
     let records: OutRecord[];
     try {
-      records = await this.scorer.score(result.samples, now).finally(() => this.seq!.release(need));
+      records = await this.scorer
+        .score(result.samples, now)
+        .then((r) => (this.hostScoring ? r.concat(this.hostRound(source, result.samples, now)) : r))
+        .finally(() => this.seq!.release(need));
     } catch (error) {
       // A scoring error (or seq.json unwritable for another reason than a full disk): the round is lost — counted, never a crash.
       this.telemetry.dropped.inc({ component: source.id, reason: "scoring_error" }, result.samples.length);
@@ -242,6 +256,21 @@ export class Pipeline {
     this.anomaliesSeen += events;
     this.driftSeen += drift;
     await this.store(records);
+  }
+
+  /** The host model's part of a round (its event, if any); a failure is counted, never a lost round. */
+  private hostRound(source: Source, samples: readonly MetricSample[], now: number): OutRecord[] {
+    try {
+      return this.hostScoring!.round(source, samples, now, {
+        agentId: this.o.agentId,
+        hostName: this.o.hostName,
+        take: () => this.seq!.seq.take(),
+      });
+    } catch (error) {
+      this.telemetry.error("host_model", "scoring_error");
+      this.rl.warn("host_model:scoring_error", { source: source.id }, `host model: ${(error as Error).message}`);
+      return [];
+    }
   }
 
   /**
@@ -310,6 +339,7 @@ export class Pipeline {
     this.o.watcher?.dispose?.();
     this.scorer?.current.dispose();
     this.scorer?.shadow?.dispose();
+    this.hostScoring?.dispose();
     this.log.info({ points: this.pointsSeen, anomalies: this.anomaliesSeen }, "agent stopped");
   }
 
@@ -344,6 +374,7 @@ export class Pipeline {
       anomalies: this.anomaliesSeen,
       drift_events: this.driftSeen,
       drift: this.scorer?.drift?.status() ?? null,
+      host: this.hostScoring?.status() ?? null,
       shadow: this.scorer?.shadow?.status() ?? null,
       shadow_error: this.shadowError,
       buffer: bufferStatus(this.buffer, this.o.buffer),

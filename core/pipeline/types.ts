@@ -7,6 +7,7 @@ import type { BufferSettings } from "../buffer/index.ts";
 import type { HysteresisOptions } from "../scoring/hysteresis.ts";
 import type { ModelFailure, RoundInfo, SwapOptions } from "../scoring/scorer.ts";
 import type { DriftSettings, DriftStatus } from "../scoring/drift.ts";
+import type { HostSettings } from "../scoring/host.ts";
 import type { ShadowStatus } from "../scoring/shadow.ts";
 import type { DriverOptions } from "../sinks/driver.ts";
 import type { OnlyFilter } from "../sinks/shared/only.ts";
@@ -77,6 +78,8 @@ export interface PipelineOptions {
   scoring?: { openThreshold?: number; closeThreshold?: number; minPoints?: number };
   /** Input and score drift of every scored point (core/scoring/drift.ts); off when absent. */
   drift?: DriftSettings;
+  /** The host model over the whole metric vector (core/scoring/host.ts); off when absent or not enabled. */
+  host?: HostSettings;
   /** A candidate model scoring in the shadow (core/scoring/shadow.ts), or how to load it once the live one is; one that fails to load is logged and left out. */
   shadow?: ScoringModel | (() => Promise<ScoringModel>);
   /** Share of the series the shadow scores (default 1; a hash of the series key picks them): bounds its cost. */

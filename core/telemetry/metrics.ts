@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { registerRuntimeMetrics } from "./runtime-metrics.ts";
 import { driftMetrics, shadowMetrics, type DriftMetrics, type ShadowMetrics } from "./scoring-metrics.ts";
+import { hostMetrics, type HostMetrics } from "./host-metrics.ts";
 
 /**
  * Every counter the agent exposes on `/metrics` (Prometheus text) and pushes to a Pushgateway.
@@ -24,6 +25,8 @@ export class Telemetry {
   readonly drift: DriftMetrics;
   /** Shadow scoring (core/scoring/shadow.ts): counted per round, ratios set by `refreshGauges`. */
   readonly shadow: ShadowMetrics;
+  /** The host model (core/scoring/host.ts, `scoring.host`). */
+  readonly host: HostMetrics;
 
   /**
    * `defaultMetrics` (default true): process and runtime metrics true under Bun and
@@ -82,6 +85,7 @@ export class Telemetry {
     this.ready = new Gauge({ name: `${p}ready`, help: "1 when the model is loaded and every sink is reachable", registers: r });
     this.drift = driftMetrics(p, r);
     this.shadow = shadowMetrics(p, r);
+    this.host = hostMetrics(p, r);
     if (options.defaultMetrics ?? true) registerRuntimeMetrics(this.registry, p);
   }
 

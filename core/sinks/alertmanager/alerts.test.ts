@@ -75,3 +75,20 @@ test("drift events: an AgentDrift alert per series and stream, opened on start a
   // and it is not the identity of an anomaly on the same series
   expect(start.labels.alertname).not.toBe(toAlert(doc("open"), shape, NOW, 1).labels.alertname);
 });
+
+test("a host-model event (scoring.host) carries its contributors as an annotation; a per-series one has none", () => {
+  expect(toAlert(doc("open"), shape, NOW, 240_000).annotations.contributors).toBeUndefined();
+  const d = doc("open");
+  const host = {
+    ...d,
+    metric: { name: "agent.host", labels: { group: "host" } },
+    anomaly: {
+      ...d.anomaly,
+      contributors: [
+        { name: "disk.reads_per_sec{device=vda}", share: 0.62 },
+        { name: "cpu.iowait", share: 0.06 },
+      ],
+    },
+  };
+  expect(toAlert(host, shape, NOW, 240_000).annotations.contributors).toBe("disk.reads_per_sec{device=vda} 62%, cpu.iowait 6%");
+});

@@ -104,6 +104,8 @@ export function toAlert(doc: AnomalyRecord, shape: AlertShape, nowMs: number, va
       model: cut(model),
       points: String(a.points),
       event_id: cut(`${doc.agent.id}:${doc.agent.seq}`),
+      // host-model events (scoring.host): the metrics with the largest share of the error
+      ...(a.contributors?.length ? { contributors: cut(a.contributors.map((c) => `${c.name} ${(100 * c.share).toFixed(0)}%`).join(", ")) } : {}),
     },
     startsAt: iso(starts),
     endsAt: iso(ends),

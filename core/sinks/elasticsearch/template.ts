@@ -60,6 +60,8 @@ export const CONTRACT_MAPPINGS = {
         start: { type: "date" },
         end: { type: "date" },
         points: { type: "integer" },
+        // host-model events (scoring.host, core/events.ts): typed so a first `share: 1` is not mapped as a long
+        contributors: { properties: { name: { type: "keyword" }, share: { type: "float" } } },
       },
     },
     // drift records (event.kind "drift", core/events.ts): typed here so a first `level: 1` is not mapped as a long

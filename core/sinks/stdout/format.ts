@@ -33,6 +33,8 @@ export function formatPretty(r: OutRecord): string {
   const d = r.doc as AnomalyRecord;
   const series = seriesName(d.metric.name, d.metric.labels);
   const score = d.anomaly.peak_score.toFixed(2);
-  const extra = d.anomaly.state === "close" ? ` points=${d.anomaly.points}` : "";
+  let extra = d.anomaly.state === "close" ? ` points=${d.anomaly.points}` : "";
+  // host-model events (scoring.host) name the metrics with the largest share of the error
+  if (d.anomaly.contributors?.length) extra += ` top=${d.anomaly.contributors.map((c) => `${c.name}:${c.share.toFixed(2)}`).join(",")}`;
   return `ANOMALY ${d.anomaly.state.padEnd(5)} ${series} score=${score} model=${d.model.name} v${d.model.version} at ${clock(d["@timestamp"])}${extra}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { makeAnomaly, makeBatch, makePoint } from "../testing/records.ts";
+import { isAnomalyEvent } from "../../events.ts";
 import { formatPretty } from "./format.ts";
 import { createStdoutSink, type LineOutput } from "./sink.ts";
 import { settle, waitFor } from "../../testing/wait-for.ts";
@@ -42,6 +43,18 @@ describe("createStdoutSink", () => {
     expect(formatPretty(a)).toContain("synthetic.value{a=2,z=1} ");
     a.doc.metric.labels = {};
     expect(formatPretty(a)).toContain("ANOMALY open  synthetic.value score=");
+    expect(formatPretty(a)).not.toContain("top=");
+  });
+
+  test("pretty: a host-model event names its contributors", () => {
+    const a = makeAnomaly("ag", 1);
+    if (!isAnomalyEvent(a)) throw new Error("fixture");
+    a.doc.metric = { name: "agent.host", labels: { group: "host" } };
+    a.doc.anomaly.contributors = [
+      { name: "disk.reads_per_sec{device=vda}", share: 0.62 },
+      { name: "cpu.iowait", share: 0.061 },
+    ];
+    expect(formatPretty(a)).toMatch(/^ANOMALY open {2}agent\.host\{group=host\} score=.* top=disk\.reads_per_sec\{device=vda\}:0\.62,cpu\.iowait:0\.06$/);
   });
 
   test("only points; a throwing stream → retry as io_error; a full stream waits for drain", async () => {
