@@ -266,10 +266,11 @@ export class AdaptiveDetector implements ScoringModel {
       if (score < this.threshold * 0.5) {
         if (++s.calm >= this.calmN) {
           s.incident = false;
-          // A transient (the series is back where it was before the onset: a spike, a dip) is
-          // not a new baseline: a later return to the level before the last persistent change
-          // is still a recovery.
-          if (s.onsetOpen && Math.abs(wmed - s.onsetLevel) < 0.3 * s.onsetJump) {
+          // A transient (the newest samples are back where the series was before the onset: a
+          // spike, a dip) is not a new baseline: a later return to the level before the last
+          // persistent change is still a recovery. (The newest samples, not the window median:
+          // an incident can close before the window has absorbed a level shift.)
+          if (s.onsetOpen && Math.abs(s.recentSum / LEVEL_K - s.onsetLevel) < 0.3 * s.onsetJump) {
             s.baseline = s.prevBaseline;
             s.baseAt = s.prevBaseAt;
           }
