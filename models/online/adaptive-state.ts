@@ -36,6 +36,12 @@ export interface AdaptiveOptions {
   scaleMemory?: number;
   /** Half-life, in samples, of the envelope of values seen (the novelty statistic; default 8000). */
   novelHalfLife?: number;
+  /**
+   * Scored samples after a persistent change during which a move back to the level before it is
+   * a recovery, not an alarm (default 2400, the noise scale's half-life: as long as the
+   * detector's long memory still holds the old regime).
+   */
+  recoveryWindow?: number;
   /** How fast the event memory stops explaining a value as its magnitude departs from past events' (per e-fold; default 2). */
   eventSlope?: number;
   /** Share of the envelope's span (max − min seen) added to the noise scale in the novelty statistic's unit (default 0.2). */
@@ -99,6 +105,13 @@ export class AdaptiveState implements SeriesState {
   /** Level before the last incident's onset, and when (in scored samples) it began. */
   baseline = 0;
   baseAt = Number.NEGATIVE_INFINITY;
+  /** The baseline an open incident replaced, restored if the incident proves a transient. */
+  prevBaseline = 0;
+  prevBaseAt = Number.NEGATIVE_INFINITY;
+  /** Level before, and size of, the open incident's onset (0 after a recovery). */
+  onsetLevel = 0;
+  onsetJump = 0;
+  onsetOpen = false;
   gap = false;
   first = Number.NaN;
   lastT = Number.NaN;
@@ -126,7 +139,7 @@ export class AdaptiveState implements SeriesState {
   }
   get bytes(): number {
     const w = this.ring.length;
-    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 20 + 200 + (this.daily ? this.daily.length * 4 : 0) + (this.weekly ? this.weekly.length * 4 : 0);
+    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 25 + 200 + (this.daily ? this.daily.length * 4 : 0) + (this.weekly ? this.weekly.length * 4 : 0);
   }
 }
 

@@ -81,7 +81,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.seasonal = options.seasonal ?? true;
     this.scaleCap = options.scaleCap ?? Number.POSITIVE_INFINITY;
     this.maturity = options.maturity ?? 1000;
-    this.recoveryWindow = 20 * this.window;
+    this.recoveryWindow = options.recoveryWindow ?? 2400;
     this.alphaMax = 1 - Math.pow(0.5, 1 / (options.scaleMemory ?? 500));
     this.alphaNovel = 1 - Math.pow(0.5, 1 / (options.novelHalfLife ?? 8000));
     this.learn = options.learn ?? this.window;
@@ -251,6 +251,11 @@ export class AdaptiveDetector implements ScoringModel {
           s.baseAt = Number.NEGATIVE_INFINITY;
         } else {
           onset = true;
+          s.prevBaseline = s.baseline;
+          s.prevBaseAt = s.baseAt;
+          s.onsetLevel = olderMed;
+          s.onsetJump = Math.abs(signal - olderMed);
+          s.onsetOpen = true;
           s.baseline = olderMed;
           s.baseAt = s.scored;
         }
@@ -259,7 +264,18 @@ export class AdaptiveDetector implements ScoringModel {
       out = score * FOLLOW_DAMPING;
       weight = 0;
       if (score < this.threshold * 0.5) {
-        if (++s.calm >= this.calmN) s.incident = false;
+        if (++s.calm >= this.calmN) {
+          s.incident = false;
+          // A transient (the newest samples are back where the series was before the onset: a
+          // spike, a dip) is not a new baseline: a later return to the level before the last
+          // persistent change is still a recovery. (The newest samples, not the window median:
+          // an incident can close before the window has absorbed a level shift.)
+          if (s.onsetOpen && Math.abs(s.recentSum / LEVEL_K - s.onsetLevel) < 0.3 * s.onsetJump) {
+            s.baseline = s.prevBaseline;
+            s.baseAt = s.prevBaseAt;
+          }
+          s.onsetOpen = false;
+        }
       } else s.calm = 0;
     }
     const tp = this.tail;
