@@ -1,0 +1,42 @@
+/**
+ * Runs a {@link JobSpec} in a fresh Bun `Worker` (`worker.ts`) and resolves with its result; the
+ * worker is terminated when the job ends or `signal` aborts (a stop mid-training: the candidate
+ * directory is then at most a `*.tmp-*` one, removed at the next start).
+ * @module
+ */
+import type { JobResult, JobSpec } from "./job.ts";
+
+/** Thrown when the worker failed, or was stopped, before a result. */
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrainingError";
+  }
+}
+
+/** Runs `spec` in a worker thread. */
+export function runJobInWorker(spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    const end = (): void => {
+      signal?.removeEventListener("abort", onAbort);
+      worker.terminate();
+    };
+    const onAbort = (): void => {
+      end();
+      reject(new TrainingError("training stopped"));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    worker.onmessage = (e: MessageEvent<{ type: "done"; result: JobResult } | { type: "error"; message: string }>) => {
+      end();
+      if (e.data.type === "done") resolve(e.data.result);
+      else reject(new TrainingError(e.data.message));
+    };
+    worker.onerror = (e) => {
+      end();
+      reject(new TrainingError(e.message || "training worker failed"));
+    };
+    worker.postMessage(spec);
+  });
+}

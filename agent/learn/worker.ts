@@ -1,0 +1,26 @@
+/**
+ * The training worker: runs one {@link runJob} per message on its own thread, at the lowest CPU
+ * priority (`setPriority(19)` applies to the calling thread on Linux: the scoring thread keeps its
+ * own) and within the spec's duty-cycle budget. Messages: in a `JobSpec`; out `{ type: "done",
+ * result }` or `{ type: "error", message }`.
+ * @module
+ */
+import { setPriority } from "node:os";
+import { type JobSpec, runJob } from "./job.ts";
+
+declare const self: Worker;
+
+try {
+  setPriority(19);
+} catch {
+  // not permitted here: the duty-cycle budget still applies
+}
+
+self.onmessage = async (e: MessageEvent<JobSpec>) => {
+  try {
+    const result = await runJob(e.data);
+    self.postMessage({ type: "done", result });
+  } catch (error) {
+    self.postMessage({ type: "error", message: (error as Error).message });
+  }
+};
