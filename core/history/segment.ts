@@ -2,8 +2,8 @@
  * On-disk format of a history segment (`<data_dir>/history/seg-NNNNNNNNNNNN.hist`): the samples of
  * every series over one flush interval, per series, compact (8 bytes a point).
  *
- *     header (24 bytes): "AGHS" | u16 format version | u16 0 | u32 series | u32 points (all series)
- *                        | f64 t0 (ms since the epoch of the earliest sample)
+ *     header (32 bytes): "AGHS" | u16 format version | u16 0 | u32 series | u32 points (all series)
+ *                        | f64 t0 (ms since the epoch of the earliest sample) | f64 t1 (the newest)
  *     u32 CRC-32 (IEEE) of everything after it
  *     u32 bytes of the keys | the series keys as a UTF-8 JSON array | zero padding to 4 bytes
  *     u32[series] points of each series
@@ -19,7 +19,8 @@
 export const HISTORY_FORMAT = 1;
 /** Segment file magic. */
 export const HISTORY_MAGIC = "AGHS";
-const HEADER = 24;
+/** Header bytes (read alone by `HistoryStore.open`). */
+export const HEADER = 32;
 /** Largest key table read (bounds a hostile or corrupt file). */
 const MAX_KEYS_BYTES = 64 << 20;
 
@@ -49,11 +50,15 @@ export class SegmentReadError extends Error {
 export function encodeSegment(chunks: readonly SeriesChunk[]): Uint8Array {
   let points = 0;
   let t0 = Number.POSITIVE_INFINITY;
+  let t1 = Number.NEGATIVE_INFINITY;
   for (const c of chunks) {
     points += c.values.length;
-    for (let i = 0; i < c.ts.length; i++) if (c.ts[i] < t0) t0 = c.ts[i];
+    for (let i = 0; i < c.ts.length; i++) {
+      if (c.ts[i] < t0) t0 = c.ts[i];
+      if (c.ts[i] > t1) t1 = c.ts[i];
+    }
   }
-  if (!Number.isFinite(t0)) t0 = 0;
+  if (!Number.isFinite(t0)) t0 = t1 = 0;
   const keys = new TextEncoder().encode(JSON.stringify(chunks.map((c) => c.key)));
   const keysPadded = (keys.length + 3) & ~3;
   const size = HEADER + 4 + 4 + keysPadded + 4 * chunks.length + 8 * points;
@@ -65,6 +70,7 @@ export function encodeSegment(chunks: readonly SeriesChunk[]): Uint8Array {
   dv.setUint32(8, chunks.length, true);
   dv.setUint32(12, points, true);
   dv.setFloat64(16, t0, true);
+  dv.setFloat64(24, t1, true);
   let off = HEADER + 4;
   dv.setUint32(off, keys.length, true);
   u8.set(keys, off + 4);

@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:
 import { join } from "node:path";
 import type { MetricSample } from "../events.ts";
 import { cachedKey } from "../scoring/series-key.ts";
-import { decodeSegment, encodeSegment, SegmentReadError, type SegmentSkipReason, type SeriesChunk } from "./segment.ts";
+import { decodeSegment, encodeSegment, HEADER, SegmentReadError, type SegmentSkipReason, type SeriesChunk } from "./segment.ts";
 
 export { HISTORY_FORMAT, SegmentReadError, type SegmentSkipReason, type SeriesChunk } from "./segment.ts";
 
@@ -57,7 +57,10 @@ interface SegmentInfo {
   name: string;
   bytes: number;
   points: number;
+  series: number;
+  /** First and last sample time (NaN when the header was unreadable). */
   t0: number;
+  t1: number;
 }
 
 /** Writes the history: append rounds, segments flushed in the background, capped in size. */
@@ -87,9 +90,16 @@ export class HistoryStore {
       const path = join(this.o.dir, name);
       const st = await stat(path);
       // points and first time from the header (unchecked here: the reader checks the whole file)
-      const head = new DataView(await Bun.file(path).slice(0, 24).arrayBuffer());
-      const ok = head.byteLength === 24;
-      this.segments.push({ name, bytes: st.size, points: ok ? head.getUint32(12, true) : 0, t0: ok ? head.getFloat64(16, true) : Number.NaN });
+      const head = new DataView(await Bun.file(path).slice(0, HEADER).arrayBuffer());
+      const ok = head.byteLength === HEADER;
+      this.segments.push({
+        name,
+        bytes: st.size,
+        points: ok ? head.getUint32(12, true) : 0,
+        series: ok ? head.getUint32(8, true) : 0,
+        t0: ok ? head.getFloat64(16, true) : Number.NaN,
+        t1: ok ? head.getFloat64(24, true) : Number.NaN,
+      });
       this.nextSeq = Math.max(this.nextSeq, Number(m[1]) + 1);
     }
   }
@@ -140,7 +150,7 @@ export class HistoryStore {
     this.firstBufferedTs = Number.POSITIVE_INFINITY;
     const seq = this.nextSeq++;
     this.writing = this.writing.then(() =>
-      this.write(seq, chunks, points, t0).catch((e: Error) => this.o.onWriteError?.(e instanceof Error ? e : new Error(String(e)))),
+      this.write(seq, chunks, points, t0, this.newestTs).catch((e: Error) => this.o.onWriteError?.(e instanceof Error ? e : new Error(String(e)))),
     );
   }
 
@@ -150,7 +160,7 @@ export class HistoryStore {
     return this.writing;
   }
 
-  private async write(seq: number, chunks: SeriesChunk[], points: number, t0: number): Promise<void> {
+  private async write(seq: number, chunks: SeriesChunk[], points: number, t0: number, t1: number): Promise<void> {
     const bytes = encodeSegment(chunks);
     const name = `seg-${String(seq).padStart(12, "0")}.hist`;
     const path = join(this.o.dir, name);
@@ -158,7 +168,7 @@ export class HistoryStore {
     await mkdir(this.o.dir, { recursive: true });
     await writeFile(tmp, bytes);
     await rename(tmp, path);
-    this.segments.push({ name, bytes: bytes.length, points, t0 });
+    this.segments.push({ name, bytes: bytes.length, points, series: chunks.length, t0, t1 });
     let total = this.segments.reduce((a, s) => a + s.bytes, 0);
     while (total > this.o.maxBytes && this.segments.length > 1) {
       const old = this.segments.shift()!;
@@ -171,15 +181,17 @@ export class HistoryStore {
   stats(): HistoryStats {
     const onDisk = this.segments.reduce((a, s) => a + s.points, 0);
     const oldest = this.segments.find((s) => Number.isFinite(s.t0))?.t0;
+    const newestOnDisk = this.segments.findLast((s) => Number.isFinite(s.t1))?.t1 ?? Number.NEGATIVE_INFINITY;
+    const newest = Math.max(this.newestTs, newestOnDisk);
     const candidates = [oldest, Number.isFinite(this.firstBufferedTs) ? this.firstBufferedTs : undefined].filter((x): x is number => x !== undefined);
     return {
       segments: this.segments.length,
       bytes: this.segments.reduce((a, s) => a + s.bytes, 0),
       points: onDisk + this.buffered,
       buffered: this.buffered,
-      series: this.keys.size,
+      series: Math.max(this.keys.size, ...this.segments.map((s) => s.series)),
       oldestMs: candidates.length ? Math.min(...candidates) : null,
-      newestMs: Number.isFinite(this.newestTs) ? this.newestTs : null,
+      newestMs: Number.isFinite(newest) ? newest : null,
     };
   }
 }
