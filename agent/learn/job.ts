@@ -68,6 +68,9 @@ export interface JobResult {
   busy_ms: number;
 }
 
+/** What a run is doing (reported to `/status` while it runs). */
+export type JobPhase = "reading" | "training" | "writing" | "evaluating";
+
 /** Least samples a series needs to be trained and judged on. */
 const MIN_POINTS = 600;
 
@@ -101,8 +104,9 @@ async function pickSeries(spec: JobSpec, skipped: SkippedSegment[]): Promise<Map
  * Runs one training job: never throws for a verdict (a refused or weaker candidate is a result);
  * throws only when it cannot run at all (unreadable history directory, disk full while writing).
  */
-export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget)): Promise<JobResult> {
+export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget), onPhase?: (phase: JobPhase) => void): Promise<JobResult> {
   const started = performance.now();
+  onPhase?.("reading");
   const skipped: SkippedSegment[] = [];
   const picked = await pickSeries(spec, skipped);
   pacer.tick();
@@ -144,6 +148,7 @@ export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget)): Pro
   let current: ScoringModel | undefined;
   try {
     let trained;
+    onPhase?.("training");
     try {
       trained = await trainModel(train, {
         kind: spec.kind,
@@ -160,6 +165,7 @@ export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget)): Pro
     }
     candidate = trained.model;
     pacer.tick();
+    onPhase?.("writing");
     const dir = join(spec.candidatesDir, spec.version);
     const tmp = `${dir}.tmp-${process.pid}`;
     await mkdir(spec.candidatesDir, { recursive: true });
@@ -168,6 +174,7 @@ export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget)): Pro
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
     pacer.tick();
+    onPhase?.("evaluating");
     const injected = injectAnomalies(evalSet, spec.seed);
     const cand = await evaluateModel(candidate, injected, () => pacer.tick());
     current = await loadModel(spec.currentRef);

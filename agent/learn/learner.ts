@@ -22,7 +22,7 @@ import type { Telemetry } from "../../core/telemetry/metrics.ts";
 import type { HeartbeatLearn } from "../../models/registry-protocol/heartbeat.ts";
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
-import type { JobResult, JobSpec } from "./job.ts";
+import type { JobPhase, JobResult, JobSpec } from "./job.ts";
 import { runJobInWorker } from "./run-worker.ts";
 import type { LearnSettings } from "./settings.ts";
 import { candidatesDir, emptyLearnState, type LastRun, type LearnedEntry, type LearnState, type Outcome, readLearnState, writeLearnState } from "./state.ts";
@@ -37,7 +37,7 @@ export interface LearnerOptions {
   telemetry: Telemetry;
   clock?: Clock;
   /** Runs a job (default: in a worker thread). Injected by tests. */
-  runJob?: (spec: JobSpec, signal: AbortSignal) => Promise<JobResult>;
+  runJob?: (spec: JobSpec, signal: AbortSignal, onPhase: (phase: JobPhase) => void) => Promise<JobResult>;
   /** Train and judge, never swap (with `model.registry`: the registry decides what runs). */
   reportOnly?: boolean;
 }
@@ -57,7 +57,7 @@ export class Learner implements ModelWatcher {
   private state: LearnState = emptyLearnState();
   private host: ModelHost | undefined;
   private probation: Probation | undefined;
-  private running: { version: string; startedAt: number } | undefined;
+  private running: { version: string; startedAt: number; phase: JobPhase | "starting" } | undefined;
   /** Where the model in use came from: a learned version, or the configured fallback. */
   private inUse: { source: "learned" | "configured"; version?: string } = { source: "configured" };
   private readonly clock: Clock;
@@ -260,7 +260,7 @@ export class Learner implements ModelWatcher {
     if (!current) return;
     const s = this.o.settings;
     const version = `l${this.state.runs + 1}`;
-    this.running = { version, startedAt: this.clock.now() };
+    this.running = { version, startedAt: this.clock.now(), phase: "starting" };
     await this.history.flush();
     const currentRef = this.inUse.source === "learned" ? join(candidatesDir(this.o.dataDir), this.inUse.version!) : this.o.fallbackRef;
     const spec: JobSpec = {
@@ -282,7 +282,8 @@ export class Learner implements ModelWatcher {
     this.o.log.info({ version, current: `${current.name}@${current.version}` }, "training a candidate model on this host's history");
     let result: JobResult;
     try {
-      result = await (this.o.runJob ?? runJobInWorker)(spec, signal);
+      const running = this.running;
+      result = await (this.o.runJob ?? runJobInWorker)(spec, signal, (phase) => (running.phase = phase));
     } catch (e) {
       this.running = undefined;
       if (signal.aborted) return; // stopped: nothing recorded, the next start runs it again
@@ -365,7 +366,7 @@ export class Learner implements ModelWatcher {
           }
         : null,
       probation: p ? { version: p.entry.version, rounds: p.rounds, of: this.o.settings.probationRounds, flagged: p.flagged, scored: p.scored } : null,
-      running: this.running ? { version: this.running.version, started_at: new Date(this.running.startedAt).toISOString() } : null,
+      running: this.running ? { version: this.running.version, phase: this.running.phase, started_at: new Date(this.running.startedAt).toISOString() } : null,
       last_run: this.state.last_run,
       runs: this.state.runs,
       next_run_at: this.state.next_run_at !== null ? new Date(this.state.next_run_at).toISOString() : null,

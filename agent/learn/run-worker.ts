@@ -4,7 +4,7 @@
  * directory is then at most a `*.tmp-*` one, removed at the next start).
  * @module
  */
-import type { JobResult, JobSpec } from "./job.ts";
+import type { JobPhase, JobResult, JobSpec } from "./job.ts";
 
 /** Thrown when the worker failed, or was stopped, before a result. */
 export class TrainingError extends Error {
@@ -15,7 +15,7 @@ export class TrainingError extends Error {
 }
 
 /** Runs `spec` in a worker thread. */
-export function runJobInWorker(spec: JobSpec, signal?: AbortSignal): Promise<JobResult> {
+export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
     const end = (): void => {
@@ -28,7 +28,8 @@ export function runJobInWorker(spec: JobSpec, signal?: AbortSignal): Promise<Job
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.onmessage = (e: MessageEvent<{ type: "done"; result: JobResult } | { type: "error"; message: string }>) => {
+    worker.onmessage = (e: MessageEvent<{ type: "phase"; phase: JobPhase } | { type: "done"; result: JobResult } | { type: "error"; message: string }>) => {
+      if (e.data.type === "phase") return onPhase?.(e.data.phase);
       end();
       if (e.data.type === "done") resolve(e.data.result);
       else reject(new TrainingError(e.data.message));

@@ -1,8 +1,8 @@
 /**
  * The training worker: runs one {@link runJob} per message on its own thread, at the lowest CPU
  * priority (`setPriority(19)` applies to the calling thread on Linux: the scoring thread keeps its
- * own) and within the spec's duty-cycle budget. Messages: in a `JobSpec`; out `{ type: "done",
- * result }` or `{ type: "error", message }`.
+ * own) and within the spec's duty-cycle budget. Messages: in a `JobSpec`; out `{ type: "phase", phase }` as it
+ * goes, then `{ type: "done", result }` or `{ type: "error", message }`.
  * @module
  */
 import { setPriority } from "node:os";
@@ -18,7 +18,7 @@ try {
 
 self.onmessage = async (e: MessageEvent<JobSpec>) => {
   try {
-    const result = await runJob(e.data);
+    const result = await runJob(e.data, undefined, (phase) => self.postMessage({ type: "phase", phase }));
     self.postMessage({ type: "done", result });
   } catch (error) {
     self.postMessage({ type: "error", message: (error as Error).message });
