@@ -14,7 +14,8 @@
  * onset elsewhere in the held-back part is a false alarm. Precision = detected / (detected + false
  * alarms), recall = detected / events, F1 their harmonic mean, pooled over every series.
  *
- * Rule ({@link compareResults}): the candidate replaces the model in use only when its F1 is at least
+ * Rule ({@link compareResults}): with at least 20 injected events ({@link MIN_EVENTS}; fewer is too
+ * little evidence), the candidate replaces the model in use only when its F1 is at least
  * `margin` higher and its false alarms per 1000 held-back samples are at most max(1.25 × the
  * current's, the current's + 0.2). A candidate with any non-finite score is refused.
  * @module
@@ -52,6 +53,8 @@ export interface EvalResult {
 }
 
 const LAG = 10;
+/** Least injected events a verdict of "better" needs (fewer: too little evidence, the model in use stays). */
+export const MIN_EVENTS = 20;
 const EDGE = 64;
 
 function robustDiffSigma(v: Float64Array, end: number): number {
@@ -157,7 +160,8 @@ export interface Verdict {
  */
 export function compareResults(candidate: EvalResult, current: EvalResult, margin: number): Verdict {
   if (candidate.non_finite > 0) return { outcome: "refused", reason: `candidate gave ${candidate.non_finite} non-finite scores on held-back history` };
-  if (candidate.events === 0) return { outcome: "not_better", reason: "no held-back history long enough to judge on" };
+  if (candidate.events < MIN_EVENTS)
+    return { outcome: "not_better", reason: `${candidate.events} injected events in the held-back history, fewer than the ${MIN_EVENTS} needed to judge on` };
   const farLimit = Math.max(1.25 * current.false_alarms_per_1k, current.false_alarms_per_1k + 0.2);
   if (candidate.false_alarms_per_1k > farLimit)
     return {

@@ -49,6 +49,8 @@ export interface JobSpec {
   seed: number;
   /** Share of one core the run may use (duty cycle, see `pace.ts`). */
   budget: number;
+  /** Least samples a series needs to be used (default {@link MIN_POINTS}). */
+  minPoints?: number;
 }
 
 /** What a run found. */
@@ -71,8 +73,8 @@ export interface JobResult {
 /** What a run is doing (reported to `/status` while it runs). */
 export type JobPhase = "reading" | "training" | "writing" | "evaluating";
 
-/** Least samples a series needs to be trained and judged on. */
-const MIN_POINTS = 600;
+/** Least samples a series needs to be trained and judged on (default). */
+export const MIN_POINTS = 600;
 
 function hash32(s: string): number {
   return Number(Bun.hash.wyhash(s) & 0xffffffffn);
@@ -94,7 +96,7 @@ async function pickSeries(spec: JobSpec, skipped: SkippedSegment[]): Promise<Map
   const out = new Map<string, SeriesHistory>();
   for (const k of keys) {
     const h = all.get(k);
-    if (h && h.values.length >= MIN_POINTS) out.set(k, h);
+    if (h && h.values.length >= (spec.minPoints ?? MIN_POINTS)) out.set(k, h);
     if (out.size >= spec.maxSeries) break;
   }
   return out;

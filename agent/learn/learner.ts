@@ -227,9 +227,10 @@ export class Learner implements ModelWatcher {
 
   // ---- schedule -----------------------------------------------------------------------------
 
-  /** Looks at the schedule every `checkEveryMs` until `signal` aborts; a run in progress is abandoned (its worker terminated). */
+  /** Looks at the schedule every `checkEveryMs` (default a tenth of the shorter of `after` and `every`, 1 s to 60 s) until `signal` aborts; a run in progress is abandoned (its worker terminated). */
   async run(signal: AbortSignal): Promise<void> {
-    const every = this.o.settings.checkEveryMs ?? 60_000;
+    const st = this.o.settings;
+    const every = st.checkEveryMs ?? Math.min(60_000, Math.max(1000, Math.min(st.afterMs, st.everyMs) / 10));
     while (!signal.aborted) {
       await this.clock.sleep(every, signal);
       if (signal.aborted) break;
