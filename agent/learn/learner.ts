@@ -40,6 +40,11 @@ export interface LearnerOptions {
   runJob?: (spec: JobSpec, signal: AbortSignal, onPhase: (phase: JobPhase) => void) => Promise<JobResult>;
   /** Train and judge, never swap (with `model.registry`: the registry decides what runs). */
   reportOnly?: boolean;
+  /**
+   * The `loadModel` reference of the model in use when the learner did not choose it (report-only:
+   * the registry model's directory); undefined: the learned one or the configured fallback.
+   */
+  currentRef?: () => string | undefined;
 }
 
 interface Probation {
@@ -263,7 +268,8 @@ export class Learner implements ModelWatcher {
     const version = `l${this.state.runs + 1}`;
     this.running = { version, startedAt: this.clock.now(), phase: "starting" };
     await this.history.flush();
-    const currentRef = this.inUse.source === "learned" ? join(candidatesDir(this.o.dataDir), this.inUse.version!) : this.o.fallbackRef;
+    const currentRef =
+      this.o.currentRef?.() ?? (this.inUse.source === "learned" ? join(candidatesDir(this.o.dataDir), this.inUse.version!) : this.o.fallbackRef);
     const spec: JobSpec = {
       target: "series",
       historyDir: join(this.o.dataDir, "history"),

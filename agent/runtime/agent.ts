@@ -15,6 +15,7 @@ import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus } from "../updater/index.ts";
 import { Learner, learnWatcher } from "../learn/index.ts";
+import { versionDir } from "../updater/paths.ts";
 
 export { StartError } from "../../core/pipeline/index.ts";
 
@@ -43,7 +44,20 @@ export class AgentRuntime implements RuntimeView {
     const learn = config.model.learn;
     if (learn) {
       // with model.registry the registry decides the model: candidates are trained and reported only
-      this.learner = new Learner({ settings: learn, dataDir, fallbackRef: modelRef(config.model), log, telemetry: this.telemetry, reportOnly: !!registry });
+      this.learner = new Learner({
+        settings: learn,
+        dataDir,
+        fallbackRef: modelRef(config.model),
+        log,
+        telemetry: this.telemetry,
+        reportOnly: !!registry,
+        // report-only: the candidate is judged against the registry model running now
+        currentRef: () => {
+          const up = this.updater;
+          const v = up?.u.source === "registry" ? up.u.running?.version : undefined;
+          return up && v ? versionDir(dataDir, up.o.registry.name, v) : undefined;
+        },
+      });
     }
     if (registry) {
       this.updater = new ModelUpdater({
