@@ -81,7 +81,7 @@ function hash32(s: string): number {
 }
 
 /** The `maxSeries` keys of lowest hash among those with at least {@link MIN_POINTS} samples. */
-async function pickSeries(spec: JobSpec, skipped: SkippedSegment[]): Promise<Map<string, SeriesHistory>> {
+async function pickSeries(spec: JobSpec, skipped: SkippedSegment[], pacer: Pacer): Promise<Map<string, SeriesHistory>> {
   const counts = new Map<string, number>();
   await readHistory(spec.historyDir, {
     keep: (k) => {
@@ -89,10 +89,11 @@ async function pickSeries(spec: JobSpec, skipped: SkippedSegment[]): Promise<Map
       return false;
     },
     onSkip: (s) => skipped.push(s),
+    onSegment: () => pacer.tick(),
   });
   const keys = [...counts.keys()].sort((a, b) => hash32(a) - hash32(b) || (a < b ? -1 : 1));
   const wanted = new Set(keys.slice(0, Math.max(spec.maxSeries * 4, 64)));
-  const all = await readHistory(spec.historyDir, { keep: (k) => wanted.has(k), maxPointsPerSeries: spec.maxPointsPerSeries });
+  const all = await readHistory(spec.historyDir, { keep: (k) => wanted.has(k), maxPointsPerSeries: spec.maxPointsPerSeries, onSegment: () => pacer.tick() });
   const out = new Map<string, SeriesHistory>();
   for (const k of keys) {
     const h = all.get(k);
@@ -110,7 +111,7 @@ export async function runJob(spec: JobSpec, pacer = new Pacer(spec.budget), onPh
   const started = performance.now();
   onPhase?.("reading");
   const skipped: SkippedSegment[] = [];
-  const picked = await pickSeries(spec, skipped);
+  const picked = await pickSeries(spec, skipped, pacer);
   pacer.tick();
   let points = 0;
   let oldest = Number.POSITIVE_INFINITY;

@@ -23,6 +23,7 @@ import type { HeartbeatLearn } from "../../models/registry-protocol/heartbeat.ts
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { JobPhase, JobResult, JobSpec } from "./job.ts";
+import { roundEnded } from "./pace.ts";
 import { runJobInWorker } from "./run-worker.ts";
 import type { LearnSettings } from "./settings.ts";
 import { candidatesDir, emptyLearnState, type LastRun, type LearnedEntry, type LearnState, type Outcome, readLearnState, writeLearnState } from "./state.ts";
@@ -37,7 +38,7 @@ export interface LearnerOptions {
   telemetry: Telemetry;
   clock?: Clock;
   /** Runs a job (default: in a worker thread). Injected by tests. */
-  runJob?: (spec: JobSpec, signal: AbortSignal, onPhase: (phase: JobPhase) => void) => Promise<JobResult>;
+  runJob?: (spec: JobSpec, signal: AbortSignal, onPhase: (phase: JobPhase) => void, gate: Int32Array) => Promise<JobResult>;
   /** Train and judge, never swap (with `model.registry`: the registry decides what runs). */
   reportOnly?: boolean;
   /**
@@ -71,6 +72,8 @@ export class Learner implements ModelWatcher {
   private skippedTotal = 0;
   private saved: Promise<void> = Promise.resolve();
   private stateError: string | undefined;
+  /** Rounds ended, shared with the training worker (it works in the gaps between rounds, see `pace.ts`). */
+  private readonly gate = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(readonly o: LearnerOptions) {
     this.clock = o.clock ?? realClock;
@@ -155,6 +158,7 @@ export class Learner implements ModelWatcher {
   /** Every round's samples go to the history (buffered; written in the background). */
   onSamples(samples: readonly MetricSample[]): void {
     this.history.append(samples);
+    roundEnded(this.gate);
   }
 
   /** Counts a probation round; decides the probation at its end. */
@@ -290,7 +294,7 @@ export class Learner implements ModelWatcher {
     let result: JobResult;
     try {
       const running = this.running;
-      result = await (this.o.runJob ?? runJobInWorker)(spec, signal, (phase) => (running.phase = phase));
+      result = await (this.o.runJob ?? runJobInWorker)(spec, signal, (phase) => (running.phase = phase), this.gate);
     } catch (e) {
       this.running = undefined;
       if (signal.aborted) return; // stopped: nothing recorded, the next start runs it again

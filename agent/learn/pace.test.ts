@@ -37,3 +37,53 @@ test("a budget of one core never sleeps", () => {
   p.tick();
   expect(p.sleptMs).toBe(0);
 });
+
+test("with a round gate the worker works only in the first budget × period after a round, then waits for the next", () => {
+  let t = 0;
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const waits: number[] = [];
+  // the "scoring thread": a round ends every 1000 ms; waiting jumps to the next round end
+  const p = new Pacer(
+    0.25,
+    () => t,
+    (ms) => (t += ms),
+    gate,
+    (_g, _seen, ms) => {
+      const next = Math.ceil((t + 1e-9) / 1000) * 1000;
+      waits.push(next - t);
+      if (next - t <= ms) {
+        t = next;
+        gate[0]++;
+      } else t += ms;
+    },
+  );
+  // work in slices of 50 ms for 10 s
+  const workedAt: number[] = [];
+  while (t < 10_000) {
+    workedAt.push(t % 1000);
+    t += 50;
+    p.tick();
+  }
+  // every slice starts within the first 250 ms after a round end (+ one slice of overshoot)
+  expect(Math.max(...workedAt)).toBeLessThanOrEqual(300);
+  expect(p.busyMs / t).toBeLessThanOrEqual(0.31);
+  expect(p.busyMs / t).toBeGreaterThan(0.2);
+});
+
+test("with a gate but no rounds (a paused source), the duty cycle alone applies", () => {
+  let t = 0;
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const p = new Pacer(
+    0.25,
+    () => t,
+    (ms) => (t += ms),
+    gate,
+    (_g, _s, ms) => (t += ms),
+  );
+  while (t < 20_000) {
+    t += 50;
+    p.tick();
+  }
+  expect(p.busyMs / t).toBeGreaterThan(0.2);
+  expect(p.busyMs / t).toBeLessThanOrEqual(0.26);
+});

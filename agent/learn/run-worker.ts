@@ -14,8 +14,8 @@ export class TrainingError extends Error {
   }
 }
 
-/** Runs `spec` in a worker thread. */
-export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void): Promise<JobResult> {
+/** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `pace.ts`) keeps its work between rounds. */
+export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void, gate?: Int32Array): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
     const end = (): void => {
@@ -38,6 +38,6 @@ export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (p
       end();
       reject(new TrainingError(e.message || "training worker failed"));
     };
-    worker.postMessage(spec);
+    worker.postMessage({ spec, gate: gate?.buffer });
   });
 }

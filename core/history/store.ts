@@ -217,6 +217,8 @@ export interface ReadHistoryOptions {
   maxPointsPerSeries?: number;
   /** Called once per segment that cannot be read (it is skipped). */
   onSkip?: (s: SkippedSegment) => void;
+  /** Called after each segment (a reader on a CPU budget paces itself there). */
+  onSegment?: () => void;
 }
 
 /**
@@ -234,6 +236,7 @@ export async function readHistory(dir: string, o: ReadHistoryOptions = {}): Prom
   }
   const parts = new Map<string, SeriesChunk[]>();
   for (const name of names) {
+    o.onSegment?.();
     let chunks: SeriesChunk[];
     try {
       chunks = decodeSegment(new Uint8Array(await readFile(join(dir, name))), o.keep);

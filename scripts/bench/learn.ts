@@ -4,17 +4,21 @@
  * In one process, as the agent runs it: every second a round of N series is scored by
  * `online:default` (`Scorer`, one batched call) and appended to the history (`HistoryStore`, as
  * the learner's `onSamples` does); the history starts with `--history` samples per series (written
- * before the measurement). Two phases of the same run, same rounds:
- *   - `no training`: `--rounds` rounds (default 40);
- *   - `training`: the same rounds while one training run (the real worker, `runJobInWorker`,
- *     nice 19, `--budget` of a core, the default settings: 256 series, autoencoder, 10 epochs)
- *     runs; the phase lasts until the run ends (at least `--rounds` rounds).
- * Per phase: round latency p50/p99/max (score + history append; a round late past its second is
+ * before the measurement). Three phases in one process per size, same rounds:
+ *   - `no training (before)`: `--rounds` rounds (default 90);
+ *   - `training`: the same rounds while training runs back to back (the real worker,
+ *     `runJobInWorker`, nice 19, `--budget` of a core, the default settings: 256 series,
+ *     autoencoder, 10 epochs); at least `--rounds` rounds and one whole run;
+ *   - `no training (after)`: `--rounds` rounds again (the baseline on both sides).
+ * Per phase: round latency p50/p95/p99/max (score + history append; a round late past its second is
  * counted), process CPU in cores (`process.cpuUsage`, every thread, the worker's included) and
- * peak RSS (sampled every 100 ms). The run's CPU, minus the no-training phase's CPU rate over
+ * RSS at the start and its peak (sampled every 100 ms). The phase's CPU, minus the baseline phases' CPU rate over
  * the same time, is the training's CPU; averaged over a schedule it is a run's CPU divided by `every`.
  *
- *     bun scripts/bench/learn.ts [--series 1000,10000] [--rounds 90] [--budget 0.25] [--history 1500]
+ * Every round ends with `roundEnded(gate)`, as the learner's `onSamples` does, so the worker
+ * works in the gaps between rounds; `--no-gate` measures the duty cycle alone.
+ *
+ *     bun scripts/bench/learn.ts [--series 1000,10000] [--rounds 90] [--budget 0.25] [--history 1500] [--no-gate]
  * @module
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -27,6 +31,7 @@ import { Scorer } from "../../core/scoring/scorer.ts";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { createRng } from "../../data/random.ts";
 import { runJobInWorker } from "../../agent/learn/run-worker.ts";
+import { roundEnded } from "../../agent/learn/pace.ts";
 import { LEARN_DEFAULTS } from "../../agent/learn/settings.ts";
 import type { JobResult } from "../../agent/learn/job.ts";
 import { createOnlineModel } from "../../models/online/default.ts";
@@ -39,6 +44,8 @@ const SIZES = flag("series", "1000,10000").split(",").map(Number);
 const ROUNDS = Number(flag("rounds", "90"));
 const BUDGET = Number(flag("budget", String(LEARN_DEFAULTS.budget)));
 const HISTORY = Number(flag("history", "1500"));
+/** `--no-gate`: the duty cycle alone (the worker does not wait for the gaps between rounds). */
+const GATE = !process.argv.includes("--no-gate");
 
 interface Phase {
   rounds: number;
@@ -97,6 +104,7 @@ async function bench(n: number): Promise<SizeResult> {
     // warm up the scorer's states (not measured)
     for (let k = 0; k < 5; k++) await scorer.score(round(), t);
     Bun.gc(true);
+    const gate = new Int32Array(new SharedArrayBuffer(4));
 
     const measure = async (until: () => boolean): Promise<Phase> => {
       const lat: number[] = [];
@@ -113,6 +121,7 @@ async function bench(n: number): Promise<SizeResult> {
         const s0 = performance.now();
         await scorer.score(samples, t);
         history.append(samples);
+        if (GATE) roundEnded(gate);
         lat.push(performance.now() - s0);
         const wait = next - performance.now();
         if (wait > 0) await Bun.sleep(wait);
@@ -148,21 +157,26 @@ async function bench(n: number): Promise<SizeResult> {
         await history.flush();
         try {
           jobs.push(
-            await runJobInWorker({
-              target: "series",
-              historyDir: join(dir, "history"),
-              candidatesDir: join(dir, "candidates"),
-              version: `l${jobs.length + 1}`,
-              currentRef: "online:default",
-              kind: s.kind,
-              maxSeries: s.maxSeries,
-              maxPointsPerSeries: s.maxPointsPerSeries,
-              maxRows: s.maxRows,
-              holdout: s.holdout,
-              margin: s.margin,
-              seed: jobs.length + 1,
-              budget: BUDGET,
-            }),
+            await runJobInWorker(
+              {
+                target: "series",
+                historyDir: join(dir, "history"),
+                candidatesDir: join(dir, "candidates"),
+                version: `l${jobs.length + 1}`,
+                currentRef: "online:default",
+                kind: s.kind,
+                maxSeries: s.maxSeries,
+                maxPointsPerSeries: s.maxPointsPerSeries,
+                maxRows: s.maxRows,
+                holdout: s.holdout,
+                margin: s.margin,
+                seed: jobs.length + 1,
+                budget: BUDGET,
+              },
+              undefined,
+              undefined,
+              GATE ? gate : undefined,
+            ),
           );
         } catch (e) {
           failed = e as Error;
@@ -231,7 +245,9 @@ for (const n of SIZES) {
   );
   rows.push(fmt("no training (after)", after, "—"));
 }
-console.log(`on-host training beside 1 Hz rounds (online:default), budget ${BUDGET} core, history ${HISTORY} samples a series, ${ROUNDS}+ rounds a phase\n`);
+console.log(
+  `on-host training beside 1 Hz rounds (online:default), ${GATE ? "worker slices between rounds (round gate)" : "duty cycle only (--no-gate)"}, budget ${BUDGET} core, history ${HISTORY} samples a series, ${ROUNDS}+ rounds a phase\n`,
+);
 console.log("| series | phase | rounds | p50 ms | p95 ms | p99 ms | max ms | late | CPU cores | RSS MiB start → peak | training |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
