@@ -10,7 +10,7 @@
  *   scoring thread increments and notifies after every round): the worker works only in the
  *   first `budget × period` ms after a round ended (`period`: the measured time between rounds)
  *   and then waits for the next round to end, so its slices fall in the gaps between rounds,
- *   not on top of them (the window itself keeps the share at about `budget`). With no round for
+ *   not on top of them; over the duty-cycle budget it also waits for the next round. With no round for
  *   3 periods (a paused source) it goes on by the duty cycle alone until rounds come back.
  * @module
  */
@@ -86,7 +86,9 @@ export class Pacer {
       }
       if (!this.gateless) {
         this.observe(t);
-        if (t - this.roundAt <= Math.max(2, this.budget * this.period)) return;
+        const elapsed = t - this.started;
+        const underBudget = elapsed - this.slept <= this.budget * elapsed;
+        if (underBudget && t - this.roundAt <= Math.max(2, this.budget * this.period)) return;
         const seen = this.seen;
         this.wait(this.gate, seen, 3 * this.period);
         const t2 = this.now();
