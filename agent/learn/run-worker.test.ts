@@ -2,7 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runJobInWorker, TrainingError } from "./run-worker.ts";
+import { runJobInWorker, TrainingError, workerUrl } from "./run-worker.ts";
 import { writeSyntheticHistory } from "./testing/history.ts";
 import type { JobSpec } from "./job.ts";
 
@@ -51,3 +51,8 @@ test("aborting stops the worker: the promise rejects, no candidate is left under
   const names = await readdir(s.candidatesDir).catch(() => []);
   expect(names.filter((n) => n === "l1")).toEqual([]);
 }, 60_000);
+
+test("the worker's code: beside this file from source, the embedded entry point in a compiled binary", () => {
+  expect(workerUrl("file:///src/agent/learn/run-worker.ts")).toBe("file:///src/agent/learn/worker.ts");
+  expect(workerUrl("file:///$bunfs/root/agent")).toBe("/$bunfs/root/learn/worker.js");
+});

@@ -14,10 +14,19 @@ export class TrainingError extends Error {
   }
 }
 
+/**
+ * Where the worker's code is: beside this file when run from source; in a compiled binary
+ * (`scripts/build.ts` gives `agent/learn/worker.ts` as a second entry point) entry points are
+ * embedded by their path below the entry points' common folder (`agent/`), as `.js`.
+ */
+export function workerUrl(metaUrl = import.meta.url): string {
+  return metaUrl.includes("/$bunfs/") ? "/$bunfs/root/learn/worker.js" : new URL("./worker.ts", metaUrl).href;
+}
+
 /** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `pace.ts`) keeps its work between rounds. */
 export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void, gate?: Int32Array): Promise<JobResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    const worker = new Worker(workerUrl());
     const end = (): void => {
       signal?.removeEventListener("abort", onAbort);
       worker.terminate();
