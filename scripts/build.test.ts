@@ -39,3 +39,22 @@ test("the compiled binary generates, trains an autoencoder and scores from anoth
   expect(s.code).toBe(0);
   expect(s.stdout.split("\n").length).toBe(402);
 }, 60_000);
+
+test("model.learn in the compiled binary: the training worker (a second entry point) runs and its verdict is recorded", async () => {
+  await Bun.write(
+    join(dir, "learn.yaml"),
+    `agent: { id: bin-learn, data_dir: ./learn-var }
+sources: [{ type: synthetic, id: synth, series: 8, interval: 5ms, seed: 3 }]
+sinks: [{ type: file, id: out, path: ./learn-var/out.jsonl }]
+server: { enabled: false }
+buffer: { type: memory }
+model: { online: default, learn: { after: 6s, every: 1h, epochs: 1 } }
+`,
+  );
+  const r = run("run", "--config", "learn.yaml", "--duration", "14s");
+  expect(r.code).toBe(0);
+  const state = JSON.parse(await Bun.file(join(dir, "learn-var", "learn", "state.json")).text());
+  expect(state.runs).toBe(1);
+  expect(["kept", "swapped"]).toContain(state.last_run.outcome);
+  expect(state.last_run.history.series).toBe(8);
+}, 60_000);

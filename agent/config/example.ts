@@ -96,6 +96,22 @@ ${optional(
   # heartbeat report agreement and both alarm rates. Optional.
   # shadow: online:default?alarms_per_day=1
   # shadow_share: 0.1      # score 10 % of the series in the shadow (picked by series): bounds its cost
+  # On-host training. Keeps a bounded history of the series under <data_dir>/history, trains a
+  # candidate on it in a worker thread (nice 19, within budget of a core) first after \`after\` of
+  # history, then every \`every\`, and swaps it in (probation, fallback) only when it beats the model
+  # in use on held-back history with injected anomalies. /status and the heartbeat show "learn".
+  # With registry: candidates are trained and reported, never swapped in. Optional (off).
+  # learn:
+  #   after: 24h               # history needed before the first run
+  #   every: 24h               # then one run per period
+  #   budget: 0.25             # share of one core while training
+  #   history_max_size: 256MiB # 8 bytes a sample; the oldest go first
+  #   max_series: 256          # series trained and judged on per run (sampled by key hash)
+  #   kind: autoencoder        # detector of the candidate (agent train --kind)
+  #   holdout: 0.2             # newest share of each series held back to judge the candidate
+  #   margin: 0.02             # event-F1 gain the candidate needs
+  #   probation_rounds: 60     # scored rounds before a swapped-in model is accepted
+  #   max_flag_rate: 0.05      # flagged share in probation above which the previous model returns
 
 # Anomaly events (open/close) from the scores. Optional.
 scoring:

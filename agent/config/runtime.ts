@@ -10,6 +10,7 @@ import { parseHostPort } from "../../core/config/net.ts";
 import { toSinkConfig } from "../../core/sinks/catalog.ts";
 import { toSourceConfig } from "../../core/sources/catalog.ts";
 import { CONFIG_DEFAULTS, type ConfigFile } from "./schema.ts";
+import { toLearnSettings } from "./learn-schema.ts";
 import { onlineRef } from "../../models/online/default.ts";
 import type { AgentConfig, ModelConfig, RegistryModelConfig, ScoringConfig } from "./types.ts";
 import type { HostSettings } from "../../core/scoring/host.ts";
@@ -73,6 +74,7 @@ export function toRuntimeConfig(parsed: ConfigFile, ctx: RuntimeContext): AgentC
   const shadow = parsed.model.shadow;
   if (shadow !== undefined) model.shadow = shadow.startsWith("online:") ? shadow : resolve(dir, shadow);
   if (parsed.model.shadow_share !== undefined) model.shadowShare = parsed.model.shadow_share;
+  if (parsed.model.learn) model.learn = toLearnSettings(parsed.model.learn);
   const { open_threshold: open, close_threshold: close, min_points: minPoints, drift: d, host: h } = parsed.scoring;
   const host: HostSettings = {
     enabled: h.enabled,

@@ -10,6 +10,7 @@ import { ByteSize, Duration, HostPortString, HttpUrl, Id, sizeBytes } from "../.
 import { SinkSchema } from "../../core/sinks/catalog.ts";
 import { SourceSchema } from "../../core/sources/catalog.ts";
 import { RegistrySectionSchema } from "./registry-schema.ts";
+import { LearnSectionSchema } from "./learn-schema.ts";
 
 export { REGISTRY_DEFAULTS, RegistrySectionSchema, type RegistrySectionFile } from "./registry-schema.ts";
 
@@ -68,6 +69,8 @@ export const ModelSectionSchema = z
     shadow: z.string().min(1).max(4096).optional(),
     /** Share of the series the shadow model scores (default 1): bounds its cost (CPU and memory scale with it). */
     shadow_share: z.number().gt(0).lte(1).optional(),
+    /** On-host training (agent/learn): history under `<data_dir>/history`, candidates judged and swapped in. Off when absent. */
+    learn: LearnSectionSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {

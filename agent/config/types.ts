@@ -8,6 +8,8 @@
  * Sources and sinks: each component declares its runtime config beside its schema
  * (core/sources/<type>/config.ts, core/sinks/<type>/config.ts); the unions come from the catalogs.
  */
+import type { LearnSettings } from "../learn/settings.ts";
+
 export type { SourceConfig } from "../../core/sources/catalog.ts";
 export type { SinkConfig } from "../../core/sinks/catalog.ts";
 export type { BatchConfig } from "../../core/sinks/component.ts";
@@ -51,6 +53,8 @@ export type ModelConfig = ({ online: string; alarmsPerDay?: number } | { bundle:
   shadow?: string;
   /** `model.shadow_share` (default 1). */
   shadowShare?: number;
+  /** `model.learn`: on-host training (agent/learn); off when absent. */
+  learn?: LearnSettings;
 };
 
 /** Anomaly-event hysteresis; unset thresholds follow the model (see `resolveScoring`). */

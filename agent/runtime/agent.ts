@@ -14,6 +14,8 @@ import { modelRef } from "../config/runtime.ts";
 import { buildSink, buildSource } from "./components.ts";
 import { pushMetrics } from "./pushgateway.ts";
 import { ModelUpdater, modelSourceStatus, runUpdater, UpdaterConfigError, updaterStatus } from "../updater/index.ts";
+import { Learner, learnWatcher } from "../learn/index.ts";
+import { versionDir } from "../updater/paths.ts";
 
 export { StartError } from "../../core/pipeline/index.ts";
 
@@ -29,6 +31,7 @@ export class AgentRuntime implements RuntimeView {
   private readonly rl: RateLimitedLog;
   private readonly startedAt = Date.now();
   private updater: ModelUpdater | undefined;
+  private learner: Learner | undefined;
   private preloaded: ScoringModel | undefined;
 
   constructor(
@@ -38,6 +41,24 @@ export class AgentRuntime implements RuntimeView {
     this.rl = new RateLimitedLog(log, 10_000);
     const { id: agentId, hostName, dataDir } = config.agent;
     const registry = config.model.registry;
+    const learn = config.model.learn;
+    if (learn) {
+      // with model.registry the registry decides the model: candidates are trained and reported only
+      this.learner = new Learner({
+        settings: learn,
+        dataDir,
+        fallbackRef: modelRef(config.model),
+        log,
+        telemetry: this.telemetry,
+        reportOnly: !!registry,
+        // report-only: the candidate is judged against the registry model running now
+        currentRef: () => {
+          const up = this.updater;
+          const v = up?.u.source === "registry" ? up.u.running?.version : undefined;
+          return up && v ? versionDir(dataDir, up.o.registry.name, v) : undefined;
+        },
+      });
+    }
     if (registry) {
       this.updater = new ModelUpdater({
         registry,
@@ -47,6 +68,7 @@ export class AgentRuntime implements RuntimeView {
         fallbackRef: modelRef(config.model),
         log,
         telemetry: this.telemetry,
+        learnFacts: this.learner && (() => this.learner!.heartbeat()),
       });
     }
     this.pipeline = new Pipeline({
@@ -62,7 +84,7 @@ export class AgentRuntime implements RuntimeView {
       sources: () => this.config.sources.map(buildSource),
       sinks: this.sinkSpecs(config),
       model: () => this.initialModel(),
-      watcher: this.updater,
+      watcher: learnWatcher(this.updater, this.learner),
       tasks: () => this.tasks(),
       log,
       telemetry: this.telemetry,
@@ -77,7 +99,8 @@ export class AgentRuntime implements RuntimeView {
 
   /** The configured model; with `model.registry`, the updater's choice (last good registry model, else the configured one). */
   private async initialModel(): Promise<ScoringModel> {
-    if (!this.updater) return this.preloaded ?? (await loadModel(modelRef(this.config.model)));
+    if (!this.updater) return this.learner ? this.learner.init(this.preloaded) : (this.preloaded ?? (await loadModel(modelRef(this.config.model))));
+    await this.learner?.open();
     return this.updater.init(this.preloaded).catch((e: Error) => {
       throw e instanceof UpdaterConfigError ? new StartError(e.message) : e;
     });
@@ -92,6 +115,8 @@ export class AgentRuntime implements RuntimeView {
     const tasks: PipelineTask[] = [];
     const up = this.updater;
     if (up) tasks.push((signal) => runUpdater(up, signal));
+    const learner = this.learner;
+    if (learner) tasks.push((signal) => learner.run(signal));
     tasks.push((signal) => governHeap(signal)); // RSS between full collections: see heap-governor.ts
     const pg = this.config.telemetry.pushgateway;
     if (pg) {
@@ -137,12 +162,17 @@ export class AgentRuntime implements RuntimeView {
         this.log.warn("model.shadow, model.shadow_share and scoring.drift changes take effect at the next start");
         next = { ...next, drift: this.config.drift, model: { ...next.model, shadow: was.shadow, shadowShare: was.shadowShare } };
       }
-      if (JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry)) {
-        this.log.warn("model.registry changes take effect at the next start; keeping the running model section");
+      if (
+        JSON.stringify(next.model.registry) !== JSON.stringify(this.config.model.registry) ||
+        JSON.stringify(next.model.learn) !== JSON.stringify(this.config.model.learn)
+      ) {
+        this.log.warn("model.registry and model.learn changes take effect at the next start; keeping the running model section");
         next = { ...next, model: this.config.model };
       }
       const model =
-        modelRef(next.model) !== modelRef(this.config.model) && this.pipeline.model() && !this.updater ? await loadModel(modelRef(next.model)) : undefined;
+        modelRef(next.model) !== modelRef(this.config.model) && this.pipeline.model() && !this.updater && !this.learner
+          ? await loadModel(modelRef(next.model))
+          : undefined;
       this.config = next;
       return { sources: () => next.sources.map(buildSource), sinks: this.sinkSpecs(next), model };
     });
@@ -172,10 +202,13 @@ export class AgentRuntime implements RuntimeView {
             kind: m.kind,
             window: m.window,
             threshold: m.threshold,
-            ...(this.updater ? modelSourceStatus(this.updater) : { source: "bundle" in this.config.model ? "bundle" : "online", previous: null }),
+            ...(this.updater
+              ? modelSourceStatus(this.updater)
+              : (this.learner?.modelSource() ?? { source: "bundle" in this.config.model ? "bundle" : "online", previous: null })),
           }
         : null,
       registry: this.updater ? updaterStatus(this.updater) : null,
+      learn: this.learner ? this.learner.status() : null,
       series: p.series,
       seq_next: p.seq_next,
       points: p.points,

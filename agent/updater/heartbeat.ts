@@ -43,6 +43,8 @@ export function buildHeartbeat(up: ModelUpdater): Heartbeat {
   };
   if (facts.drift) hb.drift = heartbeatDrift(facts.drift);
   if (facts.shadow) hb.shadow = heartbeatShadow(facts.shadow);
+  const learn = up.o.learnFacts?.();
+  if (learn) hb.learn = learn;
   const wanted = u.lastResolution?.version;
   if (wanted && (u.source !== "registry" || wanted !== u.running?.version)) hb.target = { name: cfg.name, version: wanted };
   else if (u.failures.target && u.failures.target !== u.running?.version) hb.target = { name: cfg.name, version: u.failures.target };

@@ -6,6 +6,7 @@ import type { ShadowStatus } from "../../core/scoring/shadow.ts";
 import type { Telemetry } from "../../core/telemetry/metrics.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { RegistryClientOptions } from "../../models/registry-protocol/client.ts";
+import type { HeartbeatLearn } from "../../models/registry-protocol/heartbeat.ts";
 import type { Resolution } from "../../models/registry-protocol/protocol.ts";
 import type { RegistryModelConfig } from "../config/types.ts";
 import type { Rejected } from "./decide.ts";
@@ -40,6 +41,8 @@ export interface ModelUpdaterOptions {
    * exception or a non-finite score before it is accepted (default 5).
    */
   probationRounds?: number;
+  /** The heartbeat's `learn` field (agents with `model.learn`, agent/learn). */
+  learnFacts?: () => HeartbeatLearn | undefined;
   /** Injected for tests. */
   fetch?: RegistryClientOptions["fetch"];
   random?: () => number;

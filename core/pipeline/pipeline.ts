@@ -249,6 +249,7 @@ export class Pipeline {
       this.rl.warn(`${source.id}:scoring_error`, { source: source.id, samples: result.samples.length }, `round dropped: ${(error as Error).message}`);
       return;
     }
+    this.o.watcher?.onSamples?.(result.samples);
     let events = 0;
     let drift = 0;
     for (const r of records) if (r.kind === "anomaly") r.doc.event.kind === "drift" ? drift++ : events++;

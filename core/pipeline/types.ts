@@ -4,6 +4,7 @@
  */
 import type { Logger } from "pino";
 import type { BufferSettings } from "../buffer/index.ts";
+import type { MetricSample } from "../events.ts";
 import type { HysteresisOptions } from "../scoring/hysteresis.ts";
 import type { ModelFailure, RoundInfo, SwapOptions } from "../scoring/scorer.ts";
 import type { DriftSettings, DriftStatus } from "../scoring/drift.ts";
@@ -61,6 +62,8 @@ export interface ModelHost {
 export interface ModelWatcher {
   onRound(round: RoundInfo): void;
   onModelFailure(failure: ModelFailure): ScoringModel | undefined;
+  /** The samples of every round that was scored (after the scoring; on-host training keeps its history from them). */
+  onSamples?(samples: readonly MetricSample[]): void;
   attach(host: ModelHost): void;
   /** Releases what it holds (called at the stop, before the current model is disposed). */
   dispose?(): void;

@@ -65,6 +65,29 @@ export const HeartbeatShadowSchema = z.object({
   skipped: z.object({ late: Count, error: Count }).optional(),
 });
 
+const F1 = z.number().min(0).max(1).nullable();
+const Iso = z.string().max(40).nullable();
+
+/**
+ * `learn` of a heartbeat: on-host training (`model.learn`, agent/learn): the learned model in use
+ * (null: the configured one), when it was trained, how much history the agent holds, and how the
+ * last candidate compared with the model in use (event F1 on held-back history).
+ */
+export const HeartbeatLearnSchema = z
+  .object({
+    in_use: z.string().max(64).nullable(),
+    trained_at: Iso,
+    history_series: Count,
+    history_points: Count,
+    history_span_s: z.number().nonnegative().max(1e10),
+    last_outcome: z.enum(["swapped", "kept", "refused", "failed", "rolled_back", "accepted"]).nullable(),
+    last_reason: z.string().max(300).nullable(),
+    candidate_f1: F1,
+    current_f1: F1,
+    next_run_at: Iso,
+  })
+  .strict();
+
 /**
  * One heartbeat.
  *
@@ -118,11 +141,14 @@ export const HeartbeatSchema = z
     drift: HeartbeatDriftSchema.optional(),
     /** The shadow model's comparison (agents with `model.shadow`). */
     shadow: HeartbeatShadowSchema.optional(),
+    /** On-host training (agents with `model.learn`). */
+    learn: HeartbeatLearnSchema.optional(),
   })
   .refine((h) => h.flagged === undefined || h.points === undefined || h.flagged <= h.points, { message: "flagged must not exceed points", path: ["flagged"] });
 export type Heartbeat = z.input<typeof HeartbeatSchema>;
 export type HeartbeatDrift = z.input<typeof HeartbeatDriftSchema>;
 export type HeartbeatShadow = z.input<typeof HeartbeatShadowSchema>;
+export type HeartbeatLearn = z.input<typeof HeartbeatLearnSchema>;
 export type ParsedHeartbeat = z.output<typeof HeartbeatSchema>;
 
 /** How fresh an agent's last heartbeat is: `stale` past 3 intervals, `offline` past 10. */
