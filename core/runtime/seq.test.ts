@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SeqAllocator, SeqError } from "./seq.ts";
+import { ROUNDS_AHEAD, SeqAllocator, SeqError } from "./seq.ts";
 import { fillUp, mountSmallTmpfs } from "./testing/full-disk.ts";
 
 const fresh = () => mkdtempSync(join(tmpdir(), "seq-"));
@@ -69,16 +69,41 @@ test("close(firstUnused) gives back numbers taken but never stored; never more t
   expect(new SeqAllocator(dir, 100).peek()).toBe(9);
 });
 
-test("reserve(n) reserves the next block ahead when fewer than half a block would be left", () => {
+test("reserve(n) reserves the next block ahead when fewer than half a block would be left (rounds up to an eighth of a block)", () => {
   const dir = fresh();
   const a = new SeqAllocator(dir, 100);
   const mark = () => JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next;
-  expect(a.reserve(40)).toBe(true);
-  expect(mark()).toBe(101); // 100 left, 60 after the round: enough ahead
+  expect(a.reserve(12)).toBe(true);
+  expect(mark()).toBe(101); // 100 left, 88 after the round: enough ahead
   for (let i = 0; i < 40; i++) a.take();
-  expect(a.reserve(40)).toBe(true);
-  expect(mark()).toBe(201); // 60 left, 20 after the round: the next block is reserved now
-  expect(a.available).toBeGreaterThanOrEqual(140);
+  expect(a.reserve(12)).toBe(true);
+  expect(mark()).toBe(201); // 60 left, 48 after the round: the next block is reserved now
+  expect(a.available).toBeGreaterThanOrEqual(112);
+});
+
+test(`large rounds: reserve(n) keeps ${ROUNDS_AHEAD} rounds ahead, so the file is written every few rounds, not every round; a crash still never repeats`, () => {
+  const dir = fresh();
+  const a = new SeqAllocator(dir, 100);
+  const mark = () => JSON.parse(readFileSync(join(dir, "seq.json"), "utf8")).next as number;
+  let writes = 0;
+  let last = mark();
+  const taken: number[] = [];
+  for (let round = 0; round < 60; round++) {
+    expect(a.reserve(40)).toBe(true); // like the runtime: room for a point and an event per sample
+    for (let i = 0; i < 20; i++) taken.push(a.take()); // ... of which the points are taken
+    if (mark() !== last) writes++;
+    last = mark();
+    expect(last).toBeGreaterThan(taken[taken.length - 1]!); // the mark on disk is always past every number handed out
+  }
+  // 1200 numbers in 60 rounds; a block-sized reservation (100) would have meant a write every 2–3 rounds
+  expect(writes).toBeLessThanOrEqual(6);
+  expect(writes).toBeGreaterThanOrEqual(4);
+  // a crash (no close): the next run starts at the mark, past everything taken, within the reservation ahead
+  const b = new SeqAllocator(dir, 100);
+  const next = b.take();
+  expect(next).toBeGreaterThan(taken[taken.length - 1]!);
+  expect(next - taken[taken.length - 1]!).toBeLessThanOrEqual(40 + ROUNDS_AHEAD * 40 + 1);
+  expect(new Set(taken).size).toBe(taken.length);
 });
 
 test("temp files have unique names and stale ones (a crash mid-write) are removed at start", () => {

@@ -80,6 +80,12 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime #14, stime #15
 }
 
+/** Minor page faults of a process so far (all threads), from /proc/<pid>/stat: fresh memory touched, a kernel entry per 4 KiB page. */
+export async function minorFaults(pid: number): Promise<number> {
+  const stat = await Bun.file(`/proc/${pid}/stat`).text();
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]); // minflt #10
+}
+
 /** VmRSS and VmHWM (peak) in MiB, from /proc/<pid>/status. */
 export async function rssMiB(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await Bun.file(`/proc/${pid}/status`).text();

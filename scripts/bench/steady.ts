@@ -9,15 +9,20 @@
  * and the peak of the samples. /status at the end shows the points really flowed.
  *
  * Baseline in the same run: the same agent with `--idle-series` (default 10) series, the cost
- * of an agent that does almost nothing. Scenarios run one after another.
+ * of an agent that does almost nothing. Scenarios run one after another. Minor page faults per
+ * second (/proc/<pid>/stat minflt) are shown too: memory freshly touched each round (a kernel entry
+ * and a zeroed page per 4 KiB), a cost that in-process timings (steady-stages.ts) do not see.
  *
- *     npm run build && bun scripts/bench/steady.ts [--series 1000,10000] [--seconds 60] [--warmup 40] [--file] [--buffer memory]
+ *     npm run build && bun scripts/bench/steady.ts [--series 1000,10000] [--seconds 60] [--warmup 40] [--file] [--buffer memory] [--bin path]
+ *
+ * `--bin` measures another build (e.g. one of `main` from a temp worktree): alternate runs of
+ * both to compare on this shared machine.
  *
  * Goals: ≤ 5% of a core and ≤ 250 MB RSS at 10k series, 1 Hz.
  */
 import { rm } from "node:fs/promises";
 import { conditions, table } from "./harness.ts";
-import { agentBinary, argStr, cpuSeconds, freePort, median, rssMiB, writeAgentConfig } from "./proc.ts";
+import { agentBinary, argStr, cpuSeconds, freePort, median, minorFaults, rssMiB, writeAgentConfig } from "./proc.ts";
 
 const SERIES = argStr("series", "1000,10000").split(",").map(Number);
 const IDLE = Number(argStr("idle-series", "10"));
@@ -37,6 +42,7 @@ interface Result {
   hwm: number;
   ptsPerSec: number;
   startRss: number;
+  faultsPerSec: number;
 }
 
 async function measure(bin: string, series: number): Promise<Result> {
@@ -56,6 +62,7 @@ async function measure(bin: string, series: number): Promise<Result> {
     const status0 = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { points: number };
     const t0 = performance.now();
     const cpu0 = await cpuSeconds(pid);
+    const faults0 = await minorFaults(pid);
     const cpus: [number, number][] = [[0, cpu0]];
     const rss: number[] = [];
     for (let s = 1; s <= SECONDS; s++) {
@@ -71,6 +78,7 @@ async function measure(bin: string, series: number): Promise<Result> {
       windows.push((100 * (cb - ca)) / (tb - ta));
     }
     const [tEnd, cEnd] = cpus[cpus.length - 1]!;
+    const faultsPerSec = ((await minorFaults(pid)) - faults0) / tEnd;
     const { hwm } = await rssMiB(pid);
     return {
       series,
@@ -81,6 +89,7 @@ async function measure(bin: string, series: number): Promise<Result> {
       hwm,
       ptsPerSec: (status1.points - status0.points) / ((performance.now() - t0) / 1000),
       startRss,
+      faultsPerSec,
     };
   } finally {
     child.kill("SIGTERM");
@@ -117,6 +126,7 @@ async function main(): Promise<void> {
         "RSS MB max",
         "VmHWM MB",
         "RSS MB at 5 s",
+        "minor faults/s",
       ],
       results.map((r) => [
         r.series === IDLE ? `${r.series} (idle baseline)` : r.series,
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
         r.rssMax.toFixed(0),
         r.hwm.toFixed(0),
         r.startRss.toFixed(0),
+        r.faultsPerSec.toFixed(0),
       ]),
     ),
   );

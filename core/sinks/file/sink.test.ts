@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeBatch } from "../testing/records.ts";
-import { createFileSink } from "./sink.ts";
+import { createFileSink, encodeLines } from "./sink.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -45,6 +45,46 @@ describe("createFileSink", () => {
     expect((await s2.send(batch)).delivered).toBe(30);
     await s2.stop();
     expect(await lines(p2)).toHaveLength(27);
+  });
+
+  test("the file holds exactly the records' JSON lines, byte for byte: non-ASCII labels, batches larger and smaller than the last", async () => {
+    const path = join(dir, "bytes.jsonl");
+    const sink = createFileSink({ id: "f", path });
+    const batch = makeBatch("ag", 120).map((r, i) => {
+      if (r.kind !== "point") return r;
+      const doc = { ...r.doc, metric: { name: "m", labels: { host: i % 3 ? "hôte-✓" : "plain", emoji: i % 5 ? "" : '🚀\n"q"' } } };
+      return { kind: "point" as const, doc, ...(i % 2 && { json: JSON.stringify(doc) }) }; // half with json cached, half without
+    });
+    const sizes = [3, 100, 1, 0, 16];
+    let at = 0;
+    for (const n of sizes) {
+      expect((await sink.send(batch.slice(at, at + n))).delivered).toBe(n);
+      at += n;
+    }
+    await sink.stop();
+    const expected = batch
+      .slice(0, at)
+      .map((r) => `${JSON.stringify(r.doc)}\n`)
+      .join("");
+    expect(await readFile(path, "utf8")).toBe(expected);
+    expect((await readFile(path)).equals(Buffer.from(expected, "utf8"))).toBe(true);
+  });
+
+  test("encodeLines uses the scratch buffer when it is large enough, else a new one", () => {
+    const batch = makeBatch("ag", 10);
+    const small = Buffer.alloc(8);
+    const a = encodeLines(batch, small);
+    expect(a.bytes).not.toBe(small);
+    expect(a.bytes.toString("utf8", 0, a.length)).toBe(batch.map((r) => `${JSON.stringify(r.doc)}\n`).join(""));
+    const big = Buffer.alloc(a.bytes.length);
+    const b = encodeLines(batch.slice(0, 2), big);
+    expect(b.bytes).toBe(big);
+    expect(b.bytes.toString("utf8", 0, b.length)).toBe(
+      batch
+        .slice(0, 2)
+        .map((r) => `${JSON.stringify(r.doc)}\n`)
+        .join(""),
+    );
   });
 
   test("concurrent sends never interleave lines", async () => {

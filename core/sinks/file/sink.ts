@@ -27,6 +27,28 @@ export interface FileSinkOptions {
 /** Named defaults of {@link FileSinkOptions}. */
 export const FILE_SINK_DEFAULTS = { only: DEFAULT_ONLY, fsyncEveryBatch: false } as const;
 
+/** A sink keeps its encoding buffer between batches up to this size (a default batch, 1 MB of JSON, fits). */
+const KEEP_SCRATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The batch as JSON lines (UTF-8, one `\n` after each document), encoded into `scratch` when it
+ * is large enough, else into a new buffer; returns the buffer and the byte count. Encoding each
+ * document into a reused buffer, rather than joining the batch into one string and writing that,
+ * allocates nothing per batch: at 10k points/s the joined strings (~180 KB each) were fresh
+ * memory 20 times a second, a page fault per 4 KiB (scripts/bench/steady.ts).
+ */
+export function encodeLines(records: readonly OutRecord[], scratch: Buffer): { bytes: Buffer; length: number } {
+  let capacity = 0;
+  for (const r of records) capacity += 3 * (r.json ??= JSON.stringify(r.doc)).length + 1; // UTF-8: ≤ 3 bytes per UTF-16 unit
+  const b = scratch.length >= capacity ? scratch : Buffer.allocUnsafe(capacity);
+  let off = 0;
+  for (const r of records) {
+    off += b.write(r.json!, off);
+    b[off++] = 0x0a;
+  }
+  return { bytes: b, length: off };
+}
+
 /**
  * Creates a JSON-lines file {@link Sink}.
  *
@@ -41,6 +63,8 @@ export function createFileSink(opts: FileSinkOptions): Sink {
   const fsyncEveryBatch = opts.fsyncEveryBatch ?? FILE_SINK_DEFAULTS.fsyncEveryBatch;
   let handle: FileHandle | undefined;
   let queue: Promise<unknown> = Promise.resolve(); // writes never overlap
+  /** Encoding buffer reused by the next batch (writes never overlap, so it is free once a write returns). */
+  let scratch: Buffer = Buffer.allocUnsafe(0);
 
   async function getHandle(): Promise<FileHandle> {
     if (!handle) {
@@ -56,10 +80,14 @@ export function createFileSink(opts: FileSinkOptions): Sink {
     result.delivered = batch.length - keep.length;
     if (keep.length === 0) return result;
     try {
-      // One join over the cached JSON: no per-record "json + newline" string to allocate.
-      const text = `${keep.map((r) => r.json ?? JSON.stringify(r.doc)).join("\n")}\n`;
+      const { bytes, length } = encodeLines(keep, scratch);
+      if (bytes !== scratch && bytes.length <= KEEP_SCRATCH_BYTES) scratch = bytes;
       const h = await getHandle();
-      await h.appendFile(text);
+      for (let done = 0; done < length; ) {
+        const { bytesWritten } = await h.write(bytes, done, length - done);
+        if (bytesWritten <= 0) throw new Error(`write to ${opts.path} wrote nothing`);
+        done += bytesWritten;
+      }
       if (fsyncEveryBatch) await h.sync();
       result.delivered += keep.length;
     } catch {
