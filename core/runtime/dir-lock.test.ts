@@ -72,6 +72,20 @@ test("a reused pid (live, but started at another time than the lock says) does n
   }
 });
 
+/** The first line a child prints (without waiting for it to exit). */
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  let text = "";
+  const decoder = new TextDecoder();
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text.split("\n")[0].trim();
+}
+
 describe("processes started at the same instant", () => {
   test("exactly one of four gets the lock, every time (fresh lock file and a stale one)", async () => {
     for (const stale of [false, true, false, true]) {
@@ -79,9 +93,12 @@ describe("processes started at the same instant", () => {
       if (stale) writeFileSync(path, JSON.stringify({ pid: 999_999_99, start: "1" }));
       const at = Date.now() + 1000;
       const procs = Array.from({ length: 4 }, () =>
-        Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "lock-race.ts"), path, String(at)], { stdout: "pipe" }),
+        Bun.spawn([process.execPath, join(import.meta.dir, "testdata", "lock-race.ts"), path, String(at)], { stdout: "pipe", stdin: "pipe" }),
       );
-      const outs = await Promise.all(procs.map(async (p) => (await new Response(p.stdout).text()).trim()));
+      // the holder keeps the lock until its stdin closes, so a sibling started late still finds it held
+      const outs = await Promise.all(procs.map((p) => firstLine(p.stdout)));
+      for (const p of procs) p.stdin.end();
+      await Promise.all(procs.map((p) => p.exited));
       expect(outs.filter((o) => o === "locked").length).toBe(1);
       expect(outs.filter((o) => o.startsWith("refused: ") && o.includes("in use by another running process")).length).toBe(3);
     }

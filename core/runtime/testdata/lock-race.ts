@@ -1,4 +1,5 @@
-// Child of dir-lock.test.ts: waits until the given instant, takes the lock, prints the outcome, holds it 2 s (longer than any sibling takes to start).
+// Child of dir-lock.test.ts: waits until the given instant, takes the lock, prints the outcome, holds it until the
+// parent closes stdin (after every sibling has answered, however late a loaded machine started it).
 import { acquireLock } from "../dir-lock.ts";
 
 const [path, at] = [process.argv[2], Number(process.argv[3])];
@@ -8,7 +9,9 @@ while (Date.now() < at) {
 try {
   const lock = acquireLock(path);
   console.log("locked");
-  await Bun.sleep(2000);
+  for await (const _ of Bun.stdin.stream()) {
+    // hold the lock until stdin closes
+  }
   lock.release();
 } catch (error) {
   console.log(`refused: ${(error as Error).message}`);
