@@ -23,7 +23,7 @@ export function workerUrl(metaUrl = import.meta.url): string {
   return metaUrl.includes("/$bunfs/") ? "/$bunfs/root/learn/worker.js" : new URL("./worker.ts", metaUrl).href;
 }
 
-/** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `pace.ts`) keeps its work between rounds. */
+/** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `core/runtime/pace.ts`) keeps its work between rounds. */
 export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void, gate?: Int32Array): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl());
