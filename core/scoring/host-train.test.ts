@@ -69,14 +69,38 @@ describe("trainHostInWorker", () => {
     expect(m.length).toBe(60 * NAMES.length);
   }, 60_000);
 
-  test("an abort stops the training and terminates the worker", async () => {
-    const ac = new AbortController();
-    const p = trainHostInWorker(rows(60), 60, NAMES, { ...OPTS, epochs: 100_000 }, { budget: 1, timeoutMs: 120_000, signal: ac.signal });
-    ac.abort();
-    const err = await p.catch((e) => e);
+  test("a worker that never answers fails by the timeout", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "host-worker-"));
+    const mute = join(dir, "mute.ts");
+    writeFileSync(mute, `declare const self: Worker;\nself.onmessage = () => {};\nself.postMessage({ type: "ready" });\n`);
+    const err = await trainHostInWorker(rows(60), 60, NAMES, OPTS, { budget: 1, timeoutMs: 50, url: mute }).catch((e) => e);
     expect(err).toBeInstanceOf(HostWorkerError);
-    expect(err.message).toBe("training stopped");
-  });
+    expect(err.message).toBe("training timed out after 50 ms");
+  }, 60_000);
+
+  test("an abort before or during the training stops it (the worker is terminated)", async () => {
+    for (const when of ["before", "during"]) {
+      const ac = new AbortController();
+      const m = rows(60);
+      const p = trainHostInWorker(
+        m,
+        60,
+        NAMES,
+        { ...OPTS, epochs: 100_000 },
+        {
+          budget: 1,
+          timeoutMs: 120_000,
+          signal: ac.signal,
+          onStarted: () => ac.abort(),
+        },
+      );
+      if (when === "before") ac.abort();
+      const err = await p.catch((e) => e);
+      expect(err).toBeInstanceOf(HostWorkerError);
+      expect(err.message).toBe("training stopped");
+      expect(m.length).toBe(when === "before" ? 60 * NAMES.length : 0); // during: the rows were in the worker
+    }
+  }, 60_000);
 
   test("the worker's file: beside this one from source, under /$bunfs by its path from the repository root when compiled", () => {
     expect(hostWorkerUrl("file:///repo/core/scoring/host-train.ts")).toBe("file:///repo/core/scoring/host-worker.ts");

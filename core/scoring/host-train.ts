@@ -64,6 +64,8 @@ export interface HostWorkerOptions {
   signal?: AbortSignal;
   /** The worker's file (tests); default {@link hostWorkerUrl}. */
   url?: string;
+  /** Called when the worker is ready and the rows have been sent to it (tests). */
+  onStarted?: () => void;
 }
 
 /**
@@ -102,7 +104,7 @@ export function trainHostInWorker(
     const onAbort = (): void => {
       fail("training stopped", true);
     };
-    const timer = setTimeout(() => fail(`training timed out after ${Math.round(o.timeoutMs / 1000)} s`, true), o.timeoutMs);
+    const timer = setTimeout(() => fail(`training timed out after ${o.timeoutMs} ms`, true), o.timeoutMs);
     (timer as { unref?: () => void }).unref?.();
     if (o.signal?.aborted) return onAbort();
     o.signal?.addEventListener("abort", onAbort, { once: true });
@@ -113,6 +115,7 @@ export function trainHostInWorker(
         ready = true;
         const req: HostTrainRequest = { rows, n, names: [...names], options, budget: o.budget, gate: o.gate?.buffer as SharedArrayBuffer | undefined };
         worker.postMessage(req, [rows.buffer as ArrayBuffer]);
+        o.onStarted?.();
       } else if (r.type === "done") {
         if (end()) resolve({ text: r.text, busyMs: r.busyMs, sleptMs: r.sleptMs });
       } else fail(r.message);
