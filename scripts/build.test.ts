@@ -1,6 +1,7 @@
 /**
  * The compiled binary: built with scripts/build.ts, run from another directory with no
- * node_modules, it starts tfjs on WASM with SIMD and does real work.
+ * node_modules, it starts tfjs on WASM with SIMD and does real work, including in its two
+ * training workers (model.learn's and the host model's, each an entry point of the build).
  */
 import { beforeAll, expect, test } from "bun:test";
 import { mkdtemp } from "node:fs/promises";
@@ -58,3 +59,42 @@ model: { online: default, learn: { after: 6s, every: 1h, epochs: 1 } }
   expect(["kept", "swapped"]).toContain(state.last_run.outcome);
   expect(state.last_run.history.series).toBe(8);
 }, 60_000);
+
+test("scoring.host in the compiled binary: the host model trains in its worker (an entry point) and /status says trained", async () => {
+  const probe = Bun.serve({ port: 0, fetch: () => new Response() });
+  const port = probe.port;
+  probe.stop(true);
+  await Bun.write(
+    join(dir, "host.yaml"),
+    `agent: { id: bin-host, data_dir: ./host-var }
+sources: [{ type: procfs, id: host, interval: 100ms }]
+sinks: [{ type: file, id: out, path: ./host-var/out.jsonl }]
+server: { listen: "127.0.0.1:${port}" }
+buffer: { type: memory }
+scoring: { host: { enabled: true, min_rounds: 40, retrain_every: 1h } }
+`,
+  );
+  const p = Bun.spawn([bin, "run", "--config", "host.yaml", "--duration", "50s"], {
+    cwd: dir,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PATH: "/usr/bin:/bin", HOME: dir },
+  });
+  try {
+    let host: { trained?: boolean; error?: string | null; origin?: string; metrics?: number } | undefined;
+    for (let i = 0; i < 450 && !host?.trained; i++) {
+      await Bun.sleep(100);
+      const r = await fetch(`http://127.0.0.1:${port}/status`).catch(() => undefined);
+      if (r?.ok) host = ((await r.json()) as { host?: typeof host }).host;
+    }
+    expect(host).toMatchObject({ trained: true, origin: "learned", error: null });
+    expect(host!.metrics).toBeGreaterThan(10);
+  } finally {
+    p.kill();
+    await p.exited;
+  }
+  const log = (await new Response(p.stdout).text()) + (await new Response(p.stderr).text());
+  expect(log).toContain("bin-host"); // the log is read
+  expect(log).not.toContain("training worker did not start"); // not the in-process fallback
+  expect(await Bun.file(join(dir, "host-var", "host-model.json")).exists()).toBe(true);
+}, 90_000);

@@ -31,8 +31,11 @@ for (const { outfile, target } of outputs(process.argv.slice(2))) {
   const started = performance.now();
   const cmd = [process.execPath, "build", "--compile", "--format=esm", "--bytecode", "--minify-syntax", "--minify-whitespace"];
   if (target) cmd.push(`--target=${target}`);
-  // agent/learn/worker.ts: the training worker (`new Worker(...)` needs its own entry point in a compiled binary)
-  const proc = Bun.spawnSync([...cmd, "agent/main.ts", "agent/learn/worker.ts", "--outfile", outfile], { stdout: "inherit", stderr: "inherit" });
+  // the training workers (`new Worker(...)` needs its own entry point in a compiled binary): model.learn's
+  // (agent/learn/worker.ts) and the host model's (core/scoring/host-worker.ts). Entry points are embedded
+  // by their path below their common folder, here the repository root: /$bunfs/root/agent/learn/worker.js, …
+  const entries = ["agent/main.ts", "agent/learn/worker.ts", "core/scoring/host-worker.ts"];
+  const proc = Bun.spawnSync([...cmd, ...entries, "--outfile", outfile], { stdout: "inherit", stderr: "inherit" });
   if (proc.exitCode !== 0) {
     const hint = target ? ` (cross-compiling to ${target} needs Bun's runtime for it in ~/.bun/install/cache, fetched once from the network)` : "";
     console.error(`build of ${outfile} failed (exit ${proc.exitCode})${hint}`);

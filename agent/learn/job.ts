@@ -19,7 +19,7 @@ import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import { saveTrainedModel, trainModel } from "../../models/train.ts";
 import { compareResults, evaluateModel, injectAnomalies, type EvalResult, type EvalSeries, type Verdict } from "./evaluate.ts";
-import { Pacer } from "./pace.ts";
+import { Pacer } from "../../core/runtime/pace.ts";
 
 /** What to learn. */
 export type LearnTarget = "series";
@@ -47,7 +47,7 @@ export interface JobSpec {
   /** F1 gain the candidate needs. */
   margin: number;
   seed: number;
-  /** Share of one core the run may use (duty cycle, see `pace.ts`). */
+  /** Share of one core the run may use (duty cycle, see `core/runtime/pace.ts`). */
   budget: number;
   /** Least samples a series needs to be used (default {@link MIN_POINTS}). */
   minPoints?: number;

@@ -23,7 +23,7 @@ import type { HeartbeatLearn } from "../../models/registry-protocol/heartbeat.ts
 import { loadModel } from "../../models/load.ts";
 import type { ScoringModel } from "../../models/model.ts";
 import type { JobPhase, JobResult, JobSpec } from "./job.ts";
-import { roundEnded } from "./pace.ts";
+import { roundEnded } from "../../core/runtime/pace.ts";
 import { runJobInWorker } from "./run-worker.ts";
 import type { LearnSettings } from "./settings.ts";
 import { candidatesDir, emptyLearnState, type LastRun, type LearnedEntry, type LearnState, type Outcome, readLearnState, writeLearnState } from "./state.ts";
@@ -72,7 +72,7 @@ export class Learner implements ModelWatcher {
   private skippedTotal = 0;
   private saved: Promise<void> = Promise.resolve();
   private stateError: string | undefined;
-  /** Rounds ended, shared with the training worker (it works in the gaps between rounds, see `pace.ts`). */
+  /** Rounds ended, shared with the training worker (it works in the gaps between rounds, see `core/runtime/pace.ts`). */
   private readonly gate = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(readonly o: LearnerOptions) {

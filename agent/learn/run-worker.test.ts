@@ -54,5 +54,5 @@ test("aborting stops the worker: the promise rejects, no candidate is left under
 
 test("the worker's code: beside this file from source, the embedded entry point in a compiled binary", () => {
   expect(workerUrl("file:///src/agent/learn/run-worker.ts")).toBe("file:///src/agent/learn/worker.ts");
-  expect(workerUrl("file:///$bunfs/root/agent")).toBe("/$bunfs/root/learn/worker.js");
+  expect(workerUrl("file:///$bunfs/root/agent")).toBe("/$bunfs/root/agent/learn/worker.js");
 });

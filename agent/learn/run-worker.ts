@@ -17,13 +17,14 @@ export class TrainingError extends Error {
 /**
  * Where the worker's code is: beside this file when run from source; in a compiled binary
  * (`scripts/build.ts` gives `agent/learn/worker.ts` as a second entry point) entry points are
- * embedded by their path below the entry points' common folder (`agent/`), as `.js`.
+ * embedded by their path below the entry points' common folder (the repository root, since the
+ * host model's worker `core/scoring/host-worker.ts` is one too), as `.js`.
  */
 export function workerUrl(metaUrl = import.meta.url): string {
-  return metaUrl.includes("/$bunfs/") ? "/$bunfs/root/learn/worker.js" : new URL("./worker.ts", metaUrl).href;
+  return metaUrl.includes("/$bunfs/") ? "/$bunfs/root/agent/learn/worker.js" : new URL("./worker.ts", metaUrl).href;
 }
 
-/** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `pace.ts`) keeps its work between rounds. */
+/** Runs `spec` in a worker thread; `gate` (on a `SharedArrayBuffer`, see `core/runtime/pace.ts`) keeps its work between rounds. */
 export function runJobInWorker(spec: JobSpec, signal?: AbortSignal, onPhase?: (phase: JobPhase) => void, gate?: Int32Array): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl());

@@ -1,13 +1,13 @@
 /**
  * The training worker: runs one {@link runJob} per message on its own thread, at the lowest CPU
  * priority (`setPriority(19)` applies to the calling thread on Linux: the scoring thread keeps its
- * own) and within the spec's duty-cycle budget. Messages: in `{ spec, gate? }` (a `JobSpec`, and the round gate of `pace.ts`); out `{ type: "phase", phase }` as it
+ * own) and within the spec's duty-cycle budget. Messages: in `{ spec, gate? }` (a `JobSpec`, and the round gate of `core/runtime/pace.ts`); out `{ type: "phase", phase }` as it
  * goes, then `{ type: "done", result }` or `{ type: "error", message }`.
  * @module
  */
 import { setPriority } from "node:os";
 import { type JobSpec, runJob } from "./job.ts";
-import { Pacer } from "./pace.ts";
+import { Pacer } from "../../core/runtime/pace.ts";
 
 declare const self: Worker;
 

@@ -119,7 +119,9 @@ export class Pipeline {
       const h = hysteresisOf(this.o.scoring);
       const open = h.open ?? 0.5;
       const settings = { statePath: join(this.o.dataDir, "host-model.json"), ...this.o.host };
-      this.hostScoring = new HostScoring(settings, { open, close: h.close ?? 0.8 * open, minPoints: h.minPoints ?? 1 }, this.telemetry.host);
+      this.hostScoring = new HostScoring(settings, { open, close: h.close ?? 0.8 * open, minPoints: h.minPoints ?? 1 }, this.telemetry.host, (m) =>
+        this.log.warn(m),
+      );
     }
     await this.startSinks(this.sinkSpecs);
     this.startLoops();

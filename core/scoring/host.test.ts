@@ -32,7 +32,7 @@ function round(i: number, busy: number, ops: number, bytesPerOp = 4096, t0 = 1_7
 }
 
 function settings(o: Partial<HostSettings> = {}): HostSettings {
-  return { enabled: true, topK: 3, minRounds: 60, retrainMs: 0, bufferBytes: 1 << 20, train: { epochs: 150 }, ...o };
+  return { enabled: true, topK: 3, minRounds: 60, retrainMs: 0, bufferBytes: 1 << 20, train: { epochs: 150 }, trainBudget: 1, ...o };
 }
 
 function normalRounds(h: HostScoring, from: number, to: number, seed = 1) {
@@ -140,5 +140,35 @@ describe("HostScoring: a learned model survives a restart", () => {
     const fresh = new HostScoring(settings({ statePath }), HYST);
     expect(fresh.status().trained).toBe(false);
     expect(fresh.status().error).toMatch(/kept model .* refused: host model file is not JSON/);
+  });
+});
+
+describe("HostScoring: training in a worker thread", () => {
+  test("a worker that crashes is a failed training: host.error, retried after min(retrain_every, 10 min); stop terminates a training", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "host-crash-"));
+    const crash = join(dir, "crash.ts");
+    writeFileSync(crash, `declare const self: Worker;\nself.onmessage = () => { throw new Error("boom"); };\nself.postMessage({ type: "ready" });\n`);
+    const h = new HostScoring(settings({ trainWorkerUrl: crash, retrainMs: 3_600_000 }), HYST);
+    normalRounds(h, 0, 60);
+    await h.settled();
+    expect(h.status()).toMatchObject({ trained: false, training: false });
+    expect(h.status().error).toMatch(/^training failed: .*boom/);
+    normalRounds(h, 60, 61); // 5 s later: no retry yet
+    expect(h.status().training).toBe(false);
+    normalRounds(h, 180, 181); // 10 min after the failure: retried
+    expect(h.status().training).toBe(true);
+    h.dispose();
+    await h.settled();
+    expect(h.status()).toMatchObject({ training: false, trained: false });
+  });
+
+  test("when no worker can start, it says so once and trains in slices on this thread", async () => {
+    const warnings: string[] = [];
+    const h = new HostScoring(settings({ trainWorkerUrl: "/nonexistent/host-worker.js" }), HYST, undefined, (m) => warnings.push(m));
+    normalRounds(h, 0, 60);
+    await h.settled();
+    expect(h.status()).toMatchObject({ trained: true, origin: "learned", error: null });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/training worker did not start.*in slices on the scoring thread instead/);
   });
 });

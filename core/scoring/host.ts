@@ -1,8 +1,9 @@
 /**
  * `scoring.host`: the host model (models/host) in the runtime. Each round of a member source
  * becomes one aligned host vector (counters as rates); vectors are buffered in memory until
- * there are enough to train on, then the model is trained off the scoring path (tfjs in slices:
- * one batch, then a yield, see models/host/train.ts) and retrained every `retrainMs`; or it is
+ * there are enough to train on, then the model is trained off the scoring thread (in a Worker,
+ * `host-train.ts`: nice 19, paced into the gaps between rounds by core/runtime/pace.ts; in
+ * slices on this thread only when no Worker can start) and retrained every `retrainMs`; or it is
  * loaded from a file. Each vector is scored (one plain-TS forward pass), and its score goes
  * through the same hysteresis as a series' into anomaly events on `agent.host`, with the
  * contributing metrics.
@@ -14,6 +15,8 @@ import type { HostContributor, HostModel } from "../../models/host/model.ts";
 import { HostRowBuffer } from "../../models/host/rows.ts";
 import { MIN_HOST_ROWS, trainHostModel, type HostTrainOptions } from "../../models/host/train.ts";
 import { HostVectorizer } from "../../models/host/vector.ts";
+import { roundEnded } from "../runtime/pace.ts";
+import { HostWorkerStartError, trainHostInWorker } from "./host-train.ts";
 import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
 import type { HostMetrics } from "../telemetry/host-metrics.ts";
 
@@ -43,8 +46,24 @@ export interface HostSettings {
    */
   statePath?: string;
   /** Training options (tests shorten epochs). */
-  train?: HostTrainOptions;
+  train?: Omit<HostTrainOptions, "onProgress" | "signal" | "slice" | "now">;
+  /**
+   * Where training runs: `worker` (default; a Worker thread at nice 19, paced) or `process` (in
+   * slices on the scoring thread, as the fallback when no Worker can start; benchmarks compare).
+   */
+  trainIn?: "worker" | "process";
+  /** Share of one core the training worker may use (core/runtime/pace.ts; default {@link HOST_TRAIN_BUDGET}; 1 = unpaced). */
+  trainBudget?: number;
+  /** A training in the worker fails after this long (ms; default {@link HOST_TRAIN_TIMEOUT_MS}). */
+  trainTimeoutMs?: number;
+  /** The training worker's file (tests); default `host-train.ts`'s `hostWorkerUrl()`. */
+  trainWorkerUrl?: string;
 }
+
+/** Default share of one core the host model's training worker uses (as `model.learn`'s default budget). */
+export const HOST_TRAIN_BUDGET = 0.25;
+/** Default time a training in the worker may take before it counts as failed. */
+export const HOST_TRAIN_TIMEOUT_MS = 2 * 3_600_000;
 
 /** What `/status` shows of the host model. */
 export interface HostStatus {
@@ -95,12 +114,19 @@ export class HostScoring {
   private vec = new Float64Array(0);
   private readonly labelKey: string | undefined;
   private readonly labelValue: string | undefined;
+  /** Rounds ended, shared with the training worker (it works in the gaps between rounds). */
+  private readonly gate = new Int32Array(new SharedArrayBuffer(4));
+  /** A Worker could not start: training runs in slices on this thread from then on. */
+  private inProcess: boolean;
 
   constructor(
     readonly settings: HostSettings,
     private readonly hyst: HysteresisOptions,
     private readonly metrics?: HostMetrics,
+    /** Where a warning goes (the fallback to in-process training). */
+    private readonly warn: (message: string) => void = () => {},
   ) {
+    this.inProcess = settings.trainIn === "process";
     this.buffer = new HostRowBuffer({ maxBytes: settings.bufferBytes });
     this.tracker = new HysteresisTracker(hyst);
     if (settings.label) [this.labelKey, this.labelValue] = settings.label.split("=", 2);
@@ -145,6 +171,14 @@ export class HostScoring {
    * of the round, if any (its seq taken through `ctx`).
    */
   round(source: { id: string; type: string }, samples: readonly MetricSample[], now: number, ctx: HostRoundContext): OutRecord[] {
+    try {
+      return this.roundOf(source, samples, now, ctx);
+    } finally {
+      roundEnded(this.gate); // the training worker may work until the next round
+    }
+  }
+
+  private roundOf(source: { id: string; type: string }, samples: readonly MetricSample[], now: number, ctx: HostRoundContext): OutRecord[] {
     const member = this.member(source.id, source.type);
     const joining = member ? samples : this.labelKey ? samples.filter((s) => this.labelled(s)) : [];
     if (joining.length === 0) return [];
@@ -225,7 +259,7 @@ export class HostScoring {
     if (!m) return;
     const retry = this.settings.retrainMs > 0 ? this.settings.retrainMs : Number.POSITIVE_INFINITY;
     const started = performance.now();
-    this.training = trainHostModel(m.rows, m.n, m.names, { seed: 1, ...this.settings.train, now, signal: this.abort.signal })
+    this.training = this.train(m.rows, m.n, m.names, now)
       .then((model) => {
         this.setModel(model, "learned");
         this.trainSeconds = (performance.now() - started) / 1000;
@@ -244,6 +278,32 @@ export class HostScoring {
       .finally(() => {
         this.training = undefined;
       });
+  }
+
+  /**
+   * Trains in the worker (the model comes back serialized and is parsed strictly here), or in
+   * slices on this thread when no Worker can start (said once in the log, then kept so).
+   */
+  private async train(rows: Float32Array, n: number, names: string[], now: number): Promise<HostModel> {
+    const options = { seed: 1, ...this.settings.train, now };
+    if (!this.inProcess) {
+      try {
+        const { text } = await trainHostInWorker(rows, n, names, options, {
+          budget: this.settings.trainBudget ?? HOST_TRAIN_BUDGET,
+          gate: this.gate,
+          timeoutMs: this.settings.trainTimeoutMs ?? HOST_TRAIN_TIMEOUT_MS,
+          signal: this.abort.signal,
+          url: this.settings.trainWorkerUrl,
+        });
+        return parseHostModel(text);
+      } catch (e) {
+        if (!(e instanceof HostWorkerStartError)) throw e;
+        this.inProcess = true;
+        this.warn(`${e.message}; training the host model in slices on the scoring thread instead`);
+        // rows were not transferred: no worker took them
+      }
+    }
+    return trainHostModel(rows, n, names, { ...options, signal: this.abort.signal });
   }
 
   /** Writes a learned model to `statePath` (atomically); a failure is counted, the model is used anyway. */
@@ -280,7 +340,7 @@ export class HostScoring {
     };
   }
 
-  /** Stops a training in progress. */
+  /** Stops a training in progress (terminates its worker). */
   dispose(): void {
     this.abort.abort(new Error("host scoring stopped"));
   }

@@ -33,6 +33,11 @@ export interface HostTrainOptions {
   signal?: AbortSignal;
   /** When it is trained (ms since the epoch; default now). */
   now?: number;
+  /**
+   * Called between slices of work (every batch) instead of yielding to the event loop with
+   * `setImmediate`: a worker thread passes its pacer (core/runtime/pace.ts) here.
+   */
+  slice?: () => void | Promise<void>;
 }
 
 /** Fewest rows a host model trains on (training + held out). */
@@ -54,7 +59,7 @@ export class HostTrainError extends Error {
   override readonly name = "HostTrainError";
 }
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * Trains on `rows` (`n × names.length`, row-major, oldest first, NaN = missing). The newest
@@ -73,6 +78,7 @@ export async function trainHostModel(rows: Float32Array, n: number, names: reado
   if (rows.length !== n * d) throw new HostTrainError(`host model: ${rows.length} values for ${n} rows of ${d} metrics`);
   if (n < MIN_HOST_ROWS) throw new HostTrainError(`host model: ${n} rows, at least ${MIN_HOST_ROWS} are needed`);
   await initTf();
+  const tick = opts.slice ?? yieldToLoop;
   const nHold = Math.max(10, Math.round(n * (opts.holdout ?? 0.25)));
   const nTrain = n - nHold;
   const stats = fitStats(rows.subarray(0, nTrain * d), nTrain, d);

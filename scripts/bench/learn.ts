@@ -31,7 +31,7 @@ import { Scorer } from "../../core/scoring/scorer.ts";
 import { Telemetry } from "../../core/telemetry/metrics.ts";
 import { createRng } from "../../data/random.ts";
 import { runJobInWorker } from "../../agent/learn/run-worker.ts";
-import { roundEnded } from "../../agent/learn/pace.ts";
+import { roundEnded } from "../../core/runtime/pace.ts";
 import { LEARN_DEFAULTS } from "../../agent/learn/settings.ts";
 import type { JobResult } from "../../agent/learn/job.ts";
 import { createOnlineModel } from "../../models/online/default.ts";
