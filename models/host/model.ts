@@ -4,7 +4,7 @@
  * share of each metric in the reconstruction error.
  */
 import { CALIBRATED_THRESHOLD } from "../calibration.ts";
-import type { DenseLayer } from "../detectors/autoencoder/dense-forward.ts";
+import { type DenseLayer, denseForwardInto } from "../detectors/autoencoder/dense-forward.ts";
 import { type FeatureStats, normalizeInto } from "./normalize.ts";
 
 /** A metric's part in a host score: `share` of the squared reconstruction error (0..1). */
@@ -97,24 +97,9 @@ export class HostModel {
 
   /** Reconstruction of the normalised vector `z` through the layers (ReLU on all but the last). */
   private forward(z: Float32Array): Float64Array {
-    let a = this.a;
-    let b = this.b;
+    const a = this.a;
     for (let i = 0; i < z.length; i++) a[i] = z[i];
-    const last = this.parts.layers.length - 1;
-    this.parts.layers.forEach(({ kernel, bias, inputs, units }, li) => {
-      for (let u = 0; u < units; u++) b[u] = bias[u];
-      for (let i = 0; i < inputs; i++) {
-        const x = a[i];
-        if (x === 0) continue;
-        const row = i * units;
-        for (let u = 0; u < units; u++) b[u] += x * kernel[row + u];
-      }
-      if (li !== last) for (let u = 0; u < units; u++) if (b[u] < 0) b[u] = 0;
-      const t = a;
-      a = b;
-      b = t;
-    });
-    return a;
+    return denseForwardInto(this.parts.layers, a, this.b);
   }
 
   private top(sum: number, k: number): HostContributor[] {
