@@ -17,7 +17,7 @@ import { MIN_HOST_ROWS, trainHostModel, type HostTrainOptions } from "../../mode
 import { HostVectorizer } from "../../models/host/vector.ts";
 import { roundEnded } from "../runtime/pace.ts";
 import { HostWorkerStartError, trainHostInWorker } from "./host-train.ts";
-import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
+import { HysteresisTracker, transitionFields, type HysteresisOptions } from "./hysteresis.ts";
 import type { HostMetrics } from "../telemetry/host-metrics.ts";
 
 /** A sample that joined by label counts in the vectors of member rounds for this long after it came. */
@@ -221,12 +221,7 @@ export class HostScoring {
       host: { name: ctx.hostName },
       metric: { name: HOST_ANOMALY_METRIC, labels: { group: this.group(source.id) } },
       anomaly: {
-        state: tr.kind,
-        start: new Date(tr.start).toISOString(),
-        end: tr.kind === "close" ? new Date(tr.end).toISOString() : undefined,
-        peak_score: tr.peak,
-        threshold: this.hyst.open,
-        points: tr.points,
+        ...transitionFields(tr, this.hyst.open),
         contributors: this.peakContributors.map((c) => ({ name: c.name, share: Math.round(c.share * 1e4) / 1e4 })),
       },
       model: { name: "host-ae", version: String(model.parts.trainedAt) },

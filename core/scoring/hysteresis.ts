@@ -61,3 +61,28 @@ export class HysteresisTracker {
     return undefined;
   }
 }
+
+/**
+ * The `anomaly` fields of an open/close event record for a transition (times as ISO strings,
+ * `end` only on close; see `core/events.ts`).
+ */
+export function transitionFields(
+  tr: Transition,
+  threshold: number,
+): {
+  state: Transition["kind"];
+  start: string;
+  end: string | undefined;
+  peak_score: number;
+  threshold: number;
+  points: number;
+} {
+  return {
+    state: tr.kind,
+    start: new Date(tr.start).toISOString(),
+    end: tr.kind === "close" ? new Date(tr.end).toISOString() : undefined,
+    peak_score: tr.peak,
+    threshold,
+    points: tr.points,
+  };
+}

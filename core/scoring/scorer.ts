@@ -1,7 +1,7 @@
 import type { MetricSample, OutRecord, PointRecord } from "../events.ts";
 import type { ScoringModel, SeriesState } from "../../models/model.ts";
 import { realClock, type Clock } from "../runtime/clock.ts";
-import { HysteresisTracker, type HysteresisOptions } from "./hysteresis.ts";
+import { HysteresisTracker, transitionFields, type HysteresisOptions } from "./hysteresis.ts";
 import type { ModelFailure, ScorerOptions, SwapOptions } from "./scorer-types.ts";
 import { countNonFinite, finiteScores } from "./finite-scores.ts";
 import { cachedKey } from "./series-key.ts";
@@ -243,12 +243,7 @@ export class Scorer {
             host,
             metric: { name: s.name, labels: s.labels },
             anomaly: {
-              state: tr.kind,
-              start: new Date(tr.start).toISOString(),
-              end: tr.kind === "close" ? new Date(tr.end).toISOString() : undefined,
-              peak_score: tr.peak,
-              threshold: this.hyst.open,
-              points: tr.points,
+              ...transitionFields(tr, this.hyst.open),
             },
             model: modelRef,
             event: { kind: "alert" },
