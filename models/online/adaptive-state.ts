@@ -46,6 +46,19 @@ export interface AdaptiveOptions {
   eventSlope?: number;
   /** Share of the envelope's span (max − min seen) added to the noise scale in the novelty statistic's unit (default 0.2). */
   novelRange?: number;
+  /**
+   * Samples an incident stays open before the tail models learn from inside it again (default
+   * 2 × window). An incident that lasts longer is a new regime, not an event: learning from it
+   * lets the scores fall and the incident close, so a persistent change cannot blind the series.
+   */
+  incidentLearn?: number;
+  /**
+   * A statistic below this (in its own unit: noise scales, or |ln| of a ratio for spread) is no
+   * evidence whatever its tail model says (default 0.5). A statistic that is almost always
+   * exactly 0 (the novelty of a square wave, the dip of a 0/1 flag) fits a tail so narrow that a
+   * hair above 0 would otherwise look rare.
+   */
+  minStatistic?: number;
 }
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
@@ -102,6 +115,8 @@ export class AdaptiveState implements SeriesState {
   scored = 0;
   incident = false;
   calm = 0;
+  /** Samples since the open incident's onset. */
+  incidentAge = 0;
   /** Level before the last incident's onset, and when (in scored samples) it began. */
   baseline = 0;
   baseAt = Number.NEGATIVE_INFINITY;

@@ -48,6 +48,21 @@ describe("online:default (adaptive)", () => {
     expect(alarms(s, 2040)).toEqual([]);
   });
 
+  test("a persistent change cannot hold an incident open for ever: the series alarms again on the next event", async () => {
+    // a variance change (noise ×15) and a flatline after noise: each opens an incident; once it
+    // has lasted 2 windows the tails learn the new regime, the incident closes, a spike alarms
+    for (const kind of ["variance", "flatline"]) {
+      const r = createRng(3).next;
+      const v = Float64Array.from({ length: 4000 }, (_, i) => (i < 2000 ? 50 + gaussian(r) : kind === "variance" ? 50 + 15 * gaussian(r) : 50));
+      v[3500] = 5000;
+      const a = alarms(await score(v), 1500);
+      expect(a.length).toBe(2);
+      expect(a[0]).toBeGreaterThanOrEqual(2000);
+      expect(a[0]).toBeLessThan(2012);
+      expect(a[1]).toBe(3500);
+    }
+  });
+
   test("a spike alarms once and does not drag the following points over the threshold", async () => {
     const r = createRng(2).next;
     const v = Float64Array.from({ length: 2500 }, () => 100 + 2 * gaussian(r));

@@ -67,6 +67,8 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly tail: TailParams;
   private readonly eventSlope: number;
   private readonly novelRange: number;
+  private readonly incidentLearn: number;
+  private readonly minStatistic: number;
 
   constructor(
     readonly name = "online:default",
@@ -89,6 +91,8 @@ export class AdaptiveDetector implements ScoringModel {
     this.tail = { ...DEFAULT_TAIL, ...options.tail };
     this.eventSlope = options.eventSlope ?? 2;
     this.novelRange = options.novelRange ?? 0.2;
+    this.incidentLearn = options.incidentLearn ?? 2 * this.window;
+    this.minStatistic = options.minStatistic ?? 0.5;
   }
 
   createState(): AdaptiveState {
@@ -220,7 +224,7 @@ export class AdaptiveDetector implements ScoringModel {
     const lnActive = Math.log(active);
     for (let c = 0; c < active; c++) {
       const o = c * TAIL_SIZE;
-      let l = tailLogP(tails, o, st[c]);
+      let l = st[c] < this.minStatistic ? 0 : tailLogP(tails, o, st[c]);
       if (l < lnP0 * 0.5) {
         const e = eventLogP(tails, o, st[c], this.eventSlope);
         if (e > l) l = e;
@@ -243,6 +247,7 @@ export class AdaptiveDetector implements ScoringModel {
       if (score >= this.threshold) {
         s.incident = true;
         s.calm = 0;
+        s.incidentAge = 0;
         // A move back to where the series was before its last alarm is a recovery, not news.
         const since = s.scored - s.baseAt;
         const back = Math.abs(signal - s.baseline);
@@ -262,7 +267,9 @@ export class AdaptiveDetector implements ScoringModel {
       }
     } else {
       out = score * FOLLOW_DAMPING;
-      weight = 0;
+      // the tails do not learn from an event, but an incident that outlasts incidentLearn is the
+      // series' new regime: learning from it again lets the incident close
+      weight = ++s.incidentAge > this.incidentLearn ? 1 : 0;
       if (score < this.threshold * 0.5) {
         if (++s.calm >= this.calmN) {
           s.incident = false;
