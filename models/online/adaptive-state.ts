@@ -101,6 +101,11 @@ export class AdaptiveState implements SeriesState {
   pos = 0;
   warm: number[] | undefined = [];
   counter = false;
+  /** Decreases seen while scored as a counter (each one a reset), since {@link resetsFrom}. */
+  resets = 0;
+  resetsFrom = 0;
+  /** Set once a "counter" went down too often: it is a gauge that rose through its warm-up. */
+  gauge = false;
   lastRaw = Number.NaN;
   recentSum = 0;
   scale = 0;
@@ -158,6 +163,47 @@ export class AdaptiveState implements SeriesState {
   }
 }
 
+/**
+ * Decreases within {@link COUNTER_RESET_SPAN} samples after which a series taken for a counter
+ * (it only rose during its warm-up) is a gauge after all: a real counter goes down only when it
+ * resets (a restart), rarely.
+ */
+export const COUNTER_RESETS = 3;
+export const COUNTER_RESET_SPAN = 1000;
+
+/** Counts a decrease of a counter; true when the series should be started over as a gauge. */
+export function counterWentDown(s: AdaptiveState): boolean {
+  if (s.scored - s.resetsFrom > COUNTER_RESET_SPAN) {
+    s.resets = 0;
+    s.resetsFrom = s.scored;
+  }
+  return ++s.resets >= COUNTER_RESETS;
+}
+
+/**
+ * Starts a series over as a gauge, from `value`: a fresh warm-up, tails, seasonal envelopes and
+ * incident state (all of them were learnt on the per-step increases of a supposed counter).
+ */
+export function restartAsGauge(s: AdaptiveState, value: number): void {
+  s.gauge = true;
+  s.counter = false;
+  s.warm = [value];
+  for (let i = 0; i < STATS; i++) tailInit(s.tails, i * TAIL_SIZE, PRIORS[i][0], PRIORS[i][1]);
+  s.daily = undefined;
+  s.weekly = undefined;
+  s.seasonScored = 0;
+  s.first = Number.NaN;
+  s.scored = 0;
+  s.incident = false;
+  s.calm = 0;
+  s.baseline = 0;
+  s.baseAt = Number.NEGATIVE_INFINITY;
+  s.prevBaseline = 0;
+  s.prevBaseAt = Number.NEGATIVE_INFINITY;
+  s.onsetOpen = false;
+  s.scaleMax = 0;
+}
+
 /** Median of an ascending array. */
 export function medianOf(sorted: Float64Array): number {
   const n = sorted.length;
@@ -174,7 +220,7 @@ export function floorOf(sorted: Float64Array): number {
 /** Ends the warm-up: decides counter or gauge and fills the window from the warm-up samples. */
 export function startState(s: AdaptiveState, w: number): void {
   const raw = s.warm as number[];
-  s.counter = looksLikeCounter(raw);
+  s.counter = !s.gauge && looksLikeCounter(raw);
   const signal = s.counter ? raw.slice(1).map((v, i) => v - raw[i]) : raw.slice(1);
   const last = signal.slice(-w);
   s.ring.set(last);

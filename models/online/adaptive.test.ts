@@ -63,6 +63,19 @@ describe("online:default (adaptive)", () => {
     }
   });
 
+  test("a gauge that rose through its warm-up is not taken for a counter for good", async () => {
+    // a noise-free daily wave that starts at its trough rises for its whole warm-up, like a
+    // counter; scored as a counter, every falling step was a "reset" and a drop went unseen
+    const n = 8 * 1440;
+    const v = Float64Array.from({ length: n }, (_, i) => 50 - 30 * Math.cos((2 * Math.PI * i) / 1440));
+    const drop = 5 * 1440 + 1000; // in a falling half
+    for (let i = drop; i < n; i++) v[i] -= 25;
+    expect(alarms(await score(v), 1440)).toEqual([drop]);
+    // a real counter that resets once stays a counter: the reset is not an alarm
+    const c = Float64Array.from({ length: 5000 }, (_, i) => (i < 3000 ? i : i - 3000) * 10 + (i % 7));
+    expect(alarms(await score(c))).toEqual([]);
+  });
+
   test("a spike alarms once and does not drag the following points over the threshold", async () => {
     const r = createRng(2).next;
     const v = Float64Array.from({ length: 2500 }, () => 100 + 2 * gaussian(r));

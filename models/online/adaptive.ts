@@ -18,8 +18,10 @@ import {
   P_SEASON,
   P_SPREAD,
   STATS,
+  counterWentDown,
   floorOf,
   medianOf,
+  restartAsGauge,
   startState,
   type AdaptiveOptions,
 } from "./adaptive-state.ts";
@@ -141,7 +143,9 @@ export class AdaptiveDetector implements ScoringModel {
     if (s.counter) {
       signal = value - s.lastRaw;
       s.lastRaw = value;
-      // a reset, or the first sample after a gap (its step spans the gap): no rate for this step
+      // a reset, or the first sample after a gap (its step spans the gap): no rate for this step;
+      // a "counter" that keeps going down is a gauge that happened to rise through its warm-up
+      if (signal < 0 && counterWentDown(s)) restartAsGauge(s, value);
       if (signal < 0 || resumed) return 0;
     }
     const w = this.window;
