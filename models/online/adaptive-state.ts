@@ -5,6 +5,7 @@
 import type { SeriesState } from "../model.ts";
 import { looksLikeCounter } from "../features/featurizer.ts";
 import { TAIL_SIZE, tailInit, type TailParams } from "./tail.ts";
+import { ArtState, type ArtShape } from "./art.ts";
 
 /** Options of {@link AdaptiveDetector}. */
 export interface AdaptiveOptions {
@@ -59,6 +60,14 @@ export interface AdaptiveOptions {
    * hair above 0 would otherwise look rare.
    */
   minStatistic?: number;
+  /**
+   * The ART context model of recent shapes (art.ts) as a ninth statistic (default true): a
+   * pattern the series has not shown before, judged against how often this series needs a new
+   * category.
+   */
+  art?: boolean;
+  /** Shape of the ART model (see {@link DEFAULT_ART} in art.ts). */
+  artShape?: Partial<ArtShape>;
 }
 
 /** E|Δ| of i.i.d. N(0, σ²) noise is 2σ/√π. */
@@ -92,7 +101,7 @@ const PRIORS: [number, number][] = [
   [1.7, 0.5],
 ];
 
-/** What one series carries between samples (≈ 1.9 KiB, plus seasonal envelopes once it has history). */
+/** What one series carries between samples (≈ 4.4 KiB with the ART model, plus seasonal envelopes once it has history). */
 export class AdaptiveState implements SeriesState {
   readonly ring: Float64Array;
   readonly sorted: Float64Array;
@@ -151,7 +160,10 @@ export class AdaptiveState implements SeriesState {
   /** ln p of each statistic at the last sample (with the event memory). */
   readonly lnc = new Float64Array(STATS);
   readonly stat = new Float64Array(STATS);
-  constructor(w: number) {
+  /** The ART context model (art.ts), unless turned off. */
+  readonly art: ArtState | undefined;
+  constructor(w: number, art?: ArtShape) {
+    if (art) this.art = new ArtState(art);
     this.ring = new Float64Array(w);
     this.sorted = new Float64Array(w);
     this.older = new Float64Array(w - LEVEL_K);
@@ -159,7 +171,14 @@ export class AdaptiveState implements SeriesState {
   }
   get bytes(): number {
     const w = this.ring.length;
-    return 8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) + 8 * 25 + 200 + (this.daily ? this.daily.length * 4 : 0) + (this.weekly ? this.weekly.length * 4 : 0);
+    return (
+      8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) +
+      8 * 25 +
+      200 +
+      (this.daily ? this.daily.length * 4 : 0) +
+      (this.weekly ? this.weekly.length * 4 : 0) +
+      (this.art ? this.art.bytes : 0)
+    );
   }
 }
 
@@ -181,7 +200,7 @@ export function counterWentDown(s: AdaptiveState): boolean {
 }
 
 /**
- * Starts a series over as a gauge, from `value`: a fresh warm-up, tails, seasonal envelopes and
+ * Starts a series over as a gauge, from `value`: a fresh warm-up, tails, ART model, seasonal envelopes and
  * incident state (all of them were learnt on the per-step increases of a supposed counter).
  */
 export function restartAsGauge(s: AdaptiveState, value: number): void {
@@ -189,6 +208,7 @@ export function restartAsGauge(s: AdaptiveState, value: number): void {
   s.counter = false;
   s.warm = [value];
   for (let i = 0; i < STATS; i++) tailInit(s.tails, i * TAIL_SIZE, PRIORS[i][0], PRIORS[i][1]);
+  s.art?.reset();
   s.daily = undefined;
   s.weekly = undefined;
   s.seasonScored = 0;

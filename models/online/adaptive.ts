@@ -25,6 +25,7 @@ import {
   startState,
   type AdaptiveOptions,
 } from "./adaptive-state.ts";
+import { DEFAULT_ART, artParams, artStep, type ArtParams } from "./art.ts";
 import { DAILY, WEEKLY, newProfile, profileAlpha, profileExpand, profileStat } from "./profile.ts";
 
 export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
@@ -36,9 +37,12 @@ export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
  * newest 6 against the median of the older part), **spread** (short- vs long-run mean |Δ|:
  * variance bursts and flatlines), **drift** (the window median against a slow average of it),
  * **novel** (outside the envelope of values seen) and, when timestamps are known, **seasonal**
- * (outside what this time of day / week usually shows). Each has its own per-series tail model
- * ({@link tailLogP}) widened by the memory of past events ({@link eventLogP}), so its value
- * becomes a tail probability *for this series*; the score is `r / (1 + r)` with
+ * (outside what this time of day / week usually shows); a ninth, **shape** (art.ts), is a
+ * fuzzy-ART model of the recent window's shape: a pattern the series has not shown before,
+ * judged against how often this series needs a new category. The eight have per-series tail
+ * models ({@link tailLogP}) widened by the memory of past events ({@link eventLogP}), the shape
+ * its per-series rate of new categories, so each value becomes a tail probability *for this
+ * series*; the score is `r / (1 + r)` with
  * `r = ln p / ln p₀`: 0.5 (the threshold) means p = p₀ on every series, whatever its units or
  * noise, and p₀ comes from `alarmsPerDay` and the series' sampling interval.
  *
@@ -71,6 +75,7 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly novelRange: number;
   private readonly incidentLearn: number;
   private readonly minStatistic: number;
+  private readonly art: ArtParams | undefined;
 
   constructor(
     readonly name = "online:default",
@@ -95,10 +100,11 @@ export class AdaptiveDetector implements ScoringModel {
     this.novelRange = options.novelRange ?? 0.2;
     this.incidentLearn = options.incidentLearn ?? 2 * this.window;
     this.minStatistic = options.minStatistic ?? 0.5;
+    this.art = (options.art ?? true) ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
   }
 
   createState(): AdaptiveState {
-    return new AdaptiveState(this.window);
+    return new AdaptiveState(this.window, this.art);
   }
 
   /** Re-derives ln p₀ and the event-memory weight from the series' sampling interval. */
@@ -187,6 +193,9 @@ export class AdaptiveDetector implements ScoringModel {
       s.hi = signal > s.hi ? signal : s.hi - this.alphaNovel * (s.hi - mid);
       s.lo = signal < s.lo ? signal : s.lo + this.alphaNovel * (mid - s.lo);
     }
+    // the ART context model: ln p of the newest window's shape at each block's end, NaN between
+    const art =
+      s.art !== undefined ? artStep(s.art, this.art as ArtParams, signal, med, s.lo, s.hi, !s.incident || s.incidentAge >= this.incidentLearn) : Number.NaN;
     let season = Number.NaN;
     if (this.seasonal && Number.isFinite(t) && s.step > 0 && s.step * 4 <= DAILY.periodMs / DAILY.bins) {
       // profiles are allocated once there is history to fill them (a daily one after an hour,
@@ -220,12 +229,13 @@ export class AdaptiveDetector implements ScoringModel {
     st[P_SEASON] = season;
     const useSeason = !Number.isNaN(season) && s.seasonScored++ >= this.learn * 4;
     const active = useSeason ? STATS : STATS - 1;
+    // statistics looked at (the ART model counts as one whether or not a block ended here)
     const tails = s.tails;
     const lnP0 = s.lnP0;
     // each statistic's tail probability (before learning from this sample), widened by the memory
     // of past events; the rarest counts, ×(statistics looked at)
     let lnp = 0;
-    const lnActive = Math.log(active);
+    const lnActive = Math.log(s.art !== undefined ? active + 1 : active);
     for (let c = 0; c < active; c++) {
       const o = c * TAIL_SIZE;
       let l = st[c] < this.minStatistic ? 0 : tailLogP(tails, o, st[c]);
@@ -236,6 +246,7 @@ export class AdaptiveDetector implements ScoringModel {
       s.lnc[c] = l;
       if (l < lnp) lnp = l;
     }
+    if (art < lnp) lnp = art;
     lnp += lnActive;
     // young models need stronger evidence: the bar relaxes as √(experience / maturity)
     const young = s.scored < this.maturity ? Math.sqrt(this.maturity / (s.scored + 1)) : 1;
