@@ -62,6 +62,8 @@ ${blocks(SOURCES, all)}
 
 # Which model scores the points: exactly one of
 #   online: default      — learns each series as it goes; nothing to train (the default)
+#   online: shapes       — the same plus a model of recent shapes (spikes arriving denser): ~1.5×
+#                          the scoring cost and ~1.7 KiB more per series
 #   bundle: ./models/ae  — a directory written by \`agent train\`
 # and optionally registry: a model published with \`agent push-model\`, followed on a channel.
 # With registry:, the key above runs until the first registry model is accepted (and when none
@@ -69,7 +71,7 @@ ${blocks(SOURCES, all)}
 # (<data_dir>/models/state.json) is used at the next start, even when the registry is down.
 model:
   online: default
-  alarms_per_day: 0.1      # online: default only: false alarms per series per day at the threshold
+  alarms_per_day: 0.1      # online: default or shapes: false alarms per series per day at the threshold
 ${optional(
   `  registry:
     url: http://127.0.0.1:8700

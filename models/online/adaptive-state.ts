@@ -61,9 +61,9 @@ export interface AdaptiveOptions {
    */
   minStatistic?: number;
   /**
-   * The ART context model of recent shapes (art.ts) as a ninth statistic (default true): a
-   * pattern the series has not shown before, judged against how often this series needs a new
-   * category.
+   * The ART context model of recent shapes (art.ts) as a ninth statistic (default false; on in
+   * `online:shapes`): a pattern the series has not shown before, judged against how often this
+   * series needs a new category.
    */
   art?: boolean;
   /** Shape of the ART model (see {@link DEFAULT_ART} in art.ts). */
@@ -101,7 +101,7 @@ const PRIORS: [number, number][] = [
   [1.7, 0.5],
 ];
 
-/** What one series carries between samples (≈ 4.4 KiB with the ART model, plus seasonal envelopes once it has history). */
+/** What one series carries between samples (≈ 2 KiB, ≈ 3.7 KiB with the ART model, plus seasonal envelopes once it has history). */
 export class AdaptiveState implements SeriesState {
   readonly ring: Float64Array;
   readonly sorted: Float64Array;

@@ -100,7 +100,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.novelRange = options.novelRange ?? 0.2;
     this.incidentLearn = options.incidentLearn ?? 2 * this.window;
     this.minStatistic = options.minStatistic ?? 0.5;
-    this.art = (options.art ?? true) ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
+    this.art = options.art ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
   }
 
   createState(): AdaptiveState {

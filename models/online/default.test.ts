@@ -10,8 +10,9 @@ test("online refs carry alarms_per_day; bad ones are refused by name", () => {
   expect(createOnlineModel("online:default").version).toBe("2");
   expect(() => createOnlineModel("online:default?alarms_per_day=0")).toThrow(/alarms_per_day must be a number in \(0, 10000\]/);
   expect(() => createOnlineModel("online:default?fast=1")).toThrow(/unknown option "fast"/);
-  expect(() => createOnlineModel("online:window?alarms_per_day=1")).toThrow(/only online:default/);
-  expect(() => createOnlineModel("online:fancy")).toThrow(/unknown online model "online:fancy" \(known: online:default, online:window\)/);
+  expect(() => createOnlineModel("online:window?alarms_per_day=1")).toThrow(/only online:default and online:shapes/);
+  expect(createOnlineModel("online:shapes?alarms_per_day=0.05").name).toBe("online:shapes");
+  expect(() => createOnlineModel("online:fancy")).toThrow(/unknown online model "online:fancy" \(known: online:default, online:shapes, online:window\)/);
 });
 
 test("more alarms per day flag more of the same data", async () => {

@@ -1,16 +1,17 @@
 /**
- * The online (no-bundle) models: `online:default` ({@link AdaptiveDetector}) and
- * `online:window` ({@link OnlineDetector}, the earlier window-statistics detector, kept for
- * comparison in `agent eval`).
+ * The online (no-bundle) models: `online:default` ({@link AdaptiveDetector}), `online:shapes`
+ * (the same with the fuzzy-ART shape statistic, art.ts: better on spike-density changes, ~1.5×
+ * the scoring cost and ~1.7 KiB more per series) and `online:window` ({@link OnlineDetector},
+ * the earlier window-statistics detector, kept for comparison in `agent eval`).
  */
 import { AdaptiveDetector, type AdaptiveOptions } from "./adaptive.ts";
 import { OnlineDetector } from "./window.ts";
 import type { ScoringModel } from "../model.ts";
 
 /** Names accepted after `online:`. */
-export const ONLINE_MODELS = ["default", "window"] as const;
+export const ONLINE_MODELS = ["default", "shapes", "window"] as const;
 
-/** Options of `online:default` that the config exposes. */
+/** Options of `online:default` (and `online:shapes`) that the config exposes. */
 export type OnlineModelOptions = Pick<AdaptiveOptions, "alarmsPerDay">;
 
 /**
@@ -24,8 +25,9 @@ export function createOnlineModel(spec: string, options: OnlineModelOptions = {}
   const name = base;
   if (query !== undefined) options = { ...parseOnlineQuery(spec, query), ...options };
   if (name === "default") return new AdaptiveDetector("online:default", options);
+  if (name === "shapes") return new AdaptiveDetector("online:shapes", { ...options, art: true });
   if (name === "window") {
-    if (options.alarmsPerDay !== undefined) throw new Error(`online:window has no alarms_per_day (only online:default has)`);
+    if (options.alarmsPerDay !== undefined) throw new Error(`online:window has no alarms_per_day (only online:default and online:shapes have)`);
     return new OnlineDetector("online:window");
   }
   throw new Error(`unknown online model "${spec}" (known: ${ONLINE_MODELS.map((n) => `online:${n}`).join(", ")})`);
