@@ -37,9 +37,9 @@ export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
  * newest 6 against the median of the older part), **spread** (short- vs long-run mean |Δ|:
  * variance bursts and flatlines), **drift** (the window median against a slow average of it),
  * **novel** (outside the envelope of values seen) and, when timestamps are known, **seasonal**
- * (outside what this time of day / week usually shows); a ninth, **shape** (art.ts), is a
- * fuzzy-ART model of the recent window's shape: a pattern the series has not shown before,
- * judged against how often this series needs a new category. The eight have per-series tail
+ * (outside what this time of day / week usually shows); with `art: true` (`online:shapes`) a
+ * ninth, **shape** (art.ts), is a fuzzy-ART model of the recent window's shape: a pattern the
+ * series has not shown before, judged against how often this series needs a new category. The eight have per-series tail
  * models ({@link tailLogP}) widened by the memory of past events ({@link eventLogP}), the shape
  * its per-series rate of new categories, so each value becomes a tail probability *for this
  * series*; the score is `r / (1 + r)` with
@@ -229,12 +229,12 @@ export class AdaptiveDetector implements ScoringModel {
     st[P_SEASON] = season;
     const useSeason = !Number.isNaN(season) && s.seasonScored++ >= this.learn * 4;
     const active = useSeason ? STATS : STATS - 1;
-    // statistics looked at (the ART model counts as one whether or not a block ended here)
     const tails = s.tails;
     const lnP0 = s.lnP0;
     // each statistic's tail probability (before learning from this sample), widened by the memory
     // of past events; the rarest counts, ×(statistics looked at)
     let lnp = 0;
+    // statistics looked at (the ART model counts as one whether or not a block ended here)
     const lnActive = Math.log(s.art !== undefined ? active + 1 : active);
     for (let c = 0; c < active; c++) {
       const o = c * TAIL_SIZE;
