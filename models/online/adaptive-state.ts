@@ -204,24 +204,11 @@ export function counterWentDown(s: AdaptiveState): boolean {
  * incident state (all of them were learnt on the per-step increases of a supposed counter).
  */
 export function restartAsGauge(s: AdaptiveState, value: number): void {
-  s.gauge = true;
-  s.counter = false;
-  s.warm = [value];
-  for (let i = 0; i < STATS; i++) tailInit(s.tails, i * TAIL_SIZE, PRIORS[i][0], PRIORS[i][1]);
-  s.art?.reset();
-  s.daily = undefined;
-  s.weekly = undefined;
-  s.seasonScored = 0;
-  s.first = Number.NaN;
-  s.scored = 0;
-  s.incident = false;
-  s.calm = 0;
-  s.baseline = 0;
-  s.baseAt = Number.NEGATIVE_INFINITY;
-  s.prevBaseline = 0;
-  s.prevBaseAt = Number.NEGATIVE_INFINITY;
-  s.onsetOpen = false;
-  s.scaleMax = 0;
+  // a fresh state (so no field is forgotten), keeping the ART model's buffers and what the
+  // timestamps have taught about the sampling interval
+  const art = s.art;
+  art?.reset();
+  Object.assign(s, new AdaptiveState(s.ring.length), { art, gauge: true, warm: [value], step: s.step, lastT: s.lastT });
 }
 
 /** Median of an ascending array. */
