@@ -60,8 +60,11 @@ export class ArtState {
   n = 0;
   ext = 0;
   extDev = -1;
-  /** Boxes: [low₀..low_{len−1}, high₀..high_{len−1}] per category. */
-  readonly box: Float32Array;
+  /**
+   * Boxes: [low₀..low_{len−1}, high₀..high_{len−1}] per category, in 1/255 of the [0, 1] feature
+   * range (a low rounded down, a high up: a box always contains what it learnt).
+   */
+  readonly box: Uint8Array;
   /** The box the last window resonated with (searched first: shapes repeat). */
   last = 0;
   count = 0;
@@ -77,7 +80,7 @@ export class ArtState {
   runN = 1;
   constructor(shape: ArtShape) {
     this.num = new Float64Array(shape.len + 2 * shape.cats);
-    this.box = new Float32Array(shape.cats * 2 * shape.len);
+    this.box = new Uint8Array(shape.cats * 2 * shape.len);
   }
   /** Forgets everything learnt (the series starts over). */
   reset(): void {
@@ -98,9 +101,12 @@ export class ArtState {
     this.runN = 1;
   }
   get bytes(): number {
-    return 8 * this.num.length + 4 * this.box.length + 120;
+    return 8 * this.num.length + this.box.length + 120;
   }
 }
+
+/** Box coordinates are stored in 1/Q of the feature range (uint8). */
+const Q = 255;
 
 /** Per-sample constants derived from an {@link ArtShape}. */
 export interface ArtParams extends ArtShape {
@@ -114,7 +120,7 @@ export interface ArtParams extends ArtShape {
 export function artParams(shape: ArtShape): ArtParams {
   return {
     ...shape,
-    margin: (1 - shape.rho) * shape.len,
+    margin: (1 - shape.rho) * shape.len * Q,
     x: new Float64Array(shape.len),
     rateAlpha: 1 - Math.pow(0.5, 1 / shape.rateHalfLife),
     runKeep: Math.pow(0.5, 1 / shape.runHalfLife),
@@ -153,7 +159,7 @@ export function artStep(a: ArtState, p: ArtParams, v: number, med: number, lo: n
     j = j + 1 === L ? 0 : j + 1;
     if (Math.abs(b - med) < chomp) b = med;
     const f = (b - lo) / span;
-    x[i] = f < 0 ? 0 : f > 1 ? 1 : f;
+    x[i] = f < 0 ? 0 : f > 1 ? Q : f * Q;
   }
   a.blocks++;
   // the box that would be smallest after growing to include x
@@ -203,8 +209,8 @@ export function artStep(a: ArtState, p: ArtParams, v: number, med: number, lo: n
     const o = best * 2 * L;
     for (let i = 0; i < L; i++) {
       const xi = x[i];
-      if (xi < box[o + i]) box[o + i] = xi;
-      if (xi > box[o + L + i]) box[o + L + i] = xi;
+      if (xi < box[o + i]) box[o + i] = Math.floor(xi);
+      if (xi > box[o + L + i]) box[o + L + i] = Math.ceil(xi);
     }
     num[W + best] = bestW;
     num[U + best] = a.blocks;
@@ -218,8 +224,8 @@ export function artStep(a: ArtState, p: ArtParams, v: number, med: number, lo: n
     }
     const o = c * 2 * L;
     for (let i = 0; i < L; i++) {
-      box[o + i] = x[i];
-      box[o + L + i] = x[i];
+      box[o + i] = Math.floor(x[i]);
+      box[o + L + i] = Math.ceil(x[i]);
     }
     num[W + c] = 0;
     num[U + c] = a.blocks;
