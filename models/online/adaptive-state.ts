@@ -61,6 +61,19 @@ export interface AdaptiveOptions {
    */
   minStatistic?: number;
   /**
+   * Samples after an incident's onset over which a step's lagging statistics are watched for the
+   * daily step memory (default {@link LEVEL_K}, their lag; 0 = off). `level` / `drop` reach a
+   * step's full size only {@link LEVEL_K} samples after it, inside the incident its onset opened,
+   * so they are kept out of both the tails and the event memory, and the same step the next day
+   * alarms on them (the edge of a daily pattern, before the seasonal envelopes speak after 2
+   * days). The peak `level` (step up) or `drop` (step down) reaches while rare within this span is
+   * remembered when the incident closes as a step (the series not back at its pre-onset level:
+   * not a spike or a dip), with the time of day of the onset, and explains a later value of its
+   * size (as the event memory does) only within {@link STEP_PHASE_MS} of that time of day: a step
+   * at another hour (a level shift, then a drift the same way) is still news.
+   */
+  onsetSpan?: number;
+  /**
    * The ART context model of recent shapes (art.ts) as a ninth statistic (default false; on in
    * `online:shapes`): a pattern the series has not shown before, judged against how often this
    * series needs a new category.
@@ -77,6 +90,13 @@ export const HOUR_MS = 3_600_000;
 export const MAX_VALUE = 1e150;
 /** Samples in the "recent" part of the level statistic. */
 export const LEVEL_K = 6;
+/**
+ * How far from the time of day of a remembered step (see {@link AdaptiveOptions.onsetSpan}) a
+ * value of its size is explained by it: 2 hours. It must cover the time the lagging statistics
+ * stay high after the edge (up to a window, 2.7 h at 5-minute samples: 1 hour keeps the nab-dev
+ * art_daily FPs); on generated multi-day data 4 hours and more start to explain real events.
+ */
+export const STEP_PHASE_MS = 2 * 3_600_000;
 /** Scores inside an open incident (after its onset) and of a gap's continuation are multiplied by this. */
 export const FOLLOW_DAMPING = 0.25;
 
@@ -160,6 +180,18 @@ export class AdaptiveState implements SeriesState {
   /** ln p of each statistic at the last sample (with the event memory). */
   readonly lnc = new Float64Array(STATS);
   readonly stat = new Float64Array(STATS);
+  /**
+   * The daily step memory of `level` and `drop` (index 0 and 1; see
+   * {@link AdaptiveOptions.onsetSpan}): their peak while rare in the open incident's first
+   * samples, then, per statistic, the decaying rate of remembered steps, the EWMA of their ln size
+   * and the time of day (ms since midnight UTC) of the last one.
+   */
+  readonly stepPeak = new Float64Array(2);
+  readonly stepRate = new Float64Array(2);
+  readonly stepLog = new Float64Array(2);
+  readonly stepPhase = new Float64Array(2);
+  /** Time of day of the open incident's onset (NaN without timestamps). */
+  stepAt = Number.NaN;
   /** The ART context model (art.ts), unless turned off. */
   readonly art: ArtState | undefined;
   constructor(w: number, art?: ArtShape) {
@@ -174,6 +206,7 @@ export class AdaptiveState implements SeriesState {
     return (
       8 * (3 * w - LEVEL_K + STATS * TAIL_SIZE) +
       8 * 25 +
+      8 * 8 +
       200 +
       (this.daily ? this.daily.length * 4 : 0) +
       (this.weekly ? this.weekly.length * 4 : 0) +

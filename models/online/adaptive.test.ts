@@ -97,6 +97,23 @@ describe("online:default (adaptive)", () => {
     expect(alarms(s).length).toBe(nights);
   });
 
+  test("the edge of a daily pattern alarms on its first days only, not again on its lagging level/drop (onsetSpan)", async () => {
+    // high from 09:00 to 18:00, low otherwise, every 5 minutes: the evening edge's first
+    // incident keeps the lagging `drop` out of the tails and the event memory; remembered for
+    // that time of day, the next evening's edge is no news before the seasonal envelopes speak
+    const step = 5 * MIN;
+    const perDay = 288;
+    for (const seed of [1, 2, 3]) {
+      const r = createRng(seed).next;
+      const v = Float64Array.from({ length: perDay * 5 }, (_, i) => {
+        const hour = (i % perDay) / 12;
+        return (hour >= 9 && hour < 18 ? 80 : 20) + 2 * gaussian(r);
+      });
+      expect(alarms(await score(v, {}, step), 2 * perDay)).toEqual([]);
+      expect(alarms(await score(v, { onsetSpan: 0 }, step), 2 * perDay).length).toBeGreaterThan(0);
+    }
+  });
+
   test("a run of missing samples alarms once at its start", async () => {
     const r = createRng(4).next;
     const v = Float64Array.from({ length: 1500 }, () => 5 + gaussian(r));

@@ -18,6 +18,7 @@ import {
   P_SEASON,
   P_SPREAD,
   STATS,
+  STEP_PHASE_MS,
   counterWentDown,
   floorOf,
   medianOf,
@@ -29,6 +30,18 @@ import { DEFAULT_ART, artParams, artStep, type ArtParams } from "./art.ts";
 import { DAILY, WEEKLY, newProfile, profileAlpha, profileExpand, profileStat } from "./profile.ts";
 
 export { FOLLOW_DAMPING, type AdaptiveOptions } from "./adaptive-state.ts";
+
+/** Time of day of `t` (ms since midnight UTC). */
+function phaseOfDay(t: number): number {
+  const p = t % DAILY.periodMs;
+  return p < 0 ? p + DAILY.periodMs : p;
+}
+
+/** Distance (ms) between the time of day of `t` and `phase`, around the clock. */
+function phaseGap(t: number, phase: number): number {
+  const d = Math.abs(phaseOfDay(t) - phase);
+  return d > DAILY.periodMs / 2 ? DAILY.periodMs - d : d;
+}
 
 /**
  * `online:default` — learns each series from its own history, no bundle (README.md beside this
@@ -75,6 +88,7 @@ export class AdaptiveDetector implements ScoringModel {
   private readonly novelRange: number;
   private readonly incidentLearn: number;
   private readonly minStatistic: number;
+  private readonly onsetSpan: number;
   private readonly art: ArtParams | undefined;
 
   constructor(
@@ -100,6 +114,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.novelRange = options.novelRange ?? 0.2;
     this.incidentLearn = options.incidentLearn ?? 2 * this.window;
     this.minStatistic = options.minStatistic ?? 0.5;
+    this.onsetSpan = options.onsetSpan ?? LEVEL_K;
     this.art = options.art ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
   }
 
@@ -242,6 +257,14 @@ export class AdaptiveDetector implements ScoringModel {
       if (l < lnP0 * 0.5) {
         const e = eventLogP(tails, o, st[c], this.eventSlope);
         if (e > l) l = e;
+        if (c === P_LEVEL || c === P_DROP) {
+          const k = c === P_LEVEL ? 0 : 1;
+          const m = s.stepRate[k] > 0 && st[c] > 0 && Number.isFinite(t) ? phaseGap(t, s.stepPhase[k]) : Number.POSITIVE_INFINITY;
+          if (m <= STEP_PHASE_MS) {
+            const es = Math.log(s.stepRate[k]) - this.eventSlope * Math.abs(Math.log(st[c]) - s.stepLog[k]);
+            if (es > l) l = es;
+          }
+        }
       }
       s.lnc[c] = l;
       if (l < lnp) lnp = l;
@@ -276,6 +299,8 @@ export class AdaptiveDetector implements ScoringModel {
           s.onsetLevel = olderMed;
           s.onsetJump = Math.abs(signal - olderMed);
           s.onsetOpen = true;
+          s.stepPeak.fill(0);
+          s.stepAt = Number.isFinite(t) ? phaseOfDay(t) : Number.NaN;
           s.baseline = olderMed;
           s.baseAt = s.scored;
         }
@@ -285,6 +310,11 @@ export class AdaptiveDetector implements ScoringModel {
       // the tails do not learn from an event, but an incident that outlasts incidentLearn is the
       // series' new regime: learning from it again lets the incident close
       weight = ++s.incidentAge > this.incidentLearn ? 1 : 0;
+      // a step's level / drop reach its size only LEVEL_K samples after it: their peak while rare
+      if (s.onsetOpen && s.incidentAge <= this.onsetSpan) {
+        if (s.lnc[P_LEVEL] + lnActive <= lnP0 && st[P_LEVEL] > s.stepPeak[0]) s.stepPeak[0] = st[P_LEVEL];
+        if (s.lnc[P_DROP] + lnActive <= lnP0 && st[P_DROP] > s.stepPeak[1]) s.stepPeak[1] = st[P_DROP];
+      }
       if (score < this.threshold * 0.5) {
         if (++s.calm >= this.calmN) {
           s.incident = false;
@@ -292,16 +322,19 @@ export class AdaptiveDetector implements ScoringModel {
           // spike, a dip) is not a new baseline: a later return to the level before the last
           // persistent change is still a recovery. (The newest samples, not the window median:
           // an incident can close before the window has absorbed a level shift.)
-          if (s.onsetOpen && Math.abs(s.recentSum / LEVEL_K - s.onsetLevel) < 0.3 * s.onsetJump) {
+          const step = s.recentSum / LEVEL_K - s.onsetLevel;
+          if (s.onsetOpen && Math.abs(step) < 0.3 * s.onsetJump) {
             s.baseline = s.prevBaseline;
             s.baseAt = s.prevBaseAt;
-          }
+          } else if (s.onsetOpen && !Number.isNaN(s.stepAt)) this.rememberStep(s, step > 0 ? 0 : 1);
           s.onsetOpen = false;
         }
       } else s.calm = 0;
     }
     const tp = this.tail;
     const keep = 1 - s.eventAlpha;
+    s.stepRate[0] *= keep;
+    s.stepRate[1] *= keep;
     for (let c = 0; c < STATS; c++) {
       const o = c * TAIL_SIZE;
       if (c === P_SEASON && Number.isNaN(season)) continue;
@@ -310,6 +343,20 @@ export class AdaptiveDetector implements ScoringModel {
       tailUpdate(tails, o, st[c], weight, tp, onset);
     }
     return out;
+  }
+
+  /**
+   * Remembers the step an incident that closed as a step (not a transient) began with: the
+   * peak `level` (k = 0, a step up) or `drop` (k = 1) reached while rare in its first
+   * `onsetSpan` samples, at the time of day of its onset.
+   */
+  private rememberStep(s: AdaptiveState, k: number): void {
+    const peak = s.stepPeak[k];
+    if (!(peak > 0)) return;
+    const first = !(s.stepRate[k] > 0);
+    s.stepRate[k] += s.eventAlpha;
+    s.stepLog[k] = first ? Math.log(peak) : s.stepLog[k] + 0.3 * (Math.log(peak) - s.stepLog[k]);
+    s.stepPhase[k] = s.stepAt;
   }
 
   async scoreSeries(series: readonly Float64Array[], timestamps?: readonly Float64Array[]): Promise<Float32Array[]> {
