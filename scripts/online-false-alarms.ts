@@ -1,9 +1,9 @@
 /**
- * False alarms per series per day of `online:default` on eight shapes of series that behave as
+ * False alarms per series per day of `online:default` (or `--model online:shapes`) on eight shapes of series that behave as
  * they always have (30 days at 1 minute, the first day excluded, mean of 3 seeds), at
  * `alarms_per_day` 0.1 (the default) and 1. The table in models/online/README.md comes from here.
  *
- *     bun scripts/online-false-alarms.ts [--days 30]
+ *     bun scripts/online-false-alarms.ts [--days 30] [--model online:default|online:shapes]
  * @module
  */
 import { parseArgs } from "node:util";
@@ -11,7 +11,9 @@ import { createRng } from "../data/random.ts";
 import { alignColumns } from "../models/eval/table.ts";
 import { AdaptiveDetector } from "../models/online/adaptive.ts";
 
-const { values: args } = parseArgs({ options: { days: { type: "string", default: "30" } } });
+const { values: args } = parseArgs({ options: { days: { type: "string", default: "30" }, model: { type: "string", default: "online:default" } } });
+if (args.model !== "online:default" && args.model !== "online:shapes") throw new Error(`--model must be online:default or online:shapes, got "${args.model}"`);
+const art = args.model === "online:shapes";
 const days = Number(args.days);
 if (!Number.isInteger(days) || days < 2) throw new Error(`--days must be an integer ≥ 2, got "${args.days}"`);
 const n = days * 1440;
@@ -39,12 +41,12 @@ for (const [name, make] of Object.entries(SHAPES)) {
   for (const alarmsPerDay of [0.1, 1]) {
     let alarms = 0;
     for (const seed of SEEDS) {
-      const [s] = await new AdaptiveDetector("online:default", { alarmsPerDay }).scoreSeries([make(createRng(seed).next)], [times]);
+      const [s] = await new AdaptiveDetector(args.model, { alarmsPerDay, art }).scoreSeries([make(createRng(seed).next)], [times]);
       for (let i = 1440; i < n; i++) if (s[i] >= 0.5) alarms++;
     }
     row.push((alarms / SEEDS.length / (days - 1)).toFixed(2));
   }
   rows.push(row);
 }
-console.log(`false alarms per series per day (${days} days at 1 minute, first day excluded, mean of ${SEEDS.length} seeds)\n`);
+console.log(`${args.model}: false alarms per series per day (${days} days at 1 minute, first day excluded, mean of ${SEEDS.length} seeds)\n`);
 console.log(alignColumns(["series", "alarms_per_day 0.1", "alarms_per_day 1"], rows));
