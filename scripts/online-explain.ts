@@ -1,18 +1,20 @@
 /**
- * Why `online:default` scored what it did, row by row, on one file of a NAB-layout corpus: per
- * row the value, the score, whether an incident is open, the rarest statistic, and each of the
- * eight statistics (in noise units) with its ln p (tail and event memory, before the ×8
- * Bonferroni factor; an alarm needs the rarest ln p + ln 8 below ln p₀ × the young bar).
- * Rows whose score is under `--min` are left out. `--options` passes AdaptiveOptions as JSON.
+ * Why `online:default` (or `--model online:lite`) scored what it did, row by row, on one file of
+ * a NAB-layout corpus: per row the value, the score, whether an incident is open, the rarest
+ * statistic, each of the eight value statistics (in noise units) with its ln p (tail and event
+ * memory, before the Bonferroni factor: ×9 with the shape statistic, ×8 without; an alarm needs
+ * the rarest ln p + ln 9 below ln p₀ × the young bar), and the shape statistic's ln p at block
+ * ends. Rows whose score is under `--min` are left out. `--options` passes AdaptiveOptions as JSON.
  *
  *     bun scripts/online-explain.ts --file 24ae8d --from 3660 --to 3790 [--min 0.1]
- *         [--data ../shared/data/nab-dev] [--options '{"incidentLearn":32}']
+ *         [--model online:default] [--data ../shared/data/nab-dev] [--options '{"incidentLearn":32}']
  * @module
  */
 import { parseArgs } from "node:util";
 import { readNabCorpus } from "../data/io/nab.ts";
 import { windowRows } from "../models/eval/nab/index.ts";
 import { AdaptiveDetector, type AdaptiveOptions } from "../models/online/adaptive.ts";
+import { ADAPTIVE_MODELS, adaptiveOptions } from "../models/online/default.ts";
 import { type AdaptiveState, P_DIP, P_DRIFT, P_DROP, P_LEVEL, P_NOVEL, P_POINT, P_SEASON, P_SPREAD, STATS } from "../models/online/adaptive-state.ts";
 
 const { values: args } = parseArgs({
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     to: { type: "string" },
     min: { type: "string", default: "0" },
     options: { type: "string" },
+    model: { type: "string", default: "online:default" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -33,7 +36,9 @@ function fail(message: string): never {
 }
 
 if (args.help) {
-  console.log("usage: bun scripts/online-explain.ts --file PART_OF_NAME [--from ROW] [--to ROW] [--min SCORE] [--data DIR] [--options JSON]");
+  console.log(
+    "usage: bun scripts/online-explain.ts --file PART_OF_NAME [--from ROW] [--to ROW] [--min SCORE] [--model online:default|online:lite|online:shapes] [--data DIR] [--options JSON]",
+  );
   process.exit(0);
 }
 if (!args.file) fail("--file is required (any part of a file's category/name, e.g. 24ae8d)");
@@ -73,17 +78,21 @@ if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from)
   fail(`--from/--to must be rows with 0 ≤ from ≤ to, got ${args.from}, ${args.to}`);
 if (!Number.isFinite(min)) fail(`--min must be a number, got ${args.min}`);
 
-const model = new AdaptiveDetector("online:default", options);
+const name = ADAPTIVE_MODELS.find((x) => args.model === `online:${x}`);
+if (name === undefined) fail(`--model must be one of ${ADAPTIVE_MODELS.map((x) => `online:${x}`).join(", ")}, got "${args.model}"`);
+const model = new AdaptiveDetector(args.model, { ...adaptiveOptions(name), ...options });
 const s = model.createState() as AdaptiveState;
 console.log(`${f.key} (${n} rows), labelled windows ${JSON.stringify(windowRows(f.series.timestamps, f.windows))}`);
-console.log(`row value score incident rarest | ${NAMES.map((x) => `${x}(ln p)`).join(" ")} | ln p0`);
+console.log(`row value score incident rarest | ${NAMES.map((x) => `${x}(ln p)`).join(" ")} | shape ln p | ln p0`);
 for (let i = 0; i <= Math.min(to, n - 1); i++) {
   const score = model.scoreOne(s, f.series.values[i], f.series.timestamps[i]);
   if (i < from || score < min) continue;
   let rarest = 0;
   for (let c = 1; c < STATS; c++) if (s.lnc[c] < s.lnc[rarest]) rarest = c;
   const cells = NAMES.map((_, c) => `${s.stat[c].toFixed(2)}(${s.lnc[c].toFixed(1)})`);
+  const shape = Number.isNaN(s.shapeLnP) ? "-" : s.shapeLnP.toFixed(1);
+  const top = s.shapeLnP < Math.min(0, s.lnc[rarest]) ? "shape" : s.lnc[rarest] < 0 ? NAMES[rarest] : "-";
   console.log(
-    `${i} ${f.series.values[i].toPrecision(5)} ${score.toFixed(3)} ${s.incident ? "I" : "-"} ${s.lnc[rarest] < 0 ? NAMES[rarest] : "-"} | ${cells.join(" ")} | ${s.lnP0.toFixed(1)}`,
+    `${i} ${f.series.values[i].toPrecision(5)} ${score.toFixed(3)} ${s.incident ? "I" : "-"} ${top} | ${cells.join(" ")} | ${shape} | ${s.lnP0.toFixed(1)}`,
   );
 }

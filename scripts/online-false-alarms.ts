@@ -1,19 +1,20 @@
 /**
- * False alarms per series per day of `online:default` (or `--model online:shapes`) on eight shapes of series that behave as
+ * False alarms per series per day of `online:default` (or `--model online:lite`) on eight shapes of series that behave as
  * they always have (30 days at 1 minute, the first day excluded, mean of 3 seeds), at
  * `alarms_per_day` 0.1 (the default) and 1. The table in models/online/README.md comes from here.
  *
- *     bun scripts/online-false-alarms.ts [--days 30] [--model online:default|online:shapes]
+ *     bun scripts/online-false-alarms.ts [--days 30] [--model online:default|online:lite|online:shapes]
  * @module
  */
 import { parseArgs } from "node:util";
 import { createRng } from "../data/random.ts";
 import { alignColumns } from "../models/eval/table.ts";
 import { AdaptiveDetector } from "../models/online/adaptive.ts";
+import { ADAPTIVE_MODELS, adaptiveOptions } from "../models/online/default.ts";
 
 const { values: args } = parseArgs({ options: { days: { type: "string", default: "30" }, model: { type: "string", default: "online:default" } } });
-if (args.model !== "online:default" && args.model !== "online:shapes") throw new Error(`--model must be online:default or online:shapes, got "${args.model}"`);
-const art = args.model === "online:shapes";
+const modelName = ADAPTIVE_MODELS.find((n) => args.model === `online:${n}`);
+if (modelName === undefined) throw new Error(`--model must be one of ${ADAPTIVE_MODELS.map((n) => `online:${n}`).join(", ")}, got "${args.model}"`);
 const days = Number(args.days);
 if (!Number.isInteger(days) || days < 2) throw new Error(`--days must be an integer ≥ 2, got "${args.days}"`);
 const n = days * 1440;
@@ -41,7 +42,7 @@ for (const [name, make] of Object.entries(SHAPES)) {
   for (const alarmsPerDay of [0.1, 1]) {
     let alarms = 0;
     for (const seed of SEEDS) {
-      const [s] = await new AdaptiveDetector(args.model, { alarmsPerDay, art }).scoreSeries([make(createRng(seed).next)], [times]);
+      const [s] = await new AdaptiveDetector(args.model, adaptiveOptions(modelName, { alarmsPerDay })).scoreSeries([make(createRng(seed).next)], [times]);
       for (let i = 1440; i < n; i++) if (s[i] >= 0.5) alarms++;
     }
     row.push((alarms / SEEDS.length / (days - 1)).toFixed(2));

@@ -46,7 +46,7 @@ test("agent validate: success summary on stdout", async () => {
   writeFileSync(file, exampleConfig());
   const r = await run(["validate", "--config", file]);
   expect(r.code).toBe(0);
-  expect(r.out.split("\n")[0]).toBe("config OK: 1 source, 2 sinks, model online:default v2 (window 32)");
+  expect(r.out.split("\n")[0]).toBe("config OK: 1 source, 2 sinks, model online:default v3 (window 32)");
   expect(r.out).toContain("warm-up synth: 32s (32 × 1s)");
 });
 

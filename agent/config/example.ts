@@ -61,9 +61,10 @@ sources:
 ${blocks(SOURCES, all)}
 
 # Which model scores the points: exactly one of
-#   online: default      — learns each series as it goes; nothing to train (the default)
-#   online: shapes       — the same plus a model of recent shapes (spikes arriving denser): ~1.5×
-#                          the scoring cost and ~1.7 KiB more per series
+#   online: default      — learns each series as it goes, its values and its recent shapes
+#                          (spikes arriving denser); nothing to train (the default)
+#   online: lite         — the same without the model of shapes: ~1.5× faster scoring and
+#                          ~0.8 KiB less per series, blind to a change in a pattern
 #   bundle: ./models/ae  — a directory written by \`agent train\`
 # and optionally registry: a model published with \`agent push-model\`, followed on a channel.
 # With registry:, the key above runs until the first registry model is accepted (and when none
@@ -71,7 +72,7 @@ ${blocks(SOURCES, all)}
 # (<data_dir>/models/state.json) is used at the next start, even when the registry is down.
 model:
   online: default
-  alarms_per_day: 0.1      # online: default or shapes: false alarms per series per day at the threshold
+  alarms_per_day: 0.1      # online: default or lite: false alarms per series per day at the threshold
 ${optional(
   `  registry:
     url: http://127.0.0.1:8700

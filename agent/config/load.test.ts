@@ -140,7 +140,7 @@ server: { listen: "8686" }
     expect(problemsOf(minimal("model: { online: default, bundle: ./m }\n"))).toEqual([
       'model: expected exactly one of "online: <name>", "bundle: <dir>" or "registry: {…}", found both online and bundle',
     ]);
-    expect(problemsOf(minimal("model: { online: fancy }\n"))).toEqual(['model.online: expected one of "default", "shapes", "window", found "fancy"']);
+    expect(problemsOf(minimal("model: { online: fancy }\n"))).toEqual(['model.online: expected one of "default", "lite", "shapes", "window", found "fancy"']);
     expect(problemsOf(minimal("scoring: { open_threshold: 1.5, min_points: 0 }\n"))).toEqual([
       "scoring.open_threshold: expected a number ≤ 1, found 1.5",
       "scoring.min_points: expected a number ≥ 1, found 0",
@@ -199,7 +199,7 @@ describe("model.alarms_per_day", () => {
     const ok = parseConfigText(minimal("model: { online: default, alarms_per_day: 0.05 }\n"), "a.yaml", {}, ctx);
     expect(ok.model).toEqual({ online: "default", alarmsPerDay: 0.05 });
     expect(problemsOf(minimal("model: { online: window, alarms_per_day: 1 }\n"))).toEqual([
-      'model.alarms_per_day: applies to "online: default" or "online: shapes" only, found online: window',
+      'model.alarms_per_day: applies to "online: default", "online: lite" or "online: shapes" only, found online: window',
     ]);
     expect(problemsOf(minimal("model: { online: default, alarms_per_day: 0 }\n"))[0]).toMatch(/^model\.alarms_per_day: /);
   });

@@ -57,7 +57,7 @@ export const AgentSectionSchema = z
 export const ModelSectionSchema = z
   .object({
     online: z.enum(ONLINE_MODELS).optional(),
-    /** `online: default` or `shapes` only: false alarms per series per day at the threshold (default 0.1). */
+    /** `online: default`, `lite` or `shapes` only: false alarms per series per day at the threshold (default 0.1). */
     alarms_per_day: z.number().gt(0).lte(10_000).optional(),
     bundle: z.string().min(1).optional(),
     registry: RegistrySectionSchema.optional(),
@@ -75,7 +75,11 @@ export const ModelSectionSchema = z
   .strict()
   .superRefine((m, ctx) => {
     if (m.alarms_per_day !== undefined && (m.online ?? "default") === "window") {
-      ctx.addIssue({ code: "custom", path: ["alarms_per_day"], message: `applies to "online: default" or "online: shapes" only, found online: ${m.online}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["alarms_per_day"],
+        message: `applies to "online: default", "online: lite" or "online: shapes" only, found online: ${m.online}`,
+      });
     }
     if (m.shadow_share !== undefined && m.shadow === undefined) {
       ctx.addIssue({ code: "custom", path: ["shadow_share"], message: "applies to a shadow model: set model.shadow too" });

@@ -82,7 +82,7 @@ describe("validateAll", () => {
     const file = write("ok.yaml", `sources:\n  - { type: synthetic, id: s, interval: 1s }\n  - { type: procfs, id: h, interval: 10s }\n${SINKS}`);
     const r = await validateAll(file, {});
     expect(r.problems).toEqual([]);
-    expect(r.model).toMatchObject({ name: "online:default", version: "2", window: 32 });
+    expect(r.model).toMatchObject({ name: "online:default", version: "3", window: 32 });
     expect(r.warmups).toEqual([
       { sourceId: "s", warmupMs: 32_000 },
       { sourceId: "h", warmupMs: 320_000 },

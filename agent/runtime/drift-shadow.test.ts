@@ -41,14 +41,14 @@ test("drift and shadow in /status and /metrics of a running agent", async () => 
       { timeoutMs: 30_000, what: "drift references filled and shadow points" },
     );
     const s = await status();
-    expect(s.drift).toMatchObject({ level: 0.25, series: 20, ready: 20, untracked: 0, score: { model: "online:default", version: "2" } });
+    expect(s.drift).toMatchObject({ level: 0.25, series: 20, ready: 20, untracked: 0, score: { model: "online:default", version: "3" } });
     expect(s.drift.top.length).toBeLessThanOrEqual(10);
-    expect(s.shadow).toMatchObject({ model: { name: "online:default", version: "2" }, skipped: { late: expect.any(Number), error: 0 } });
+    expect(s.shadow).toMatchObject({ model: { name: "online:default", version: "3" }, skipped: { late: expect.any(Number), error: 0 } });
     expect(s.shadow.agreement).toBeGreaterThan(0);
     expect(typeof s.drift_events).toBe("number");
     const text = await (await app.request("/metrics")).text();
     expect(text).toContain('agent_drift_series{state="ready"} 20');
-    expect(text).toMatch(/^agent_drift_score_psi\{model="online:default",version="2"\} [\d.]+$/m);
+    expect(text).toMatch(/^agent_drift_score_psi\{model="online:default",version="3"\} [\d.]+$/m);
     expect(text).toMatch(/^agent_drift_input_psi_max [\d.]+$/m);
     expect(text).toMatch(/^agent_shadow_points_total [1-9]\d*$/m);
     expect(text).toMatch(/^agent_shadow_agreement [\d.]+$/m);

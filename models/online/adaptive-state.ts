@@ -74,8 +74,8 @@ export interface AdaptiveOptions {
    */
   onsetSpan?: number;
   /**
-   * The ART context model of recent shapes (art.ts) as a ninth statistic (default false; on in
-   * `online:shapes`): a pattern the series has not shown before, judged against how often this
+   * The ART context model of recent shapes (art.ts) as a ninth statistic (default true; false in
+   * `online:lite`): a pattern the series has not shown before, judged against how often this
    * series needs a new category.
    */
   art?: boolean;
@@ -121,7 +121,13 @@ const PRIORS: [number, number][] = [
   [1.7, 0.5],
 ];
 
-/** What one series carries between samples (≈ 2 KiB, ≈ 3.7 KiB with the ART model, plus seasonal envelopes once it has history). */
+/** Offsets in {@link AdaptiveState.steps}. */
+export const STEP_PEAK = 0;
+export const STEP_RATE = 2;
+export const STEP_LOG = 4;
+export const STEP_PHASE = 6;
+
+/** What one series carries between samples (≈ 2.9 KiB with the ART model, ≈ 2 KiB without it in `online:lite`, plus seasonal envelopes once it has history). */
 export class AdaptiveState implements SeriesState {
   readonly ring: Float64Array;
   readonly sorted: Float64Array;
@@ -179,17 +185,18 @@ export class AdaptiveState implements SeriesState {
   eventAlpha = 0;
   /** ln p of each statistic at the last sample (with the event memory). */
   readonly lnc = new Float64Array(STATS);
+  /** ln p of the shape statistic at the last sample (NaN between block ends, or without the ART model). */
+  shapeLnP = Number.NaN;
   readonly stat = new Float64Array(STATS);
   /**
-   * The daily step memory of `level` and `drop` (index 0 and 1; see
-   * {@link AdaptiveOptions.onsetSpan}): their peak while rare in the open incident's first
-   * samples, then, per statistic, the decaying rate of remembered steps, the EWMA of their ln size
-   * and the time of day (ms since midnight UTC) of the last one.
+   * The daily step memory of `level` and `drop` (k = 0 and 1; see
+   * {@link AdaptiveOptions.onsetSpan}), one array (a typed array costs ≈ 40 B of its own per
+   * series): at {@link STEP_PEAK} + k their peak while rare in the open incident's first samples,
+   * then per statistic the decaying rate of remembered steps ({@link STEP_RATE} + k), the EWMA of
+   * their ln size ({@link STEP_LOG} + k) and the time of day (ms since midnight UTC) of the last
+   * one ({@link STEP_PHASE} + k).
    */
-  readonly stepPeak = new Float64Array(2);
-  readonly stepRate = new Float64Array(2);
-  readonly stepLog = new Float64Array(2);
-  readonly stepPhase = new Float64Array(2);
+  readonly steps = new Float64Array(8);
   /** Time of day of the open incident's onset (NaN without timestamps). */
   stepAt = Number.NaN;
   /** The ART context model (art.ts), unless turned off. */

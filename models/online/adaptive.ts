@@ -18,7 +18,11 @@ import {
   P_SEASON,
   P_SPREAD,
   STATS,
+  STEP_LOG,
+  STEP_PEAK,
+  STEP_PHASE,
   STEP_PHASE_MS,
+  STEP_RATE,
   counterWentDown,
   floorOf,
   medianOf,
@@ -50,8 +54,8 @@ function phaseGap(t: number, phase: number): number {
  * newest 6 against the median of the older part), **spread** (short- vs long-run mean |Δ|:
  * variance bursts and flatlines), **drift** (the window median against a slow average of it),
  * **novel** (outside the envelope of values seen) and, when timestamps are known, **seasonal**
- * (outside what this time of day / week usually shows); with `art: true` (`online:shapes`) a
- * ninth, **shape** (art.ts), is a fuzzy-ART model of the recent window's shape: a pattern the
+ * (outside what this time of day / week usually shows); a ninth, **shape** (art.ts; off with
+ * `art: false`, `online:lite`), is a fuzzy-ART model of the recent window's shape: a pattern the
  * series has not shown before, judged against how often this series needs a new category. The eight have per-series tail
  * models ({@link tailLogP}) widened by the memory of past events ({@link eventLogP}), the shape
  * its per-series rate of new categories, so each value becomes a tail probability *for this
@@ -67,7 +71,7 @@ function phaseGap(t: number, phase: number): number {
  */
 export class AdaptiveDetector implements ScoringModel {
   readonly kind = "online";
-  readonly version = "2";
+  readonly version = "3";
   readonly threshold = CALIBRATED_THRESHOLD;
   readonly window: number;
   private readonly alarmsPerDay: number;
@@ -115,7 +119,7 @@ export class AdaptiveDetector implements ScoringModel {
     this.incidentLearn = options.incidentLearn ?? 2 * this.window;
     this.minStatistic = options.minStatistic ?? 0.5;
     this.onsetSpan = options.onsetSpan ?? LEVEL_K;
-    this.art = options.art ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
+    this.art = options.art !== false ? artParams({ ...DEFAULT_ART, ...options.artShape }) : undefined;
   }
 
   createState(): AdaptiveState {
@@ -211,6 +215,7 @@ export class AdaptiveDetector implements ScoringModel {
     // the ART context model: ln p of the newest window's shape at each block's end, NaN between
     const art =
       s.art !== undefined ? artStep(s.art, this.art as ArtParams, signal, med, s.lo, s.hi, !s.incident || s.incidentAge >= this.incidentLearn) : Number.NaN;
+    s.shapeLnP = art;
     let season = Number.NaN;
     if (this.seasonal && Number.isFinite(t) && s.step > 0 && s.step * 4 <= DAILY.periodMs / DAILY.bins) {
       // profiles are allocated once there is history to fill them (a daily one after an hour,
@@ -259,9 +264,9 @@ export class AdaptiveDetector implements ScoringModel {
         if (e > l) l = e;
         if (c === P_LEVEL || c === P_DROP) {
           const k = c === P_LEVEL ? 0 : 1;
-          const m = s.stepRate[k] > 0 && st[c] > 0 && Number.isFinite(t) ? phaseGap(t, s.stepPhase[k]) : Number.POSITIVE_INFINITY;
+          const m = s.steps[STEP_RATE + k] > 0 && st[c] > 0 && Number.isFinite(t) ? phaseGap(t, s.steps[STEP_PHASE + k]) : Number.POSITIVE_INFINITY;
           if (m <= STEP_PHASE_MS) {
-            const es = Math.log(s.stepRate[k]) - this.eventSlope * Math.abs(Math.log(st[c]) - s.stepLog[k]);
+            const es = Math.log(s.steps[STEP_RATE + k]) - this.eventSlope * Math.abs(Math.log(st[c]) - s.steps[STEP_LOG + k]);
             if (es > l) l = es;
           }
         }
@@ -299,7 +304,8 @@ export class AdaptiveDetector implements ScoringModel {
           s.onsetLevel = olderMed;
           s.onsetJump = Math.abs(signal - olderMed);
           s.onsetOpen = true;
-          s.stepPeak.fill(0);
+          s.steps[STEP_PEAK] = 0;
+          s.steps[STEP_PEAK + 1] = 0;
           s.stepAt = Number.isFinite(t) ? phaseOfDay(t) : Number.NaN;
           s.baseline = olderMed;
           s.baseAt = s.scored;
@@ -312,8 +318,8 @@ export class AdaptiveDetector implements ScoringModel {
       weight = ++s.incidentAge > this.incidentLearn ? 1 : 0;
       // a step's level / drop reach its size only LEVEL_K samples after it: their peak while rare
       if (s.onsetOpen && s.incidentAge <= this.onsetSpan) {
-        if (s.lnc[P_LEVEL] + lnActive <= lnP0 && st[P_LEVEL] > s.stepPeak[0]) s.stepPeak[0] = st[P_LEVEL];
-        if (s.lnc[P_DROP] + lnActive <= lnP0 && st[P_DROP] > s.stepPeak[1]) s.stepPeak[1] = st[P_DROP];
+        if (s.lnc[P_LEVEL] + lnActive <= lnP0 && st[P_LEVEL] > s.steps[STEP_PEAK]) s.steps[STEP_PEAK] = st[P_LEVEL];
+        if (s.lnc[P_DROP] + lnActive <= lnP0 && st[P_DROP] > s.steps[STEP_PEAK + 1]) s.steps[STEP_PEAK + 1] = st[P_DROP];
       }
       if (score < this.threshold * 0.5) {
         if (++s.calm >= this.calmN) {
@@ -333,8 +339,8 @@ export class AdaptiveDetector implements ScoringModel {
     }
     const tp = this.tail;
     const keep = 1 - s.eventAlpha;
-    s.stepRate[0] *= keep;
-    s.stepRate[1] *= keep;
+    s.steps[STEP_RATE] *= keep;
+    s.steps[STEP_RATE + 1] *= keep;
     for (let c = 0; c < STATS; c++) {
       const o = c * TAIL_SIZE;
       if (c === P_SEASON && Number.isNaN(season)) continue;
@@ -351,12 +357,12 @@ export class AdaptiveDetector implements ScoringModel {
    * `onsetSpan` samples, at the time of day of its onset.
    */
   private rememberStep(s: AdaptiveState, k: number): void {
-    const peak = s.stepPeak[k];
+    const peak = s.steps[STEP_PEAK + k];
     if (!(peak > 0)) return;
-    const first = !(s.stepRate[k] > 0);
-    s.stepRate[k] += s.eventAlpha;
-    s.stepLog[k] = first ? Math.log(peak) : s.stepLog[k] + 0.3 * (Math.log(peak) - s.stepLog[k]);
-    s.stepPhase[k] = s.stepAt;
+    const first = !(s.steps[STEP_RATE + k] > 0);
+    s.steps[STEP_RATE + k] += s.eventAlpha;
+    s.steps[STEP_LOG + k] = first ? Math.log(peak) : s.steps[STEP_LOG + k] + 0.3 * (Math.log(peak) - s.steps[STEP_LOG + k]);
+    s.steps[STEP_PHASE + k] = s.stepAt;
   }
 
   async scoreSeries(series: readonly Float64Array[], timestamps?: readonly Float64Array[]): Promise<Float32Array[]> {

@@ -1,18 +1,33 @@
 /**
- * The online (no-bundle) models: `online:default` ({@link AdaptiveDetector}), `online:shapes`
- * (the same with the fuzzy-ART shape statistic, art.ts: better on spike-density changes, ~1.5×
- * the scoring cost and ~1.7 KiB more per series) and `online:window` ({@link OnlineDetector},
- * the earlier window-statistics detector, kept for comparison in `agent eval`).
+ * The online (no-bundle) models: `online:default` ({@link AdaptiveDetector} with the fuzzy-ART
+ * shape statistic, art.ts: the best measured on nab-dev and the host trace), `online:lite` (the
+ * same without the shape statistic: ~1.5× faster and ~0.8 KiB less per series, blind to changes
+ * in a pattern such as spikes arriving denser), `online:shapes` (the name `online:default` had
+ * while the shape statistic was opt-in: the same model, kept so configs that name it keep
+ * working) and `online:window` ({@link OnlineDetector}, the earlier window-statistics detector,
+ * kept for comparison in `agent eval`).
  */
 import { AdaptiveDetector, type AdaptiveOptions } from "./adaptive.ts";
 import { OnlineDetector } from "./window.ts";
 import type { ScoringModel } from "../model.ts";
 
 /** Names accepted after `online:`. */
-export const ONLINE_MODELS = ["default", "shapes", "window"] as const;
+export const ONLINE_MODELS = ["default", "lite", "shapes", "window"] as const;
 
-/** Options of `online:default` (and `online:shapes`) that the config exposes. */
+/** Options of `online:default` (and `online:lite`, `online:shapes`) that the config exposes. */
 export type OnlineModelOptions = Pick<AdaptiveOptions, "alarmsPerDay">;
+
+/** The {@link AdaptiveDetector} names of {@link ONLINE_MODELS} (all but `window`). */
+export const ADAPTIVE_MODELS = ["default", "lite", "shapes"] as const;
+
+/**
+ * The options an adaptive online model `name` (see {@link ADAPTIVE_MODELS}) runs with:
+ * `options` plus what the name fixes (`online:lite` has no shape statistic). Scripts that try
+ * other options (scripts/nab-windows.ts) build their detector with this.
+ */
+export function adaptiveOptions(name: (typeof ADAPTIVE_MODELS)[number], options: AdaptiveOptions = {}): AdaptiveOptions {
+  return name === "lite" ? { ...options, art: false } : { ...options, art: true };
+}
 
 /**
  * Creates the online model `online:<name>`; throws on an unknown name.
@@ -24,10 +39,9 @@ export function createOnlineModel(spec: string, options: OnlineModelOptions = {}
   const [base, query] = spec.replace(/^online:/, "").split("?", 2);
   const name = base;
   if (query !== undefined) options = { ...parseOnlineQuery(spec, query), ...options };
-  if (name === "default") return new AdaptiveDetector("online:default", options);
-  if (name === "shapes") return new AdaptiveDetector("online:shapes", { ...options, art: true });
+  if (name === "default" || name === "shapes" || name === "lite") return new AdaptiveDetector(`online:${name}`, adaptiveOptions(name, options));
   if (name === "window") {
-    if (options.alarmsPerDay !== undefined) throw new Error(`online:window has no alarms_per_day (only online:default and online:shapes have)`);
+    if (options.alarmsPerDay !== undefined) throw new Error(`online:window has no alarms_per_day (only online:default, online:lite and online:shapes have)`);
     return new OnlineDetector("online:window");
   }
   throw new Error(`unknown online model "${spec}" (known: ${ONLINE_MODELS.map((n) => `online:${n}`).join(", ")})`);

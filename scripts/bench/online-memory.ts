@@ -1,5 +1,5 @@
 /**
- * Memory per series in online mode: creates N `online:default` (and `online:shapes`) states, feeds each `--samples`
+ * Memory per series in online mode: creates N `online:default` (and `online:lite`) states, feeds each `--samples`
  * samples through `scoreTick`, and divides the growth of the JS heap (after a full GC) by N —
  * beside a baseline of one empty object per series and a bundle model's state (featurizer
  * only), all in one run. Also shows the states' own `bytes` estimate and JSC's view
@@ -47,7 +47,7 @@ async function feed(model: ScoringModel, states: SeriesState[], samples: number)
 /** Measures one N (child process): prints one JSON line of table rows. */
 async function main(): Promise<void> {
   const online = createOnlineModel("online:default");
-  const shapes = createOnlineModel("online:shapes");
+  const lite = createOnlineModel("online:lite");
   const spec = defaultFeatureSpec(32);
   // A bundle model's per-series state is a featurizer; the detector is never called here.
   const bundle = new BundleModel("ae", "1", new DenseAutoencoder({ width: 33 }), spec, 1);
@@ -71,10 +71,10 @@ async function main(): Promise<void> {
       },
     ],
     [
-      "online:shapes state",
+      "online:lite state",
       async (n) => {
-        const states = Array.from({ length: n }, () => shapes.createState());
-        await feed(shapes, states, SAMPLES);
+        const states = Array.from({ length: n }, () => lite.createState());
+        await feed(lite, states, SAMPLES);
         return { held: states, estimate: states[0].bytes };
       },
     ],
