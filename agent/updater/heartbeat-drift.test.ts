@@ -52,7 +52,7 @@ test("the heartbeat carries drift and shadow; the fleet view and page show drift
     expect(hb.drift!.drifted).toBeGreaterThanOrEqual(4);
     expect(hb.drift!.max_psi).toBeGreaterThanOrEqual(0.25);
     expect(hb.drift!.top!.length).toBeGreaterThan(0);
-    expect(hb.shadow).toMatchObject({ model: { name: "online:default", version: "2" }, agreement: expect.any(Number) });
+    expect(hb.shadow).toMatchObject({ model: { name: "online:default", version: "3" }, agreement: expect.any(Number) });
     expect(hb.shadow!.points).toBeGreaterThan(0);
     expect(await sendHeartbeat(t.up)).toBe(true);
   } finally {
@@ -63,14 +63,14 @@ test("the heartbeat carries drift and shadow; the fleet view and page show drift
   expect(v.drift).toMatchObject({ agents: 1, score_drifted: 0 });
   expect(v.drift!.drifted_series).toBeGreaterThanOrEqual(4);
   expect(v.drift!.input_psi_max).toBeGreaterThanOrEqual(0.25);
-  expect(v.shadows).toMatchObject([{ candidate: "online:default@2", agents: 1 }]);
+  expect(v.shadows).toMatchObject([{ candidate: "online:default@3", agents: 1 }]);
   expect(fleet.hosts.find((h) => h.host === "box")!.drift!.drifted_series).toBe(v.drift!.drifted_series);
   expect(fleet.agents[0].heartbeat.drift?.drifted).toBe(v.drift!.drifted_series);
   const basic = `Basic ${Buffer.from(`ops:${PUB}`).toString("base64")}`;
   const html = await (await r.req("GET", "/fleet", { token: null, headers: { authorization: basic } })).text();
   expect(html).toContain("drift (score PSI, drifted/series)");
   expect(html).toMatch(new RegExp(`${v.drift!.drifted_series} series drifted \\(max PSI \\d\\.\\d\\d\\)`));
-  expect(html).toContain("online:default@2: ");
+  expect(html).toContain("online:default@3: ");
 });
 
 test("heartbeatDrift: numbers clamped to the schema's bounds, series names cut, at most 10 listed", () => {

@@ -20,7 +20,7 @@ describe("ModelUpdater against an in-process registry", () => {
     expect((await pollOnce(t.up)).result).toBe("error");
     await r.req("PUT", "/v1/models/m/channels/stable", { body: { version: "1" } });
     expect(await pollOnce(t.up)).toMatchObject({ result: "switched", version: "1" });
-    expect([t.model().version, t.up.u.source, t.swaps[0]]).toEqual(["1", "registry", { from: "2", to: "1", keep: false }]);
+    expect([t.model().version, t.up.u.source, t.swaps[0]]).toEqual(["1", "registry", { from: "3", to: "1", keep: false }]);
     expect(updaterStatus(t.up)).toMatchObject({ probation: { version: "1" }, accepted: null });
     expect((await pollOnce(t.up)).result).toBe("not_modified");
     t.rounds();

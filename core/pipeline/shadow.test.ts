@@ -95,7 +95,7 @@ describe("shadow scoring through the pipeline", () => {
     expect(r.facts.shadow).toEqual(s);
     expect(num(r.metrics, /^agent_shadow_agreement (\S+)$/m)).toBe(1);
     expect(num(r.metrics, /^agent_shadow_points_total (\S+)$/m)).toBe(s.points);
-    expect(r.metrics).toContain('agent_shadow_model_info{name="online:default",version="2"} 1');
+    expect(r.metrics).toContain('agent_shadow_model_info{name="online:default",version="3"} 1');
   }, 120_000);
 
   test("a shadow with 10× alarms_per_day alarms more and agrees less; the records keep the live score", async () => {
