@@ -59,7 +59,7 @@ export const validateCommand: CommandModule<GlobalArgs, ValidateArgs> = {
   builder: (y) =>
     y
       .option("config", { type: "string", demandOption: true, describe: "Config file (YAML)" })
-      .example("$0 validate --config agent.yaml", "config OK: 1 source, 2 sinks, model online:default v1 (window 32)")
+      .example("$0 validate --config agent.yaml", "config OK: 1 source, 2 sinks, model online:default v3 (window 32)")
       .example("KAFKA_BOOTSTRAP_SERVERS=k1:9092 $0 validate --config /etc/agent/agent.yaml", "with env-provided defaults"),
   handler: (args) =>
     runCommand("validate", args.debug, async () => {

@@ -63,8 +63,8 @@ ${blocks(SOURCES, all)}
 # Which model scores the points: exactly one of
 #   online: default      — learns each series as it goes, its values and its recent shapes
 #                          (spikes arriving denser); nothing to train (the default)
-#   online: lite         — the same without the model of shapes: ~1.5× faster scoring and
-#                          ~0.8 KiB less per series, blind to a change in a pattern
+#   online: lite         — the same without the model of shapes: 1.6–2× faster scoring and
+#                          ~0.9 KiB less per series, blind to a change in a pattern
 #   bundle: ./models/ae  — a directory written by \`agent train\`
 # and optionally registry: a model published with \`agent push-model\`, followed on a channel.
 # With registry:, the key above runs until the first registry model is accepted (and when none

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { AdaptiveDetector, FOLLOW_DAMPING } from "./adaptive.ts";
+import { type AdaptiveOptions, AdaptiveDetector, FOLLOW_DAMPING } from "./adaptive.ts";
 import { createRng } from "../../data/random.ts";
 
 const MIN = 60_000;
@@ -14,8 +14,8 @@ function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
-async function score(values: Float64Array, opts = {}, step = MIN): Promise<Float32Array> {
-  const [s] = await new AdaptiveDetector("online:default", opts).scoreSeries([values], [times(values.length, step)]);
+async function scoreWith(name: string, opts: AdaptiveOptions, values: Float64Array, step: number): Promise<Float32Array> {
+  const [s] = await new AdaptiveDetector(name, opts).scoreSeries([values], [times(values.length, step)]);
   return s;
 }
 
@@ -25,7 +25,12 @@ const alarms = (s: Float32Array, from = 0, to = s.length): number[] => {
   return out;
 };
 
-describe("online:default (adaptive)", () => {
+// every behaviour holds with the shape statistic (online:default) and without it (online:lite)
+describe.each([
+  ["online:default", {}],
+  ["online:lite", { art: false }],
+] as [string, AdaptiveOptions][])("%s (adaptive)", (name, base) => {
+  const score = (values: Float64Array, opts: AdaptiveOptions = {}, step = MIN) => scoreWith(name, { ...base, ...opts }, values, step);
   test("a constant series never alarms until it changes; one change is one alarm", async () => {
     const v = new Float64Array(3000).fill(0);
     for (let i = 2000; i < 3000; i++) v[i] = 1;
@@ -150,7 +155,7 @@ describe("online:default (adaptive)", () => {
     const n = 3000;
     const series = [0, 1, 2].map((k) => Float64Array.from({ length: n }, (_, i) => k * 10 + Math.sin(i / 50) + 0.1 * gaussian(r) + (i === 2500 ? 5 : 0)));
     const t = times(n);
-    const m = new AdaptiveDetector();
+    const m = new AdaptiveDetector(name, base);
     const offline = await m.scoreSeries(series, [t, t, t]);
     const states = series.map(() => m.createState());
     for (let i = 0; i < n; i++) {
@@ -164,7 +169,7 @@ describe("online:default (adaptive)", () => {
   });
 
   test("state stays under 16 KiB per series with both seasonal profiles", async () => {
-    const m = new AdaptiveDetector();
+    const m = new AdaptiveDetector(name, base);
     const st = m.createState();
     const step = 10_000;
     for (let i = 0; i < (8 * 86_400_000) / step; i += 1) m.scoreOne(st, Math.sin(i / 100), T0 + i * step);

@@ -140,6 +140,7 @@ export class AdaptiveDetector implements ScoringModel {
 
   /** Scores one sample of one series (`t` in ms, NaN when unknown). */
   scoreOne(s: AdaptiveState, value: number, t: number): number {
+    s.shapeLnP = Number.NaN; // set below when a block ends; stays NaN on a gap, in warm-up, on a reset
     if (!Number.isFinite(value)) {
       if (s.warm !== undefined && s.warm.length === 0) return 0; // nothing seen yet: nothing is missing
       const first = !s.gap;

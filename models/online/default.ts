@@ -1,7 +1,7 @@
 /**
  * The online (no-bundle) models: `online:default` ({@link AdaptiveDetector} with the fuzzy-ART
  * shape statistic, art.ts: the best measured on nab-dev and the host trace), `online:lite` (the
- * same without the shape statistic: ~1.5× faster and ~0.8 KiB less per series, blind to changes
+ * same without the shape statistic: 1.6–2× faster and ~0.9 KiB less per series, blind to changes
  * in a pattern such as spikes arriving denser), `online:shapes` (the name `online:default` had
  * while the shape statistic was opt-in: the same model, kept so configs that name it keep
  * working) and `online:window` ({@link OnlineDetector}, the earlier window-statistics detector,
