@@ -4,7 +4,8 @@
  * statistic, each of the eight value statistics (in noise units) with its ln p (tail and event
  * memory, before the Bonferroni factor: ×9 with the shape statistic, ×8 without; an alarm needs
  * the rarest ln p + ln(statistics looked at) below ln p₀ × the young bar), and the shape statistic's ln p at block
- * ends. Rows whose score is under `--min` are left out. `--options` passes AdaptiveOptions as JSON.
+ * ends. Rows whose score is under `--min` are left out. `--options` passes AdaptiveOptions as JSON
+ * (they win over what the name fixes: `{"art": true}` turns the shape on in online:lite).
  *
  *     bun scripts/online-explain.ts --file 24ae8d --from 3660 --to 3790 [--min 0.1]
  *         [--model online:default] [--data ../shared/data/nab-dev] [--options '{"incidentLearn":32}']
