@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { readNabCorpus } from "../data/io/nab.ts";
 import { evaluateNab, probationLength, sweepFile, windowRows } from "../models/eval/nab/index.ts";
 import { AdaptiveDetector, type AdaptiveOptions } from "../models/online/adaptive.ts";
-import { ADAPTIVE_MODELS, adaptiveOptions, createOnlineModel } from "../models/online/default.ts";
+import { type AdaptiveModelName, adaptiveModelName, adaptiveOptions, createOnlineModel } from "../models/online/default.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +34,12 @@ function modelFor(ref: string, json: string | undefined) {
   } catch (e) {
     throw new Error(`--options is not JSON: ${(e as Error).message}`);
   }
-  const name = ADAPTIVE_MODELS.find((n) => ref === `online:${n}`);
-  if (name === undefined) throw new Error(`--options applies to ${ADAPTIVE_MODELS.map((n) => `online:${n}`).join(", ")}, not ${ref}`);
+  let name: AdaptiveModelName;
+  try {
+    name = adaptiveModelName(ref);
+  } catch (e) {
+    throw new Error(`--options applies to an adaptive online model: ${(e as Error).message}`);
+  }
   // the name fixes the shape statistic (on, or off in online:lite) unless the options set it
   return new AdaptiveDetector(ref, { ...adaptiveOptions(name), ...options });
 }

@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { readNabCorpus } from "../data/io/nab.ts";
 import { windowRows } from "../models/eval/nab/index.ts";
 import { AdaptiveDetector, type AdaptiveOptions } from "../models/online/adaptive.ts";
-import { ADAPTIVE_MODELS, adaptiveOptions } from "../models/online/default.ts";
+import { type AdaptiveModelName, adaptiveModelName, adaptiveOptions } from "../models/online/default.ts";
 import { type AdaptiveState, P_DIP, P_DRIFT, P_DROP, P_LEVEL, P_NOVEL, P_POINT, P_SEASON, P_SPREAD, STATS } from "../models/online/adaptive-state.ts";
 
 const { values: args } = parseArgs({
@@ -79,8 +79,12 @@ if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from)
   fail(`--from/--to must be rows with 0 ≤ from ≤ to, got ${args.from}, ${args.to}`);
 if (!Number.isFinite(min)) fail(`--min must be a number, got ${args.min}`);
 
-const name = ADAPTIVE_MODELS.find((x) => args.model === `online:${x}`);
-if (name === undefined) fail(`--model must be one of ${ADAPTIVE_MODELS.map((x) => `online:${x}`).join(", ")}, got "${args.model}"`);
+let name: AdaptiveModelName = "default";
+try {
+  name = adaptiveModelName(args.model);
+} catch (e) {
+  fail(`--model: ${(e as Error).message}`);
+}
 const model = new AdaptiveDetector(args.model, { ...adaptiveOptions(name), ...options });
 const s = model.createState() as AdaptiveState;
 console.log(`${f.key} (${n} rows), labelled windows ${JSON.stringify(windowRows(f.series.timestamps, f.windows))}`);

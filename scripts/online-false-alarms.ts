@@ -10,11 +10,10 @@ import { parseArgs } from "node:util";
 import { createRng } from "../data/random.ts";
 import { alignColumns } from "../models/eval/table.ts";
 import { AdaptiveDetector } from "../models/online/adaptive.ts";
-import { ADAPTIVE_MODELS, adaptiveOptions } from "../models/online/default.ts";
+import { adaptiveModelName, adaptiveOptions } from "../models/online/default.ts";
 
 const { values: args } = parseArgs({ options: { days: { type: "string", default: "30" }, model: { type: "string", default: "online:default" } } });
-const modelName = ADAPTIVE_MODELS.find((n) => args.model === `online:${n}`);
-if (modelName === undefined) throw new Error(`--model must be one of ${ADAPTIVE_MODELS.map((n) => `online:${n}`).join(", ")}, got "${args.model}"`);
+const modelName = adaptiveModelName(args.model);
 const days = Number(args.days);
 if (!Number.isInteger(days) || days < 2) throw new Error(`--days must be an integer ≥ 2, got "${args.days}"`);
 const n = days * 1440;

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { createOnlineModel, onlineRef } from "./default.ts";
+import { adaptiveModelName, adaptiveOptions, createOnlineModel, onlineRef } from "./default.ts";
 import { createRng } from "../../data/random.ts";
 
 test("online refs carry alarms_per_day; bad ones are refused by name", () => {
@@ -16,6 +16,15 @@ test("online refs carry alarms_per_day; bad ones are refused by name", () => {
   expect(() => createOnlineModel("online:fancy")).toThrow(
     /unknown online model "online:fancy" \(known: online:default, online:lite, online:shapes, online:window\)/,
   );
+});
+
+test("adaptive model names: the ref's name, and the shape statistic it fixes; others refused by name", () => {
+  expect(adaptiveModelName("online:lite")).toBe("lite");
+  expect(adaptiveModelName("online:default")).toBe("default");
+  expect(() => adaptiveModelName("online:window")).toThrow(/"online:window" is not one of online:default, online:lite, online:shapes/);
+  expect(() => adaptiveModelName("lite")).toThrow(/is not one of/);
+  expect(adaptiveOptions("lite", { alarmsPerDay: 1, art: true })).toEqual({ alarmsPerDay: 1, art: false });
+  expect(adaptiveOptions("shapes").art).toBe(true);
 });
 
 test("more alarms per day flag more of the same data", async () => {

@@ -20,12 +20,25 @@ export type OnlineModelOptions = Pick<AdaptiveOptions, "alarmsPerDay">;
 /** The {@link AdaptiveDetector} names of {@link ONLINE_MODELS} (all but `window`). */
 export const ADAPTIVE_MODELS = ["default", "lite", "shapes"] as const;
 
+/** A name of {@link ADAPTIVE_MODELS}. */
+export type AdaptiveModelName = (typeof ADAPTIVE_MODELS)[number];
+
+/**
+ * The adaptive model that `ref` names (`online:lite` → `"lite"`); throws, naming the known ones,
+ * when it names none (`online:window` is not adaptive).
+ */
+export function adaptiveModelName(ref: string): AdaptiveModelName {
+  const name = ADAPTIVE_MODELS.find((n) => ref === `online:${n}`);
+  if (name === undefined) throw new Error(`"${ref}" is not one of ${ADAPTIVE_MODELS.map((n) => `online:${n}`).join(", ")}`);
+  return name;
+}
+
 /**
  * The options an adaptive online model `name` (see {@link ADAPTIVE_MODELS}) runs with:
  * `options` plus what the name fixes (`online:lite` has no shape statistic). Scripts that try
  * other options (scripts/nab-windows.ts) build their detector with this.
  */
-export function adaptiveOptions(name: (typeof ADAPTIVE_MODELS)[number], options: AdaptiveOptions = {}): AdaptiveOptions {
+export function adaptiveOptions(name: AdaptiveModelName, options: AdaptiveOptions = {}): AdaptiveOptions {
   return name === "lite" ? { ...options, art: false } : { ...options, art: true };
 }
 
